@@ -11,10 +11,12 @@
 #define ARCH_DWARF_REGS 17        /* rax..r15 = 0..15, return address column 16 */
 #define ARCH_DWARF_SP 7
 #define ARCH_DWARF_RA 16
+#define ARCH_DWARF_PC 16          /* x86_64 has no pc register number: the return address column is it */
 #elif defined(__aarch64__)
 #define ARCH_DWARF_REGS 33        /* x0..x30 = 0..30, sp = 31, pc slot = 32 */
 #define ARCH_DWARF_SP 31
 #define ARCH_DWARF_RA 30
+#define ARCH_DWARF_PC 32
 #else
 #error "crashcap: unsupported architecture"
 #endif
@@ -24,6 +26,9 @@ typedef struct {
     uint64_t valid;               /* bit n set when r[n] is known */
     uintptr_t pc;
     uintptr_t sp;
+    int pc_exact;                 /* 1 when pc is the interrupted instruction itself (from a ucontext, or
+                                   * after unwinding through a signal frame), 0 when it is a return
+                                   * address (then pc-1 is what lies inside the calling function) */
 } unwind_regs;
 
 /* Fills regs (pc, sp and every general register) from a signal handler's ucontext_t. */
@@ -33,6 +38,14 @@ void arch_regs_from_ucontext(const void *ucontext, unwind_regs *regs);
 size_t arch_register_count(void);
 const char *arch_register_name(size_t index);
 uintptr_t arch_register_value(const void *ucontext, size_t index);
+
+/* Bit n set for DWARF registers that a callee must preserve (their value is still the caller's when
+ * the CFI says nothing about them); the others are unknown in a caller frame. */
+uint64_t arch_callee_saved_registers(void);
+
+/* A return address as found on the stack, made usable as a code address: on aarch64 strips the
+ * pointer-authentication code when `ra_signed` (DW_CFA_AARCH64_negate_ra_state); elsewhere returns ra. */
+uintptr_t arch_strip_return_address(uintptr_t ra, int ra_signed);
 
 /* Frame 0 only: when pc is not in executable memory (a call through a bad function pointer), recover
  * the caller from where the call instruction left the return address. Returns 1 if regs now describe

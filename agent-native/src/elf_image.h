@@ -26,6 +26,8 @@ typedef struct {
 
 /* Groups the file-backed mappings of `m` into modules (one per path with a mapping at file offset 0)
  * and reads each module's ELF headers from memory, checking readability through `m` first.
+ * Files none of whose mappings is executable (locale archives, CDS archives, caches) are left out: no
+ * pc can be in them. The vdso is included under the name "[vdso]". Modules come out in address order.
  * Returns the number of modules written to `out` (at most cap). */
 size_t module_list_build(const memory_map *m, module_info *out, size_t cap);
 

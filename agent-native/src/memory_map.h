@@ -14,6 +14,8 @@ typedef struct {
     uint64_t inode;
     unsigned perms;           /* MAP_PERM_* */
     uint32_t path;            /* offset into memory_map.paths; 0 means "no path" */
+    uint8_t read_hazard;      /* 1 when reading may fault or have side effects although the mapping
+                               * says 'r' ([vvar*] pages, device files): memory_map_readable refuses it */
 } map_entry;
 
 /* All storage is the caller's (pre-allocated at install time), so reading needs no malloc. */
@@ -27,8 +29,10 @@ typedef struct {
     int truncated;            /* 1 when entries or paths ran out of room */
 } memory_map;
 
-/* Reads /proc/self/maps (open/read/close only; `scratch` is a line buffer of the caller's).
- * Entries come out sorted by start address, as the kernel lists them. Returns 0, or -1 on error. */
+/* Reads /proc/self/maps (open/read/close only; `scratch` is a line buffer of the caller's, at least 128
+ * bytes; 4 KiB or more keeps long paths whole). Entries come out sorted by start address, as the kernel
+ * lists them. Running out of entries or path room sets `truncated` and still returns 0. errno is kept.
+ * Returns 0, or -1 on error. */
 int memory_map_read(memory_map *m, char *scratch, size_t scratch_size);
 
 /* The entry containing addr, or NULL. Binary search. */
