@@ -1,0 +1,311 @@
+package dev.crashcap.bundle;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads {@code capture.txt} (docs/capture-format.md) into a {@link Bundle}.
+ *
+ * <p>The file is written by a signal handler and may stop anywhere, so the parser takes what there is: every
+ * complete line is read, a last line without its {@code \n} is dropped, and a value it cannot read becomes a
+ * warning rather than an error. Only a file that is not a capture at all (empty, wrong first line, another
+ * format version) is refused, with a {@link BundleException}. Nothing else is ever thrown.
+ */
+public final class CaptureParser {
+    /** The first line is {@code crashcap-capture TAB <version>}. */
+    public static final String MAGIC = "crashcap-capture";
+    /** The format version this parser reads. */
+    public static final String VERSION = "1";
+
+    // A damaged file could produce a warning per line; a report needs the first few, not a million.
+    private static final int MAX_WARNINGS = 100;
+
+    private final List<String> warnings = new ArrayList<>();
+    private final Map<String, String> header = new HashMap<>();
+    private final List<String> args = new ArrayList<>();
+    private final Map<String, String> env = new LinkedHashMap<>();
+    private final Map<String, String> crash = new HashMap<>();
+    private final List<ThreadBuilder> threads = new ArrayList<>();
+    private final List<LoadedModule> modules = new ArrayList<>();
+    private String section = "";
+    private boolean complete;
+
+    private CaptureParser() {
+    }
+
+    /**
+     * @param data the bytes of capture.txt
+     * @param directory the bundle directory, kept in the result (may be null)
+     * @param source how to name the input in error messages (the path the user gave)
+     */
+    public static Bundle parse(byte[] data, Path directory, String source) throws BundleException {
+        if (data.length == 0) {
+            throw notACapture(source, "the file is empty");
+        }
+        String text = new String(data, StandardCharsets.UTF_8); // malformed bytes become U+FFFD, never an error
+        List<String> lines = completeLines(text);
+        if (lines.isEmpty()) {
+            throw notACapture(source, "it has no complete first line");
+        }
+        checkFirstLine(lines.get(0), source);
+        CaptureParser parser = new CaptureParser();
+        if (!text.endsWith("\n")) {
+            parser.warn("the last line was cut off mid-line and is ignored");
+        }
+        for (int i = 1; i < lines.size(); i++) {
+            parser.accept(CaptureLine.parse(i + 1, lines.get(i)));
+        }
+        return parser.build(directory);
+    }
+
+    /** The lines that end with {@code \n}; what follows the last one was cut off and is not trusted. */
+    private static List<String> completeLines(String text) {
+        List<String> lines = new ArrayList<>();
+        int start = 0;
+        for (int end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
+            lines.add(text.substring(start, end));
+            start = end + 1;
+        }
+        return lines;
+    }
+
+    private static void checkFirstLine(String line, String source) throws BundleException {
+        String magicAndTab = MAGIC + "\t";
+        if (!line.startsWith(magicAndTab)) {
+            throw notACapture(source, "the first line is not '" + MAGIC + " " + VERSION + "'");
+        }
+        String version = line.substring(magicAndTab.length());
+        if (!version.matches("[0-9]{1,9}")) {
+            throw notACapture(source, "the format version is not a number");
+        }
+        if (!version.equals(VERSION)) {
+            throw new BundleException("unsupported capture format version " + version + " in " + source
+                    + " (this crashcap reads version " + VERSION + "; use a newer crashcap)");
+        }
+    }
+
+    private static BundleException notACapture(String source, String why) {
+        return new BundleException("not a crashcap bundle: " + source + " (" + why + ")");
+    }
+
+    private void accept(CaptureLine line) {
+        if (line.key().equals("section")) {
+            startSection(line.value(0) == null ? "" : line.value(0));
+            return;
+        }
+        switch (section) {
+            case "header" -> headerLine(line);
+            case "crash" -> crash.put(line.key(), line.value(0));
+            case "thread" -> threadLine(threads.get(threads.size() - 1), line);
+            case "modules" -> moduleLine(line);
+            case "end" -> complete |= line.key().equals("end") && "complete".equals(line.value(0));
+            default -> {
+                // Lines before the first section, or in a section a newer writer added: skipped by design.
+            }
+        }
+    }
+
+    private void startSection(String name) {
+        section = name;
+        if (name.equals("thread")) {
+            threads.add(new ThreadBuilder());
+        }
+    }
+
+    private void headerLine(CaptureLine line) {
+        switch (line.key()) {
+            case "arg" -> args.add(line.value(0) == null ? "" : line.value(0));
+            case "env" -> {
+                if (line.value(0) != null) {
+                    env.put(line.value(0), line.value(1) == null ? "" : line.value(1));
+                }
+            }
+            default -> header.put(line.key(), line.value(0));
+        }
+    }
+
+    private void threadLine(ThreadBuilder thread, CaptureLine line) {
+        switch (line.key()) {
+            case "reg" -> register(thread, line);
+            case "stack" -> stack(thread, line);
+            case "frame" -> frame(thread, line);
+            default -> thread.scalars.put(line.key(), line.value(0));
+        }
+    }
+
+    private void register(ThreadBuilder thread, CaptureLine line) {
+        Long value = Hex.parse(line.value(1));
+        if (line.valueOrNull(0) == null || value == null) {
+            warn("line " + line.number() + ": unreadable register, skipped");
+            return;
+        }
+        thread.registers.put(line.value(0), value);
+    }
+
+    private void stack(ThreadBuilder thread, CaptureLine line) {
+        Long low = Hex.parse(line.value(0));
+        Long high = Hex.parse(line.value(1));
+        if (low == null || high == null) {
+            warn("line " + line.number() + ": unreadable stack bounds, skipped");
+            return;
+        }
+        thread.stack = new StackBounds(low, high);
+    }
+
+    private void frame(ThreadBuilder thread, CaptureLine line) {
+        String kind = String.valueOf(line.value(0));
+        if (kind.equals("native")) {
+            nativeFrame(thread, line);
+        } else if (kind.equals("java")) {
+            javaFrame(thread, line);
+        }
+        // Other kinds come from newer writers: skipped, like unknown keys.
+    }
+
+    private void nativeFrame(ThreadBuilder thread, CaptureLine line) {
+        Long pc = Hex.parse(line.value(1));
+        if (pc == null) {
+            warn("line " + line.number() + ": native frame without a readable pc, skipped");
+            return;
+        }
+        thread.frames.add(new NativeFrame(pc, line.valueOrNull(2), Hex.parse(line.valueOrNull(3)),
+                line.valueOrNull(4), Hex.parse(line.valueOrNull(5))));
+    }
+
+    private void javaFrame(ThreadBuilder thread, CaptureLine line) {
+        String className = line.valueOrNull(1);
+        String method = line.valueOrNull(2);
+        if (className == null || method == null) {
+            warn("line " + line.number() + ": java frame without class or method, skipped");
+            return;
+        }
+        Long lineNumber = decimal(line.valueOrNull(3));
+        boolean known = lineNumber != null && lineNumber >= 0 && lineNumber <= Integer.MAX_VALUE;
+        thread.frames.add(new JavaFrame(className, method, known ? Integer.valueOf(lineNumber.intValue()) : null));
+    }
+
+    private void moduleLine(CaptureLine line) {
+        if (!line.key().equals("module")) {
+            return;
+        }
+        Long base = Hex.parse(line.value(0));
+        Long size = Hex.parse(line.value(1));
+        String path = line.valueOrNull(3);
+        if (base == null || size == null || path == null) {
+            warn("line " + line.number() + ": unreadable module line, skipped");
+            return;
+        }
+        modules.add(new LoadedModule(path, base, size, line.valueOrNull(2)));
+    }
+
+    private Bundle build(Path directory) {
+        Header builtHeader = buildHeader();
+        Crash builtCrash = buildCrash();
+        List<ThreadInfo> builtThreads = new ArrayList<>();
+        for (ThreadBuilder thread : threads) {
+            builtThreads.add(buildThread(thread));
+        }
+        if (!complete) {
+            String where = section.isEmpty() ? "before its first section" : "in section '" + section + "'";
+            warn("the capture has no 'end complete' line: it was cut off " + where);
+        }
+        return new Bundle(directory, builtHeader, builtCrash, List.copyOf(builtThreads), List.copyOf(modules),
+                !complete, List.copyOf(warnings));
+    }
+
+    private Header buildHeader() {
+        return new Header(text(header, "agent.version"), text(header, "agent.options"),
+                text(header, "jvm.name"), text(header, "jvm.version"), text(header, "jvm.vendor"),
+                text(header, "java.version"), text(header, "java.home"), text(header, "os.name"),
+                text(header, "os.arch"), decimal(header, "header", "process.pid"),
+                decimal(header, "header", "process.startEpochMillis"), text(header, "process.cwd"),
+                List.copyOf(args), Collections.unmodifiableMap(new LinkedHashMap<>(env)));
+    }
+
+    private Crash buildCrash() {
+        return new Crash(decimal(crash, "crash", "time.epochMillis"), decimal(crash, "crash", "process.pid"),
+                decimal(crash, "crash", "process.uptimeMillis"), integer(crash, "crash", "signal.number"),
+                text(crash, "signal.name"), integer(crash, "crash", "signal.code"), text(crash, "signal.codeName"),
+                hex(crash, "crash", "signal.address"), decimal(crash, "crash", "signal.senderPid"),
+                decimal(crash, "crash", "thread.tid"), text(crash, "abort.message"));
+    }
+
+    private ThreadInfo buildThread(ThreadBuilder thread) {
+        Map<String, String> scalars = thread.scalars;
+        return new ThreadInfo(decimal(scalars, "thread", "tid"), text(scalars, "name"),
+                "1".equals(scalars.get("java")), "1".equals(scalars.get("crashed")),
+                Collections.unmodifiableMap(new LinkedHashMap<>(thread.registers)), thread.stack,
+                List.copyOf(thread.frames), text(scalars, "unwind.stop"));
+    }
+
+    /** The value, or null when missing or empty. */
+    private static String text(Map<String, String> values, String key) {
+        String value = values.get(key);
+        return value == null || value.isEmpty() ? null : value;
+    }
+
+    private Long decimal(Map<String, String> values, String sectionName, String key) {
+        String value = text(values, key);
+        Long number = decimal(value);
+        if (value != null && number == null) {
+            warnUnreadable(sectionName, key, value);
+        }
+        return number;
+    }
+
+    private Integer integer(Map<String, String> values, String sectionName, String key) {
+        Long number = decimal(values, sectionName, key);
+        if (number != null && (number < Integer.MIN_VALUE || number > Integer.MAX_VALUE)) {
+            warnUnreadable(sectionName, key, values.get(key));
+            return null;
+        }
+        return number == null ? null : number.intValue();
+    }
+
+    private Long hex(Map<String, String> values, String sectionName, String key) {
+        String value = text(values, key);
+        Long number = Hex.parse(value);
+        if (value != null && number == null) {
+            warnUnreadable(sectionName, key, value);
+        }
+        return number;
+    }
+
+    private static Long decimal(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private void warnUnreadable(String sectionName, String key, String value) {
+        String shown = value.length() > 40 ? value.substring(0, 40) + "…" : value;
+        warn(sectionName + ": unreadable " + key + " '" + shown + "', ignored");
+    }
+
+    private void warn(String warning) {
+        if (warnings.size() < MAX_WARNINGS) {
+            warnings.add(warning);
+        } else if (warnings.size() == MAX_WARNINGS) {
+            warnings.add("more warnings were left out");
+        }
+    }
+
+    /** A thread section while it is read; its lines may come in any order. */
+    private static final class ThreadBuilder {
+        final Map<String, String> scalars = new HashMap<>();
+        final Map<String, Long> registers = new LinkedHashMap<>();
+        final List<Frame> frames = new ArrayList<>();
+        StackBounds stack;
+    }
+}

@@ -1,0 +1,248 @@
+package dev.crashcap.bundle;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The diagnosis rules, deliberately simple (docs/bundle-format.md lists them; a later version refines them):
+ * <ol>
+ *   <li>no signal recorded: {@code unknown};</li>
+ *   <li>SIGABRT whose abort message reads like glibc's heap checks, or whose stack passes through the
+ *       allocator inside libc: {@code heap-corruption};</li>
+ *   <li>any other SIGABRT: {@code abort};</li>
+ *   <li>SIGSEGV/SIGBUS at an address within 64 KiB of the low end of the thread's stack mapping (the guard
+ *       pages), or with a very deep stack where one frame repeats: {@code stack-overflow};</li>
+ *   <li>anything else: {@code fault}, saying so when the pc lies outside every loaded module (JIT-compiled
+ *       code or a bad jump).</li>
+ * </ol>
+ * The suspect module is the innermost module on the crashing stack that is not a {@link SystemModules system}
+ * module.
+ */
+final class Diagnoser {
+    private static final long GUARD_REACH = 64 * 1024;
+    private static final int DEEP_STACK = 256;
+
+    private static final List<String> HEAP_WORDS = List.of("double free", "free():", "malloc", "corrupted",
+            "realloc():", "munmap_chunk", "tcache", "invalid pointer", "invalid size");
+
+    private static final Set<String> ALLOCATOR_FUNCTIONS = Set.of("free", "malloc", "realloc", "calloc", "cfree",
+            "__libc_free", "__libc_malloc", "__libc_realloc", "__libc_calloc", "_int_free", "_int_malloc",
+            "_int_realloc", "malloc_printerr", "malloc_consolidate", "munmap_chunk", "unlink_chunk");
+
+    // Used when a capture has the number but not the name; Linux numbers, the same on x86_64 and aarch64.
+    private static final Map<Integer, String> SIGNAL_NAMES = Map.of(4, "SIGILL", 6, "SIGABRT", 7, "SIGBUS",
+            8, "SIGFPE", 11, "SIGSEGV");
+
+    private static final Map<String, String> CODE_MEANINGS = codeMeanings();
+
+    private Diagnoser() {
+    }
+
+    static Diagnosis diagnose(Bundle bundle) {
+        ThreadInfo thread = bundle.crashingThread();
+        List<Frame> frames = thread == null ? List.of() : thread.frames();
+        NativeFrame suspect = suspectFrame(frames);
+        String suspectName = suspect == null ? null : suspect.moduleName();
+        String suspectPath = suspect == null ? null : suspect.modulePath();
+        Verdict verdict = classify(bundle, thread, frames, suspect);
+        return new Diagnosis(verdict.kind, verdict.summary, suspectName, suspectPath);
+    }
+
+    private record Verdict(Diagnosis.Kind kind, String summary) {
+    }
+
+    private static Verdict classify(Bundle bundle, ThreadInfo thread, List<Frame> frames, NativeFrame suspect) {
+        Crash crash = bundle.crash();
+        String signal = signalName(crash);
+        if (signal == null) {
+            return new Verdict(Diagnosis.Kind.UNKNOWN, "the capture was cut off before the signal was recorded");
+        }
+        if (signal.equals("SIGABRT")) {
+            return abort(crash, frames, suspect);
+        }
+        if (signal.equals("SIGSEGV") || signal.equals("SIGBUS")) {
+            String overflow = stackOverflow(crash, thread, frames);
+            if (overflow != null) {
+                return new Verdict(Diagnosis.Kind.STACK_OVERFLOW, overflow);
+            }
+        }
+        return new Verdict(Diagnosis.Kind.FAULT, fault(bundle, signal, thread));
+    }
+
+    /** The signal name as recorded, else derived from the number; null if neither is known. */
+    static String signalName(Crash crash) {
+        if (crash.signalName() != null) {
+            return crash.signalName();
+        }
+        return crash.signalNumber() == null ? null : SIGNAL_NAMES.get(crash.signalNumber());
+    }
+
+    private static Verdict abort(Crash crash, List<Frame> frames, NativeFrame suspect) {
+        String message = oneLine(crash.abortMessage());
+        String from = suspect == null ? "" : ", called from " + describe(suspect);
+        if (message != null && looksLikeHeapCorruption(message)) {
+            return new Verdict(Diagnosis.Kind.HEAP_CORRUPTION,
+                    "heap corruption: glibc stopped the process with \"" + message + "\"" + from);
+        }
+        NativeFrame allocator = allocatorFrame(frames);
+        if (allocator != null) {
+            return new Verdict(Diagnosis.Kind.HEAP_CORRUPTION, "heap corruption: the process aborted inside the "
+                    + "memory allocator (" + allocator.function() + " in " + allocator.moduleName() + ")" + from);
+        }
+        String said = message == null ? "" : " with \"" + message + "\"";
+        return new Verdict(Diagnosis.Kind.ABORT, "abort() was called" + said + from);
+    }
+
+    private static boolean looksLikeHeapCorruption(String message) {
+        String lower = message.toLowerCase(Locale.ROOT);
+        for (String word : HEAP_WORDS) {
+            if (lower.contains(word)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static NativeFrame allocatorFrame(List<Frame> frames) {
+        for (Frame frame : frames) {
+            if (frame instanceof NativeFrame nativeFrame && nativeFrame.function() != null
+                    && nativeFrame.moduleName() != null && SystemModules.isLibc(nativeFrame.moduleName())
+                    && ALLOCATOR_FUNCTIONS.contains(nativeFrame.function())) {
+                return nativeFrame;
+            }
+        }
+        return null;
+    }
+
+    /** A summary if this fault looks like a stack overflow, else null. */
+    private static String stackOverflow(Crash crash, ThreadInfo thread, List<Frame> frames) {
+        if (thread != null && thread.stack() != null && crash.signalAddress() != null) {
+            long address = crash.signalAddress();
+            long low = thread.stack().low();
+            // Unsigned distance from the low end, either side: the guard lies just below the mapping.
+            boolean nearLow = Long.compareUnsigned(address - (low - GUARD_REACH), 2 * GUARD_REACH) < 0;
+            if (nearLow) {
+                return "stack overflow: the fault address " + Hex.of(address) + " is at the end of the thread's stack ("
+                        + Hex.of(low) + "-" + Hex.of(thread.stack().high()) + ")";
+            }
+        }
+        return deepRecursion(thread, frames);
+    }
+
+    /** A summary when the walk is very deep (or hit its frame limit) and one frame makes up half of it. */
+    private static String deepRecursion(ThreadInfo thread, List<Frame> frames) {
+        boolean deep = frames.size() >= DEEP_STACK
+                || (thread != null && "max-frames".equals(thread.unwindStop()) && frames.size() >= 32);
+        if (!deep) {
+            return null;
+        }
+        Map<String, Integer> counts = new HashMap<>();
+        String top = null;
+        for (Frame frame : frames) {
+            String key = frameKey(frame);
+            int count = counts.merge(key, 1, Integer::sum);
+            if (top == null || count > counts.get(top)) {
+                top = key;
+            }
+        }
+        if (counts.get(top) * 2 < frames.size()) {
+            return null;
+        }
+        return "stack overflow: deep recursion in " + top + " (" + counts.get(top) + " of " + frames.size()
+                + " frames captured)";
+    }
+
+    // Return addresses of a recursive call repeat exactly; the function name alone would merge call sites.
+    private static String frameKey(Frame frame) {
+        if (frame instanceof NativeFrame nativeFrame) {
+            return nativeFrame.function() != null ? describe(nativeFrame) : Hex.of(nativeFrame.pc());
+        }
+        JavaFrame javaFrame = (JavaFrame) frame;
+        return javaFrame.className() + "." + javaFrame.method();
+    }
+
+    private static String fault(Bundle bundle, String signal, ThreadInfo thread) {
+        Crash crash = bundle.crash();
+        StringBuilder summary = new StringBuilder(signal);
+        if (crash.signalCodeName() != null) {
+            String meaning = CODE_MEANINGS.get(crash.signalCodeName());
+            summary.append(" (").append(crash.signalCodeName()).append(meaning == null ? "" : ", " + meaning)
+                    .append(')');
+        }
+        if (crash.signalAddress() != null) {
+            summary.append(" at address ").append(Hex.of(crash.signalAddress()));
+            if (signal.equals("SIGSEGV") && Long.compareUnsigned(crash.signalAddress(), 4096) < 0) {
+                summary.append(" (a null pointer)");
+            }
+        }
+        Long pc = crashPc(thread);
+        if (pc != null && !bundle.modules().isEmpty() && bundle.moduleAt(pc) == null) {
+            return summary + " in code outside any loaded module (JIT-compiled Java code or a bad jump)";
+        }
+        NativeFrame top = thread == null ? null : thread.topNativeFrame();
+        if (top != null) {
+            summary.append(" in ").append(describe(top));
+        }
+        return summary.toString();
+    }
+
+    /** The pc at the fault: the instruction pointer register, else the innermost native frame. */
+    static Long crashPc(ThreadInfo thread) {
+        if (thread == null) {
+            return null;
+        }
+        for (String register : List.of("rip", "pc")) {
+            if (thread.registers().containsKey(register)) {
+                return thread.registers().get(register);
+            }
+        }
+        NativeFrame top = thread.topNativeFrame();
+        return top == null ? null : top.pc();
+    }
+
+    private static NativeFrame suspectFrame(List<Frame> frames) {
+        for (Frame frame : frames) {
+            if (frame instanceof NativeFrame nativeFrame && nativeFrame.moduleName() != null
+                    && !SystemModules.isSystem(nativeFrame.moduleName())) {
+                return nativeFrame;
+            }
+        }
+        return null;
+    }
+
+    /** {@code function+0x9 (libx.so)}, or {@code libx.so+0x11a9}, or the bare pc. */
+    private static String describe(NativeFrame frame) {
+        String module = frame.moduleName();
+        if (frame.function() != null) {
+            String offset = frame.functionOffset() == null ? "" : "+" + Hex.of(frame.functionOffset());
+            return frame.function() + offset + (module == null ? "" : " (" + module + ")");
+        }
+        if (module != null) {
+            return module + (frame.offset() == null ? "" : "+" + Hex.of(frame.offset()));
+        }
+        return Hex.of(frame.pc());
+    }
+
+    // glibc's messages end with a newline and asserts may span lines; a summary is one line.
+    private static String oneLine(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        return text.strip().replaceAll("\\s*\\R\\s*", " ");
+    }
+
+    private static Map<String, String> codeMeanings() {
+        Map<String, String> meanings = new HashMap<>();
+        meanings.put("SEGV_MAPERR", "address not mapped");
+        meanings.put("SEGV_ACCERR", "no permission for the access");
+        meanings.put("BUS_ADRALN", "misaligned address");
+        meanings.put("BUS_ADRERR", "address beyond the end of a mapped file");
+        meanings.put("FPE_INTDIV", "integer divide by zero");
+        meanings.put("FPE_INTOVF", "integer overflow");
+        meanings.put("ILL_ILLOPC", "illegal opcode");
+        return meanings;
+    }
+}

@@ -1,0 +1,33 @@
+package dev.crashcap.bundle;
+
+/**
+ * What most likely happened, in one line, and which module to look at first. {@code suspectModule} is the
+ * module name (null if every frame is in system code or the stack is unknown); its path is kept for reports.
+ * The rules are in {@link Diagnoser}.
+ */
+public record Diagnosis(Kind kind, String summary, String suspectModule, String suspectModulePath) {
+
+    /** The kinds, with the names the JSON uses. */
+    public enum Kind {
+        FAULT("fault"),
+        ABORT("abort"),
+        HEAP_CORRUPTION("heap-corruption"),
+        STACK_OVERFLOW("stack-overflow"),
+        /** The capture was cut off before the signal was recorded. */
+        UNKNOWN("unknown");
+
+        private final String jsonName;
+
+        Kind(String jsonName) {
+            this.jsonName = jsonName;
+        }
+
+        public String jsonName() {
+            return jsonName;
+        }
+    }
+
+    public static Diagnosis of(Bundle bundle) {
+        return Diagnoser.diagnose(bundle);
+    }
+}

@@ -1,0 +1,161 @@
+package dev.crashcap.bundle;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Finds the hs_err file HotSpot wrote for a crash. The JVM writes it after our handler returns, so the capture
+ * cannot name it; it is looked up afterwards where HotSpot puts it:
+ * <ol>
+ *   <li>{@code hs_err.log} in the bundle directory (a copy attached to the bundle wins);</li>
+ *   <li>the {@code -XX:ErrorFile=} value ({@code %p} is the pid, relative to the process's cwd), from
+ *       {@code _JAVA_OPTIONS}, the command line, {@code JDK_JAVA_OPTIONS} and {@code JAVA_TOOL_OPTIONS},
+ *       in the order HotSpot lets them override each other;</li>
+ *   <li>{@code <cwd>/hs_err_pid<pid>.log};</li>
+ *   <li>{@code <tmp>/hs_err_pid<pid>.log}: the {@code -Djava.io.tmpdir} of the process, then {@code /tmp}.</li>
+ * </ol>
+ * A candidate counts only if it exists and was written no earlier than 5 s before the crash: an older file with
+ * the same name belongs to an earlier process that had the same pid.
+ */
+public final class HsErrLocator {
+    /** The name of an hs_err copy inside a bundle directory. */
+    public static final String BUNDLED_FILE = "hs_err.log";
+
+    private static final long CLOCK_SLACK_MILLIS = 5_000;
+    private static final String ERROR_FILE = "-XX:ErrorFile=";
+    private static final String TMPDIR = "-Djava.io.tmpdir=";
+
+    private HsErrLocator() {
+    }
+
+    /** The absolute path of the crash's hs_err file, or null if none was found. */
+    public static String find(Bundle bundle) {
+        return find(bundle, Path.of("/tmp"));
+    }
+
+    /** As {@link #find(Bundle)}, with {@code systemTmp} standing in for {@code /tmp} (tests). */
+    public static String find(Bundle bundle, Path systemTmp) {
+        if (bundle.directory() != null && Files.isRegularFile(bundle.directory().resolve(BUNDLED_FILE))) {
+            return bundle.directory().resolve(BUNDLED_FILE).toAbsolutePath().toString();
+        }
+        Long notBefore = notBefore(bundle);
+        for (String candidate : candidates(bundle, systemTmp)) {
+            Path path = resolve(bundle.header().cwd(), candidate);
+            if (path != null && isFresh(path, notBefore)) {
+                return path.toAbsolutePath().normalize().toString();
+            }
+        }
+        return null;
+    }
+
+    /** Candidate paths in the order HotSpot would use them; relative ones are resolved later. */
+    static List<String> candidates(Bundle bundle, Path systemTmp) {
+        Long pid = bundle.pid();
+        List<String> options = jvmOptions(bundle);
+        List<String> candidates = new ArrayList<>();
+        String errorFile = lastValue(options, ERROR_FILE);
+        if (errorFile != null && !errorFile.isEmpty() && (pid != null || !errorFile.contains("%p"))) {
+            candidates.add(expandPid(errorFile, pid));
+        }
+        if (pid == null) {
+            return candidates;
+        }
+        String defaultName = "hs_err_pid" + pid + ".log";
+        if (bundle.header().cwd() != null) {
+            candidates.add(defaultName);
+        }
+        String tmpdir = lastValue(options, TMPDIR);
+        if (tmpdir != null && !tmpdir.isEmpty()) {
+            candidates.add(tmpdir + "/" + defaultName);
+        }
+        candidates.add(systemTmp.resolve(defaultName).toString());
+        return candidates;
+    }
+
+    /**
+     * The JVM's options, lowest precedence first, so the last match wins: JAVA_TOOL_OPTIONS, then
+     * JDK_JAVA_OPTIONS, then the command line, then _JAVA_OPTIONS.
+     */
+    private static List<String> jvmOptions(Bundle bundle) {
+        List<String> options = new ArrayList<>();
+        options.addAll(splitOptions(bundle.header().env().get("JAVA_TOOL_OPTIONS")));
+        options.addAll(splitOptions(bundle.header().env().get("JDK_JAVA_OPTIONS")));
+        options.addAll(bundle.header().args());
+        options.addAll(splitOptions(bundle.header().env().get("_JAVA_OPTIONS")));
+        return options;
+    }
+
+    // The JVM splits these variables on white space; quoting is rare in practice and not worth a parser here.
+    private static List<String> splitOptions(String value) {
+        if (value == null || value.isBlank()) {
+            return List.of();
+        }
+        return List.of(value.trim().split("\\s+"));
+    }
+
+    private static String lastValue(List<String> options, String prefix) {
+        String value = null;
+        for (String option : options) {
+            if (option.startsWith(prefix)) {
+                value = option.substring(prefix.length());
+            }
+        }
+        return value;
+    }
+
+    /** HotSpot's ErrorFile expands {@code %p} to the pid and {@code %%} to {@code %}. */
+    static String expandPid(String pattern, Long pid) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < pattern.length(); i++) {
+            char c = pattern.charAt(i);
+            char next = i + 1 < pattern.length() ? pattern.charAt(i + 1) : 0;
+            if (c == '%' && next == 'p') {
+                out.append(pid);
+                i++;
+            } else if (c == '%' && next == '%') {
+                out.append('%');
+                i++;
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /** The candidate as a path, relative ones against the crashed process's cwd; null if it cannot be one. */
+    private static Path resolve(String cwd, String candidate) {
+        try {
+            Path path = Path.of(candidate);
+            if (path.isAbsolute()) {
+                return path;
+            }
+            return cwd == null ? null : Path.of(cwd).resolve(path);
+        } catch (InvalidPathException e) {
+            return null; // a damaged capture can hold any bytes
+        }
+    }
+
+    /** The earliest modification time a genuine hs_err can have, or null to accept any. */
+    private static Long notBefore(Bundle bundle) {
+        Long time = bundle.crash().timeEpochMillis();
+        if (time == null) {
+            time = bundle.header().startEpochMillis(); // cut off before the crash time: the start still helps
+        }
+        return time == null ? null : time - CLOCK_SLACK_MILLIS;
+    }
+
+    private static boolean isFresh(Path path, Long notBefore) {
+        try {
+            if (!Files.isRegularFile(path)) {
+                return false;
+            }
+            return notBefore == null || Files.getLastModifiedTime(path).toMillis() >= notBefore;
+        } catch (IOException | SecurityException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,302 @@
+package dev.crashcap.bundle;
+
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The report a person reads top down, like hs_err but with the whole native stack: what happened, where, the
+ * crashing thread, the process, the other threads, the modules and the environment. Plain text, no colours;
+ * every string from the capture is made printable, since a bundle may come from anywhere.
+ */
+public final class HumanReport {
+    private static final String RULE = "=".repeat(78);
+    private static final Pattern PLAIN_ARG = Pattern.compile("[A-Za-z0-9_./:=,+@%-]+");
+    private static final Map<String, String> UNWIND_STOPS = Map.of(
+            "end", "reached the outermost frame",
+            "no-module", "the caller is in no loaded module: interpreted or JIT-compiled Java code",
+            "no-cfi", "no unwind information for the caller",
+            "bad-cfi", "unreadable unwind information",
+            "bad-memory", "the stack could not be read further",
+            "no-progress", "the unwinder made no progress",
+            "max-frames", "the frame limit was reached",
+            "deadline", "the capture ran out of time");
+
+    private final StringBuilder out = new StringBuilder();
+    private final Bundle bundle;
+    private final String hsErr;
+    private final Diagnosis diagnosis;
+
+    private HumanReport(Bundle bundle, String hsErr) {
+        this.bundle = bundle;
+        this.hsErr = hsErr;
+        this.diagnosis = Diagnosis.of(bundle);
+    }
+
+    /** The whole report, ending with a newline. */
+    public static String render(Bundle bundle, String hsErr) {
+        HumanReport report = new HumanReport(bundle, hsErr);
+        report.banner();
+        report.whatHappened();
+        report.where();
+        report.crashingThread();
+        report.process();
+        report.otherThreads();
+        report.modules();
+        report.environment();
+        report.warnings();
+        return report.out.toString();
+    }
+
+    private void banner() {
+        line(RULE);
+        line(" A fatal error was captured by crashcap");
+        line(RULE);
+        if (bundle.directory() != null) {
+            line(" bundle: " + shown(bundle.directory().toString()));
+        }
+        if (bundle.truncated()) {
+            line("");
+            line(" !! This capture was cut off: the signal handler did not finish writing it (disk full, a second");
+            line(" !! fault or its deadline). Shown is what it holds.");
+        }
+    }
+
+    private void whatHappened() {
+        Crash crash = bundle.crash();
+        heading("WHAT HAPPENED");
+        String signal = Diagnoser.signalName(crash);
+        StringBuilder what = new StringBuilder(signal == null ? "unknown signal" : signal);
+        if (crash.signalNumber() != null) {
+            what.append(" (signal ").append(crash.signalNumber()).append(')');
+        }
+        if (crash.signalCodeName() != null || crash.signalCode() != null) {
+            what.append(", code ").append(orUnknown(crash.signalCodeName()));
+            what.append(crash.signalCode() == null ? "" : " (" + crash.signalCode() + ")");
+        }
+        if (crash.signalAddress() != null) {
+            what.append(", address ").append(Hex.of(crash.signalAddress()));
+        }
+        if (crash.senderPid() != null) {
+            what.append(", sent by pid ").append(crash.senderPid());
+        }
+        line("  " + shown(what.toString()));
+        field("time", crash.timeEpochMillis() == null ? "unknown" : BundleJson.time(crash.timeEpochMillis()));
+        field("diagnosis", diagnosis.summary()); // the summary names the kind itself (JSON has it apart)
+        if (crash.abortMessage() != null) {
+            field("abort message", crash.abortMessage().strip());
+        }
+    }
+
+    private void where() {
+        heading("WHERE");
+        ThreadInfo thread = bundle.crashingThread();
+        NativeFrame top = thread == null ? null : thread.topNativeFrame();
+        field("problematic frame", top == null ? "unknown" : problematicFrame(top));
+        if (diagnosis.suspectModule() == null) {
+            field("suspect module", "none: every frame is in system or JVM code, or the stack is unknown");
+            return;
+        }
+        LoadedModule module = bundle.moduleByPath(diagnosis.suspectModulePath());
+        String buildId = module == null || module.buildId() == null ? "unknown" : module.buildId();
+        field("suspect module", diagnosis.suspectModule() + "  (" + diagnosis.suspectModulePath()
+                + ", build-id " + buildId + ")");
+    }
+
+    /** {@code libx.so+0x11a9  function+0x9}, the form hs_err users look for. */
+    private static String problematicFrame(NativeFrame frame) {
+        String where = frame.moduleName() == null ? Hex.of(frame.pc()) + " (no module)"
+                : frame.moduleName() + (frame.offset() == null ? "" : "+" + Hex.of(frame.offset()));
+        return frame.function() == null ? where : where + "  " + function(frame);
+    }
+
+    private void crashingThread() {
+        ThreadInfo thread = bundle.crashingThread();
+        if (thread == null) {
+            heading("CRASHING THREAD");
+            line("  not in the capture (it was cut off before the thread was written)");
+            return;
+        }
+        heading("CRASHING THREAD " + threadTitle(thread));
+        stack(thread, "  ");
+        registers(thread.registers());
+        if (thread.stack() != null) {
+            line("  stack mapping: " + Hex.padded(thread.stack().low()) + " - " + Hex.padded(thread.stack().high()));
+        }
+    }
+
+    private void stack(ThreadInfo thread, String indent) {
+        List<Frame> frames = thread.frames();
+        if (frames.isEmpty()) {
+            line(indent + "(no frames captured)");
+        }
+        for (int i = 0; i < frames.size(); i++) {
+            line(indent + "#" + i + "  " + frame(frames.get(i)));
+        }
+        if (thread.unwindStop() != null) {
+            String meaning = UNWIND_STOPS.get(thread.unwindStop());
+            line(indent + "(native walk stopped: " + shown(thread.unwindStop())
+                    + (meaning == null ? "" : ", " + meaning) + ")");
+        } else if (!frames.isEmpty()) {
+            line(indent + "(the stack may be incomplete: the capture ends before the walk did)");
+        }
+    }
+
+    /** {@code 0x… in function+0x9 (libx.so+0x11a9)} or {@code at com.example.Foo.bar(line 42)}. */
+    private static String frame(Frame frame) {
+        if (frame instanceof JavaFrame javaFrame) {
+            String line = javaFrame.line() == null ? "unknown line" : "line " + javaFrame.line();
+            return shown("at " + javaFrame.className() + "." + javaFrame.method() + "(" + line + ")");
+        }
+        NativeFrame nativeFrame = (NativeFrame) frame;
+        String function = nativeFrame.function() == null ? "??" : function(nativeFrame);
+        String module = nativeFrame.moduleName() == null ? "no module"
+                : shown(nativeFrame.moduleName())
+                        + (nativeFrame.offset() == null ? "" : "+" + Hex.of(nativeFrame.offset()));
+        return Hex.padded(nativeFrame.pc()) + " in " + function + " (" + module + ")";
+    }
+
+    private static String function(NativeFrame frame) {
+        String offset = frame.functionOffset() == null ? "" : "+" + Hex.of(frame.functionOffset());
+        return shown(frame.function()) + offset;
+    }
+
+    private void registers(Map<String, Long> registers) {
+        if (registers.isEmpty()) {
+            return;
+        }
+        line("  registers:");
+        StringBuilder row = new StringBuilder("   ");
+        int inRow = 0;
+        for (Map.Entry<String, Long> register : registers.entrySet()) {
+            row.append(String.format(" %6s=%s", shown(register.getKey()), Hex.padded(register.getValue())));
+            if (++inRow == 3) {
+                line(row.toString());
+                row.setLength(3);
+                inRow = 0;
+            }
+        }
+        if (inRow > 0) {
+            line(row.toString());
+        }
+    }
+
+    private void process() {
+        Header header = bundle.header();
+        Crash crash = bundle.crash();
+        heading("PROCESS");
+        field("pid", bundle.pid() == null ? "unknown" : bundle.pid().toString());
+        field("started", header.startEpochMillis() == null ? "unknown" : BundleJson.time(header.startEpochMillis()));
+        field("uptime", crash.uptimeMillis() == null ? "unknown" : crash.uptimeMillis() + " ms");
+        field("JVM", orUnknown(header.jvmName()) + " " + orUnknown(header.jvmVersion()) + " ("
+                + orUnknown(header.jvmVendor()) + "), java " + orUnknown(header.javaVersion()));
+        field("java.home", orUnknown(header.javaHome()));
+        field("OS", orUnknown(header.osName()) + " " + orUnknown(header.osArch()));
+        field("command line", header.args().isEmpty() ? "unknown" : commandLine(header.args()));
+        field("cwd", orUnknown(header.cwd()));
+        field("agent", "crashcap " + orUnknown(header.agentVersion()) + ", options: "
+                + (header.agentOptions() == null ? "none" : header.agentOptions()));
+        field("hs_err", hsErr != null ? hsErr : "not found" + hsErrHint());
+    }
+
+    // HotSpot has no SIGABRT handler: after an abort, a missing hs_err is expected, not a lookup failure.
+    private String hsErrHint() {
+        boolean abort = diagnosis.kind() == Diagnosis.Kind.ABORT || diagnosis.kind() == Diagnosis.Kind.HEAP_CORRUPTION;
+        return abort ? " (HotSpot writes none when the process calls abort())" : "";
+    }
+
+    /** The arguments as a shell would need them, so the line can be copied. */
+    private static String commandLine(List<String> args) {
+        StringBuilder line = new StringBuilder();
+        for (String arg : args) {
+            if (line.length() > 0) {
+                line.append(' ');
+            }
+            line.append(PLAIN_ARG.matcher(arg).matches() ? arg : "'" + arg.replace("'", "'\\''") + "'");
+        }
+        return line.toString();
+    }
+
+    private void otherThreads() {
+        ThreadInfo crashing = bundle.crashingThread();
+        List<ThreadInfo> others = bundle.threads().stream().filter(thread -> thread != crashing).toList();
+        heading("OTHER THREADS (" + others.size() + ")");
+        for (int i = 0; i < others.size(); i++) {
+            if (i > 0) {
+                line("");
+            }
+            line("  " + threadTitle(others.get(i)));
+            stack(others.get(i), "    ");
+        }
+    }
+
+    private static String threadTitle(ThreadInfo thread) {
+        return "\"" + shown(orUnknown(thread.name())) + "\" (tid " + (thread.tid() == null ? "?" : thread.tid())
+                + (thread.java() ? ", Java thread" : ", native thread") + (thread.crashed() ? ", crashed" : "")
+                + ")";
+    }
+
+    private void modules() {
+        heading("MODULES (" + bundle.modules().size() + ")");
+        if (bundle.modules().isEmpty()) {
+            line(bundle.truncated() ? "  (the capture was cut off before the module list)" : "  (none recorded)");
+            return;
+        }
+        line(String.format("  %-18s  %10s  %-40s  %s", "base", "size", "build-id", "path"));
+        for (LoadedModule module : bundle.modules()) {
+            line(String.format("  %-18s  %10d  %-40s  %s", Hex.padded(module.base()), module.size(),
+                    module.buildId() == null ? "-" : shown(module.buildId()), shown(module.path())));
+        }
+    }
+
+    private void environment() {
+        heading("ENVIRONMENT (" + bundle.header().env().size() + ", secret-looking values redacted at capture)");
+        bundle.header().env().forEach((name, value) -> line("  " + shown(name) + "=" + shown(value)));
+    }
+
+    private void warnings() {
+        if (bundle.warnings().isEmpty()) {
+            return;
+        }
+        heading("WARNINGS (what the reader skipped)");
+        bundle.warnings().forEach(warning -> line("  " + shown(warning)));
+    }
+
+    private void heading(String title) {
+        line("");
+        line(title);
+    }
+
+    private void field(String name, String value) {
+        line(String.format("  %-18s %s", name + ":", shown(value)));
+    }
+
+    private void line(String text) {
+        out.append(text).append('\n');
+    }
+
+    private static String orUnknown(String value) {
+        return value == null ? "unknown" : value;
+    }
+
+    /**
+     * Control characters escaped: values come from a crashed process (or a damaged file) and must neither
+     * break lines nor send escape sequences to the reader's terminal.
+     */
+    static String shown(String text) {
+        StringBuilder shown = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\n') {
+                shown.append("\\n");
+            } else if (c == '\t') {
+                shown.append("\\t");
+            } else if (c < 0x20 || (c >= 0x7f && c < 0xa0)) {
+                shown.append(String.format("\\x%02x", (int) c));
+            } else {
+                shown.append(c);
+            }
+        }
+        return shown.toString();
+    }
+}

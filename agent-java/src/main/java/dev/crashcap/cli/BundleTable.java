@@ -1,0 +1,77 @@
+package dev.crashcap.cli;
+
+import dev.crashcap.bundle.Bundle;
+import dev.crashcap.bundle.BundleFolder;
+import dev.crashcap.bundle.Diagnosis;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The human form of {@code crashcap list}: one row per bundle, columns as wide as their widest cell. */
+final class BundleTable {
+    private static final String[] HEADINGS = {"TIME (UTC)", "PID", "SIGNAL", "DIAGNOSIS", "SUSPECT", "PATH"};
+
+    private BundleTable() {
+    }
+
+    static String render(List<BundleFolder.Entry> entries) {
+        if (entries.isEmpty()) {
+            return "no bundles\n";
+        }
+        List<String[]> rows = new ArrayList<>();
+        rows.add(HEADINGS);
+        for (BundleFolder.Entry entry : entries) {
+            rows.add(entry.bundle() != null ? row(entry) : errorRow(entry));
+        }
+        return layOut(rows);
+    }
+
+    private static String[] row(BundleFolder.Entry entry) {
+        Bundle bundle = entry.bundle();
+        Diagnosis diagnosis = Diagnosis.of(bundle);
+        Long time = bundle.crash().timeEpochMillis();
+        return new String[] {
+            time == null ? "-" : Instant.ofEpochMilli(time).truncatedTo(ChronoUnit.SECONDS).toString(),
+            orDash(bundle.pid()),
+            orDash(bundle.crash().signalName()),
+            diagnosis.kind().jsonName(),
+            orDash(diagnosis.suspectModule()),
+            entry.path() + (bundle.truncated() ? "  (cut off)" : "")};
+    }
+
+    private static String[] errorRow(BundleFolder.Entry entry) {
+        return new String[] {"-", "-", "-", "unreadable", "-", entry.path() + "  (" + entry.error() + ")"};
+    }
+
+    private static String layOut(List<String[]> rows) {
+        int[] widths = new int[HEADINGS.length];
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                widths[i] = Math.max(widths[i], printable(row[i]).length());
+            }
+        }
+        StringBuilder table = new StringBuilder();
+        for (String[] row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.length; i++) {
+                String cell = printable(row[i]);
+                line.append(i == row.length - 1 ? cell : cell + " ".repeat(widths[i] - cell.length() + 2));
+            }
+            table.append(line.toString().stripTrailing()).append('\n');
+        }
+        return table.toString();
+    }
+
+    private static String orDash(Object value) {
+        return value == null ? "-" : value.toString();
+    }
+
+    // Values come from bundles that may be damaged; keep control characters off the terminal.
+    private static String printable(String text) {
+        return text.codePoints()
+                .map(c -> Character.isISOControl(c) ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                .toString();
+    }
+}

@@ -1,0 +1,25 @@
+package dev.crashcap.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** The top command, {@code crashcap}. It only chooses a subcommand. */
+@Command(name = "crashcap",
+        mixinStandardHelpOptions = true,
+        versionProvider = ManifestVersion.class,
+        description = "Captures JVM hard crashes and shows what they left behind.",
+        // attach, dump, upload and group join this list when they exist.
+        subcommands = {InspectCommand.class, ListCommand.class})
+final class CrashcapCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "missing command: inspect or list");
+    }
+}

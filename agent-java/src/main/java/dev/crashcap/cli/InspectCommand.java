@@ -1,0 +1,44 @@
+package dev.crashcap.cli;
+
+import dev.crashcap.bundle.Bundle;
+import dev.crashcap.bundle.BundleException;
+import dev.crashcap.bundle.BundleJson;
+import dev.crashcap.bundle.BundleLocator;
+import dev.crashcap.bundle.HsErrLocator;
+import dev.crashcap.bundle.HumanReport;
+import dev.crashcap.bundle.Json;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code crashcap inspect [--json] <bundle>}: one bundle, as a report or as JSON. */
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+        description = "Shows one crash bundle: what happened, where, and every thread's stack.")
+final class InspectCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--json", description = "Print the documented JSON (docs/bundle-format.md) instead.")
+    boolean json;
+
+    @Parameters(paramLabel = "<bundle>", description = "A bundle directory, or the capture.txt inside one.")
+    String bundlePath;
+
+    @Override
+    public Integer call() throws BundleException {
+        Bundle bundle = BundleLocator.load(bundlePath);
+        String hsErr = HsErrLocator.find(bundle);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(Json.write(BundleJson.inspect(bundle, hsErr)));
+        } else {
+            out.print(HumanReport.render(bundle, hsErr));
+        }
+        return Main.OK; // a truncated bundle is shown, not refused: it holds what the crash left
+    }
+}

@@ -1,0 +1,41 @@
+package dev.crashcap.cli;
+
+import dev.crashcap.bundle.BundleException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Turns every failure into exactly one line on stderr starting with {@code crashcap: }: people read the line,
+ * scripts read the exit code, and a stack trace helps neither.
+ */
+final class OneLineErrors implements IParameterExceptionHandler, IExecutionExceptionHandler {
+
+    @Override
+    public int handleParseException(ParameterException ex, String[] args) {
+        String hint = " (see: " + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help)";
+        ex.getCommandLine().getErr().println("crashcap: " + firstLine(ex.getMessage()) + hint);
+        return Main.BAD_INPUT;
+    }
+
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine commandLine, ParseResult parseResult) {
+        if (ex instanceof BundleException) {
+            commandLine.getErr().println(ex.getMessage()); // already "crashcap: …", one line
+            return Main.BAD_INPUT;
+        }
+        // A bug in crashcap, not in the input: still one line, with the exception's type to report it by.
+        commandLine.getErr().println("crashcap: internal error: " + ex.getClass().getName() + ": "
+                + firstLine(ex.getMessage()));
+        return Main.INTERNAL_ERROR;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null || message.isBlank()) {
+            return "no details";
+        }
+        return message.strip().lines().findFirst().orElse("no details");
+    }
+}

@@ -1,0 +1,155 @@
+package dev.crashcap.bundle;
+
+import static dev.crashcap.bundle.JsonReader.get;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The {@code inspect --json} and {@code list --json} contract, read back as JSON, not searched as text. */
+class BundleJsonTest {
+
+    private static Map<String, Object> inspect(String sample, String hsErr) throws Exception {
+        return JsonReader.object(Json.write(BundleJson.inspect(Samples.parse(sample), hsErr)));
+    }
+
+    @Test
+    void topLevelFields() throws Exception {
+        Map<String, Object> json = inspect(Samples.SEGV, "/work/app/hs_err_pid4242.log");
+        assertEquals(1L, json.get("schema"));
+        assertEquals("crash", json.get("kind"));
+        assertEquals("/bundles/segv.txt", json.get("path"));
+        assertEquals(false, json.get("truncated"));
+        assertEquals("2026-11-24T10:49:24Z", json.get("time"));
+        assertEquals(null, json.get("abortMessage"));
+        assertEquals("/work/app/hs_err_pid4242.log", json.get("hsErr"));
+        assertEquals(List.of(), json.get("warnings"));
+        assertTrue(json.containsKey("abortMessage"), "null fields are present, not left out");
+    }
+
+    @Test
+    void processJvmAndAgent() throws Exception {
+        Map<String, Object> json = inspect(Samples.SEGV, null);
+        assertEquals(4242L, get(json, "process.pid"));
+        assertEquals(812L, get(json, "process.uptimeMillis"));
+        assertEquals(1795517363188L, get(json, "process.startEpochMillis"));
+        assertEquals("/work/app", get(json, "process.cwd"));
+        assertEquals(List.of("java", "-javaagent:/opt/crashcap/crashcap.jar", "-Djava.library.path=/tmp", "-cp",
+                "/work/app/classes", "dev.crashcap.it.Crasher", "segv", "--greeting=hello world"),
+                get(json, "process.args"));
+        assertEquals("line one\nline two\tTabbed", get(json, "process.env.MOTD"));
+        assertEquals("<redacted>", get(json, "process.env.AWS_SECRET_ACCESS_KEY"));
+        assertEquals("17.0.15+6-Debian-1deb12u1", get(json, "jvm.version"));
+        assertEquals("OpenJDK 64-Bit Server VM", get(json, "jvm.name"));
+        assertEquals("Debian", get(json, "jvm.vendor"));
+        assertEquals("/usr/lib/jvm/java-17-openjdk-amd64", get(json, "jvm.home"));
+        assertEquals("0.1.0", get(json, "agent.version"));
+        assertEquals("dir=/work/app/crashcap", get(json, "agent.options"));
+        assertNull(get(inspect(Samples.DOUBLE_FREE, null), "agent.options"));
+        assertEquals(null, get(json, "hsErr"));
+    }
+
+    @Test
+    void signalAndDiagnosis() throws Exception {
+        Map<String, Object> segv = inspect(Samples.SEGV, null);
+        assertEquals("SIGSEGV", get(segv, "signal.name"));
+        assertEquals(11L, get(segv, "signal.number"));
+        assertEquals("SEGV_MAPERR", get(segv, "signal.code"));
+        assertEquals(1L, get(segv, "signal.codeNumber"));
+        assertEquals("0x0", get(segv, "signal.address"));
+        assertFalse(((Map<?, ?>) segv.get("signal")).containsKey("senderPid"), "absent when the kernel sent it");
+        assertEquals("fault", get(segv, "diagnosis.kind"));
+        assertTrue(((String) get(segv, "diagnosis.summary")).startsWith("SIGSEGV (SEGV_MAPERR"));
+        assertEquals("libcrashcaptest.so", get(segv, "diagnosis.suspectModule"));
+
+        Map<String, Object> abort = inspect(Samples.DOUBLE_FREE, null);
+        assertEquals(5151L, get(abort, "signal.senderPid"));
+        assertEquals(-6L, get(abort, "signal.codeNumber"));
+        assertEquals("free(): double free detected in tcache 2\n", abort.get("abortMessage"));
+        assertEquals("heap-corruption", get(abort, "diagnosis.kind"));
+    }
+
+    @Test
+    void crashingThreadWithFramesAndRegisters() throws Exception {
+        Map<String, Object> json = inspect(Samples.SEGV, null);
+        Map<?, ?> thread = (Map<?, ?>) json.get("crashingThread");
+        assertEquals(4250L, thread.get("tid"));
+        assertEquals("crash-worker", thread.get("name"));
+        assertEquals(true, thread.get("java"));
+        assertEquals(true, thread.get("crashed"));
+        assertEquals("no-module", thread.get("unwindStop"));
+        assertEquals("0x7f3a2c1011a9", get(thread, "registers.rip"));
+        assertEquals("0x7f3a0c900000", get(thread, "stack.low"));
+        assertEquals("0x7f3a0ca00000", get(thread, "stack.high"));
+        List<?> frames = (List<?>) thread.get("frames");
+        assertEquals(4, frames.size());
+        assertEquals(Map.of("kind", "native", "pc", "0x7f3a2c1011a9", "module", "libcrashcaptest.so",
+                "modulePath", "/tmp/libcrashcaptest.so", "offset", "0x11a9", "function", "crashcaptest_write_null",
+                "functionOffset", "0x9"), frames.get(0));
+        assertEquals("Java_dev_crashcap_it_Crasher_segv", ((Map<?, ?>) frames.get(3)).get("function"));
+    }
+
+    @Test
+    void allThreadsIncludingTheCrashingOne() throws Exception {
+        Map<String, Object> json = inspect(Samples.SEGV, null);
+        List<?> threads = (List<?>) json.get("threads");
+        assertEquals(3, threads.size());
+        assertEquals(json.get("crashingThread"), threads.get(0));
+        Map<?, ?> main = (Map<?, ?>) threads.get(1);
+        assertFalse(main.containsKey("registers"), "registers only for the crashing thread");
+        assertEquals(Map.of("kind", "java", "class", "dev.crashcap.it.Crasher", "method", "main", "line", 42L),
+                ((List<?>) main.get("frames")).get(6));
+        Map<?, ?> objectWait = (Map<?, ?>) ((List<?>) main.get("frames")).get(4);
+        assertTrue(objectWait.containsKey("line"));
+        assertNull(objectWait.get("line"));
+        assertFalse(((Map<?, ?>) threads.get(2)).containsKey("stack"), "stack only when captured");
+    }
+
+    @Test
+    void modules() throws Exception {
+        List<?> modules = (List<?>) inspect(Samples.SEGV, null).get("modules");
+        assertEquals(9, modules.size());
+        assertEquals(Map.of("path", "/tmp/libcrashcaptest.so", "name", "libcrashcaptest.so", "base", "0x7f3a2c100000",
+                "size", 0x4028L, "buildId", "3f1c9a0b7e6d5c4b3a2918f7e6d5c4b3a2918f7e"), modules.get(1));
+    }
+
+    @Test
+    void aTruncatedBundleSaysSo() throws Exception {
+        Map<String, Object> json = inspect(Samples.TRUNCATED, null);
+        assertEquals(true, json.get("truncated"));
+        assertEquals(2, ((List<?>) json.get("warnings")).size());
+        assertEquals(List.of(), json.get("modules"));
+        assertNull(((Map<?, ?>) ((List<?>) json.get("threads")).get(1)).get("unwindStop"));
+    }
+
+    @Test
+    void aNearlyEmptyCaptureStillHasEveryField() throws Exception {
+        Map<String, Object> json = JsonReader.object(
+                Json.write(BundleJson.inspect(Samples.parseLines("crashcap-capture|1"), null)));
+        for (String field : List.of("schema", "kind", "path", "truncated", "time", "process.pid", "process.env",
+                "jvm.version", "agent.version", "signal.name", "signal.address", "abortMessage", "diagnosis.kind",
+                "diagnosis.suspectModule", "crashingThread", "threads", "modules", "hsErr", "warnings")) {
+            get(json, field);
+        }
+        assertEquals("unknown", get(json, "diagnosis.kind"));
+        assertNull(json.get("crashingThread"));
+    }
+
+    @Test
+    void listEntry() throws Exception {
+        Map<String, Object> json = JsonReader.object(Json.write(BundleJson.listEntry(Samples.parse(Samples.DOUBLE_FREE))));
+        assertEquals("/bundles/abort-double-free.txt", json.get("path"));
+        assertEquals("crash", json.get("kind"));
+        assertEquals(5151L, json.get("pid"));
+        assertEquals("2026-11-24T11:33:21.234Z", json.get("time"));
+        assertEquals("SIGABRT", json.get("signal"));
+        assertEquals("heap-corruption", json.get("diagnosis"));
+        assertEquals("libcrashcaptest.so", json.get("suspectModule"));
+        assertEquals(false, json.get("truncated"));
+        assertFalse(json.containsKey("error"));
+    }
+}

@@ -1,0 +1,112 @@
+package dev.crashcap.bundle;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The parser's promise: for any bytes it returns a bundle or throws BundleException, nothing else. And whatever
+ * it returns, the diagnosis, the JSON and the report can be produced from it.
+ */
+class CaptureFuzzTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {Samples.SEGV, Samples.DOUBLE_FREE, Samples.TRUNCATED})
+    void everyCutOffPointParsesAsTruncated(String sample) {
+        byte[] full = Samples.bytes(sample);
+        int firstLineEnd = indexOf(full, (byte) '\n');
+        for (int length = 0; length <= full.length; length++) {
+            byte[] cut = Arrays.copyOf(full, length);
+            Bundle bundle = parseOrNull(cut, sample + " cut at " + length);
+            if (length <= firstLineEnd) {
+                assertEquals(null, bundle, "without a complete first line it is not a capture, at " + length);
+                continue;
+            }
+            if (bundle == null) {
+                fail(sample + " cut at " + length + " was refused");
+            }
+            boolean whole = length == full.length && !sample.equals(Samples.TRUNCATED);
+            assertEquals(!whole, bundle.truncated(), sample + " cut at " + length);
+            useEverything(bundle);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {Samples.SEGV, Samples.DOUBLE_FREE, Samples.TRUNCATED})
+    void randomByteFlipsNeverThrowAnythingElse(String sample) {
+        byte[] original = Samples.bytes(sample);
+        Random random = new Random(sample.hashCode());
+        for (int round = 0; round < 3000; round++) {
+            byte[] damaged = original.clone();
+            int flips = 1 + random.nextInt(8);
+            for (int i = 0; i < flips; i++) {
+                int at = random.nextInt(damaged.length);
+                damaged[at] = random.nextBoolean() ? (byte) random.nextInt(256) : interesting(random);
+            }
+            Bundle bundle = parseOrNull(damaged, sample + " round " + round);
+            if (bundle != null) {
+                useEverything(bundle);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 4, 5})
+    void randomBytesAfterAValidFirstLineNeverThrow(int seed) {
+        Random random = new Random(seed);
+        for (int round = 0; round < 500; round++) {
+            byte[] tail = new byte[random.nextInt(2000)];
+            for (int i = 0; i < tail.length; i++) {
+                tail[i] = random.nextInt(4) == 0 ? interesting(random) : (byte) random.nextInt(256);
+            }
+            byte[] head = "crashcap-capture\t1\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] data = Arrays.copyOf(head, head.length + tail.length);
+            System.arraycopy(tail, 0, data, head.length, tail.length);
+            Bundle bundle = parseOrNull(data, "seed " + seed + " round " + round);
+            assertTrue(bundle != null, "a valid first line makes a capture");
+            useEverything(bundle);
+        }
+    }
+
+    /** Bytes that matter to the format, so flips hit the structure and not only the text. */
+    private static byte interesting(Random random) {
+        byte[] bytes = {'\t', '\n', '\\', '0', 'x', '-', 0, (byte) 0xff, (byte) 0xc3};
+        return bytes[random.nextInt(bytes.length)];
+    }
+
+    private static Bundle parseOrNull(byte[] data, String what) {
+        try {
+            return CaptureParser.parse(data, null, "fuzz");
+        } catch (BundleException e) {
+            assertTrue(e.getMessage().startsWith("crashcap: "), e.getMessage());
+            assertFalse(e.getMessage().contains("\n"), e.getMessage());
+            return null;
+        } catch (RuntimeException e) {
+            throw new AssertionError(what + " threw " + e, e);
+        }
+    }
+
+    /** Everything the CLI does with a bundle must work on whatever the parser returned. */
+    private static void useEverything(Bundle bundle) {
+        Diagnosis.of(bundle);
+        JsonReader.read(Json.write(BundleJson.inspect(bundle, null)));
+        JsonReader.read(Json.write(BundleJson.listEntry(bundle)));
+        HumanReport.render(bundle, null);
+        HsErrLocator.find(bundle, java.nio.file.Path.of("/nonexistent-tmp"));
+    }
+
+    private static int indexOf(byte[] data, byte wanted) {
+        for (int i = 0; i < data.length; i++) {
+            if (data[i] == wanted) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,255 @@
+package dev.crashcap.bundle;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CaptureParserTest {
+
+    @Test
+    void readsTheHeader() throws Exception {
+        Header header = Samples.parse(Samples.SEGV).header();
+        assertEquals("0.1.0", header.agentVersion());
+        assertEquals("dir=/work/app/crashcap", header.agentOptions());
+        assertEquals("OpenJDK 64-Bit Server VM", header.jvmName());
+        assertEquals("17.0.15+6-Debian-1deb12u1", header.jvmVersion());
+        assertEquals("Debian", header.jvmVendor());
+        assertEquals("17.0.15", header.javaVersion());
+        assertEquals("/usr/lib/jvm/java-17-openjdk-amd64", header.javaHome());
+        assertEquals("Linux", header.osName());
+        assertEquals("amd64", header.osArch());
+        assertEquals(4242L, header.pid());
+        assertEquals(1795517363188L, header.startEpochMillis());
+        assertEquals("/work/app", header.cwd());
+        assertEquals(List.of("java", "-javaagent:/opt/crashcap/crashcap.jar", "-Djava.library.path=/tmp", "-cp",
+                "/work/app/classes", "dev.crashcap.it.Crasher", "segv", "--greeting=hello world"), header.args());
+        assertEquals(List.of("HOME", "PATH", "LANG", "MOTD", "WIN_DIR", "AWS_SECRET_ACCESS_KEY"),
+                List.copyOf(header.env().keySet()), "environment in file order");
+        assertEquals("/root", header.env().get("HOME"));
+        assertEquals("<redacted>", header.env().get("AWS_SECRET_ACCESS_KEY"));
+    }
+
+    @Test
+    void undoesTheEscapes() throws Exception {
+        Map<String, String> env = Samples.parse(Samples.SEGV).header().env();
+        assertEquals("line one\nline two\tTabbed", env.get("MOTD"));
+        assertEquals("C:\\temp\\new", env.get("WIN_DIR"));
+        assertEquals("free(): double free detected in tcache 2\n",
+                Samples.parse(Samples.DOUBLE_FREE).crash().abortMessage());
+    }
+
+    @Test
+    void escapedTabsDoNotSplitFields() throws Exception {
+        Bundle bundle = Samples.parseLines("crashcap-capture|1", "section|header",
+                "env|A\\tB|x\\\\ty\\n", "arg|back\\\\slash\\q\\", "section|end", "end|complete");
+        assertEquals(Map.of("A\tB", "x\\ty\n"), bundle.header().env());
+        assertEquals(List.of("back\\slash\\q\\"), bundle.header().args(), "unknown escapes are kept as written");
+    }
+
+    @Test
+    void readsTheCrashFacts() throws Exception {
+        Crash crash = Samples.parse(Samples.SEGV).crash();
+        assertEquals(1795517364000L, crash.timeEpochMillis());
+        assertEquals(4242L, crash.pid());
+        assertEquals(812L, crash.uptimeMillis());
+        assertEquals(11, crash.signalNumber());
+        assertEquals("SIGSEGV", crash.signalName());
+        assertEquals(1, crash.signalCode());
+        assertEquals("SEGV_MAPERR", crash.signalCodeName());
+        assertEquals(0L, crash.signalAddress());
+        assertNull(crash.senderPid());
+        assertEquals(4250L, crash.tid());
+        assertNull(crash.abortMessage());
+
+        Crash abort = Samples.parse(Samples.DOUBLE_FREE).crash();
+        assertEquals(6, abort.signalNumber());
+        assertEquals(-6, abort.signalCode());
+        assertEquals("SI_TKILL", abort.signalCodeName());
+        assertEquals(5151L, abort.senderPid());
+    }
+
+    @Test
+    void readsTheCrashingThread() throws Exception {
+        Bundle bundle = Samples.parse(Samples.SEGV);
+        assertEquals(3, bundle.threads().size());
+        ThreadInfo thread = bundle.crashingThread();
+        assertEquals(4250L, thread.tid());
+        assertEquals("crash-worker", thread.name());
+        assertTrue(thread.java());
+        assertTrue(thread.crashed());
+        assertEquals(18, thread.registers().size());
+        assertEquals(0x7f3a2c1011a9L, thread.registers().get("rip"));
+        assertEquals("rax", thread.registers().keySet().iterator().next(), "registers in file order");
+        assertEquals(new StackBounds(0x7f3a0c900000L, 0x7f3a0ca00000L), thread.stack());
+        assertEquals("no-module", thread.unwindStop());
+        assertEquals(List.of(
+                new NativeFrame(0x7f3a2c1011a9L, "/tmp/libcrashcaptest.so", 0x11a9L, "crashcaptest_write_null", 0x9L),
+                new NativeFrame(0x7f3a2c1011c2L, "/tmp/libcrashcaptest.so", 0x11c2L, "crashcaptest_level3", 0xaL),
+                new NativeFrame(0x7f3a2c1011e2L, "/tmp/libcrashcaptest.so", 0x11e2L, "crashcaptest_level2", 0xaL),
+                new NativeFrame(0x7f3a2c101215L, "/tmp/libcrashcaptest.so", 0x1215L,
+                        "Java_dev_crashcap_it_Crasher_segv", 0x15L)), thread.frames());
+        assertEquals("libcrashcaptest.so", ((NativeFrame) thread.frames().get(0)).moduleName());
+    }
+
+    @Test
+    void readsOtherThreadsWithJavaFrames() throws Exception {
+        Bundle bundle = Samples.parse(Samples.SEGV);
+        ThreadInfo main = bundle.threads().get(1);
+        assertEquals(4243L, main.tid());
+        assertFalse(main.crashed());
+        assertTrue(main.registers().isEmpty());
+        assertEquals(7, main.frames().size());
+        assertEquals(new JavaFrame("java.lang.Object", "wait", null), main.frames().get(4), "line -1 is unknown");
+        assertEquals(new JavaFrame("dev.crashcap.it.Crasher", "main", 42), main.frames().get(6));
+        ThreadInfo poller = bundle.threads().get(2);
+        assertFalse(poller.java());
+        assertNull(poller.stack());
+        assertEquals("end", poller.unwindStop());
+    }
+
+    @Test
+    void readsTheModules() throws Exception {
+        Bundle bundle = Samples.parse(Samples.SEGV);
+        assertEquals(9, bundle.modules().size());
+        LoadedModule test = bundle.modules().get(1);
+        assertEquals("/tmp/libcrashcaptest.so", test.path());
+        assertEquals("libcrashcaptest.so", test.name());
+        assertEquals(0x7f3a2c100000L, test.base());
+        assertEquals(0x4028L, test.size());
+        assertEquals("3f1c9a0b7e6d5c4b3a2918f7e6d5c4b3a2918f7e", test.buildId());
+        assertEquals("[vdso]", bundle.modules().get(8).name());
+        assertEquals(test, bundle.moduleAt(0x7f3a2c1011a9L));
+        assertNull(bundle.moduleAt(0x7f3a2c104028L), "the end of a module is outside it");
+    }
+
+    @Test
+    void aCompleteCaptureIsNotTruncatedAndHasNoWarnings() throws Exception {
+        Bundle bundle = Samples.parse(Samples.SEGV);
+        assertFalse(bundle.truncated());
+        assertEquals(List.of(), bundle.warnings());
+        assertEquals(Path.of("/bundles/segv.txt"), bundle.directory());
+    }
+
+    @Test
+    void aCutOffCaptureKeepsWhatItHolds() throws Exception {
+        Bundle bundle = Samples.parse(Samples.TRUNCATED);
+        assertTrue(bundle.truncated());
+        assertEquals(6262L, bundle.pid());
+        assertEquals("SEGV_ACCERR", bundle.crash().signalCodeName());
+        assertEquals(2, bundle.threads().size());
+        assertEquals(3, bundle.crashingThread().frames().size());
+        ThreadInfo main = bundle.threads().get(1);
+        assertEquals(1, main.frames().size(), "the half-written frame line is dropped");
+        assertNull(main.unwindStop());
+        assertTrue(bundle.modules().isEmpty());
+        assertTrue(bundle.warnings().stream().anyMatch(w -> w.contains("cut off mid-line")), bundle.warnings()::toString);
+        assertTrue(bundle.warnings().stream().anyMatch(w -> w.contains("in section 'thread'")));
+    }
+
+    @Test
+    void aLastLineWithoutNewlineIsDropped() throws Exception {
+        byte[] capture = "crashcap-capture\t1\nsection\tend\nend\tcomplete".getBytes(StandardCharsets.UTF_8);
+        Bundle bundle = CaptureParser.parse(capture, null, "x");
+        assertTrue(bundle.truncated(), "'end complete' without its newline was not finished");
+    }
+
+    @Test
+    void skipsUnknownKeysAndSections() throws Exception {
+        Bundle bundle = Samples.parseLines("crashcap-capture|1", "stray|line before any section",
+                "section|header", "jvm.flavour|new", "process.pid|7", "section|gpu", "tid|99", "frame|native|0x1||||",
+                "section|thread", "tid|8", "frame|inline|0x5|x", "mood|grumpy", "section|modules", "mapping|0x1|0x2",
+                "section|end", "end|complete");
+        assertEquals(7L, bundle.header().pid());
+        assertEquals(1, bundle.threads().size(), "the unknown section's lines do not make a thread");
+        assertEquals(8L, bundle.threads().get(0).tid());
+        assertTrue(bundle.threads().get(0).frames().isEmpty(), "unknown frame kinds are skipped");
+        assertTrue(bundle.modules().isEmpty());
+        assertEquals(List.of(), bundle.warnings());
+        assertFalse(bundle.truncated());
+    }
+
+    @Test
+    void emptyFieldsMeanUnknown() throws Exception {
+        Bundle bundle = Samples.parseLines("crashcap-capture|1", "section|header", "agent.options|",
+                "section|thread", "tid|1", "frame|native|0x7f00||||", "frame|java|A|b|", "section|end", "end|complete");
+        assertNull(bundle.header().agentOptions());
+        assertEquals(new NativeFrame(0x7f00L, null, null, null, null), bundle.threads().get(0).frames().get(0));
+        assertEquals(new JavaFrame("A", "b", null), bundle.threads().get(0).frames().get(1));
+    }
+
+    @Test
+    void unreadableValuesBecomeWarnings() throws Exception {
+        Bundle bundle = Samples.parseLines("crashcap-capture|1", "section|header", "process.pid|forty-two",
+                "section|crash", "signal.number|99999999999", "signal.address|0xnope", "section|thread",
+                "reg|rip|zz", "stack|0x1", "frame|native|pc?|/lib/x.so|0x1|f|0x1", "frame|java||m|1",
+                "section|modules", "module|0x1000|big|id|/lib/x.so", "section|end", "end|complete");
+        assertNull(bundle.header().pid());
+        assertNull(bundle.crash().signalNumber());
+        assertNull(bundle.crash().signalAddress());
+        ThreadInfo thread = bundle.threads().get(0);
+        assertTrue(thread.registers().isEmpty());
+        assertNull(thread.stack());
+        assertTrue(thread.frames().isEmpty());
+        assertTrue(bundle.modules().isEmpty());
+        assertEquals(8, bundle.warnings().size(), bundle.warnings()::toString);
+        assertTrue(bundle.warnings().get(0).contains("line 8"), bundle.warnings().get(0));
+    }
+
+    @Test
+    void refusesAnEmptyFile() {
+        assertRefused(new byte[0], "crashcap: not a crashcap bundle: in (the file is empty)");
+    }
+
+    @Test
+    void refusesAnotherFirstLine() {
+        assertRefused("hello\nworld\n".getBytes(StandardCharsets.UTF_8),
+                "crashcap: not a crashcap bundle: in (the first line is not 'crashcap-capture 1')");
+        assertRefused("crashcap-capture 1\n".getBytes(StandardCharsets.UTF_8), "not a crashcap bundle");
+        assertRefused("#!/bin/sh\nsection\theader\n".getBytes(StandardCharsets.UTF_8), "not a crashcap bundle");
+    }
+
+    @Test
+    void refusesAFileWithoutACompleteFirstLine() {
+        assertRefused("crashcap-capture\t1".getBytes(StandardCharsets.UTF_8), "no complete first line");
+    }
+
+    @Test
+    void refusesBinaryGarbage() {
+        byte[] garbage = new byte[4096];
+        new java.util.Random(7).nextBytes(garbage);
+        garbage[100] = '\n';
+        assertRefused(garbage, "not a crashcap bundle");
+        byte[] elf = {0x7f, 'E', 'L', 'F', 2, 1, 1, 0, '\n', 0, 0};
+        assertRefused(elf, "not a crashcap bundle");
+    }
+
+    @Test
+    void refusesOtherFormatVersions() {
+        assertRefused(Samples.capture("crashcap-capture|2", "section|header"),
+                "crashcap: unsupported capture format version 2 in in (this crashcap reads version 1;"
+                        + " use a newer crashcap)");
+        assertRefused(Samples.capture("crashcap-capture|one"), "the format version is not a number");
+    }
+
+    @Test
+    void errorMessagesAreOneLineEvenForStrangeNames() {
+        BundleException e = assertThrows(BundleException.class,
+                () -> CaptureParser.parse(new byte[0], null, "evil\nname"));
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    }
+
+    private static void assertRefused(byte[] data, String expectedMessage) {
+        BundleException e = assertThrows(BundleException.class, () -> CaptureParser.parse(data, null, "in"));
+        assertTrue(e.getMessage().startsWith("crashcap: "), e.getMessage());
+        assertTrue(e.getMessage().contains(expectedMessage), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    }
+}

@@ -1,0 +1,53 @@
+package dev.crashcap.bundle;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The hand-written sample captures in src/test/resources/captures, and small capture files built in tests. */
+public final class Samples {
+    public static final String SEGV = "segv.txt";
+    public static final String DOUBLE_FREE = "abort-double-free.txt";
+    public static final String TRUNCATED = "truncated.txt";
+
+    private Samples() {
+    }
+
+    public static byte[] bytes(String sample) {
+        try (InputStream in = Samples.class.getResourceAsStream("/captures/" + sample)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no sample " + sample);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static Bundle parse(String sample) throws BundleException {
+        return CaptureParser.parse(bytes(sample), Path.of("/bundles/" + sample), sample);
+    }
+
+    /** A capture from lines written with '|' for TAB, each ended by a newline. */
+    public static byte[] capture(String... lines) {
+        StringBuilder text = new StringBuilder();
+        for (String line : lines) {
+            text.append(line.replace('|', '\t')).append('\n');
+        }
+        return text.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    public static Bundle parseLines(String... lines) throws BundleException {
+        return CaptureParser.parse(capture(lines), null, "test capture");
+    }
+
+    /** Writes a bundle directory {@code parent/name} holding {@code capture} as capture.txt. */
+    public static Path bundleDir(Path parent, String name, byte[] capture) throws IOException {
+        Path dir = Files.createDirectories(parent.resolve(name));
+        Files.write(dir.resolve(BundleLocator.CAPTURE_FILE), capture);
+        return dir;
+    }
+}
