@@ -1,1 +1,396 @@
-/* placeholder */
+#include "capture.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdatomic.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "arch.h"
+#include "bundle_writer.h"
+#include "elf_image.h"
+#include "memory_map.h"
+#include "signal_names.h"
+#include "thread_names.h"
+#include "unwind.h"
+
+/* Room for the memory map of a JVM with thousands of threads (each thread stack is two or three
+ * mappings) and for its modules. Reserved with mmap at install time and not touched until a crash,
+ * so it costs address space, not resident memory. */
+#define MAP_ENTRIES 65536
+#define MAP_PATH_BYTES (4u << 20)
+#define MODULES_MAX 4096
+#define FRAMES_MAX 65536
+#define MAPS_LINE_BYTES 8192
+
+/* glibc's record of its last fatal message (abort_msg_s in glibc's own headers: a size, then the
+ * text). GLIBC_PRIVATE, so it is looked up by name and may be absent. */
+struct glibc_abort_msg {
+    unsigned int size;
+    char msg[];
+};
+
+static struct {
+    char folder[PATH_MAX];
+    const char *header;
+    size_t header_len;
+    int64_t start_epoch_ms;
+    struct glibc_abort_msg **abort_msg;
+    memory_map map;
+    module_info *modules;
+    size_t module_count;
+    char *maps_line;
+} prepared;
+
+/* The capture's own writer, bundle path and fault guard: used by one thread at a time (the capture
+ * owner, chosen by the signal handler), so plain statics. */
+static bundle_writer writer;
+static char bundle_dir[PATH_MAX];
+static sigjmp_buf guard;
+static volatile sig_atomic_t guard_active;
+static volatile int guard_owner_tid;
+
+static int current_tid(void) {
+    return (int)syscall(SYS_gettid);
+}
+
+int64_t monotonic_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int64_t epoch_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void *reserve(size_t bytes) {
+    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+static size_t copy_text(char *out, size_t size, const char *text) {
+    size_t i = 0;
+    for (; text[i] != '\0' && i + 1 < size; i++) out[i] = text[i];
+    out[i] = '\0';
+    return i;
+}
+
+const char *capture_prepare(const char *bundle_folder, const char *header, size_t header_len,
+                            int64_t process_start_epoch_ms) {
+    if (copy_text(prepared.folder, sizeof prepared.folder, bundle_folder) + 1 >= sizeof prepared.folder) {
+        return "bundle folder path too long";
+    }
+    char *header_copy = reserve(header_len + 1);
+    prepared.map.entries = reserve(MAP_ENTRIES * sizeof(map_entry));
+    prepared.map.paths = reserve(MAP_PATH_BYTES);
+    prepared.modules = reserve(MODULES_MAX * sizeof(module_info));
+    prepared.maps_line = reserve(MAPS_LINE_BYTES);
+    if (!header_copy || !prepared.map.entries || !prepared.map.paths || !prepared.modules || !prepared.maps_line) {
+        return "cannot reserve memory for crash capture";
+    }
+    for (size_t i = 0; i < header_len; i++) header_copy[i] = header[i];
+    prepared.header = header_copy;
+    prepared.header_len = header_len;
+    prepared.start_epoch_ms = process_start_epoch_ms;
+    prepared.map.capacity = MAP_ENTRIES;
+    prepared.map.paths_capacity = MAP_PATH_BYTES;
+    /* dlsym is not async-signal-safe, so the address is looked up here, once. */
+    prepared.abort_msg = (struct glibc_abort_msg **)dlsym(RTLD_DEFAULT, "__abort_msg");
+    return NULL;
+}
+
+/* ---- the fault guard ---------------------------------------------------------------------- */
+
+void capture_recover_from_nested_fault(int sig) {
+    if (guard_active && guard_owner_tid == current_tid()) {
+        guard_active = 0;
+        siglongjmp(guard, sig);
+    }
+}
+
+/* A record cut in the middle by a fault would read as garbage: take it back out of the buffer. */
+static void drop_partial_record(void) {
+    while (writer.used > 0 && writer.buffer[writer.used - 1] != '\n') writer.used--;
+    if (writer.used == 0) bw_bytes(&writer, "\n", 1);
+}
+
+typedef void (*capture_step)(void *arg);
+
+/* Runs one step of the capture; a fault inside it (SIGSEGV on memory that vanished, say) comes back
+ * here through capture_recover_from_nested_fault, is recorded, and the capture goes on. */
+static void run_guarded(const char *what, capture_step step, void *arg) {
+    int fault = sigsetjmp(guard, 1);
+    if (fault == 0) {
+        guard_owner_tid = current_tid();
+        guard_active = 1;
+        step(arg);
+        guard_active = 0;
+        return;
+    }
+    drop_partial_record();
+    bw_text(&writer, "capture.fault\t");
+    bw_text(&writer, what);
+    bw_text(&writer, "\t");
+    bw_text(&writer, signal_name(fault));
+    bw_text(&writer, "\n");
+}
+
+/* ---- the bundle folder and file ----------------------------------------------------------- */
+
+/* UTC calendar date from days since 1970-01-01 (the civil-from-days algorithm: eras of 400 years). */
+static void civil_from_days(int64_t days, int *year, int *month, int *day) {
+    days += 719468;
+    int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+    int64_t day_of_era = days - era * 146097;
+    int64_t year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+    int64_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    int64_t mp = (5 * day_of_year + 2) / 153;
+    *day = (int)(day_of_year - (153 * mp + 2) / 5 + 1);
+    *month = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *year = (int)(year_of_era + era * 400 + (*month <= 2));
+}
+
+static size_t put_padded(char *out, int value, int width) {
+    for (int i = width - 1; i >= 0; i--) {
+        out[i] = (char)('0' + value % 10);
+        value /= 10;
+    }
+    return (size_t)width;
+}
+
+/* "crash-20261123T104924Z-4242": sortable by time, unique per process. */
+static size_t bundle_name(char *out, size_t size, int64_t now_ms, int pid) {
+    int64_t seconds = now_ms / 1000;
+    int year, month, day;
+    civil_from_days(seconds / 86400, &year, &month, &day);
+    int second_of_day = (int)(seconds % 86400);
+    char text[64];
+    size_t n = copy_text(text, sizeof text, "crash-");
+    n += put_padded(text + n, year, 4);
+    n += put_padded(text + n, month, 2);
+    n += put_padded(text + n, day, 2);
+    text[n++] = 'T';
+    n += put_padded(text + n, second_of_day / 3600, 2);
+    n += put_padded(text + n, second_of_day / 60 % 60, 2);
+    n += put_padded(text + n, second_of_day % 60, 2);
+    text[n++] = 'Z';
+    text[n++] = '-';
+    n += format_dec(text + n, sizeof text - n, pid);
+    text[n] = '\0';
+    return copy_text(out, size, text);
+}
+
+static int open_bundle_file(int64_t now_ms) {
+    size_t n = copy_text(bundle_dir, sizeof bundle_dir, prepared.folder);
+    n += copy_text(bundle_dir + n, sizeof bundle_dir - n, "/");
+    n += bundle_name(bundle_dir + n, sizeof bundle_dir - n, now_ms, (int)getpid());
+    /* A second bundle of the same pid in the same second (pid reuse) gets a suffix, never overwrites. */
+    for (int attempt = 0; attempt < 10; attempt++) {
+        if (attempt > 0) {
+            bundle_dir[n] = '.';
+            bundle_dir[n + 1] = (char)('0' + attempt);
+            bundle_dir[n + 2] = '\0';
+        }
+        if (mkdir(bundle_dir, 0700) == 0) break;
+        if (errno != EEXIST || attempt == 9) return -1;
+    }
+    char file[PATH_MAX];
+    size_t len = copy_text(file, sizeof file, bundle_dir);
+    copy_text(file + len, sizeof file - len, "/capture.txt");
+    return open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+}
+
+static void sync_folder(const char *path) {
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+}
+
+/* ---- sections ----------------------------------------------------------------------------- */
+
+typedef struct {
+    int sig;
+    siginfo_t *info;
+    void *ucontext;
+    int64_t now_ms;
+    int64_t deadline_ns;
+    int tid;
+} crash_facts;
+
+static void write_crash_section(const crash_facts *crash) {
+    bw_section(&writer, "crash");
+    bw_field_dec(&writer, "time.epochMillis", crash->now_ms);
+    bw_field_dec(&writer, "process.pid", getpid());
+    if (prepared.start_epoch_ms > 0) {
+        bw_field_dec(&writer, "process.uptimeMillis", crash->now_ms - prepared.start_epoch_ms);
+    }
+    bw_field_dec(&writer, "signal.number", crash->sig);
+    bw_field_text(&writer, "signal.name", signal_name(crash->sig));
+    bw_field_dec(&writer, "signal.code", crash->info->si_code);
+    bw_field_text(&writer, "signal.codeName", signal_code_name(crash->sig, crash->info->si_code));
+    bw_field_hex(&writer, "signal.address", (uintptr_t)crash->info->si_addr);
+    if (crash->info->si_code <= 0) bw_field_dec(&writer, "signal.senderPid", crash->info->si_pid);
+    bw_field_dec(&writer, "thread.tid", crash->tid);
+    bw_flush(&writer);
+}
+
+/* Read apart from the rest: the message lives in memory glibc mapped, which the guard protects. */
+static void write_abort_message(void *unused) {
+    if (prepared.abort_msg == NULL || *prepared.abort_msg == NULL) return;
+    const struct glibc_abort_msg *message = *prepared.abort_msg;
+    if (!memory_map_readable(&prepared.map, (uintptr_t)message, sizeof *message + 1)) return;
+    bw_field_text(&writer, "abort.message", message->msg);
+    bw_flush(&writer);
+}
+
+static void read_memory_map(void *unused) {
+    memory_map_read(&prepared.map, prepared.maps_line, MAPS_LINE_BYTES);
+    prepared.module_count = module_list_build(&prepared.map, prepared.modules, MODULES_MAX);
+}
+
+static void write_frame(uintptr_t pc, int pc_exact) {
+    bw_text(&writer, "frame\tnative\t");
+    bw_hex(&writer, pc);
+    bw_text(&writer, "\t");
+    /* A return address points after the call: look up pc-1 so that a call at the very end of a
+     * function is attributed to that function, not the next one. */
+    uintptr_t lookup = pc_exact ? pc : pc - 1;
+    const module_info *module = module_list_find(prepared.modules, prepared.module_count, lookup);
+    const char *symbol = NULL;
+    uintptr_t symbol_start = 0;
+    if (module != NULL) {
+        bw_value(&writer, module->path);
+        bw_text(&writer, "\t");
+        bw_hex(&writer, pc - module->base);
+        elf_symbol_for(&prepared.map, module, lookup, &symbol, &symbol_start);
+    } else {
+        bw_text(&writer, "\t");
+    }
+    bw_text(&writer, "\t");
+    if (symbol != NULL) {
+        bw_value(&writer, symbol);
+        bw_text(&writer, "\t");
+        bw_hex(&writer, pc - symbol_start);
+    } else {
+        bw_text(&writer, "\t");
+    }
+    bw_text(&writer, "\n");
+}
+
+static void write_thread_identity(int tid, int crashed) {
+    char name[THREAD_NAME_MAX];
+    int is_java = thread_names_lookup(tid, name, sizeof name);
+    if (!is_java) thread_comm_name(tid, name, sizeof name);
+    bw_section(&writer, "thread");
+    bw_field_dec(&writer, "tid", tid);
+    bw_field_text(&writer, "name", name);
+    bw_field_dec(&writer, "java", is_java);
+    bw_field_dec(&writer, "crashed", crashed);
+}
+
+static void write_registers(const void *ucontext) {
+    for (size_t i = 0; i < arch_register_count(); i++) {
+        bw_text(&writer, "reg\t");
+        bw_text(&writer, arch_register_name(i));
+        bw_text(&writer, "\t");
+        bw_hex(&writer, arch_register_value(ucontext, i));
+        bw_text(&writer, "\n");
+    }
+}
+
+static void write_stack_bounds(uintptr_t sp) {
+    const map_entry *stack = memory_map_find(&prepared.map, sp);
+    if (stack == NULL) return;
+    bw_text(&writer, "stack\t");
+    bw_hex(&writer, stack->start);
+    bw_text(&writer, "\t");
+    bw_hex(&writer, stack->end);
+    bw_text(&writer, "\n");
+}
+
+static void write_native_frames(const crash_facts *crash) {
+    unwind_context context = { &prepared.map, prepared.modules, prepared.module_count };
+    unwind_regs regs;
+    arch_regs_from_ucontext(crash->ucontext, &regs);
+    const char *stop = "max-frames";
+    for (int depth = 0; depth < FRAMES_MAX; depth++) {
+        write_frame(regs.pc, regs.pc_exact);
+        if ((depth & 63) == 63) {
+            bw_flush(&writer);
+            if (monotonic_ns() > crash->deadline_ns) {
+                stop = "deadline";
+                break;
+            }
+        }
+        unwind_status status = unwind_step(&context, &regs, depth == 0);
+        if (status != UNWIND_OK) {
+            stop = unwind_status_name(status);
+            break;
+        }
+    }
+    bw_field_text(&writer, "unwind.stop", stop);
+}
+
+static void write_crashing_thread(void *arg) {
+    const crash_facts *crash = arg;
+    unwind_regs regs;
+    arch_regs_from_ucontext(crash->ucontext, &regs);
+    write_thread_identity(crash->tid, 1);
+    write_registers(crash->ucontext);
+    write_stack_bounds(regs.sp);
+    bw_flush(&writer);
+    write_native_frames(crash);
+    bw_flush(&writer);
+}
+
+static void write_modules(void *unused) {
+    bw_section(&writer, "modules");
+    for (size_t i = 0; i < prepared.module_count; i++) {
+        const module_info *module = &prepared.modules[i];
+        bw_text(&writer, "module\t");
+        bw_hex(&writer, module->base);
+        bw_text(&writer, "\t");
+        bw_hex(&writer, module->end - module->base);
+        bw_text(&writer, "\t");
+        bw_hex_bytes(&writer, module->build_id, module->build_id_len);
+        bw_text(&writer, "\t");
+        bw_value(&writer, module->path);
+        bw_text(&writer, "\n");
+    }
+    bw_flush(&writer);
+}
+
+void capture_write(int sig, siginfo_t *info, void *ucontext, int64_t deadline_ns) {
+    crash_facts crash = { sig, info, ucontext, epoch_ms(), deadline_ns, current_tid() };
+    int fd = open_bundle_file(crash.now_ms);
+    if (fd < 0) return; /* nowhere to write: the JVM's own handler still runs after us */
+    bw_init(&writer, fd);
+    bw_text(&writer, "crashcap-capture\t1\n");
+    bw_bytes(&writer, prepared.header, prepared.header_len);
+    bw_flush(&writer);
+    write_crash_section(&crash);
+    prepared.module_count = 0;
+    run_guarded("maps", read_memory_map, NULL);
+    run_guarded("abort-message", write_abort_message, NULL);
+    run_guarded("thread", write_crashing_thread, &crash);
+    run_guarded("modules", write_modules, NULL);
+    bw_section(&writer, "end");
+    bw_field_text(&writer, "end", "complete");
+    bw_flush(&writer);
+    /* Durable before the JVM's handler runs: that handler ends in abort(). */
+    fsync(fd);
+    close(fd);
+    sync_folder(bundle_dir);
+    sync_folder(prepared.folder);
+}

@@ -1,1 +1,117 @@
-/* placeholder */
+/* The JNI face of libcrashcap.so: dev.crashcap.agent.NativeAgent's native methods, and the JVMTI
+ * thread events that tell us which native thread is which Java thread. Nothing here runs in a
+ * signal handler. */
+#include <fcntl.h>
+#include <jni.h>
+#include <jvmti.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "signal_handler.h"
+#include "thread_names.h"
+
+#define EXPORT __attribute__((visibility("default")))
+
+static jvmtiEnv *jvmti;
+
+static int current_tid(void) {
+    return (int)syscall(SYS_gettid);
+}
+
+/* Runs on the new thread itself, so its tid is ours to read. */
+static void JNICALL on_thread_start(jvmtiEnv *env, JNIEnv *jni, jthread thread) {
+    jvmtiThreadInfo info;
+    if ((*env)->GetThreadInfo(env, thread, &info) != JVMTI_ERROR_NONE) return;
+    thread_names_register(current_tid(), info.name != NULL ? info.name : "");
+    (*env)->Deallocate(env, (unsigned char *)info.name);
+    if (info.thread_group != NULL) (*jni)->DeleteLocalRef(jni, info.thread_group);
+    if (info.context_class_loader != NULL) (*jni)->DeleteLocalRef(jni, info.context_class_loader);
+}
+
+static void JNICALL on_thread_end(jvmtiEnv *env, JNIEnv *jni, jthread thread) {
+    thread_names_forget(current_tid());
+}
+
+static const char *watch_thread_starts(JNIEnv *jni) {
+    JavaVM *vm;
+    if ((*jni)->GetJavaVM(jni, &vm) != JNI_OK) return "GetJavaVM failed";
+    if ((*vm)->GetEnv(vm, (void **)&jvmti, JVMTI_VERSION_1_2) != JNI_OK) return "JVMTI is not available";
+    jvmtiEventCallbacks callbacks = { 0 };
+    callbacks.ThreadStart = on_thread_start;
+    callbacks.ThreadEnd = on_thread_end;
+    if ((*jvmti)->SetEventCallbacks(jvmti, &callbacks, sizeof callbacks) != JVMTI_ERROR_NONE ||
+        (*jvmti)->SetEventNotificationMode(jvmti, JVMTI_ENABLE, JVMTI_EVENT_THREAD_START, NULL) != JVMTI_ERROR_NONE ||
+        (*jvmti)->SetEventNotificationMode(jvmti, JVMTI_ENABLE, JVMTI_EVENT_THREAD_END, NULL) != JVMTI_ERROR_NONE) {
+        return "cannot enable JVMTI thread events";
+    }
+    return NULL;
+}
+
+static jstring error(JNIEnv *jni, const char *message) {
+    return (*jni)->NewStringUTF(jni, message);
+}
+
+/* Arms the process. Returns null on success, or a one-line reason. */
+EXPORT JNIEXPORT jstring JNICALL Java_dev_crashcap_agent_NativeAgent_arm(
+        JNIEnv *jni, jclass cls, jstring folder, jbyteArray header, jlong start_epoch_ms, jstring thread_name) {
+    if (signal_handler_installed()) return NULL;
+    const char *folder_chars = (*jni)->GetStringUTFChars(jni, folder, NULL);
+    jsize header_len = (*jni)->GetArrayLength(jni, header);
+    jbyte *header_bytes = (*jni)->GetByteArrayElements(jni, header, NULL);
+    if (folder_chars == NULL || header_bytes == NULL) return error(jni, "out of memory");
+    const char *failure = capture_prepare(folder_chars, (const char *)header_bytes, (size_t)header_len,
+                                          (int64_t)start_epoch_ms);
+    (*jni)->ReleaseByteArrayElements(jni, header, header_bytes, JNI_ABORT);
+    (*jni)->ReleaseStringUTFChars(jni, folder, folder_chars);
+    if (failure != NULL) return error(jni, failure);
+
+    const char *name = (*jni)->GetStringUTFChars(jni, thread_name, NULL);
+    if (name != NULL) {
+        thread_names_register(current_tid(), name);
+        (*jni)->ReleaseStringUTFChars(jni, thread_name, name);
+    }
+    failure = watch_thread_starts(jni);
+    if (failure != NULL) return error(jni, failure);
+    failure = signal_handler_install();
+    return failure != NULL ? error(jni, failure) : NULL;
+}
+
+EXPORT JNIEXPORT jlong JNICALL Java_dev_crashcap_agent_NativeAgent_pid(JNIEnv *jni, jclass cls) {
+    return (jlong)getpid();
+}
+
+/* When this process started, in milliseconds since the epoch: field 22 of /proc/self/stat is the start
+ * in clock ticks since boot, and CLOCK_BOOTTIME against CLOCK_REALTIME turns that into wall time.
+ * Returns 0 when it cannot be known. (Cheaper at start-up than ProcessHandle, which loads dozens of
+ * classes.) */
+EXPORT JNIEXPORT jlong JNICALL Java_dev_crashcap_agent_NativeAgent_processStartEpochMillis(JNIEnv *jni, jclass cls) {
+    char stat[1024];
+    int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    ssize_t n = read(fd, stat, sizeof stat - 1);
+    close(fd);
+    if (n <= 0) return 0;
+    stat[n] = '\0';
+    /* The command name (field 2) may hold spaces and parentheses: fields are counted after its last ')'. */
+    char *field = strrchr(stat, ')');
+    if (field == NULL) return 0;
+    for (int index = 2; index < 22 && field != NULL; index++) field = strchr(field + 1, ' ');
+    if (field == NULL) return 0;
+    long long start_ticks = strtoll(field + 1, NULL, 10);
+    long ticks_per_second = sysconf(_SC_CLK_TCK);
+    struct timespec boot, wall;
+    if (ticks_per_second <= 0 || clock_gettime(CLOCK_BOOTTIME, &boot) != 0 || clock_gettime(CLOCK_REALTIME, &wall) != 0) {
+        return 0;
+    }
+    long long since_boot_ms = (long long)boot.tv_sec * 1000 + boot.tv_nsec / 1000000;
+    long long wall_ms = (long long)wall.tv_sec * 1000 + wall.tv_nsec / 1000000;
+    return (jlong)(wall_ms - since_boot_ms + start_ticks * 1000 / ticks_per_second);
+}
+
+EXPORT JNIEXPORT jboolean JNICALL Java_dev_crashcap_agent_NativeAgent_isArmed(JNIEnv *jni, jclass cls) {
+    return signal_handler_installed() ? JNI_TRUE : JNI_FALSE;
+}

@@ -1,1 +1,105 @@
-/* placeholder */
+/* A JNI library that crashes on purpose, for crashcap's tests and demo. Each way of dying is reached
+ * through the same chain of C functions, so a test can check that the whole chain was recovered:
+ *   crashcaptest_<how> <- crashcaptest_level3 <- crashcaptest_level2 <- crashcaptest_level1
+ *   <- Java_dev_crashcap_testapp_Crasher_crash
+ * It is built -O1 -fomit-frame-pointer (see CMakeLists.txt): no frame-pointer chain to follow. */
+#define _GNU_SOURCE 1
+#include <jni.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#define EXPORT __attribute__((visibility("default"), noinline))
+
+enum { CRASH_SEGV = 1, CRASH_BUS, CRASH_FPE, CRASH_ILL, CRASH_ABORT, CRASH_DOUBLE_FREE };
+
+/* Keeps values and calls from being optimised away. */
+static volatile int sink;
+
+EXPORT int crashcaptest_write_null(int value) {
+    volatile int *nowhere = (volatile int *)0;
+    *nowhere = value;
+    return value + 1;
+}
+
+/* SIGBUS: touch a page of a file mapping that lies beyond the end of the (empty) file. */
+EXPORT int crashcaptest_read_past_file_end(int value) {
+    char path[] = "/tmp/crashcaptest-bus-XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0) return -1;
+    unlink(path);
+    volatile char *page = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+    if (page == MAP_FAILED) return -1;
+    return page[value & 0xff] + value;
+}
+
+EXPORT int crashcaptest_divide_by_zero(int value) {
+#if defined(__aarch64__)
+    /* aarch64 has no trap for integer division by zero: it returns 0. */
+    raise(SIGFPE);
+    return value;
+#else
+    volatile int zero = 0;
+    return value / zero;
+#endif
+}
+
+EXPORT int crashcaptest_illegal_instruction(int value) {
+#if defined(__x86_64__)
+    __asm__ volatile("ud2");
+#elif defined(__aarch64__)
+    __asm__ volatile(".inst 0x00000000"); /* udf #0 */
+#endif
+    return value;
+}
+
+EXPORT int crashcaptest_abort(int value) {
+    abort();
+    return value;
+}
+
+EXPORT int crashcaptest_double_free(int value) {
+    char *volatile block = malloc(48);
+    block[0] = (char)value;
+    free(block);
+    free(block);
+    return value;
+}
+
+EXPORT int crashcaptest_level3(int how, int value) {
+    int result = 0;
+    switch (how) {
+    case CRASH_SEGV: result = crashcaptest_write_null(value); break;
+    case CRASH_BUS: result = crashcaptest_read_past_file_end(value); break;
+    case CRASH_FPE: result = crashcaptest_divide_by_zero(value); break;
+    case CRASH_ILL: result = crashcaptest_illegal_instruction(value); break;
+    case CRASH_ABORT: result = crashcaptest_abort(value); break;
+    case CRASH_DOUBLE_FREE: result = crashcaptest_double_free(value); break;
+    }
+    sink = result;
+    return result + 3;
+}
+
+EXPORT int crashcaptest_level2(int how, int value) {
+    int result = crashcaptest_level3(how, value + 2);
+    sink = result;
+    return result * 2;
+}
+
+EXPORT int crashcaptest_level1(int how, int value) {
+    int result = crashcaptest_level2(how, value + 1);
+    sink = result;
+    return result - 1;
+}
+
+EXPORT JNIEXPORT jint JNICALL Java_dev_crashcap_testapp_Crasher_crash(JNIEnv *env, jclass cls, jint how) {
+    int result = crashcaptest_level1(how, 7);
+    sink = result;
+    return result;
+}
+
+/* Harmless: a JNI call that returns, for healthy-JVM tests. */
+EXPORT JNIEXPORT jint JNICALL Java_dev_crashcap_testapp_Crasher_add(JNIEnv *env, jclass cls, jint a, jint b) {
+    return a + b;
+}

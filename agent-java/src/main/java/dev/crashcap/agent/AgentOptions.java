@@ -1,0 +1,69 @@
+package dev.crashcap.agent;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The agent's configuration. One precedence for every option, highest first: the agent argument
+ * ({@code -javaagent:crashcap.jar=dir=/var/crash}), the system property ({@code -Dcrashcap.dir=…}),
+ * the environment ({@code CRASHCAP_DIR=…}), the default.
+ */
+final class AgentOptions {
+    /** Option names this version knows; anything else is reported once and ignored. */
+    static final List<String> KNOWN = List.of("dir");
+
+    private final Map<String, String> values;
+    private final String raw;
+    private final List<String> warnings;
+
+    private AgentOptions(Map<String, String> values, String raw, List<String> warnings) {
+        this.values = values;
+        this.raw = raw;
+        this.warnings = warnings;
+    }
+
+    static AgentOptions parse(String agentArgument, Properties properties, Map<String, String> environment) {
+        String raw = agentArgument == null ? "" : agentArgument.trim();
+        Map<String, String> values = new LinkedHashMap<>();
+        List<String> warnings = new ArrayList<>();
+        for (String name : KNOWN) {
+            String fromProperty = properties.getProperty("crashcap." + name);
+            String fromEnvironment = environment.get("CRASHCAP_" + name.toUpperCase().replace('-', '_'));
+            if (fromEnvironment != null && !fromEnvironment.isEmpty()) values.put(name, fromEnvironment);
+            if (fromProperty != null && !fromProperty.isEmpty()) values.put(name, fromProperty);
+        }
+        for (String item : raw.isEmpty() ? new String[0] : raw.split(",")) {
+            int equals = item.indexOf('=');
+            String name = (equals < 0 ? item : item.substring(0, equals)).trim();
+            String value = equals < 0 ? "" : item.substring(equals + 1).trim();
+            if (!KNOWN.contains(name)) {
+                warnings.add("unknown agent option '" + name + "' ignored (known: " + String.join(", ", KNOWN) + ")");
+            } else if (value.isEmpty()) {
+                warnings.add("agent option '" + name + "' has no value; ignored");
+            } else {
+                values.put(name, value);
+            }
+        }
+        return new AgentOptions(values, raw, List.copyOf(warnings));
+    }
+
+    /** Where bundles go: {@code dir}, by default a {@code crashcap} folder in the working directory. */
+    Path bundleFolder() {
+        String dir = values.get("dir");
+        Path cwd = Path.of(System.getProperty("user.dir"));
+        return dir == null ? cwd.resolve("crashcap") : cwd.resolve(dir).normalize();
+    }
+
+    /** The options as given after {@code =}, for the bundle (redacted there like any argument). */
+    String raw() {
+        return raw;
+    }
+
+    List<String> warnings() {
+        return warnings;
+    }
+}

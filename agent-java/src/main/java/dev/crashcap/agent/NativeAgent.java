@@ -1,0 +1,19 @@
+package dev.crashcap.agent;
+
+/** The native half of the agent (libcrashcap.so, agent-native/src/jni_bridge.c). */
+final class NativeAgent {
+    private NativeAgent() {}
+
+    /**
+     * Installs the fatal-signal handlers. Returns null when armed (or already armed), else a one-line
+     * reason. {@code header} is the capture file's header section, written verbatim at a crash.
+     */
+    static native String arm(String bundleFolder, byte[] header, long processStartEpochMillis, String currentThreadName);
+
+    static native boolean isArmed();
+
+    static native long pid();
+
+    /** When this process started (ms since the epoch), 0 if unknown. */
+    static native long processStartEpochMillis();
+}

@@ -1,0 +1,116 @@
+package dev.crashcap.agent;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Bundles travel (to disk, to collectors, into tickets): secrets in the environment and on the
+ * command line are replaced by {@value #REDACTED} before anything is written. Names are judged, not
+ * values, except for passwords inside URLs. Written without regular expressions: this runs in premain,
+ * where every class loaded is start-up time.
+ */
+public final class Redaction {
+    public static final String REDACTED = "<redacted>";
+
+    /** Words that mark a secret anywhere in a name, once separators are removed. */
+    private static final List<String> SECRET_WORDS = List.of(
+            "PASSWORD", "PASSWD", "PASSPHRASE", "SECRET", "TOKEN", "CREDENTIAL", "PRIVATE", "APIKEY",
+            "ACCESSKEY", "AUTH", "COOKIE", "SESSION", "SIGNATURE", "DSN");
+    /** Whole name parts that mark a secret: {@code AWS_ACCESS_KEY}, {@code my.api.key}; {@code PWD} is not one. */
+    private static final List<String> SECRET_PARTS = List.of("KEY", "PASS", "PW", "PIN");
+
+    private Redaction() {}
+
+    /** True when a variable, property or option of this name probably holds a secret. */
+    public static boolean isSecretName(String name) {
+        String upper = name.toUpperCase(Locale.ROOT);
+        StringBuilder squashed = new StringBuilder(upper.length());
+        List<String> parts = new ArrayList<>();
+        int partStart = 0;
+        for (int i = 0; i <= upper.length(); i++) {
+            boolean alphanumeric = i < upper.length() && isAlphanumeric(upper.charAt(i));
+            if (alphanumeric) {
+                squashed.append(upper.charAt(i));
+            } else {
+                if (i > partStart) parts.add(upper.substring(partStart, i));
+                partStart = i + 1;
+            }
+        }
+        for (String word : SECRET_WORDS) {
+            if (squashed.indexOf(word) >= 0) return true;
+        }
+        for (String part : parts) {
+            if (SECRET_PARTS.contains(part)) return true;
+        }
+        return false;
+    }
+
+    /** An environment variable's value as it may be written: whole, redacted, or with secrets inside redacted. */
+    public static String environmentValue(String name, String value) {
+        if (isSecretName(name)) return REDACTED;
+        if (name.endsWith("_OPTIONS") || name.endsWith("_OPTS")) {
+            return String.join(" ", arguments(List.of(value.split(" ", -1))));
+        }
+        return urlPasswords(value);
+    }
+
+    /**
+     * Command-line arguments with secrets redacted: {@code -Ddb.password=x}, {@code --token=x},
+     * {@code --password x} (the next argument), {@code user:pass@} in URLs.
+     */
+    public static List<String> arguments(List<String> args) {
+        List<String> result = new ArrayList<>(args.size());
+        boolean redactNext = false;
+        for (String arg : args) {
+            if (redactNext) {
+                result.add(REDACTED);
+                redactNext = false;
+                continue;
+            }
+            int equals = arg.indexOf('=');
+            String name = equals < 0 ? arg : arg.substring(0, equals);
+            if (equals > 0 && isSecretName(optionName(name))) {
+                result.add(arg.substring(0, equals + 1) + REDACTED);
+            } else if (equals < 0 && name.startsWith("-") && isSecretName(optionName(name))) {
+                result.add(arg);
+                redactNext = true;
+            } else {
+                result.add(urlPasswords(arg));
+            }
+        }
+        return result;
+    }
+
+    /** {@code --db-password} → {@code db-password}; {@code -Dx.token} → {@code x.token}; {@code -XX:Flag} → {@code Flag}. */
+    private static String optionName(String option) {
+        int start = 0;
+        while (start < option.length() && option.charAt(start) == '-') start++;
+        if (start == 1 && option.startsWith("D", start)) start++;
+        else if (start == 1 && option.startsWith("XX:", start)) start += 3;
+        return start >= option.length() ? option : option.substring(start);
+    }
+
+    /** {@code scheme://user:secret@host} → {@code scheme://user:<redacted>@host}, for every URL in the text. */
+    static String urlPasswords(String text) {
+        StringBuilder out = null;
+        int copied = 0;
+        for (int scheme = text.indexOf("://"); scheme >= 0; scheme = text.indexOf("://", scheme + 3)) {
+            int authorityStart = scheme + 3;
+            int authorityEnd = authorityStart;
+            while (authorityEnd < text.length() && "/ \t?#".indexOf(text.charAt(authorityEnd)) < 0) authorityEnd++;
+            int at = text.lastIndexOf('@', authorityEnd - 1);
+            int colon = text.indexOf(':', authorityStart);
+            if (at < authorityStart || colon < 0 || colon > at) continue;
+            if (out == null) out = new StringBuilder(text.length());
+            out.append(text, copied, colon + 1).append(REDACTED);
+            copied = at;
+        }
+        if (out == null) return text;
+        return out.append(text, copied, text.length()).toString();
+    }
+
+    private static boolean isAlphanumeric(char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    }
+}

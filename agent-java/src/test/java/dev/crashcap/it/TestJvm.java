@@ -1,0 +1,108 @@
+package dev.crashcap.it;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real JVM started by a test: the JDK under test ({@code crashcap.test.javaHome}), the built
+ * crashcap.jar, the test JNI library and the test classes, all passed in by Maven (agent-java/pom.xml).
+ */
+final class TestJvm {
+    static final Path JAR = Path.of(required("crashcap.jar"));
+    static final Path TESTLIB = Path.of(required("crashcap.testlib"));
+    static final Path TEST_CLASSES = Path.of(required("crashcap.testclasses"));
+    static final Path JAVA_HOME = Path.of(System.getProperty("crashcap.test.javaHome", System.getProperty("java.home")));
+
+    record Result(int exitCode, long pid, String stdout, String stderr) {}
+
+    private TestJvm() {}
+
+    private static String required(String property) {
+        String value = System.getProperty(property);
+        if (value == null) throw new IllegalStateException("system property " + property + " not set: run with mvn verify");
+        return value;
+    }
+
+    /**
+     * JDK 22+ warns on stderr when class-path code loads a native library (the agent does, and so does
+     * the test application); this is the documented flag that silences it (README.md).
+     */
+    static List<String> nativeAccessFlag() {
+        return featureVersion() >= 22 ? List.of("--enable-native-access=ALL-UNNAMED") : List.of();
+    }
+
+    /** The feature version of the JDK under test, from its {@code release} file. */
+    static int featureVersion() {
+        try {
+            for (String line : Files.readAllLines(JAVA_HOME.resolve("release"))) {
+                if (line.startsWith("JAVA_VERSION=")) {
+                    String version = line.substring("JAVA_VERSION=".length()).replace("\"", "");
+                    return Integer.parseInt(version.split("[.+-]")[0]);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            throw new IllegalStateException("cannot read the version of " + JAVA_HOME, e);
+        }
+        throw new IllegalStateException("no JAVA_VERSION in " + JAVA_HOME.resolve("release"));
+    }
+
+    static String java() {
+        return JAVA_HOME.resolve("bin/java").toString();
+    }
+
+    /** Runs {@code mainClass} with the agent armed to write into {@code bundles}, in working directory {@code work}. */
+    static Result runWithAgent(Path work, Path bundles, List<String> jvmOptions, Map<String, String> env,
+                               String mainClass, String... args) throws IOException, InterruptedException {
+        return runWithAgentOptions(work, "dir=" + bundles, jvmOptions, env, mainClass, args);
+    }
+
+    /** Runs {@code mainClass} with {@code -javaagent:crashcap.jar=<agentOptions>}. */
+    static Result runWithAgentOptions(Path work, String agentOptions, List<String> jvmOptions, Map<String, String> env,
+                                      String mainClass, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(java());
+        command.add("-javaagent:" + JAR + "=" + agentOptions);
+        command.addAll(nativeAccessFlag());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-Dcrashcap.testlib=" + TESTLIB, "-cp", TEST_CLASSES.toString(), mainClass));
+        command.addAll(List.of(args));
+        return run(work, command, env);
+    }
+
+    static Result runWithoutAgent(Path work, String mainClass, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(java()));
+        command.addAll(nativeAccessFlag());
+        command.addAll(List.of("-Dcrashcap.testlib=" + TESTLIB, "-cp", TEST_CLASSES.toString(), mainClass));
+        command.addAll(List.of(args));
+        return run(work, command, Map.of());
+    }
+
+    /** The crashcap CLI, as a user runs it: {@code java -jar crashcap.jar …}. */
+    static Result cli(Path work, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(java(), "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        return run(work, command, Map.of());
+    }
+
+    static Result run(Path work, List<String> command, Map<String, String> env) throws IOException, InterruptedException {
+        Files.createDirectories(work);
+        Path out = Files.createTempFile(work, "stdout", ".txt");
+        Path err = Files.createTempFile(work, "stderr", ".txt");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("timed out: " + command);
+        }
+        return new Result(process.exitValue(), process.pid(),
+                Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    }
+}

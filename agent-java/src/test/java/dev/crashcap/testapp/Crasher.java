@@ -1,0 +1,32 @@
+package dev.crashcap.testapp;
+
+import java.util.List;
+
+/**
+ * A JVM that dies in native code on purpose, in libcrashcaptest.so (agent-native/testlib), for the
+ * integration tests and the demo. Usage: {@code Crasher <segv|bus|fpe|ill|abort|double-free>}, with
+ * {@code -Dcrashcap.testlib=/path/to/libcrashcaptest.so}. The crash happens on a thread named
+ * {@value #THREAD_NAME}.
+ */
+public final class Crasher {
+    public static final String THREAD_NAME = "crash-worker";
+    public static final List<String> KINDS = List.of("segv", "bus", "fpe", "ill", "abort", "double-free");
+
+    static native int crash(int how);
+
+    static native int add(int a, int b);
+
+    public static void main(String[] args) throws InterruptedException {
+        if (args.length != 1 || !KINDS.contains(args[0])) {
+            System.err.println("usage: Crasher <" + String.join("|", KINDS) + ">");
+            System.exit(2);
+        }
+        System.load(System.getProperty("crashcap.testlib"));
+        int how = KINDS.indexOf(args[0]) + 1;
+        Thread worker = new Thread(() -> crash(how), THREAD_NAME);
+        worker.start();
+        worker.join();
+        System.err.println("Crasher: still alive after '" + args[0] + "'");
+        System.exit(3);
+    }
+}

@@ -1,0 +1,27 @@
+/* Writing a crash bundle from inside the signal handler. Everything it needs (buffers, the pre-rendered
+ * header, the bundle folder) is prepared by capture_prepare at install time; capture_write itself only
+ * makes async-signal-safe calls. */
+#ifndef CRASHCAP_CAPTURE_H
+#define CRASHCAP_CAPTURE_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Install time (not signal-safe: mmap, dlsym). Returns NULL, or a static error message. */
+const char *capture_prepare(const char *bundle_folder, const char *header, size_t header_len,
+                            int64_t process_start_epoch_ms);
+
+/* In the signal handler, on the one thread that owns the capture: writes a bundle for this crash.
+ * deadline_ns is a CLOCK_MONOTONIC time after which the capture stops where it is. */
+void capture_write(int sig, siginfo_t *info, void *ucontext, int64_t deadline_ns);
+
+/* In the signal handler, first thing: when a fault happens inside capture_write on this thread, jumps
+ * back into capture_write (which records the fault and goes on with the next section).
+ * Returns only when that is not the case. */
+void capture_recover_from_nested_fault(int sig);
+
+/* CLOCK_MONOTONIC now, in nanoseconds. */
+int64_t monotonic_ns(void);
+
+#endif
