@@ -15,9 +15,13 @@
 #include "arch.h"
 #include "bundle_writer.h"
 #include "elf_image.h"
+#include "java_frames.h"
+#include "java_resolver.h"
 #include "memory_map.h"
+#include "service_signal.h"
 #include "signal_names.h"
-#include "thread_names.h"
+#include "thread_sections.h"
+#include "thread_snapshot.h"
 #include "unwind.h"
 
 /* Room for the memory map of a JVM with thousands of threads (each thread stack is two or three
@@ -28,6 +32,10 @@
 #define MODULES_MAX 4096
 #define FRAMES_MAX 65536
 #define MAPS_LINE_BYTES 8192
+#define CRASHING_JAVA_FRAMES 1024
+/* Other threads get this long to answer; the resolver this long to name Java frames. */
+#define THREADS_DEADLINE_NS (500LL * 1000000)
+#define RESOLVE_DEADLINE_NS (1000LL * 1000000)
 
 /* glibc's record of its last fatal message (abort_msg_s in glibc's own headers: a size, then the
  * text). GLIBC_PRIVATE, so it is looked up by name and may be absent. */
@@ -259,46 +267,6 @@ static void read_memory_map(void *unused) {
     prepared.module_count = module_list_build(&prepared.map, prepared.modules, MODULES_MAX);
 }
 
-static void write_frame(uintptr_t pc, int pc_exact) {
-    bw_text(&writer, "frame\tnative\t");
-    bw_hex(&writer, pc);
-    bw_text(&writer, "\t");
-    /* A return address points after the call: look up pc-1 so that a call at the very end of a
-     * function is attributed to that function, not the next one. */
-    uintptr_t lookup = pc_exact ? pc : pc - 1;
-    const module_info *module = module_list_find(prepared.modules, prepared.module_count, lookup);
-    const char *symbol = NULL;
-    uintptr_t symbol_start = 0;
-    if (module != NULL) {
-        bw_value(&writer, module->path);
-        bw_text(&writer, "\t");
-        bw_hex(&writer, pc - module->base);
-        elf_symbol_for(&prepared.map, module, lookup, &symbol, &symbol_start);
-    } else {
-        bw_text(&writer, "\t");
-    }
-    bw_text(&writer, "\t");
-    if (symbol != NULL) {
-        bw_value(&writer, symbol);
-        bw_text(&writer, "\t");
-        bw_hex(&writer, pc - symbol_start);
-    } else {
-        bw_text(&writer, "\t");
-    }
-    bw_text(&writer, "\n");
-}
-
-static void write_thread_identity(int tid, int crashed) {
-    char name[THREAD_NAME_MAX];
-    int is_java = thread_names_lookup(tid, name, sizeof name);
-    if (!is_java) thread_comm_name(tid, name, sizeof name);
-    bw_section(&writer, "thread");
-    bw_field_dec(&writer, "tid", tid);
-    bw_field_text(&writer, "name", name);
-    bw_field_dec(&writer, "java", is_java);
-    bw_field_dec(&writer, "crashed", crashed);
-}
-
 static void write_registers(const void *ucontext) {
     for (size_t i = 0; i < arch_register_count(); i++) {
         bw_text(&writer, "reg\t");
@@ -311,21 +279,24 @@ static void write_registers(const void *ucontext) {
 
 static void write_stack_bounds(uintptr_t sp) {
     const map_entry *stack = memory_map_find(&prepared.map, sp);
-    if (stack == NULL) return;
-    bw_text(&writer, "stack\t");
-    bw_hex(&writer, stack->start);
-    bw_text(&writer, "\t");
-    bw_hex(&writer, stack->end);
-    bw_text(&writer, "\n");
+    if (stack != NULL) {
+        bw_text(&writer, "stack\t");
+        bw_hex(&writer, stack->start);
+        bw_text(&writer, "\t");
+        bw_hex(&writer, stack->end);
+        bw_text(&writer, "\n");
+    }
+    bw_field_hex(&writer, "stack.sp", sp);
 }
 
-static void write_native_frames(const crash_facts *crash) {
-    unwind_context context = { &prepared.map, prepared.modules, prepared.module_count };
+/* The crashing thread's native frames are streamed to the file as they are unwound: a stack
+ * overflow has tens of thousands of them, and whatever was written survives a later fault. */
+static void write_native_frames(const crash_facts *crash, const unwind_context *context) {
     unwind_regs regs;
     arch_regs_from_ucontext(crash->ucontext, &regs);
     const char *stop = "max-frames";
     for (int depth = 0; depth < FRAMES_MAX; depth++) {
-        write_frame(regs.pc, regs.pc_exact);
+        write_native_frame(&writer, context, regs.pc, regs.pc_exact);
         if ((depth & 63) == 63) {
             bw_flush(&writer);
             if (monotonic_ns() > crash->deadline_ns) {
@@ -333,7 +304,7 @@ static void write_native_frames(const crash_facts *crash) {
                 break;
             }
         }
-        unwind_status status = unwind_step(&context, &regs, depth == 0);
+        unwind_status status = unwind_step(context, &regs, depth == 0);
         if (status != UNWIND_OK) {
             stop = unwind_status_name(status);
             break;
@@ -342,15 +313,93 @@ static void write_native_frames(const crash_facts *crash) {
     bw_field_text(&writer, "unwind.stop", stop);
 }
 
+/* Set once work.context can be used by threads that crash while the capture runs. */
+static atomic_int context_ready;
+
+/* What the later steps share. */
+static struct {
+    unwind_context context;
+    java_frame crashing_java[CRASHING_JAVA_FRAMES];
+    int crashing_java_count;
+    snapshot_set others;
+    java_names names;
+    resolved_thread *states;      /* one per thread of `others`, in the same order */
+} work;
+
+void capture_record_also_crashed(int sig, siginfo_t *info, void *ucontext, int64_t deadline_ns) {
+    /* The owner reads the memory map first; without it nothing can be unwound. */
+    while (!atomic_load(&context_ready) && monotonic_ns() < deadline_ns) {
+        struct timespec pause = { 0, 200000 };
+        nanosleep(&pause, NULL);
+    }
+    if (atomic_load(&context_ready)) snapshot_record_also_crashed(sig, info, ucontext, &work.context);
+}
+
 static void write_crashing_thread(void *arg) {
     const crash_facts *crash = arg;
     unwind_regs regs;
     arch_regs_from_ucontext(crash->ucontext, &regs);
-    write_thread_identity(crash->tid, 1);
+    write_thread_identity(&writer, crash->tid, 1, NULL);
     write_registers(crash->ucontext);
     write_stack_bounds(regs.sp);
     bw_flush(&writer);
-    write_native_frames(crash);
+    write_native_frames(crash, &work.context);
+    bw_flush(&writer);
+    /* Java frames are taken now (the ucontext is at hand) and written once named, at the end. */
+    int java = java_frames_take(crash->ucontext, work.crashing_java, CRASHING_JAVA_FRAMES);
+    work.crashing_java_count = java > 0 ? java : 0;
+    if (java < 0 && java != JAVA_FRAMES_NOT_JAVA && java != JAVA_FRAMES_IN_VM_CODE) bw_field_dec(&writer, "java.error", java);
+}
+
+static void collect_other_threads(void *arg) {
+    const crash_facts *crash = arg;
+    int64_t deadline = monotonic_ns() + THREADS_DEADLINE_NS;
+    if (deadline > crash->deadline_ns) deadline = crash->deadline_ns;
+    snapshot_collect_all(&work.context, crash->tid, service_signal_number(), deadline, &work.others);
+}
+
+/* Names for Java frames and states for threads, from the resolver thread (JVMTI), with a deadline. */
+static void resolve_java_names(void *arg) {
+    const crash_facts *crash = arg;
+    if (java_names_build(&work.names, &work.others, work.crashing_java, work.crashing_java_count) != 0) return;
+    int count = work.others.count;
+    work.states = mmap(NULL, (size_t)(count + 1) * sizeof(resolved_thread), PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (work.states == MAP_FAILED) {
+        work.states = NULL;
+        return;
+    }
+    for (int i = 0; i < count; i++) work.states[i].tid = work.others.items[i].tid;
+    int64_t deadline = monotonic_ns() + RESOLVE_DEADLINE_NS;
+    if (deadline > crash->deadline_ns) deadline = crash->deadline_ns;
+    java_resolver_resolve(work.names.list, work.names.count, work.states, count, deadline);
+}
+
+static void write_other_threads(void *arg) {
+    const crash_facts *crash = arg;
+    bw_section(&writer, "threads");
+    bw_field_dec(&writer, "threads.total", work.others.count);
+    bw_field_dec(&writer, "threads.answered", work.others.answered);
+    bw_field_dec(&writer, "threads.deadlineMillis", THREADS_DEADLINE_NS / 1000000);
+    for (int i = 0; i < work.others.count; i++) {
+        const thread_snapshot *snapshot = &work.others.items[i];
+        if (snapshot->tid == crash->tid) continue;
+        write_thread_section(&writer, &work.context, snapshot, &work.names, work.states ? &work.states[i] : NULL);
+        bw_flush(&writer);
+    }
+}
+
+static void write_crashing_java_frames(void *arg) {
+    const crash_facts *crash = arg;
+    bw_section(&writer, "java-frames");
+    bw_field_dec(&writer, "tid", crash->tid);
+    for (int i = 0; i < work.others.count; i++) {
+        if (work.others.items[i].tid == crash->tid && work.states != NULL && atomic_load(&work.states[i].ready) &&
+            work.states[i].state != NULL) {
+            bw_field_text(&writer, "state", work.states[i].state);
+        }
+    }
+    write_java_frames(&writer, &work.names, work.crashing_java, work.crashing_java_count);
     bw_flush(&writer);
 }
 
@@ -372,6 +421,7 @@ static void write_modules(void *unused) {
 }
 
 void capture_write(int sig, siginfo_t *info, void *ucontext, int64_t deadline_ns) {
+    int64_t started_ns = monotonic_ns();
     crash_facts crash = { sig, info, ucontext, epoch_ms(), deadline_ns, current_tid() };
     int fd = open_bundle_file(crash.now_ms);
     if (fd < 0) return; /* nowhere to write: the JVM's own handler still runs after us */
@@ -382,15 +432,25 @@ void capture_write(int sig, siginfo_t *info, void *ucontext, int64_t deadline_ns
     write_crash_section(&crash);
     prepared.module_count = 0;
     run_guarded("maps", read_memory_map, NULL);
+    work.context = (unwind_context){ &prepared.map, prepared.modules, prepared.module_count };
+    atomic_store(&context_ready, 1);
     run_guarded("abort-message", write_abort_message, NULL);
+    /* The crashing thread first, so it is on disk before anything riskier is tried. */
     run_guarded("thread", write_crashing_thread, &crash);
+    run_guarded("threads", collect_other_threads, &crash);
+    run_guarded("java-names", resolve_java_names, &crash);
+    run_guarded("threads", write_other_threads, &crash);
+    run_guarded("java-frames", write_crashing_java_frames, &crash);
     run_guarded("modules", write_modules, NULL);
     bw_section(&writer, "end");
-    bw_field_text(&writer, "end", "complete");
     bw_flush(&writer);
     /* Durable before the JVM's handler runs: that handler ends in abort(). */
     fsync(fd);
-    close(fd);
     sync_folder(bundle_dir);
     sync_folder(prepared.folder);
+    bw_field_dec(&writer, "capture.micros", (monotonic_ns() - started_ns) / 1000);
+    bw_field_text(&writer, "end", "complete");
+    bw_flush(&writer);
+    fsync(fd);
+    close(fd);
 }

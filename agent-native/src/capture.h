@@ -16,6 +16,10 @@ const char *capture_prepare(const char *bundle_folder, const char *header, size_
  * deadline_ns is a CLOCK_MONOTONIC time after which the capture stops where it is. */
 void capture_write(int sig, siginfo_t *info, void *ucontext, int64_t deadline_ns);
 
+/* In the signal handler of a thread that crashes while another one captures: records its own crash
+ * site and stack for the bundle (waits for the memory map, until deadline_ns at most). */
+void capture_record_also_crashed(int sig, siginfo_t *info, void *ucontext, int64_t deadline_ns);
+
 /* In the signal handler, first thing: when a fault happens inside capture_write on this thread, jumps
  * back into capture_write (which records the fault and goes on with the next section).
  * Returns only when that is not the case. */

@@ -10,9 +10,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "altstack.h"
 #include "capture.h"
+#include "java_frames.h"
+#include "java_resolver.h"
+#include "service_signal.h"
 #include "signal_handler.h"
-#include "thread_names.h"
+#include "thread_registry.h"
+#include "thread_sweeper.h"
 
 #define EXPORT __attribute__((visibility("default")))
 
@@ -22,37 +27,94 @@ static int current_tid(void) {
     return (int)syscall(SYS_gettid);
 }
 
-/* Runs on the new thread itself, so its tid is ours to read. */
+/* Remembers a Java thread by tid: its name, and its java.lang.Thread for the state at a crash. */
+static void register_java_thread(JNIEnv *jni, jthread thread, const char *name) {
+    thread_slot *slot = thread_registry_claim(current_tid());
+    if (slot == NULL) return;
+    thread_registry_set_name(slot, name);
+    if (slot->java_thread == NULL && thread != NULL) slot->java_thread = (*jni)->NewGlobalRef(jni, thread);
+}
+
+/* Runs on the new thread itself, so its tid is ours to read and its alternate stack ours to set. */
 static void JNICALL on_thread_start(jvmtiEnv *env, JNIEnv *jni, jthread thread) {
     jvmtiThreadInfo info;
-    if ((*env)->GetThreadInfo(env, thread, &info) != JVMTI_ERROR_NONE) return;
-    thread_names_register(current_tid(), info.name != NULL ? info.name : "");
-    (*env)->Deallocate(env, (unsigned char *)info.name);
-    if (info.thread_group != NULL) (*jni)->DeleteLocalRef(jni, info.thread_group);
-    if (info.context_class_loader != NULL) (*jni)->DeleteLocalRef(jni, info.context_class_loader);
+    if ((*env)->GetThreadInfo(env, thread, &info) == JVMTI_ERROR_NONE) {
+        register_java_thread(jni, thread, info.name != NULL ? info.name : "");
+        (*env)->Deallocate(env, (unsigned char *)info.name);
+        if (info.thread_group != NULL) (*jni)->DeleteLocalRef(jni, info.thread_group);
+        if (info.context_class_loader != NULL) (*jni)->DeleteLocalRef(jni, info.context_class_loader);
+    }
+    altstack_ensure_current_thread();
 }
 
 static void JNICALL on_thread_end(jvmtiEnv *env, JNIEnv *jni, jthread thread) {
-    thread_names_forget(current_tid());
+    altstack_release_current_thread();
+    thread_slot *slot = thread_registry_find(current_tid());
+    if (slot == NULL) return;
+    if (slot->java_thread != NULL) (*jni)->DeleteGlobalRef(jni, (jobject)slot->java_thread);
+    slot->java_thread = NULL;
+    thread_registry_free(slot);
 }
 
-static const char *watch_thread_starts(JNIEnv *jni) {
-    JavaVM *vm;
-    if ((*jni)->GetJavaVM(jni, &vm) != JNI_OK) return "GetJavaVM failed";
-    if ((*vm)->GetEnv(vm, (void **)&jvmti, JVMTI_VERSION_1_2) != JNI_OK) return "JVMTI is not available";
+/* AsyncGetCallTrace reports a method only if its jmethodID exists already: creating them for every
+ * class as it is prepared is what makes Java frames nameable at a crash. */
+static void JNICALL on_class_prepare(jvmtiEnv *env, JNIEnv *jni, jthread thread, jclass klass) {
+    jint count = 0;
+    jmethodID *methods = NULL;
+    if ((*env)->GetClassMethods(env, klass, &count, &methods) == JVMTI_ERROR_NONE) {
+        (*env)->Deallocate(env, (unsigned char *)methods);
+    }
+}
+
+/* Empty, but enabled: AsyncGetCallTrace refuses to walk (ticks_no_class_load) unless some JVMTI
+ * environment receives ClassLoad events (forte.cpp). */
+static void JNICALL on_class_load(jvmtiEnv *env, JNIEnv *jni, jthread thread, jclass klass) {
+}
+
+static const char *watch_threads_and_classes(void) {
     jvmtiEventCallbacks callbacks = { 0 };
     callbacks.ThreadStart = on_thread_start;
     callbacks.ThreadEnd = on_thread_end;
+    callbacks.ClassPrepare = on_class_prepare;
+    callbacks.ClassLoad = on_class_load;
     if ((*jvmti)->SetEventCallbacks(jvmti, &callbacks, sizeof callbacks) != JVMTI_ERROR_NONE ||
         (*jvmti)->SetEventNotificationMode(jvmti, JVMTI_ENABLE, JVMTI_EVENT_THREAD_START, NULL) != JVMTI_ERROR_NONE ||
-        (*jvmti)->SetEventNotificationMode(jvmti, JVMTI_ENABLE, JVMTI_EVENT_THREAD_END, NULL) != JVMTI_ERROR_NONE) {
-        return "cannot enable JVMTI thread events";
+        (*jvmti)->SetEventNotificationMode(jvmti, JVMTI_ENABLE, JVMTI_EVENT_THREAD_END, NULL) != JVMTI_ERROR_NONE ||
+        (*jvmti)->SetEventNotificationMode(jvmti, JVMTI_ENABLE, JVMTI_EVENT_CLASS_PREPARE, NULL) != JVMTI_ERROR_NONE ||
+        (*jvmti)->SetEventNotificationMode(jvmti, JVMTI_ENABLE, JVMTI_EVENT_CLASS_LOAD, NULL) != JVMTI_ERROR_NONE) {
+        return "cannot enable JVMTI events";
     }
     return NULL;
 }
 
 static jstring error(JNIEnv *jni, const char *message) {
     return (*jni)->NewStringUTF(jni, message);
+}
+
+static const char *arm(JNIEnv *jni, jstring thread_name) {
+    JavaVM *vm;
+    if ((*jni)->GetJavaVM(jni, &vm) != JNI_OK) return "GetJavaVM failed";
+    if ((*vm)->GetEnv(vm, (void **)&jvmti, JVMTI_VERSION_1_2) != JNI_OK) return "JVMTI is not available";
+
+    const char *name = (*jni)->GetStringUTFChars(jni, thread_name, NULL);
+    jthread current = NULL;
+    (*jvmti)->GetCurrentThread(jvmti, &current);
+    register_java_thread(jni, current, name != NULL ? name : "");
+    if (name != NULL) (*jni)->ReleaseStringUTFChars(jni, thread_name, name);
+
+    const char *failure = watch_threads_and_classes();
+    if (failure != NULL) return failure;
+    java_frames_prepare(vm);
+    failure = java_resolver_start(vm, jvmti, jni);
+    if (failure != NULL) return failure;
+    if (service_signal_install() < 0) return "no free real-time signal for crashcap";
+    /* Alternate signal stacks for this thread and every thread that exists already; the sweep
+     * covers threads native code starts from now on. */
+    altstack_ensure_current_thread();
+    service_signal_send_to_all_others();
+    failure = thread_sweeper_start();
+    if (failure != NULL) return failure;
+    return signal_handler_install();
 }
 
 /* Arms the process. Returns null on success, or a one-line reason. */
@@ -67,16 +129,7 @@ EXPORT JNIEXPORT jstring JNICALL Java_dev_crashcap_agent_NativeAgent_arm(
                                           (int64_t)start_epoch_ms);
     (*jni)->ReleaseByteArrayElements(jni, header, header_bytes, JNI_ABORT);
     (*jni)->ReleaseStringUTFChars(jni, folder, folder_chars);
-    if (failure != NULL) return error(jni, failure);
-
-    const char *name = (*jni)->GetStringUTFChars(jni, thread_name, NULL);
-    if (name != NULL) {
-        thread_names_register(current_tid(), name);
-        (*jni)->ReleaseStringUTFChars(jni, thread_name, name);
-    }
-    failure = watch_thread_starts(jni);
-    if (failure != NULL) return error(jni, failure);
-    failure = signal_handler_install();
+    if (failure == NULL) failure = arm(jni, thread_name);
     return failure != NULL ? error(jni, failure) : NULL;
 }
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "thread_snapshot.h"
 
 /* HotSpot's documented hook for user signal handlers (signals_posix.cpp): returns non-zero when the
  * JVM handled the signal as part of its normal work (implicit null checks, safepoint polls, stack
@@ -56,6 +57,7 @@ static void capture_once(int sig, siginfo_t *info, void *ucontext) {
         return;
     }
     if (atomic_load(&capture_owner) == current_tid()) return;
+    capture_record_also_crashed(sig, info, ucontext, deadline);
     while (atomic_load(&capture_state) == CAPTURE_RUNNING && monotonic_ns() < deadline + 1000000000LL) {
         sleep_a_millisecond();
     }
@@ -91,6 +93,7 @@ static void hand_over(int sig, siginfo_t *info, void *ucontext) {
 static void crash_handler(int sig, siginfo_t *info, void *ucontext) {
     int saved_errno = errno;
     capture_recover_from_nested_fault(sig);
+    snapshot_recover_from_nested_fault(sig);
     if (sig != SIGABRT && jvm_hook != NULL && !chained_by_libjsig && jvm_hook(sig, info, ucontext, 0)) {
         errno = saved_errno;
         return;

@@ -5,9 +5,12 @@
  * It is built -O1 -fomit-frame-pointer (see CMakeLists.txt): no frame-pointer chain to follow. */
 #define _GNU_SOURCE 1
 #include <jni.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #define EXPORT __attribute__((visibility("default"), noinline))
@@ -97,6 +100,84 @@ EXPORT JNIEXPORT jint JNICALL Java_dev_crashcap_testapp_Crasher_crash(JNIEnv *en
     int result = crashcaptest_level1(how, 7);
     sink = result;
     return result;
+}
+
+/* ---- threads in known states, for the all-threads capture ------------------------------------ */
+
+EXPORT void crashcaptest_sleep_inner(int millis) {
+    struct timespec pause = { millis / 1000, (long)(millis % 1000) * 1000000 };
+    while (nanosleep(&pause, &pause) != 0) {
+    }
+    sink = millis;
+}
+
+EXPORT void crashcaptest_sleep_outer(int millis) {
+    crashcaptest_sleep_inner(millis);
+    sink = millis + 1;
+}
+
+EXPORT JNIEXPORT void JNICALL Java_dev_crashcap_testapp_Crasher_sleepInNative(JNIEnv *env, jclass cls, jint millis) {
+    crashcaptest_sleep_outer(millis);
+    sink = 0;
+}
+
+EXPORT void crashcaptest_native_idle(void) {
+    for (;;) crashcaptest_sleep_inner(1000);
+}
+
+EXPORT void *crashcaptest_native_thread_main(void *name) {
+    pthread_setname_np(pthread_self(), (const char *)name);
+    crashcaptest_native_idle();
+    return name;
+}
+
+/* A thread no JVM knows about: created here, never attached. */
+EXPORT JNIEXPORT void JNICALL Java_dev_crashcap_testapp_Crasher_startNativeThread(JNIEnv *env, jclass cls, jstring name) {
+    const char *chars = (*env)->GetStringUTFChars(env, name, NULL);
+    char *copy = strdup(chars);
+    (*env)->ReleaseStringUTFChars(env, name, chars);
+    pthread_t thread;
+    pthread_attr_t attributes;
+    pthread_attr_init(&attributes);
+    pthread_attr_setstacksize(&attributes, 256 * 1024);
+    pthread_create(&thread, &attributes, crashcaptest_native_thread_main, copy);
+    pthread_attr_destroy(&attributes);
+    pthread_detach(thread);
+}
+
+/* ---- native stack overflow -------------------------------------------------------------------- */
+
+/* Unbounded recursion. The volatile local array keeps each frame real and the work after the call
+ * keeps it from becoming a loop. */
+EXPORT int crashcaptest_recurse(int depth) {
+    volatile char frame[64];
+    frame[depth & 63] = (char)depth;
+    int result = crashcaptest_recurse(depth + 1);
+    return result + frame[(depth + 1) & 63];
+}
+
+EXPORT JNIEXPORT jint JNICALL Java_dev_crashcap_testapp_Crasher_recurseForever(JNIEnv *env, jclass cls) {
+    int result = crashcaptest_recurse(0);
+    sink = result;
+    return result;
+}
+
+EXPORT void *crashcaptest_overflow_thread_main(void *unused) {
+    pthread_setname_np(pthread_self(), "cc-overflow");
+    /* Give the agent's sweep of new threads time to give this thread an alternate signal stack. */
+    crashcaptest_sleep_inner(1500);
+    sink = crashcaptest_recurse(0);
+    return unused;
+}
+
+EXPORT JNIEXPORT void JNICALL Java_dev_crashcap_testapp_Crasher_overflowNativeThread(JNIEnv *env, jclass cls, jint stack_kib) {
+    pthread_t thread;
+    pthread_attr_t attributes;
+    pthread_attr_init(&attributes);
+    pthread_attr_setstacksize(&attributes, (size_t)stack_kib * 1024);
+    pthread_create(&thread, &attributes, crashcaptest_overflow_thread_main, NULL);
+    pthread_attr_destroy(&attributes);
+    pthread_join(thread, NULL);
 }
 
 /* Harmless: a JNI call that returns, for healthy-JVM tests. */

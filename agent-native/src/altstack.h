@@ -1,0 +1,18 @@
+/* Alternate signal stacks, so that a thread whose own stack is exhausted can still run the crash
+ * handler (the kernel cannot push a signal frame onto a full stack: without one the process dies
+ * silently). */
+#ifndef CRASHCAP_ALTSTACK_H
+#define CRASHCAP_ALTSTACK_H
+
+/* Gives the calling thread an alternate signal stack unless it has one (ours or anyone's: never
+ * replaced). Callable from a signal handler running on the thread's own stack (sigaltstack is
+ * async-signal-safe; mmap is a plain system call here). Returns 1 if the thread now has one. */
+int altstack_ensure_current_thread(void);
+
+/* The thread is ending: disables and unmaps the stack crashcap gave it, if any. Not from handlers. */
+void altstack_release_current_thread(void);
+
+/* Unmaps the stack crashcap gave a thread that has exited (found by the sweep). */
+void altstack_release_exited(void *stack, unsigned long bytes);
+
+#endif

@@ -1,0 +1,249 @@
+#include "java_resolver.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "thread_registry.h"
+
+#define ARENA_BYTES (8u << 20)
+#define EXISTING_MAX 4096
+
+typedef struct {
+    char *name;
+    jthread thread;               /* global reference */
+} existing_thread;
+
+static JavaVM *java_vm;
+static jvmtiEnv *jvmti;
+static int wake_pipe[2] = { -1, -1 };
+static int done_pipe[2] = { -1, -1 };
+
+/* Threads that existed when the agent armed: JVMTI cannot tell their tids, so they are matched by
+ * name later (the kernel name is the start of the Java name). */
+static existing_thread existing[EXISTING_MAX];
+static int existing_count;
+
+/* The current request (written by the capture owner before waking the resolver). */
+static resolved_frame *const *request_frames;
+static int request_frame_count;
+static resolved_thread *request_threads;
+static int request_thread_count;
+
+/* Strings handed back to the capture: a bump allocator, never freed (used once, at a crash). */
+static char *arena;
+static size_t arena_used;
+
+static const char *keep(const char *text) {
+    size_t len = strlen(text);
+    if (arena == NULL || arena_used + len + 1 > ARENA_BYTES) return "?";
+    char *copy = arena + arena_used;
+    memcpy(copy, text, len + 1);
+    arena_used += len + 1;
+    return copy;
+}
+
+/* "Ljava/lang/Thread;" -> "java.lang.Thread" */
+static const char *class_name_of(const char *signature) {
+    size_t len = strlen(signature);
+    if (len >= 2 && signature[0] == 'L' && signature[len - 1] == ';') {
+        signature++;
+        len -= 2;
+    }
+    if (arena == NULL || arena_used + len + 1 > ARENA_BYTES) return "?";
+    char *copy = arena + arena_used;
+    for (size_t i = 0; i < len; i++) copy[i] = signature[i] == '/' ? '.' : signature[i];
+    copy[len] = '\0';
+    arena_used += len + 1;
+    return copy;
+}
+
+static int line_of(jmethodID method, int bci) {
+    jint count = 0;
+    jvmtiLineNumberEntry *table = NULL;
+    if (bci < 0 || (*jvmti)->GetLineNumberTable(jvmti, method, &count, &table) != JVMTI_ERROR_NONE) return -1;
+    int line = -1;
+    jlocation best = -1;
+    for (jint i = 0; i < count; i++) {
+        if (table[i].start_location <= bci && table[i].start_location > best) {
+            best = table[i].start_location;
+            line = table[i].line_number;
+        }
+    }
+    (*jvmti)->Deallocate(jvmti, (unsigned char *)table);
+    return line;
+}
+
+static void resolve_frame(JNIEnv *jni, resolved_frame *item) {
+    jmethodID method = item->frame.method;
+    item->class_name = "?";
+    item->method_name = "?";
+    item->line = -1;
+    char *name = NULL;
+    jclass declaring = NULL;
+    char *signature = NULL;
+    if (method != NULL && (*jvmti)->GetMethodName(jvmti, method, &name, NULL, NULL) == JVMTI_ERROR_NONE) {
+        item->method_name = keep(name);
+        (*jvmti)->Deallocate(jvmti, (unsigned char *)name);
+    }
+    if (method != NULL && (*jvmti)->GetMethodDeclaringClass(jvmti, method, &declaring) == JVMTI_ERROR_NONE) {
+        if ((*jvmti)->GetClassSignature(jvmti, declaring, &signature, NULL) == JVMTI_ERROR_NONE) {
+            item->class_name = class_name_of(signature);
+            (*jvmti)->Deallocate(jvmti, (unsigned char *)signature);
+        }
+        (*jni)->DeleteLocalRef(jni, declaring);
+    }
+    if (method != NULL) item->line = line_of(method, item->frame.bci);
+}
+
+static const char *state_name(jint state) {
+    switch (state & JVMTI_JAVA_LANG_THREAD_STATE_MASK) {
+    case JVMTI_JAVA_LANG_THREAD_STATE_NEW: return "NEW";
+    case JVMTI_JAVA_LANG_THREAD_STATE_TERMINATED: return "TERMINATED";
+    case JVMTI_JAVA_LANG_THREAD_STATE_RUNNABLE: return "RUNNABLE";
+    case JVMTI_JAVA_LANG_THREAD_STATE_BLOCKED: return "BLOCKED";
+    case JVMTI_JAVA_LANG_THREAD_STATE_WAITING: return "WAITING";
+    case JVMTI_JAVA_LANG_THREAD_STATE_TIMED_WAITING: return "TIMED_WAITING";
+    default: return NULL;
+    }
+}
+
+/* A thread from before the agent whose Java name starts with the kernel name, if exactly one does. */
+static existing_thread *existing_by_kernel_name(int tid) {
+    char comm[32];
+    size_t len = thread_comm_name(tid, comm, sizeof comm);
+    if (len == 0) return NULL;
+    existing_thread *match = NULL;
+    for (int i = 0; i < existing_count; i++) {
+        size_t name_len = strlen(existing[i].name);
+        size_t compared = name_len < 15 ? name_len : 15;
+        if (compared == len && strncmp(existing[i].name, comm, len) == 0) {
+            if (match != NULL) return NULL; /* ambiguous */
+            match = &existing[i];
+        }
+    }
+    return match;
+}
+
+static void resolve_thread(resolved_thread *item) {
+    item->state = NULL;
+    item->java_name = NULL;
+    thread_slot *slot = thread_registry_find(item->tid);
+    jthread thread = slot != NULL ? (jthread)slot->java_thread : NULL;
+    if (thread == NULL) {
+        existing_thread *known = existing_by_kernel_name(item->tid);
+        if (known != NULL) {
+            thread = known->thread;
+            item->java_name = known->name;
+        }
+    }
+    jint state = 0;
+    if (thread != NULL && (*jvmti)->GetThreadState(jvmti, thread, &state) == JVMTI_ERROR_NONE) {
+        item->state = state_name(state);
+    }
+}
+
+/* Classes loaded before the agent armed get their jmethodIDs here, in the background, so that
+ * AsyncGetCallTrace can report their methods (later classes: the ClassPrepare event). */
+static void create_method_ids_of_loaded_classes(JNIEnv *jni) {
+    jint count = 0;
+    jclass *classes = NULL;
+    if ((*jvmti)->GetLoadedClasses(jvmti, &count, &classes) != JVMTI_ERROR_NONE) return;
+    for (jint i = 0; i < count; i++) {
+        jint method_count = 0;
+        jmethodID *methods = NULL;
+        if ((*jvmti)->GetClassMethods(jvmti, classes[i], &method_count, &methods) == JVMTI_ERROR_NONE) {
+            (*jvmti)->Deallocate(jvmti, (unsigned char *)methods);
+        }
+        (*jni)->DeleteLocalRef(jni, classes[i]);
+    }
+    (*jvmti)->Deallocate(jvmti, (unsigned char *)classes);
+}
+
+static void *resolver_main(void *unused) {
+    JNIEnv *jni = NULL;
+    JavaVMAttachArgs attach = { JNI_VERSION_1_6, "crashcap-resolver", NULL };
+    if ((*java_vm)->AttachCurrentThreadAsDaemon(java_vm, (void **)&jni, &attach) != JNI_OK) return NULL;
+    create_method_ids_of_loaded_classes(jni);
+    for (;;) {
+        char byte;
+        ssize_t n = read(wake_pipe[0], &byte, 1);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        for (int i = 0; i < request_thread_count; i++) {
+            resolve_thread(&request_threads[i]);
+            atomic_store(&request_threads[i].ready, 1);
+        }
+        for (int i = 0; i < request_frame_count; i++) {
+            resolve_frame(jni, request_frames[i]);
+            atomic_store(&request_frames[i]->ready, 1);
+        }
+        (void)!write(done_pipe[1], "x", 1);
+    }
+    return NULL;
+}
+
+static void remember_existing_threads(JNIEnv *jni) {
+    jint count = 0;
+    jthread *threads = NULL;
+    if ((*jvmti)->GetAllThreads(jvmti, &count, &threads) != JVMTI_ERROR_NONE) return;
+    for (jint i = 0; i < count && existing_count < EXISTING_MAX; i++) {
+        jvmtiThreadInfo info;
+        if ((*jvmti)->GetThreadInfo(jvmti, threads[i], &info) == JVMTI_ERROR_NONE) {
+            existing[existing_count].name = strdup(info.name != NULL ? info.name : "");
+            existing[existing_count].thread = (*jni)->NewGlobalRef(jni, threads[i]);
+            existing_count++;
+            (*jvmti)->Deallocate(jvmti, (unsigned char *)info.name);
+            if (info.thread_group != NULL) (*jni)->DeleteLocalRef(jni, info.thread_group);
+            if (info.context_class_loader != NULL) (*jni)->DeleteLocalRef(jni, info.context_class_loader);
+        }
+        (*jni)->DeleteLocalRef(jni, threads[i]);
+    }
+    (*jvmti)->Deallocate(jvmti, (unsigned char *)threads);
+}
+
+const char *java_resolver_start(JavaVM *vm, jvmtiEnv *env, JNIEnv *jni) {
+    java_vm = vm;
+    jvmti = env;
+    jvmtiCapabilities wanted = { 0 };
+    wanted.can_get_line_numbers = 1;
+    (*jvmti)->AddCapabilities(jvmti, &wanted); /* without it lines are unknown, names still work */
+    arena = malloc(ARENA_BYTES); /* untouched until a crash: address space, not resident memory */
+    if (pipe2(wake_pipe, O_CLOEXEC) != 0 || pipe2(done_pipe, O_CLOEXEC) != 0) return "cannot create resolver pipes";
+    remember_existing_threads(jni);
+    pthread_t thread;
+    pthread_attr_t attributes;
+    pthread_attr_init(&attributes);
+    pthread_attr_setstacksize(&attributes, 256 * 1024);
+    int failed = pthread_create(&thread, &attributes, resolver_main, NULL);
+    pthread_attr_destroy(&attributes);
+    if (failed) return "cannot start the resolver thread";
+    pthread_detach(thread);
+    return NULL;
+}
+
+int java_resolver_resolve(resolved_frame *const *frames, int frame_count, resolved_thread *threads,
+                          int thread_count, int64_t deadline_ns) {
+    if (wake_pipe[1] < 0) return 0;
+    request_frames = frames;
+    request_frame_count = frame_count;
+    request_threads = threads;
+    request_thread_count = thread_count;
+    if (write(wake_pipe[1], "x", 1) != 1) return 0;
+    for (;;) {
+        int64_t left_ms = (deadline_ns - monotonic_ns()) / 1000000;
+        if (left_ms <= 0) return 0;
+        struct pollfd done = { done_pipe[0], POLLIN, 0 };
+        int ready = poll(&done, 1, (int)left_ms);
+        if (ready > 0) {
+            char byte;
+            return read(done_pipe[0], &byte, 1) == 1;
+        }
+        if (ready < 0 && errno != EINTR) return 0;
+    }
+}

@@ -1,0 +1,39 @@
+/* Names for the raw Java frames and states for the threads of a capture. JVMTI is not async-signal-
+ * safe, so a thread crashcap starts at arming time (a daemon Java thread, "crashcap-resolver") does
+ * the JVMTI calls while the capturing thread waits for it with a deadline. If the JVM cannot answer
+ * (the crash holds a lock it needs, a safepoint never ends), the bundle keeps what was resolved. */
+#ifndef CRASHCAP_JAVA_RESOLVER_H
+#define CRASHCAP_JAVA_RESOLVER_H
+
+#include <jni.h>
+#include <jvmti.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "java_frames.h"
+
+typedef struct {
+    java_frame frame;             /* in: what AsyncGetCallTrace gave */
+    atomic_int ready;             /* out: 1 when the fields below are filled */
+    const char *class_name;       /* "java.lang.Thread" */
+    const char *method_name;
+    int line;                     /* source line, -1 when unknown */
+} resolved_frame;
+
+typedef struct {
+    int tid;                      /* in */
+    atomic_int ready;             /* out */
+    const char *state;            /* "RUNNABLE", "WAITING", ... or NULL when unknown */
+    const char *java_name;        /* the full Java name when crashcap had not known it, else NULL */
+} resolved_thread;
+
+/* Arming time (JNI thread): starts the resolver thread and remembers the threads that exist already
+ * (to find their states later). Returns NULL, or a static error message. */
+const char *java_resolver_start(JavaVM *vm, jvmtiEnv *jvmti, JNIEnv *jni);
+
+/* Capture owner, in the signal handler: asks the resolver to fill frames and threads, waits until
+ * it is done or the deadline passes. Returns 1 when everything was resolved. */
+int java_resolver_resolve(resolved_frame *const *frames, int frame_count, resolved_thread *threads,
+                          int thread_count, int64_t deadline_ns);
+
+#endif

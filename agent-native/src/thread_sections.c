@@ -1,0 +1,207 @@
+#include "thread_sections.h"
+
+#include <sys/mman.h>
+
+#include "signal_names.h"
+#include "thread_registry.h"
+
+/* ---- native frames, with a cache of .dynsym look-ups ---------------------------------------- */
+
+#define SYMBOL_CACHE_SLOTS 16384 /* a power of two */
+
+typedef struct {
+    uintptr_t address;            /* the looked-up address; 0 = empty */
+    const module_info *module;
+    const char *symbol;
+    uintptr_t symbol_start;
+} symbol_entry;
+
+/* Only the capture owner writes frames, so one static cache (bss: resident only once used). */
+static symbol_entry symbol_cache[SYMBOL_CACHE_SLOTS];
+
+static const symbol_entry *symbol_for(const unwind_context *context, uintptr_t address) {
+    symbol_entry *entry = &symbol_cache[(address >> 2) * 2654435761u & (SYMBOL_CACHE_SLOTS - 1)];
+    if (entry->address == address) return entry;
+    entry->address = address;
+    entry->module = module_list_find(context->modules, context->module_count, address);
+    entry->symbol = NULL;
+    entry->symbol_start = 0;
+    if (entry->module != NULL) {
+        elf_symbol_for(context->map, entry->module, address, &entry->symbol, &entry->symbol_start);
+    }
+    return entry;
+}
+
+void write_native_frame(bundle_writer *w, const unwind_context *context, uintptr_t pc, int pc_exact) {
+    /* A return address points after the call: look up pc-1 so that a call at the very end of a
+     * function is attributed to that function, not the next one. */
+    const symbol_entry *entry = symbol_for(context, pc_exact ? pc : pc - 1);
+    bw_text(w, "frame\tnative\t");
+    bw_hex(w, pc);
+    bw_text(w, "\t");
+    if (entry->module != NULL) {
+        bw_value(w, entry->module->path);
+        bw_text(w, "\t");
+        bw_hex(w, pc - entry->module->base);
+    } else {
+        bw_text(w, "\t");
+    }
+    bw_text(w, "\t");
+    if (entry->symbol != NULL) {
+        bw_value(w, entry->symbol);
+        bw_text(w, "\t");
+        bw_hex(w, pc - entry->symbol_start);
+    } else {
+        bw_text(w, "\t");
+    }
+    bw_text(w, "\n");
+}
+
+/* ---- Java frames -------------------------------------------------------------------------- */
+
+static size_t java_home(const java_names *names, java_frame frame) {
+    uintptr_t key = (uintptr_t)frame.method * 31 + (uintptr_t)(unsigned)frame.bci;
+    return (key >> 3) * 2654435761u & (names->capacity - 1);
+}
+
+static resolved_frame *java_slot(const java_names *names, java_frame frame, int insert) {
+    size_t index = java_home(names, frame);
+    for (size_t probe = 0; probe < names->capacity; probe++, index = (index + 1) & (names->capacity - 1)) {
+        resolved_frame *item = &names->items[index];
+        if (item->frame.method == frame.method && item->frame.bci == frame.bci && item->frame.method != NULL) return item;
+        if (item->frame.method == NULL) {
+            if (!insert) return NULL;
+            item->frame = frame;
+            return item;
+        }
+    }
+    return NULL;
+}
+
+static void add_java_frames(java_names *names, const java_frame *frames, int count) {
+    for (int i = 0; i < count; i++) {
+        if (frames[i].method == NULL) continue;
+        resolved_frame *item = java_slot(names, frames[i], 0);
+        if (item == NULL && names->count < (int)names->capacity / 2) {
+            item = java_slot(names, frames[i], 1);
+            if (item != NULL) names->list[names->count++] = item;
+        }
+    }
+}
+
+int java_names_build(java_names *names, const snapshot_set *threads, const java_frame *extra, int extra_count) {
+    size_t frames = (size_t)extra_count;
+    for (int i = 0; i < threads->count; i++) {
+        if (threads->items[i].java_count > 0) frames += (size_t)threads->items[i].java_count;
+    }
+    size_t capacity = 64;
+    while (capacity < frames * 2) capacity *= 2;
+    /* mmap, not a static table: its size depends on the thread count (see thread_snapshot.c). */
+    names->items = mmap(NULL, capacity * sizeof(resolved_frame), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    names->list = mmap(NULL, capacity * sizeof(resolved_frame *), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (names->items == MAP_FAILED || names->list == MAP_FAILED) {
+        names->items = NULL;
+        names->count = 0;
+        return -1;
+    }
+    names->capacity = capacity;
+    names->count = 0;
+    add_java_frames(names, extra, extra_count);
+    for (int i = 0; i < threads->count; i++) {
+        const thread_snapshot *snapshot = &threads->items[i];
+        if (atomic_load(&snapshot->state) == SNAPSHOT_DONE) add_java_frames(names, snapshot->java, snapshot->java_count);
+    }
+    return 0;
+}
+
+void write_java_frames(bundle_writer *w, const java_names *names, const java_frame *frames, int count) {
+    for (int i = 0; i < count; i++) {
+        const resolved_frame *item = names->items != NULL ? java_slot(names, frames[i], 0) : NULL;
+        int ready = item != NULL && atomic_load(&item->ready);
+        bw_text(w, "frame\tjava\t");
+        bw_value(w, ready ? item->class_name : "?");
+        bw_text(w, "\t");
+        if (ready) {
+            bw_value(w, item->method_name);
+        } else {
+            bw_text(w, "jmethodID:"); /* unresolved: at least distinct methods stay distinct */
+            bw_hex(w, (uintptr_t)frames[i].method);
+        }
+        bw_text(w, "\t");
+        if (frames[i].bci == JAVA_FRAME_NATIVE_METHOD) bw_text(w, "native");
+        else if (ready && item->line >= 0) bw_dec(w, item->line);
+        bw_text(w, "\n");
+    }
+}
+
+/* ---- thread sections ---------------------------------------------------------------------- */
+
+void write_thread_identity(bundle_writer *w, int tid, int crashed, const resolved_thread *resolved) {
+    char name[THREAD_NAME_MAX];
+    int is_java = thread_registry_java_name(tid, name, sizeof name);
+    int ready = resolved != NULL && atomic_load(&resolved->ready);
+    if (!is_java && ready && resolved->java_name != NULL) {
+        int i = 0;
+        for (; resolved->java_name[i] != '\0' && i + 1 < (int)sizeof name; i++) name[i] = resolved->java_name[i];
+        name[i] = '\0';
+        is_java = 1;
+    }
+    if (!is_java) thread_comm_name(tid, name, sizeof name);
+    bw_section(w, "thread");
+    bw_field_dec(w, "tid", tid);
+    bw_field_text(w, "name", name);
+    bw_field_dec(w, "java", is_java);
+    bw_field_dec(w, "crashed", crashed);
+    if (ready && resolved->state != NULL) bw_field_text(w, "state", resolved->state);
+    char kernel_state[2] = { thread_kernel_state(tid), '\0' };
+    bw_field_text(w, "kstate", kernel_state);
+}
+
+static void write_crash_signal(bundle_writer *w, const thread_snapshot *snapshot) {
+    bw_field_dec(w, "signal.number", snapshot->signal);
+    bw_field_text(w, "signal.name", signal_name(snapshot->signal));
+    bw_field_text(w, "signal.codeName", signal_code_name(snapshot->signal, snapshot->signal_code));
+    bw_field_hex(w, "signal.address", snapshot->signal_address);
+}
+
+static void write_stack(bundle_writer *w, const unwind_context *context, uintptr_t sp) {
+    const map_entry *stack = memory_map_find(context->map, sp);
+    if (stack != NULL) {
+        bw_text(w, "stack\t");
+        bw_hex(w, stack->start);
+        bw_text(w, "\t");
+        bw_hex(w, stack->end);
+        bw_text(w, "\n");
+    }
+    bw_field_hex(w, "stack.sp", sp);
+}
+
+void write_thread_section(bundle_writer *w, const unwind_context *context, const thread_snapshot *snapshot,
+                          const java_names *names, const resolved_thread *resolved) {
+    const thread_snapshot *crash = snapshot_also_crashed(snapshot->tid);
+    if (crash != NULL) snapshot = crash;
+    write_thread_identity(w, snapshot->tid, crash != NULL, resolved);
+    if (crash != NULL) write_crash_signal(w, snapshot);
+    if (crash == NULL && atomic_load(&snapshot->state) != SNAPSHOT_DONE) {
+        bw_field_text(w, "missing", "no answer within the deadline (signals blocked, or stuck in the kernel)");
+        return;
+    }
+    write_stack(w, context, snapshot->sp);
+    int native_count = snapshot->native_count;
+    /* Where the native walk ends in code of no module and Java frames follow, that last pc is the
+     * first Java frame itself (JIT-compiled or interpreted): the Java frame names it. */
+    if (snapshot->java_count > 0 && native_count > 0 &&
+        module_list_find(context->modules, context->module_count, snapshot->native_pcs[native_count - 1]) == NULL) {
+        native_count--;
+    }
+    for (int i = 0; i < native_count; i++) {
+        int exact = i < 64 && (snapshot->exact_pcs >> i & 1);
+        write_native_frame(w, context, snapshot->native_pcs[i], exact);
+    }
+    write_java_frames(w, names, snapshot->java, snapshot->java_count);
+    if (snapshot->java_status < 0 && snapshot->java_status != JAVA_FRAMES_NOT_JAVA &&
+        snapshot->java_status != JAVA_FRAMES_IN_VM_CODE) {
+        bw_field_dec(w, "java.error", snapshot->java_status);
+    }
+    bw_field_text(w, "unwind.stop", snapshot->native_stop);
+}

@@ -1,0 +1,93 @@
+#include "thread_sweeper.h"
+
+#include <dirent.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <time.h>
+
+#include "altstack.h"
+#include "service_signal.h"
+#include "thread_registry.h"
+
+#define TIDS_MAX 65536
+
+/* Sorted tids seen by the previous sweep: a new thread is one not in it. Only the sweep thread uses
+ * these, so no locking. */
+static int *seen;
+static int seen_count;
+static int *current;
+
+static int compare_ints(const void *a, const void *b) {
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+static int list_current(void) {
+    DIR *tasks = opendir("/proc/self/task");
+    if (tasks == NULL) return 0;
+    int count = 0;
+    for (struct dirent *entry; (entry = readdir(tasks)) != NULL && count < TIDS_MAX;) {
+        int tid = atoi(entry->d_name);
+        if (tid > 0) current[count++] = tid;
+    }
+    closedir(tasks);
+    qsort(current, (size_t)count, sizeof(int), compare_ints);
+    return count;
+}
+
+static int contains(const int *sorted, int count, int tid) {
+    return bsearch(&tid, sorted, (size_t)count, sizeof(int), compare_ints) != NULL;
+}
+
+/* A slot whose thread is gone (native threads end without telling anyone): free its stack. */
+static void forget_if_exited(thread_slot *slot, void *count) {
+    int tid = atomic_load(&slot->tid);
+    if (contains(current, *(int *)count, tid)) return;
+    if (slot->java_thread != NULL) return; /* Java threads are released by JVMTI ThreadEnd */
+    if (slot->altstack != NULL) altstack_release_exited(slot->altstack, slot->altstack_bytes);
+    slot->altstack = NULL;
+    thread_registry_free(slot);
+}
+
+static void sweep_once(void) {
+    int count = list_current();
+    for (int i = 0; i < count; i++) {
+        int tid = current[i];
+        if (contains(seen, seen_count, tid)) continue;
+        thread_slot *slot = thread_registry_find(tid);
+        if (slot == NULL || slot->altstack == NULL) service_signal_send(tid);
+    }
+    thread_registry_each(forget_if_exited, &count);
+    memcpy(seen, current, (size_t)count * sizeof(int));
+    seen_count = count;
+}
+
+static void *sweeper_main(void *unused) {
+    prctl(PR_SET_NAME, "crashcap-sweep");
+    struct timespec interval = { 0, SWEEP_INTERVAL_MS * 1000000L };
+    for (;;) {
+        sweep_once();
+        nanosleep(&interval, NULL);
+    }
+    return NULL;
+}
+
+const char *thread_sweeper_start(void) {
+    seen = calloc(TIDS_MAX, sizeof(int));
+    current = calloc(TIDS_MAX, sizeof(int));
+    if (seen == NULL || current == NULL) return "out of memory";
+    /* The first sweep sees every thread as new; the arming code has signalled them all already. */
+    seen_count = list_current();
+    memcpy(seen, current, (size_t)seen_count * sizeof(int));
+    pthread_t thread;
+    pthread_attr_t attributes;
+    pthread_attr_init(&attributes);
+    pthread_attr_setstacksize(&attributes, 64 * 1024);
+    int failed = pthread_create(&thread, &attributes, sweeper_main, NULL);
+    pthread_attr_destroy(&attributes);
+    if (failed) return "cannot start the thread sweep";
+    pthread_detach(thread);
+    return NULL;
+}
