@@ -1,6 +1,7 @@
 #include "altstack.h"
 
 #include <signal.h>
+#include <ucontext.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -13,17 +14,20 @@
 #define ALTSTACK_BYTES (256 * 1024)
 #define GUARD_BYTES 4096
 
-int altstack_ensure_current_thread(void) {
+int altstack_ensure_current_thread(void *ucontext) {
     stack_t current;
     if (sigaltstack(NULL, &current) != 0) return 0;
     if (!(current.ss_flags & SS_DISABLE)) return 1; /* someone's stack is there: keep it */
     thread_slot *slot = thread_registry_claim((int)syscall(SYS_gettid));
     if (slot == NULL) return 0;
-    size_t bytes = ALTSTACK_BYTES + GUARD_BYTES;
+    size_t bytes = GUARD_BYTES + ALTSTACK_BYTES + GUARD_BYTES;
     char *memory = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (memory == MAP_FAILED) return 0;
-    /* A guard page below, so a handler that overruns faults instead of writing over other memory. */
+    /* A guard page below, so a handler that overruns faults instead of writing over other memory;
+     * and one above, so the stack never touches a neighbouring mapping (the kernel may place it
+     * right under the thread's own stack, which would then look like one larger stack). */
     mprotect(memory, GUARD_BYTES, PROT_NONE);
+    mprotect(memory + GUARD_BYTES + ALTSTACK_BYTES, GUARD_BYTES, PROT_NONE);
     stack_t fresh = { .ss_sp = memory + GUARD_BYTES, .ss_size = ALTSTACK_BYTES, .ss_flags = 0 };
     if (sigaltstack(&fresh, NULL) != 0) {
         munmap(memory, bytes);
@@ -31,6 +35,7 @@ int altstack_ensure_current_thread(void) {
     }
     slot->altstack = memory;
     slot->altstack_bytes = bytes;
+    if (ucontext != NULL) ((ucontext_t *)ucontext)->uc_stack = fresh;
     return 1;
 }
 

@@ -6,8 +6,10 @@
 
 /* Gives the calling thread an alternate signal stack unless it has one (ours or anyone's: never
  * replaced). Callable from a signal handler running on the thread's own stack (sigaltstack is
- * async-signal-safe; mmap is a plain system call here). Returns 1 if the thread now has one. */
-int altstack_ensure_current_thread(void);
+ * async-signal-safe; mmap is a plain system call here): then pass the handler's ucontext, because
+ * rt_sigreturn restores the alternate stack saved in it and would undo ours. NULL outside handlers.
+ * Returns 1 if the thread now has one. */
+int altstack_ensure_current_thread(void *ucontext);
 
 /* The thread is ending: disables and unmaps the stack crashcap gave it, if any. Not from handlers. */
 void altstack_release_current_thread(void);

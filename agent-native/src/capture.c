@@ -277,18 +277,6 @@ static void write_registers(const void *ucontext) {
     }
 }
 
-static void write_stack_bounds(uintptr_t sp) {
-    const map_entry *stack = memory_map_find(&prepared.map, sp);
-    if (stack != NULL) {
-        bw_text(&writer, "stack\t");
-        bw_hex(&writer, stack->start);
-        bw_text(&writer, "\t");
-        bw_hex(&writer, stack->end);
-        bw_text(&writer, "\n");
-    }
-    bw_field_hex(&writer, "stack.sp", sp);
-}
-
 /* The crashing thread's native frames are streamed to the file as they are unwound: a stack
  * overflow has tens of thousands of them, and whatever was written survives a later fault. */
 static void write_native_frames(const crash_facts *crash, const unwind_context *context) {
@@ -341,7 +329,7 @@ static void write_crashing_thread(void *arg) {
     arch_regs_from_ucontext(crash->ucontext, &regs);
     write_thread_identity(&writer, crash->tid, 1, NULL);
     write_registers(crash->ucontext);
-    write_stack_bounds(regs.sp);
+    write_stack(&writer, &prepared.map, regs.sp);
     bw_flush(&writer);
     write_native_frames(crash, &work.context);
     bw_flush(&writer);

@@ -44,7 +44,7 @@ static void JNICALL on_thread_start(jvmtiEnv *env, JNIEnv *jni, jthread thread) 
         if (info.thread_group != NULL) (*jni)->DeleteLocalRef(jni, info.thread_group);
         if (info.context_class_loader != NULL) (*jni)->DeleteLocalRef(jni, info.context_class_loader);
     }
-    altstack_ensure_current_thread();
+    altstack_ensure_current_thread(NULL);
 }
 
 static void JNICALL on_thread_end(jvmtiEnv *env, JNIEnv *jni, jthread thread) {
@@ -110,7 +110,7 @@ static const char *arm(JNIEnv *jni, jstring thread_name) {
     if (service_signal_install() < 0) return "no free real-time signal for crashcap";
     /* Alternate signal stacks for this thread and every thread that exists already; the sweep
      * covers threads native code starts from now on. */
-    altstack_ensure_current_thread();
+    altstack_ensure_current_thread(NULL);
     service_signal_send_to_all_others();
     failure = thread_sweeper_start();
     if (failure != NULL) return failure;

@@ -17,7 +17,7 @@ static void service_handler(int sig, siginfo_t *info, void *ucontext) {
     int saved_errno = errno;
     /* A capture's request is answered without touching the stack setup; otherwise this is the
      * request to install an alternate signal stack. */
-    if (!snapshot_answer_request(ucontext)) altstack_ensure_current_thread();
+    if (!snapshot_answer_request(ucontext)) altstack_ensure_current_thread(ucontext);
     errno = saved_errno;
 }
 

@@ -164,13 +164,25 @@ static void write_crash_signal(bundle_writer *w, const thread_snapshot *snapshot
     bw_field_hex(w, "signal.address", snapshot->signal_address);
 }
 
-static void write_stack(bundle_writer *w, const unwind_context *context, uintptr_t sp) {
-    const map_entry *stack = memory_map_find(context->map, sp);
-    if (stack != NULL) {
+static int same_stack(const memory_map *map, const map_entry *a, const map_entry *b) {
+    return a->end == b->start && a->perms == b->perms && a->path == b->path;
+}
+
+/* The thread's stack: the readable mappings around sp. A thread that overflowed has sp in the guard
+ * page below its stack; HotSpot's guard zones and their unprotecting split one stack into several
+ * mappings of the same kind, which are joined here. */
+void write_stack(bundle_writer *w, const memory_map *map, uintptr_t sp) {
+    const map_entry *entry = memory_map_find(map, sp);
+    if (entry == NULL || !(entry->perms & MAP_PERM_R)) entry = memory_map_find(map, entry ? entry->end : sp + 4096);
+    if (entry != NULL && (entry->perms & MAP_PERM_R)) {
+        const map_entry *first = map->entries, *last = map->entries + map->count - 1;
+        const map_entry *low = entry, *high = entry;
+        while (low > first && same_stack(map, low - 1, low)) low--;
+        while (high < last && same_stack(map, high, high + 1)) high++;
         bw_text(w, "stack\t");
-        bw_hex(w, stack->start);
+        bw_hex(w, low->start);
         bw_text(w, "\t");
-        bw_hex(w, stack->end);
+        bw_hex(w, high->end);
         bw_text(w, "\n");
     }
     bw_field_hex(w, "stack.sp", sp);
@@ -186,7 +198,7 @@ void write_thread_section(bundle_writer *w, const unwind_context *context, const
         bw_field_text(w, "missing", "no answer within the deadline (signals blocked, or stuck in the kernel)");
         return;
     }
-    write_stack(w, context, snapshot->sp);
+    write_stack(w, context->map, snapshot->sp);
     int native_count = snapshot->native_count;
     /* Where the native walk ends in code of no module and Java frames follow, that last pc is the
      * first Java frame itself (JIT-compiled or interpreted): the Java frame names it. */
