@@ -310,6 +310,8 @@ static struct {
     java_frame crashing_java[CRASHING_JAVA_FRAMES];
     int crashing_java_count;
     snapshot_set others;
+    int64_t collect_micros;       /* how long the other threads took to answer */
+    int64_t names_micros;         /* how long the resolver took */
     java_names names;
     resolved_thread *states;      /* one per thread of `others`, in the same order */
 } work;
@@ -343,7 +345,9 @@ static void collect_other_threads(void *arg) {
     const crash_facts *crash = arg;
     int64_t deadline = monotonic_ns() + THREADS_DEADLINE_NS;
     if (deadline > crash->deadline_ns) deadline = crash->deadline_ns;
+    int64_t started = monotonic_ns();
     snapshot_collect_all(&work.context, crash->tid, service_signal_number(), deadline, &work.others);
+    work.collect_micros = (monotonic_ns() - started) / 1000;
 }
 
 /* Names for Java frames and states for threads, from the resolver thread (JVMTI), with a deadline. */
@@ -360,7 +364,9 @@ static void resolve_java_names(void *arg) {
     for (int i = 0; i < count; i++) work.states[i].tid = work.others.items[i].tid;
     int64_t deadline = monotonic_ns() + RESOLVE_DEADLINE_NS;
     if (deadline > crash->deadline_ns) deadline = crash->deadline_ns;
+    int64_t started = monotonic_ns();
     java_resolver_resolve(work.names.list, work.names.count, work.states, count, deadline);
+    work.names_micros = (monotonic_ns() - started) / 1000;
 }
 
 static void write_other_threads(void *arg) {
@@ -369,6 +375,9 @@ static void write_other_threads(void *arg) {
     bw_field_dec(&writer, "threads.total", work.others.count);
     bw_field_dec(&writer, "threads.answered", work.others.answered);
     bw_field_dec(&writer, "threads.deadlineMillis", THREADS_DEADLINE_NS / 1000000);
+    bw_field_dec(&writer, "threads.collectMicros", work.collect_micros);
+    bw_field_dec(&writer, "threads.namesMicros", work.names_micros);
+    bw_field_dec(&writer, "threads.javaMethods", work.names.count);
     for (int i = 0; i < work.others.count; i++) {
         const thread_snapshot *snapshot = &work.others.items[i];
         if (snapshot->tid == crash->tid) continue;
