@@ -3,11 +3,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "background_thread.h"
 #include "capture.h"
 #include "thread_registry.h"
 
@@ -213,17 +213,11 @@ const char *java_resolver_start(JavaVM *vm, jvmtiEnv *env, JNIEnv *jni) {
     jvmtiCapabilities wanted = { 0 };
     wanted.can_get_line_numbers = 1;
     (*jvmti)->AddCapabilities(jvmti, &wanted); /* without it lines are unknown, names still work */
-    arena = malloc(ARENA_BYTES); /* untouched until a crash: address space, not resident memory */
+    /* Arming time, not a handler. Untouched until a crash: address space, not resident memory. */
+    arena = malloc(ARENA_BYTES);
     if (pipe2(wake_pipe, O_CLOEXEC) != 0 || pipe2(done_pipe, O_CLOEXEC) != 0) return "cannot create resolver pipes";
     remember_existing_threads(jni);
-    pthread_t thread;
-    pthread_attr_t attributes;
-    pthread_attr_init(&attributes);
-    pthread_attr_setstacksize(&attributes, 256 * 1024);
-    int failed = pthread_create(&thread, &attributes, resolver_main, NULL);
-    pthread_attr_destroy(&attributes);
-    if (failed) return "cannot start the resolver thread";
-    pthread_detach(thread);
+    if (background_thread_start(resolver_main, 256 * 1024) != 0) return "cannot start the resolver thread";
     return NULL;
 }
 

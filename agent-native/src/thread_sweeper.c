@@ -1,13 +1,13 @@
 #include "thread_sweeper.h"
 
 #include <dirent.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <time.h>
 
 #include "altstack.h"
+#include "background_thread.h"
 #include "service_signal.h"
 #include "thread_registry.h"
 
@@ -75,19 +75,13 @@ static void *sweeper_main(void *unused) {
 }
 
 const char *thread_sweeper_start(void) {
+    /* Arming time (and the sweep thread itself), never a signal handler. */
     seen = calloc(TIDS_MAX, sizeof(int));
     current = calloc(TIDS_MAX, sizeof(int));
     if (seen == NULL || current == NULL) return "out of memory";
     /* The first sweep sees every thread as new; the arming code has signalled them all already. */
     seen_count = list_current();
     memcpy(seen, current, (size_t)seen_count * sizeof(int));
-    pthread_t thread;
-    pthread_attr_t attributes;
-    pthread_attr_init(&attributes);
-    pthread_attr_setstacksize(&attributes, 64 * 1024);
-    int failed = pthread_create(&thread, &attributes, sweeper_main, NULL);
-    pthread_attr_destroy(&attributes);
-    if (failed) return "cannot start the thread sweep";
-    pthread_detach(thread);
+    if (background_thread_start(sweeper_main, 64 * 1024) != 0) return "cannot start the thread sweep";
     return NULL;
 }
