@@ -77,7 +77,12 @@ final class Diagnoser {
         if (crash.signalName() != null) {
             return crash.signalName();
         }
-        return crash.signalNumber() == null ? null : SIGNAL_NAMES.get(crash.signalNumber());
+        return signalName(crash.signalNumber());
+    }
+
+    /** The Linux name of a signal number, for the fatal signals; null otherwise. */
+    static String signalName(Integer number) {
+        return number == null ? null : SIGNAL_NAMES.get(number);
     }
 
     private static Verdict abort(Crash crash, List<Frame> frames, NativeFrame suspect) {
