@@ -15,7 +15,7 @@ final class Sizes {
         if (bytes >= MIB && bytes % MIB == 0) {
             return bytes / MIB + " MiB";
         }
-        if (bytes >= MIB) {
+        if (bytes >= MIB || Math.round(bytes * 10.0 / KIB) >= 10 * KIB) { // not "1024.0 KiB"
             return String.format(Locale.ROOT, "%.1f MiB", bytes / (double) MIB);
         }
         if (bytes >= KIB && bytes % KIB == 0) {
