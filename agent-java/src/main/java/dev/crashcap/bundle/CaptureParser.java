@@ -35,6 +35,7 @@ public final class CaptureParser {
     private final Map<String, String> threadsSummary = new HashMap<>();
     private final Map<String, String> end = new HashMap<>();
     private ThreadBuilder javaFramesThread; // the thread the current java-frames section belongs to
+    private boolean javaFramesTidSeen;
     private final List<LoadedModule> modules = new ArrayList<>();
     private String section = "";
     private boolean complete;
@@ -119,6 +120,7 @@ public final class CaptureParser {
     private void startSection(String name) {
         section = name;
         javaFramesThread = null;
+        javaFramesTidSeen = false;
         if (name.equals("thread")) {
             threads.add(new ThreadBuilder());
         }
@@ -151,12 +153,16 @@ public final class CaptureParser {
      */
     private void javaFramesLine(CaptureLine line) {
         if (line.key().equals("tid")) {
+            javaFramesTidSeen = true;
             javaFramesThread = threadWithTid(line.valueOrNull(0));
             if (javaFramesThread == null) {
                 warn("line " + line.number() + ": java-frames for a thread that is not in the capture, skipped");
             }
         } else if (line.key().equals("frame") && javaFramesThread != null) {
             frame(javaFramesThread, line);
+        } else if (line.key().equals("frame") && !javaFramesTidSeen) {
+            javaFramesTidSeen = true; // one warning for the section
+            warn("line " + line.number() + ": java-frames without a tid: its frames are skipped");
         }
     }
 

@@ -202,7 +202,7 @@ final class Diagnoser {
      * innermost Java frame directly follows the crash site and is not a native method (a native method's frame
      * below a pc in no module means native code jumped somewhere bad).
      */
-    private static JavaFrame compiledJavaFrame(ThreadInfo thread) {
+    static JavaFrame compiledJavaFrame(ThreadInfo thread) {
         List<Frame> frames = thread.frames();
         int firstJava = 0;
         while (firstJava < frames.size() && frames.get(firstJava) instanceof NativeFrame) {

@@ -105,7 +105,10 @@ public final class HumanReport {
         heading("WHERE");
         ThreadInfo thread = bundle.crashingThread();
         NativeFrame top = thread == null ? null : thread.topNativeFrame();
-        field("problematic frame", top == null ? "unknown" : problematicFrame(top));
+        JavaFrame compiled = thread == null ? null : Diagnoser.compiledJavaFrame(thread);
+        String jit = compiled == null || top == null || top.moduleName() != null ? ""
+                : ", in JIT-compiled " + compiled.className() + "." + compiled.method();
+        field("problematic frame", top == null ? "unknown" : problematicFrame(top) + jit);
         if (diagnosis.suspectModule() == null) {
             field("suspect module", "none: every frame is in system or JVM code, or the stack is unknown");
             return;

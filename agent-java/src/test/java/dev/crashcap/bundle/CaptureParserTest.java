@@ -185,6 +185,11 @@ class CaptureParserTest {
         assertEquals(List.of(new JavaFrame("C", "d", 2)), bundle.threads().get(0).frames());
         assertEquals(1, bundle.warnings().size(), bundle.warnings()::toString);
         assertTrue(bundle.warnings().get(0).contains("java-frames for a thread that is not in the capture"));
+
+        Bundle noTid = Samples.parseLines("crashcap-capture|1", "section|thread", "tid|5", "section|java-frames",
+                "frame|java|A|b|1", "frame|java|A|c|2", "section|end", "end|complete");
+        assertTrue(noTid.threads().get(0).frames().isEmpty());
+        assertEquals(List.of("line 5: java-frames without a tid: its frames are skipped"), noTid.warnings());
     }
 
     @Test

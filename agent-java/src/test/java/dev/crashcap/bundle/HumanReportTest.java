@@ -168,6 +168,17 @@ class HumanReportTest {
     }
 
     @Test
+    void aCrashInJitCodeNamesTheCompiledMethod() throws Exception {
+        Bundle bundle = Samples.parseLines("crashcap-capture|1", "section|crash", "signal.number|11",
+                "signal.name|SIGSEGV", "signal.address|0x0", "section|thread", "tid|1", "crashed|1",
+                "frame|native|0x7f0099990000||||", "unwind.stop|no-module", "section|java-frames", "tid|1",
+                "frame|java|La/B;|poke|12", "section|modules", "module|0x7f0010000000|0x10000||/opt/lib/libfoo.so",
+                "section|end", "end|complete");
+        String report = HumanReport.render(bundle, null);
+        assertTrue(report.contains("problematic frame: 0x7f0099990000 (no module), in JIT-compiled a.B.poke\n"), report);
+    }
+
+    @Test
     void controlCharactersNeverReachTheTerminal() throws Exception {
         Bundle bundle = Samples.parseLines("crashcap-capture|1", "section|header", "env|EVIL|\u001b[31mred\\nline",
                 "section|thread", "tid|1", "name|\u001b]0;title\u0007", "section|end", "end|complete");
