@@ -82,6 +82,7 @@ class ThreadsCaptureIT {
         // putAddress is an intrinsic: compiled into pokeHere, though Unsafe's Java wrappers may show as inlined frames
         List<String> methods = javaMethods(frames).stream().filter(m -> !m.startsWith("sun.misc.Unsafe.")
                 && !m.startsWith("jdk.internal.misc.Unsafe.")).collect(Collectors.toList());
+        assertTrue(methods.size() >= 2, "Java frames: " + javaMethods(frames));
         assertEquals(List.of(APP + ".pokeHere", APP + ".jit"), methods.subList(0, 2), "Java frames: " + javaMethods(frames));
         Map<String, Object> poke = frames.stream().filter(f -> "pokeHere".equals(f.get("method"))).findFirst().orElseThrow();
         assertEquals(false, poke.get("nativeMethod"));
