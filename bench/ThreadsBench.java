@@ -91,8 +91,17 @@ public class ThreadsBench {
             throw new IllegalStateException("timed out: " + command);
         }
         try (Stream<Path> found = Files.list(bundles)) {
-            Path bundle = found.findFirst().orElseThrow(() -> new IllegalStateException("no bundle in " + bundles));
+            Path bundle = found.findFirst().orElseThrow(() -> new IllegalStateException("no bundle in " + bundles
+                    + "; the application said: " + firstLine(dir.resolve("err.txt"))));
             return BundleLocator.load(bundle.toString());
+        }
+    }
+
+    static String firstLine(Path file) {
+        try {
+            return Files.readAllLines(file).stream().findFirst().orElse("(nothing)");
+        } catch (IOException e) {
+            return "(unreadable: " + e.getMessage() + ")";
         }
     }
 
