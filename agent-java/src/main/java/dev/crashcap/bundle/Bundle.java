@@ -6,10 +6,12 @@ import java.util.List;
 /**
  * A crash bundle as read from its {@code capture.txt}. {@code truncated} means the handler did not finish the
  * file (no {@code end complete} line): everything else holds what the file had. {@code warnings} lists what the
- * parser had to skip, one human line each.
+ * parser had to skip, one human line each. {@code captureMicros} is the time from the signal to the file being
+ * durable, as the handler measured it (null if not recorded).
  */
 public record Bundle(Path directory, Header header, Crash crash, List<ThreadInfo> threads,
-        List<LoadedModule> modules, boolean truncated, List<String> warnings) {
+        ThreadsSummary threadsSummary, List<LoadedModule> modules, Long captureMicros, boolean truncated,
+        List<String> warnings) {
 
     /** The process id: from the crash section, else from the header; null if neither is known. */
     public Long pid() {
@@ -29,6 +31,11 @@ public record Bundle(Path directory, Header header, Crash crash, List<ThreadInfo
             }
         }
         return null;
+    }
+
+    /** Every thread marked as crashed, the first crashing thread first. */
+    public List<ThreadInfo> crashedThreads() {
+        return threads.stream().filter(ThreadInfo::crashed).toList();
     }
 
     /** The module whose mapping holds {@code pc}, or null. */

@@ -40,6 +40,8 @@ public final class BundleJson {
         json.put("diagnosis", diagnosis(diagnosis));
         json.put("crashingThread", crashing == null ? null : thread(crashing));
         json.put("threads", threads(bundle.threads()));
+        json.put("threadsSummary", threadsSummary(bundle.threadsSummary()));
+        json.put("captureMicros", bundle.captureMicros());
         json.put("modules", modules(bundle.modules()));
         json.put("hsErr", hsErr);
         json.put("warnings", bundle.warnings());
@@ -154,23 +156,55 @@ public final class BundleJson {
         return json;
     }
 
+    private static Map<String, Object> threadsSummary(ThreadsSummary summary) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("total", summary.total());
+        json.put("answered", summary.answered());
+        json.put("deadlineMillis", summary.deadlineMillis());
+        return json;
+    }
+
     private static Map<String, Object> thread(ThreadInfo thread) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("tid", thread.tid());
         json.put("name", thread.name());
         json.put("java", thread.java());
         json.put("crashed", thread.crashed());
+        if (thread.signal() != null) { // only on threads that crashed
+            json.put("signal", threadSignal(thread.signal()));
+        }
+        json.put("state", thread.state());
+        json.put("kernelState", thread.kernelState());
+        json.put("missing", thread.missing());
+        json.put("depth", thread.frames().size());
         json.put("frames", frames(thread.frames()));
         json.put("unwindStop", thread.unwindStop());
         if (thread.crashed() || !thread.registers().isEmpty()) { // only the crashing thread has them
             json.put("registers", registers(thread.registers()));
         }
-        if (thread.stack() != null) {
-            Map<String, Object> stack = new LinkedHashMap<>();
-            stack.put("low", Hex.of(thread.stack().low()));
-            stack.put("high", Hex.of(thread.stack().high()));
-            json.put("stack", stack);
+        if (thread.stack() != null || thread.stackPointer() != null) {
+            json.put("stack", stack(thread));
         }
+        return json;
+    }
+
+    private static Map<String, Object> threadSignal(ThreadSignal signal) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("name", signal.name());
+        json.put("number", signal.number());
+        json.put("code", signal.codeName());
+        json.put("address", hex(signal.address()));
+        return json;
+    }
+
+    private static Map<String, Object> stack(ThreadInfo thread) {
+        StackBounds bounds = thread.stack();
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("low", bounds == null ? null : Hex.of(bounds.low()));
+        json.put("high", bounds == null ? null : Hex.of(bounds.high()));
+        json.put("size", bounds == null ? null : bounds.size());
+        json.put("sp", hex(thread.stackPointer()));
+        json.put("usedBytes", thread.usedStackBytes());
         return json;
     }
 
@@ -206,6 +240,7 @@ public final class BundleJson {
         json.put("class", frame.className());
         json.put("method", frame.method());
         json.put("line", frame.line());
+        json.put("nativeMethod", frame.nativeMethod());
         return json;
     }
 

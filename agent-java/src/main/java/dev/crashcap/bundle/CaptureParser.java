@@ -32,6 +32,10 @@ public final class CaptureParser {
     private final Map<String, String> env = new LinkedHashMap<>();
     private final Map<String, String> crash = new HashMap<>();
     private final List<ThreadBuilder> threads = new ArrayList<>();
+    private final Map<String, String> threadsSummary = new HashMap<>();
+    private final Map<String, String> end = new HashMap<>();
+    private ThreadBuilder javaFramesThread; // the thread the current java-frames section belongs to
+    private boolean javaFramesTidSeen;
     private final List<LoadedModule> modules = new ArrayList<>();
     private String section = "";
     private boolean complete;
@@ -103,8 +107,10 @@ public final class CaptureParser {
             case "header" -> headerLine(line);
             case "crash" -> crash.put(line.key(), line.value(0));
             case "thread" -> threadLine(threads.get(threads.size() - 1), line);
+            case "threads" -> threadsSummary.put(line.key(), line.value(0));
+            case "java-frames" -> javaFramesLine(line);
             case "modules" -> moduleLine(line);
-            case "end" -> complete |= line.key().equals("end") && "complete".equals(line.value(0));
+            case "end" -> endLine(line);
             default -> {
                 // Lines before the first section, or in a section a newer writer added: skipped by design.
             }
@@ -113,6 +119,8 @@ public final class CaptureParser {
 
     private void startSection(String name) {
         section = name;
+        javaFramesThread = null;
+        javaFramesTidSeen = false;
         if (name.equals("thread")) {
             threads.add(new ThreadBuilder());
         }
@@ -136,6 +144,43 @@ public final class CaptureParser {
             case "stack" -> stack(thread, line);
             case "frame" -> frame(thread, line);
             default -> thread.scalars.put(line.key(), line.value(0));
+        }
+    }
+
+    /**
+     * The crashing thread's Java frames, resolved after every thread was collected: a {@code tid} line names the
+     * thread, its frames are appended to that thread's.
+     */
+    private void javaFramesLine(CaptureLine line) {
+        if (line.key().equals("tid")) {
+            javaFramesTidSeen = true;
+            javaFramesThread = threadWithTid(line.valueOrNull(0));
+            if (javaFramesThread == null) {
+                warn("line " + line.number() + ": java-frames for a thread that is not in the capture, skipped");
+            }
+        } else if (line.key().equals("frame") && javaFramesThread != null) {
+            frame(javaFramesThread, line);
+        } else if (line.key().equals("frame") && !javaFramesTidSeen) {
+            javaFramesTidSeen = true; // one warning for the section
+            warn("line " + line.number() + ": java-frames without a tid: its frames are skipped");
+        }
+    }
+
+    private ThreadBuilder threadWithTid(String tid) {
+        Long wanted = decimal(tid);
+        for (ThreadBuilder thread : threads) {
+            if (wanted != null && wanted.equals(decimal(thread.scalars.get("tid")))) {
+                return thread;
+            }
+        }
+        return null;
+    }
+
+    private void endLine(CaptureLine line) {
+        if (line.key().equals("end")) {
+            complete |= "complete".equals(line.value(0));
+        } else {
+            end.put(line.key(), line.value(0));
         }
     }
 
@@ -185,9 +230,11 @@ public final class CaptureParser {
             warn("line " + line.number() + ": java frame without class or method, skipped");
             return;
         }
+        boolean nativeMethod = "native".equals(line.value(3));
         Long lineNumber = decimal(line.valueOrNull(3));
         boolean known = lineNumber != null && lineNumber >= 0 && lineNumber <= Integer.MAX_VALUE;
-        thread.frames.add(new JavaFrame(className, method, known ? Integer.valueOf(lineNumber.intValue()) : null));
+        thread.frames.add(new JavaFrame(JavaFrame.dottedClassName(className), method,
+                known ? Integer.valueOf(lineNumber.intValue()) : null, nativeMethod));
     }
 
     private void moduleLine(CaptureLine line) {
@@ -209,14 +256,18 @@ public final class CaptureParser {
         Crash builtCrash = buildCrash();
         List<ThreadInfo> builtThreads = new ArrayList<>();
         for (ThreadBuilder thread : threads) {
-            builtThreads.add(buildThread(thread));
+            builtThreads.add(buildThread(thread, builtCrash));
         }
         if (!complete) {
             String where = section.isEmpty() ? "before its first section" : "in section '" + section + "'";
             warn("the capture has no 'end complete' line: it was cut off " + where);
         }
-        return new Bundle(directory, builtHeader, builtCrash, List.copyOf(builtThreads), List.copyOf(modules),
-                !complete, List.copyOf(warnings));
+        ThreadsSummary summary = new ThreadsSummary(integer(threadsSummary, "threads", "threads.total"),
+                integer(threadsSummary, "threads", "threads.answered"),
+                decimal(threadsSummary, "threads", "threads.deadlineMillis"));
+        Long captureMicros = decimal(end, "end", "capture.micros");
+        return new Bundle(directory, builtHeader, builtCrash, List.copyOf(builtThreads), summary,
+                List.copyOf(modules), captureMicros, !complete, List.copyOf(warnings));
     }
 
     private Header buildHeader() {
@@ -236,12 +287,34 @@ public final class CaptureParser {
                 decimal(crash, "crash", "thread.tid"), text(crash, "abort.message"));
     }
 
-    private ThreadInfo buildThread(ThreadBuilder thread) {
+    private ThreadInfo buildThread(ThreadBuilder thread, Crash crash) {
         Map<String, String> scalars = thread.scalars;
-        return new ThreadInfo(decimal(scalars, "thread", "tid"), text(scalars, "name"),
-                "1".equals(scalars.get("java")), "1".equals(scalars.get("crashed")),
-                Collections.unmodifiableMap(new LinkedHashMap<>(thread.registers)), thread.stack,
-                List.copyOf(thread.frames), text(scalars, "unwind.stop"));
+        Long tid = decimal(scalars, "thread", "tid");
+        boolean crashed = "1".equals(scalars.get("crashed"));
+        return new ThreadInfo(tid, text(scalars, "name"), "1".equals(scalars.get("java")), crashed,
+                crashed ? threadSignal(scalars, tid, crash) : null, text(scalars, "state"), text(scalars, "kstate"),
+                text(scalars, "missing"), Collections.unmodifiableMap(new LinkedHashMap<>(thread.registers)),
+                thread.stack, hex(scalars, "thread", "stack.sp"), List.copyOf(thread.frames),
+                text(scalars, "unwind.stop"));
+    }
+
+    /**
+     * A thread that crashed while the capture ran has its own {@code signal.*} lines; the thread the crash section
+     * names has its signal there.
+     */
+    private ThreadSignal threadSignal(Map<String, String> scalars, Long tid, Crash crash) {
+        boolean own = scalars.keySet().stream().anyMatch(key -> key.startsWith("signal."));
+        boolean named = crash.tid() == null || crash.tid().equals(tid);
+        if (!own && named) {
+            return new ThreadSignal(crash.signalNumber(), Diagnoser.signalName(crash), crash.signalCodeName(),
+                    crash.signalAddress());
+        }
+        Integer number = integer(scalars, "thread", "signal.number");
+        String name = text(scalars, "signal.name");
+        if (name == null && number != null) {
+            name = Diagnoser.signalName(number);
+        }
+        return new ThreadSignal(number, name, text(scalars, "signal.codeName"), hex(scalars, "thread", "signal.address"));
     }
 
     /** The value, or null when missing or empty. */

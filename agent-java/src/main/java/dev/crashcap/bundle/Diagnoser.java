@@ -14,16 +14,18 @@ import java.util.Set;
  *       allocator inside libc: {@code heap-corruption};</li>
  *   <li>any other SIGABRT: {@code abort};</li>
  *   <li>SIGSEGV/SIGBUS at an address within 64 KiB of the low end of the thread's stack mapping (the guard
- *       pages), or with a very deep stack where one frame repeats: {@code stack-overflow};</li>
+ *       pages), or with a very deep stack (256 frames or more) where one function makes up at least half of the
+ *       frames: {@code stack-overflow}, naming that function and how often it recursed;</li>
  *   <li>anything else: {@code fault}, saying so when the pc lies outside every loaded module (JIT-compiled
- *       code or a bad jump).</li>
+ *       code, naming the Java method when the innermost Java frame follows the crash site, or a bad jump).</li>
  * </ol>
  * The suspect module is the innermost module on the crashing stack that is not a {@link SystemModules system}
  * module.
  */
 final class Diagnoser {
-    private static final long GUARD_REACH = 64 * 1024;
     private static final int DEEP_STACK = 256;
+    // With the fault at the end of the stack, a function is named as the culprit only if it clearly recursed.
+    private static final int MIN_NAMED_RECURSION = 32;
 
     private static final List<String> HEAP_WORDS = List.of("double free", "free():", "malloc", "corrupted",
             "realloc():", "munmap_chunk", "tcache", "invalid pointer", "invalid size");
@@ -77,7 +79,12 @@ final class Diagnoser {
         if (crash.signalName() != null) {
             return crash.signalName();
         }
-        return crash.signalNumber() == null ? null : SIGNAL_NAMES.get(crash.signalNumber());
+        return signalName(crash.signalNumber());
+    }
+
+    /** The Linux name of a signal number, for the fatal signals; null otherwise. */
+    static String signalName(Integer number) {
+        return number == null ? null : SIGNAL_NAMES.get(number);
     }
 
     private static Verdict abort(Crash crash, List<Frame> frames, NativeFrame suspect) {
@@ -117,51 +124,48 @@ final class Diagnoser {
         return null;
     }
 
-    /** A summary if this fault looks like a stack overflow, else null. */
+    /**
+     * A summary if this fault looks like a stack overflow, else null: the fault address is at the low end of the
+     * thread's stack (either side: the guard pages lie just below the mapping), or the stack is very deep and one
+     * function makes up at least half of it.
+     */
     private static String stackOverflow(Crash crash, ThreadInfo thread, List<Frame> frames) {
-        if (thread != null && thread.stack() != null && crash.signalAddress() != null) {
-            long address = crash.signalAddress();
-            long low = thread.stack().low();
-            // Unsigned distance from the low end, either side: the guard lies just below the mapping.
-            boolean nearLow = Long.compareUnsigned(address - (low - GUARD_REACH), 2 * GUARD_REACH) < 0;
-            if (nearLow) {
-                return "stack overflow: the fault address " + Hex.of(address) + " is at the end of the thread's stack ("
-                        + Hex.of(low) + "-" + Hex.of(thread.stack().high()) + ")";
-            }
-        }
-        return deepRecursion(thread, frames);
-    }
-
-    /** A summary when the walk is very deep (or hit its frame limit) and one frame makes up half of it. */
-    private static String deepRecursion(ThreadInfo thread, List<Frame> frames) {
-        boolean deep = frames.size() >= DEEP_STACK
-                || (thread != null && "max-frames".equals(thread.unwindStop()) && frames.size() >= 32);
-        if (!deep) {
+        if (thread == null) {
             return null;
         }
-        Map<String, Integer> counts = new HashMap<>();
-        String top = null;
-        for (Frame frame : frames) {
-            String key = frameKey(frame);
-            int count = counts.merge(key, 1, Integer::sum);
-            if (top == null || count > counts.get(top)) {
-                top = key;
-            }
+        Recursion recursion = Recursion.of(frames);
+        boolean atTheEnd = thread.stack() != null && crash.signalAddress() != null
+                && nearLowEnd(crash.signalAddress(), thread.stack().low());
+        boolean deep = frames.size() >= DEEP_STACK || "max-frames".equals(thread.unwindStop()) && frames.size() >= 32;
+        if (recursion != null && (deep || atTheEnd && recursion.count() >= MIN_NAMED_RECURSION)) {
+            return recursed(thread, recursion);
         }
-        if (counts.get(top) * 2 < frames.size()) {
-            return null;
+        if (atTheEnd) {
+            return "stack overflow: the fault address " + Hex.of(crash.signalAddress()) + " is at the end of the stack"
+                    + " of " + threadName(thread) + " (" + Hex.of(thread.stack().low()) + "-"
+                    + Hex.of(thread.stack().high()) + ", " + Sizes.bytes(thread.stack().size()) + ")";
         }
-        return "stack overflow: deep recursion in " + top + " (" + counts.get(top) + " of " + frames.size()
-                + " frames captured)";
+        return null;
     }
 
-    // Return addresses of a recursive call repeat exactly; the function name alone would merge call sites.
-    private static String frameKey(Frame frame) {
-        if (frame instanceof NativeFrame nativeFrame) {
-            return nativeFrame.function() != null ? describe(nativeFrame) : Hex.of(nativeFrame.pc());
+    // Unsigned distance from the low end, either side.
+    private static boolean nearLowEnd(long address, long low) {
+        return Long.compareUnsigned(address - (low - StackBounds.GUARD_REACH), 2 * StackBounds.GUARD_REACH) < 0;
+    }
+
+    /** {@code stack overflow: f recursed 21,844 times on thread "x" (stack 1 MiB)}. */
+    private static String recursed(ThreadInfo thread, Recursion recursion) {
+        boolean cut = "max-frames".equals(thread.unwindStop());
+        String stack = thread.stack() == null ? "" : " (stack " + Sizes.bytes(thread.stack().size()) + ")";
+        return "stack overflow: " + recursion.function() + " recursed " + (cut ? "at least " : "")
+                + Sizes.count(recursion.count()) + " times on " + threadName(thread) + stack;
+    }
+
+    private static String threadName(ThreadInfo thread) {
+        if (thread.name() != null) {
+            return "thread \"" + thread.name() + "\"";
         }
-        JavaFrame javaFrame = (JavaFrame) frame;
-        return javaFrame.className() + "." + javaFrame.method();
+        return thread.tid() == null ? "the crashing thread" : "thread " + thread.tid();
     }
 
     private static String fault(Bundle bundle, String signal, ThreadInfo thread) {
@@ -180,6 +184,10 @@ final class Diagnoser {
         }
         Long pc = crashPc(thread);
         if (pc != null && !bundle.modules().isEmpty() && bundle.moduleAt(pc) == null) {
+            JavaFrame compiled = compiledJavaFrame(thread);
+            if (compiled != null) {
+                return summary + " in JIT-compiled Java code, in " + compiled.className() + "." + compiled.method();
+            }
             return summary + " in code outside any loaded module (JIT-compiled Java code or a bad jump)";
         }
         NativeFrame top = thread == null ? null : thread.topNativeFrame();
@@ -187,6 +195,24 @@ final class Diagnoser {
             summary.append(" in ").append(describe(top));
         }
         return summary.toString();
+    }
+
+    /**
+     * The Java method that was running when the pc lies outside every module, or null: that is the case when the
+     * innermost Java frame directly follows the crash site and is not a native method (a native method's frame
+     * below a pc in no module means native code jumped somewhere bad).
+     */
+    static JavaFrame compiledJavaFrame(ThreadInfo thread) {
+        List<Frame> frames = thread.frames();
+        int firstJava = 0;
+        while (firstJava < frames.size() && frames.get(firstJava) instanceof NativeFrame) {
+            firstJava++;
+        }
+        if (firstJava != 1 || firstJava == frames.size()) {
+            return null;
+        }
+        JavaFrame java = (JavaFrame) frames.get(firstJava);
+        return java.nativeMethod() ? null : java;
     }
 
     /** The pc at the fault: the instruction pointer register, else the innermost native frame. */

@@ -1,6 +1,7 @@
 package dev.crashcap.bundle;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -21,6 +22,11 @@ public final class HumanReport {
             "no-progress", "the unwinder made no progress",
             "max-frames", "the frame limit was reached",
             "deadline", "the capture ran out of time");
+
+    // The letters of /proc/<pid>/task/<tid>/stat, as proc(5) explains them.
+    private static final Map<String, String> KERNEL_STATES = Map.of("R", "running", "S", "sleeping",
+            "D", "waiting in the kernel, uninterruptible", "T", "stopped", "t", "stopped by a tracer", "Z", "zombie",
+            "X", "dead", "I", "idle");
 
     private final StringBuilder out = new StringBuilder();
     private final Bundle bundle;
@@ -86,13 +92,23 @@ public final class HumanReport {
         if (crash.abortMessage() != null) {
             field("abort message", crash.abortMessage().strip());
         }
+        ThreadInfo first = bundle.crashingThread();
+        for (ThreadInfo thread : bundle.crashedThreads()) {
+            if (thread != first) {
+                field("also crashed", "\"" + orUnknown(thread.name()) + "\" (tid " + tid(thread) + "): "
+                        + signal(thread.signal()));
+            }
+        }
     }
 
     private void where() {
         heading("WHERE");
         ThreadInfo thread = bundle.crashingThread();
         NativeFrame top = thread == null ? null : thread.topNativeFrame();
-        field("problematic frame", top == null ? "unknown" : problematicFrame(top));
+        JavaFrame compiled = thread == null ? null : Diagnoser.compiledJavaFrame(thread);
+        String jit = compiled == null || top == null || top.moduleName() != null ? ""
+                : ", in JIT-compiled " + compiled.className() + "." + compiled.method();
+        field("problematic frame", top == null ? "unknown" : problematicFrame(top) + jit);
         if (diagnosis.suspectModule() == null) {
             field("suspect module", "none: every frame is in system or JVM code, or the stack is unknown");
             return;
@@ -120,32 +136,97 @@ public final class HumanReport {
         heading("CRASHING THREAD " + threadTitle(thread));
         stack(thread, "  ");
         registers(thread.registers());
-        if (thread.stack() != null) {
-            line("  stack mapping: " + Hex.padded(thread.stack().low()) + " - " + Hex.padded(thread.stack().high()));
+        stackMapping(thread, "  ");
+    }
+
+    /** {@code stack mapping: 0x… - 0x… (1 MiB), 1023.9 KiB in use (sp 0x…)}: how deep the thread was. */
+    private void stackMapping(ThreadInfo thread, String indent) {
+        if (thread.stack() == null) {
+            return;
+        }
+        StringBuilder text = new StringBuilder(indent + "stack mapping: " + Hex.padded(thread.stack().low()) + " - "
+                + Hex.padded(thread.stack().high()) + " (" + Sizes.bytes(thread.stack().size()) + ")");
+        if (thread.usedStackBytes() != null) {
+            text.append(", ").append(Sizes.bytes(thread.usedStackBytes())).append(" in use (sp ")
+                    .append(Hex.of(thread.stackPointer())).append(')');
+        }
+        line(text.toString());
+    }
+
+    /**
+     * The frames, innermost first, repeated ones folded; why the native walk stopped goes right after the last
+     * native frame, where the Java frames take over.
+     */
+    private void stack(ThreadInfo thread, String indent) {
+        List<Frame> frames = thread.frames();
+        if (frames.isEmpty() && thread.missing() == null) {
+            line(indent + "(no frames captured)");
+        }
+        int lastNative = lastNativeFrame(frames);
+        boolean stopShown = false;
+        for (FrameRuns.Run run : FrameRuns.of(frames)) {
+            line(indent + (run.folded() ? foldedRun(frames, run) : "#" + run.first() + "  " + frame(frames.get(run.first()))));
+            if (!stopShown && run.last() >= lastNative && lastNative >= 0) {
+                walkStop(thread, indent);
+                stopShown = true;
+            }
+        }
+        if (!stopShown) {
+            walkStop(thread, indent);
+        }
+        if (thread.missing() != null) {
+            line(indent + "missing: " + shown(thread.missing()));
         }
     }
 
-    private void stack(ThreadInfo thread, String indent) {
-        List<Frame> frames = thread.frames();
-        if (frames.isEmpty()) {
-            line(indent + "(no frames captured)");
+    private static int lastNativeFrame(List<Frame> frames) {
+        for (int i = frames.size() - 1; i >= 0; i--) {
+            if (frames.get(i) instanceof NativeFrame) {
+                return i;
+            }
         }
-        for (int i = 0; i < frames.size(); i++) {
-            line(indent + "#" + i + "  " + frame(frames.get(i)));
-        }
+        return -1;
+    }
+
+    private void walkStop(ThreadInfo thread, String indent) {
         if (thread.unwindStop() != null) {
             String meaning = UNWIND_STOPS.get(thread.unwindStop());
             line(indent + "(native walk stopped: " + shown(thread.unwindStop())
                     + (meaning == null ? "" : ", " + meaning) + ")");
-        } else if (!frames.isEmpty()) {
+        } else if (!thread.frames().isEmpty()) {
             line(indent + "(the stack may be incomplete: the capture ends before the walk did)");
         }
     }
 
-    /** {@code 0x… in function+0x9 (libx.so+0x11a9)} or {@code at com.example.Foo.bar(line 42)}. */
+    /**
+     * {@code #12-#21855  crashcaptest_recurse (libcrashcaptest.so) ×21,844}, or for a cycle
+     * {@code #3-#14  (a (libx.so) → b (libx.so)) ×6}: one line for what a stack overflow repeats thousands of times.
+     */
+    private static String foldedRun(List<Frame> frames, FrameRuns.Run run) {
+        StringBuilder cycle = new StringBuilder();
+        for (int k = 0; k < run.period(); k++) {
+            cycle.append(k == 0 ? "" : " → ").append(shortFrame(frames.get(run.first() + k)));
+        }
+        String repeated = run.period() == 1 ? cycle.toString() : "(" + cycle + ")";
+        return "#" + run.first() + "-#" + run.last() + "  " + repeated + " ×" + Sizes.count(run.repeats());
+    }
+
+    /** A frame without its addresses: frames of one function at different call sites fold together. */
+    private static String shortFrame(Frame frame) {
+        if (frame instanceof NativeFrame nativeFrame && nativeFrame.function() != null) {
+            return shown(nativeFrame.function()) + " (" + shown(orUnknown(nativeFrame.moduleName())) + ")";
+        }
+        return frame(frame);
+    }
+
+    /**
+     * {@code 0x… in function+0x9 (libx.so+0x11a9)}, {@code at com.example.Foo.bar(line 42)} or
+     * {@code at com.example.Foo.poll(native method)}.
+     */
     private static String frame(Frame frame) {
         if (frame instanceof JavaFrame javaFrame) {
-            String line = javaFrame.line() == null ? "unknown line" : "line " + javaFrame.line();
+            String line = javaFrame.nativeMethod() ? "native method"
+                    : javaFrame.line() == null ? "unknown line" : "line " + javaFrame.line();
             return shown("at " + javaFrame.className() + "." + javaFrame.method() + "(" + line + ")");
         }
         NativeFrame nativeFrame = (NativeFrame) frame;
@@ -217,23 +298,103 @@ public final class HumanReport {
         return line.toString();
     }
 
+    /**
+     * Every other thread: those that crashed too first, each with its signal; then the rest, where threads with the
+     * same state and the same stack (a pool of idle workers) are printed once with all their names, so a report
+     * on a process with thousands of threads stays readable.
+     */
     private void otherThreads() {
         ThreadInfo crashing = bundle.crashingThread();
         List<ThreadInfo> others = bundle.threads().stream().filter(thread -> thread != crashing).toList();
         heading("OTHER THREADS (" + others.size() + ")");
-        for (int i = 0; i < others.size(); i++) {
-            if (i > 0) {
+        threadsSummary();
+        for (ThreadInfo thread : others) {
+            if (thread.crashed()) {
                 line("");
+                line("  " + threadTitle(thread));
+                line("    crashed too: " + signal(thread.signal()));
+                stack(thread, "    ");
+                stackMapping(thread, "    ");
             }
-            line("  " + threadTitle(others.get(i)));
-            stack(others.get(i), "    ");
+        }
+        for (List<ThreadInfo> group : ThreadGroups.of(others.stream().filter(thread -> !thread.crashed()).toList())) {
+            line("");
+            if (group.size() == 1) {
+                line("  " + threadTitle(group.get(0)));
+            } else {
+                sameStackTitle(group);
+            }
+            stack(group.get(0), "    ");
         }
     }
 
+    /** {@code 1,012 threads in the process, 1,010 answered within the 500 ms deadline; captured in 42.1 ms}. */
+    private void threadsSummary() {
+        ThreadsSummary summary = bundle.threadsSummary();
+        StringBuilder text = new StringBuilder();
+        if (summary.total() != null) {
+            text.append(Sizes.count(summary.total())).append(" threads in the process");
+        }
+        if (summary.answered() != null) {
+            text.append(text.length() == 0 ? "" : ", ").append(Sizes.count(summary.answered())).append(" answered");
+            text.append(summary.deadlineMillis() == null ? "" : " within the " + summary.deadlineMillis() + " ms deadline");
+        }
+        if (bundle.captureMicros() != null) {
+            text.append(text.length() == 0 ? "" : "; ").append(String.format(Locale.ROOT,
+                    "captured in %.1f ms (signal to bundle on disk)", bundle.captureMicros() / 1000.0));
+        }
+        if (text.length() > 0) {
+            line("  " + text);
+        }
+    }
+
+    /** {@code 2 threads with the same stack (Java threads, WAITING, kernel S sleeping):} and their names. */
+    private void sameStackTitle(List<ThreadInfo> group) {
+        ThreadInfo first = group.get(0);
+        line("  " + Sizes.count(group.size()) + " threads with the same stack (" + (first.java() ? "Java" : "native")
+                + " threads" + states(first) + "):");
+        StringBuilder names = new StringBuilder("    ");
+        for (int i = 0; i < group.size(); i++) {
+            String name = "\"" + shown(orUnknown(group.get(i).name())) + "\" (tid " + tid(group.get(i)) + ")"
+                    + (i + 1 < group.size() ? "," : "");
+            if (names.length() > 4 && names.length() + name.length() > 110) {
+                line(names.toString());
+                names.setLength(4);
+            }
+            names.append(names.length() > 4 ? " " : "").append(name);
+        }
+        line(names.toString());
+    }
+
     private static String threadTitle(ThreadInfo thread) {
-        return "\"" + shown(orUnknown(thread.name())) + "\" (tid " + (thread.tid() == null ? "?" : thread.tid())
-                + (thread.java() ? ", Java thread" : ", native thread") + (thread.crashed() ? ", crashed" : "")
-                + ")";
+        return "\"" + shown(orUnknown(thread.name())) + "\" (tid " + tid(thread)
+                + (thread.java() ? ", Java thread" : ", native thread") + states(thread)
+                + (thread.crashed() ? ", crashed" : "") + ")";
+    }
+
+    private static String tid(ThreadInfo thread) {
+        return thread.tid() == null ? "?" : thread.tid().toString();
+    }
+
+    /** {@code , WAITING, kernel S sleeping}: the Java state where there is one, and the kernel's. */
+    private static String states(ThreadInfo thread) {
+        String java = thread.state() == null ? "" : ", " + shown(thread.state());
+        if (thread.kernelState() == null) {
+            return java;
+        }
+        String meaning = KERNEL_STATES.get(thread.kernelState());
+        return java + ", kernel " + shown(thread.kernelState()) + (meaning == null ? "" : " " + meaning);
+    }
+
+    /** {@code SIGSEGV (SEGV_MAPERR) at 0x10}. */
+    private static String signal(ThreadSignal signal) {
+        if (signal == null) {
+            return "signal unknown";
+        }
+        String name = signal.name() != null ? signal.name()
+                : signal.number() == null ? "unknown signal" : "signal " + signal.number();
+        return shown(name + (signal.codeName() == null ? "" : " (" + signal.codeName() + ")")
+                + (signal.address() == null ? "" : " at " + Hex.of(signal.address())));
     }
 
     private void modules() {

@@ -5,11 +5,15 @@ import java.util.Map;
 
 /**
  * One thread of the crashed process ({@code thread} section). Registers are only captured for the crashing
- * thread. {@code unwindStop} says why the native walk ended ({@code end}, {@code no-module}, …), null if the
- * capture was cut off before it.
+ * thread. {@code signal} is set on threads that crashed. {@code state} is the Java thread state (null for native
+ * threads or when unknown), {@code kernelState} the letter from {@code /proc/<pid>/task/<tid>/stat}, {@code missing}
+ * why the thread's frames are absent (it did not answer). {@code stackPointer} is where the native walk started.
+ * {@code unwindStop} says why the native walk ended ({@code end}, {@code no-module}, …), null if the capture was cut
+ * off before it.
  */
-public record ThreadInfo(Long tid, String name, boolean java, boolean crashed, Map<String, Long> registers,
-        StackBounds stack, List<Frame> frames, String unwindStop) {
+public record ThreadInfo(Long tid, String name, boolean java, boolean crashed, ThreadSignal signal, String state,
+        String kernelState, String missing, Map<String, Long> registers, StackBounds stack, Long stackPointer,
+        List<Frame> frames, String unwindStop) {
 
     /** The innermost native frame, or null: where the thread was when it stopped. */
     public NativeFrame topNativeFrame() {
@@ -19,5 +23,28 @@ public record ThreadInfo(Long tid, String name, boolean java, boolean crashed, M
             }
         }
         return null;
+    }
+
+    /** The innermost Java frame, or null. */
+    public JavaFrame topJavaFrame() {
+        for (Frame frame : frames) {
+            if (frame instanceof JavaFrame javaFrame) {
+                return javaFrame;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Bytes of stack in use when the walk started ({@code high - sp}), or null if either is unknown or the stack
+     * pointer is not in or just below the mapping (an overflowing thread's sp may already be in the guard below it).
+     */
+    public Long usedStackBytes() {
+        if (stack == null || stackPointer == null) {
+            return null;
+        }
+        boolean near = Long.compareUnsigned(stackPointer, stack.low() - StackBounds.GUARD_REACH) >= 0
+                && Long.compareUnsigned(stackPointer, stack.high()) <= 0;
+        return near ? stack.high() - stackPointer : null;
     }
 }

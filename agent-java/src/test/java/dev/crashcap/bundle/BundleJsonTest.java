@@ -101,12 +101,92 @@ class BundleJsonTest {
         assertEquals(json.get("crashingThread"), threads.get(0));
         Map<?, ?> main = (Map<?, ?>) threads.get(1);
         assertFalse(main.containsKey("registers"), "registers only for the crashing thread");
-        assertEquals(Map.of("kind", "java", "class", "dev.crashcap.it.Crasher", "method", "main", "line", 42L),
+        assertEquals(Map.of("kind", "java", "class", "dev.crashcap.it.Crasher", "method", "main", "line", 42L,
+                "nativeMethod", false),
                 ((List<?>) main.get("frames")).get(6));
         Map<?, ?> objectWait = (Map<?, ?>) ((List<?>) main.get("frames")).get(4);
         assertTrue(objectWait.containsKey("line"));
         assertNull(objectWait.get("line"));
         assertFalse(((Map<?, ?>) threads.get(2)).containsKey("stack"), "stack only when captured");
+    }
+
+    @Test
+    void threadStatesStacksAndDepth() throws Exception {
+        Map<String, Object> json = inspect(Samples.THREADS, null);
+        Map<?, ?> main = thread(json, "main");
+        assertEquals("WAITING", main.get("state"));
+        assertEquals("S", main.get("kernelState"));
+        assertNull(main.get("missing"));
+        assertTrue(main.containsKey("missing"), "present, null when the thread answered");
+        assertEquals(6L, main.get("depth"));
+        assertEquals(Map.of("low", "0x7f3a31f00000", "high", "0x7f3a32000000", "size", 0x100000L,
+                "sp", "0x7f3a31ffe000", "usedBytes", 0x2000L), main.get("stack"));
+        assertFalse(main.containsKey("signal"), "signal only on threads that crashed");
+        Map<?, ?> native_ = thread(json, "cc-native");
+        assertEquals(false, native_.get("java"));
+        assertTrue(native_.containsKey("state"));
+        assertNull(native_.get("state"));
+        assertFalse(native_.containsKey("stack"));
+    }
+
+    @Test
+    void aThreadThatDidNotAnswer() throws Exception {
+        Map<?, ?> blocker = thread(inspect(Samples.THREADS, null), "signal-blocker");
+        assertEquals("no answer within the deadline (signals blocked or stuck in the kernel)", blocker.get("missing"));
+        assertEquals("D", blocker.get("kernelState"));
+        assertEquals(0L, blocker.get("depth"));
+        assertEquals(List.of(), blocker.get("frames"));
+    }
+
+    @Test
+    void javaFramesSayWhetherTheMethodIsNative() throws Exception {
+        List<?> frames = (List<?>) thread(inspect(Samples.THREADS, null), "native-sleeper").get("frames");
+        assertEquals("Java_dev_crashcap_testapp_Crasher_sleepInNative", ((Map<?, ?>) frames.get(4)).get("function"));
+        assertEquals(Map.of("kind", "java", "class", "dev.crashcap.testapp.Crasher", "method", "sleepInNative",
+                "nativeMethod", true), withoutNullLine((Map<?, ?>) frames.get(5)));
+        assertEquals(88L, ((Map<?, ?>) frames.get(6)).get("line"));
+        assertEquals(false, ((Map<?, ?>) frames.get(6)).get("nativeMethod"));
+    }
+
+    @Test
+    void everyCrashedThreadHasItsSignal() throws Exception {
+        Map<String, Object> json = inspect(Samples.THREADS, null);
+        assertEquals(Map.of("name", "SIGSEGV", "number", 11L, "code", "SEGV_MAPERR", "address", "0x0"),
+                get(json, "crashingThread.signal"));
+        Map<?, ?> second = thread(json, "crash-worker-2");
+        assertEquals(true, second.get("crashed"));
+        assertEquals(Map.of("name", "SIGSEGV", "number", 11L, "code", "SEGV_MAPERR", "address", "0x10"),
+                second.get("signal"));
+        assertEquals("crashcaptest_write_null", get(((List<?>) second.get("frames")).get(0), "function"));
+    }
+
+    @Test
+    void threadsSummaryAndCaptureTime() throws Exception {
+        Map<String, Object> json = inspect(Samples.THREADS, null);
+        assertEquals(Map.of("total", 8L, "answered", 5L, "deadlineMillis", 500L), json.get("threadsSummary"));
+        assertEquals(4321L, json.get("captureMicros"));
+        Map<String, Object> old = inspect(Samples.SEGV, null);
+        assertNull(get(old, "threadsSummary.total"));
+        assertTrue(old.containsKey("captureMicros"));
+        assertNull(old.get("captureMicros"));
+    }
+
+    private static Map<?, ?> thread(Map<String, Object> json, String name) {
+        for (Object thread : (List<?>) json.get("threads")) {
+            if (name.equals(((Map<?, ?>) thread).get("name"))) {
+                return (Map<?, ?>) thread;
+            }
+        }
+        throw new AssertionError("no thread " + name);
+    }
+
+    /** Map.of refuses null values: the frame without its (null) line, after checking that it is there. */
+    private static Map<?, ?> withoutNullLine(Map<?, ?> frame) {
+        assertTrue(frame.containsKey("line"));
+        assertNull(frame.get("line"));
+        Map<Object, Object> copy = new java.util.LinkedHashMap<>(frame);
+        copy.remove("line");
+        return copy;
     }
 
     @Test
@@ -132,7 +212,8 @@ class BundleJsonTest {
                 Json.write(BundleJson.inspect(Samples.parseLines("crashcap-capture|1"), null)));
         for (String field : List.of("schema", "kind", "path", "truncated", "time", "process.pid", "process.env",
                 "jvm.version", "agent.version", "signal.name", "signal.address", "abortMessage", "diagnosis.kind",
-                "diagnosis.suspectModule", "crashingThread", "threads", "modules", "hsErr", "warnings")) {
+                "diagnosis.suspectModule", "crashingThread", "threads", "threadsSummary.total", "threadsSummary.answered",
+                "threadsSummary.deadlineMillis", "captureMicros", "modules", "hsErr", "warnings")) {
             get(json, field);
         }
         assertEquals("unknown", get(json, "diagnosis.kind"));

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CaptureFuzzTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {Samples.SEGV, Samples.DOUBLE_FREE, Samples.TRUNCATED})
+    @ValueSource(strings = {Samples.SEGV, Samples.DOUBLE_FREE, Samples.TRUNCATED, Samples.THREADS})
     void everyCutOffPointParsesAsTruncated(String sample) {
         byte[] full = Samples.bytes(sample);
         int firstLineEnd = indexOf(full, (byte) '\n');
@@ -38,7 +38,7 @@ class CaptureFuzzTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {Samples.SEGV, Samples.DOUBLE_FREE, Samples.TRUNCATED})
+    @ValueSource(strings = {Samples.SEGV, Samples.DOUBLE_FREE, Samples.TRUNCATED, Samples.THREADS})
     void randomByteFlipsNeverThrowAnythingElse(String sample) {
         byte[] original = Samples.bytes(sample);
         Random random = new Random(sample.hashCode());

@@ -116,6 +116,116 @@ class CaptureParserTest {
     }
 
     @Test
+    void readsThreadStatesKernelStatesAndStackPointers() throws Exception {
+        Bundle bundle = Samples.parse(Samples.THREADS);
+        assertEquals(8, bundle.threads().size());
+        ThreadInfo main = thread(bundle, "main");
+        assertEquals("WAITING", main.state());
+        assertEquals("S", main.kernelState());
+        assertNull(main.missing());
+        assertEquals(0x7f3a31ffe000L, main.stackPointer());
+        assertEquals(0x2000L, main.usedStackBytes());
+        ThreadInfo native_ = thread(bundle, "cc-native");
+        assertFalse(native_.java());
+        assertNull(native_.state(), "a native thread has no Java state");
+        assertNull(native_.stackPointer());
+        assertNull(native_.usedStackBytes());
+    }
+
+    @Test
+    void aThreadThatDidNotAnswerIsListedWithTheReason() throws Exception {
+        ThreadInfo blocker = thread(Samples.parse(Samples.THREADS), "signal-blocker");
+        assertEquals(7015L, blocker.tid());
+        assertEquals("D", blocker.kernelState());
+        assertEquals("no answer within the deadline (signals blocked or stuck in the kernel)", blocker.missing());
+        assertTrue(blocker.frames().isEmpty());
+        assertNull(blocker.unwindStop());
+    }
+
+    @Test
+    void javaFramesWithNativeMethodsAndUnknownLines() throws Exception {
+        ThreadInfo sleeper = thread(Samples.parse(Samples.THREADS), "native-sleeper");
+        assertEquals(8, sleeper.frames().size());
+        assertEquals(new JavaFrame("dev.crashcap.testapp.Crasher", "sleepInNative", null, true), sleeper.frames().get(5),
+                "'native' line: a native method; the L...; signature becomes a dotted name");
+        assertEquals(new JavaFrame("dev.crashcap.testapp.ThreadsApp", "sleepInNativeHere", 88, false),
+                sleeper.frames().get(6));
+        assertEquals(new JavaFrame("dev.crashcap.testapp.ThreadsApp", "parkHere", null),
+                thread(Samples.parse(Samples.THREADS), "extra-0").frames().get(5), "an empty line is unknown");
+    }
+
+    @Test
+    void classNamesInEveryFormBecomeDotted() {
+        assertEquals("dev.crashcap.testapp.Crasher", JavaFrame.dottedClassName("Ldev/crashcap/testapp/Crasher;"));
+        assertEquals("java.lang.Thread", JavaFrame.dottedClassName("java.lang.Thread"));
+        assertEquals("Foo$$Lambda$14/0x0000000800c03000", JavaFrame.dottedClassName("Foo$$Lambda$14/0x0000000800c03000"),
+                "a hidden class's slash is part of its name");
+        assertEquals("a.Foo$$Lambda$14/0x0000000800c03000",
+                JavaFrame.dottedClassName("a.Foo$$Lambda$14/0x0000000800c03000"));
+        assertEquals("Main", JavaFrame.dottedClassName("Main"));
+        assertEquals("Main", JavaFrame.dottedClassName("LMain;"), "';' cannot be in a class name: a signature");
+    }
+
+    @Test
+    void theJavaFramesSectionIsAppendedToItsThread() throws Exception {
+        ThreadInfo crashing = Samples.parse(Samples.THREADS).crashingThread();
+        assertEquals("crash-worker", crashing.name());
+        assertEquals(9, crashing.frames().size());
+        assertEquals("Java_dev_crashcap_testapp_Crasher_crash", ((NativeFrame) crashing.frames().get(4)).function());
+        assertEquals(new JavaFrame("dev.crashcap.testapp.Crasher", "crash", null, true), crashing.frames().get(5));
+        assertEquals(new JavaFrame("dev.crashcap.testapp.ThreadsApp", "crashHere", 140), crashing.frames().get(6));
+        assertEquals(new JavaFrame("java.lang.Thread", "run", 833), crashing.frames().get(8));
+    }
+
+    @Test
+    void javaFramesForAnUnknownThreadAreAWarning() throws Exception {
+        Bundle bundle = Samples.parseLines("crashcap-capture|1", "section|thread", "tid|5", "section|java-frames",
+                "tid|6", "frame|java|A|b|1", "section|java-frames", "tid|5", "frame|java|C|d|2", "section|end",
+                "end|complete");
+        assertEquals(List.of(new JavaFrame("C", "d", 2)), bundle.threads().get(0).frames());
+        assertEquals(1, bundle.warnings().size(), bundle.warnings()::toString);
+        assertTrue(bundle.warnings().get(0).contains("java-frames for a thread that is not in the capture"));
+
+        Bundle noTid = Samples.parseLines("crashcap-capture|1", "section|thread", "tid|5", "section|java-frames",
+                "frame|java|A|b|1", "frame|java|A|c|2", "section|end", "end|complete");
+        assertTrue(noTid.threads().get(0).frames().isEmpty());
+        assertEquals(List.of("line 5: java-frames without a tid: its frames are skipped"), noTid.warnings());
+    }
+
+    @Test
+    void everyCrashedThreadHasItsOwnSignal() throws Exception {
+        Bundle bundle = Samples.parse(Samples.THREADS);
+        assertEquals(List.of("crash-worker", "crash-worker-2"),
+                bundle.crashedThreads().stream().map(ThreadInfo::name).toList());
+        assertEquals(new ThreadSignal(11, "SIGSEGV", "SEGV_MAPERR", 0x0L), bundle.crashingThread().signal(),
+                "the first crashing thread's signal is the crash section's");
+        assertEquals(new ThreadSignal(11, "SIGSEGV", "SEGV_MAPERR", 0x10L), thread(bundle, "crash-worker-2").signal());
+        assertNull(thread(bundle, "main").signal());
+    }
+
+    @Test
+    void aCrashedThreadWithOnlyASignalNumberGetsTheName() throws Exception {
+        Bundle bundle = Samples.parseLines("crashcap-capture|1", "section|crash", "signal.number|11", "thread.tid|1",
+                "section|thread", "tid|1", "crashed|1", "section|thread", "tid|2", "crashed|1", "signal.number|7");
+        assertEquals(new ThreadSignal(7, "SIGBUS", null, null), bundle.threads().get(1).signal());
+    }
+
+    @Test
+    void readsTheThreadsSummaryAndTheCaptureTime() throws Exception {
+        Bundle bundle = Samples.parse(Samples.THREADS);
+        assertEquals(new ThreadsSummary(8, 5, 500L), bundle.threadsSummary());
+        assertEquals(4321L, bundle.captureMicros());
+        assertEquals(List.of(), bundle.warnings());
+        Bundle old = Samples.parse(Samples.SEGV);
+        assertEquals(ThreadsSummary.UNKNOWN, old.threadsSummary(), "captures before format sections 4 and 8");
+        assertNull(old.captureMicros());
+    }
+
+    private static ThreadInfo thread(Bundle bundle, String name) {
+        return bundle.threads().stream().filter(t -> name.equals(t.name())).findFirst().orElseThrow();
+    }
+
+    @Test
     void readsTheModules() throws Exception {
         Bundle bundle = Samples.parse(Samples.SEGV);
         assertEquals(9, bundle.modules().size());

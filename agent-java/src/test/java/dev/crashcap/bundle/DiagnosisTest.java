@@ -80,8 +80,8 @@ class DiagnosisTest {
                 frame("/opt/lib/libfoo.so", "recurse")));
         Diagnosis diagnosis = Diagnosis.of(bundle);
         assertEquals(Diagnosis.Kind.STACK_OVERFLOW, diagnosis.kind());
-        assertEquals("stack overflow: the fault address 0x7f3a0c8ff000 is at the end of the thread's stack "
-                + "(0x7f3a0c900000-0x7f3a0ca00000)", diagnosis.summary());
+        assertEquals("stack overflow: the fault address 0x7f3a0c8ff000 is at the end of the stack of thread 1 "
+                + "(0x7f3a0c900000-0x7f3a0ca00000, 1 MiB)", diagnosis.summary());
     }
 
     @Test
@@ -103,8 +103,60 @@ class DiagnosisTest {
         }
         Diagnosis diagnosis = Diagnosis.of(Samples.parseLines(lines.toArray(String[]::new)));
         assertEquals(Diagnosis.Kind.STACK_OVERFLOW, diagnosis.kind());
-        assertEquals("stack overflow: deep recursion in recurse+0x14 (libfoo.so) (63 of 64 frames captured)",
-                diagnosis.summary());
+        assertEquals("stack overflow: recurse recursed at least 63 times on thread 1", diagnosis.summary(),
+                "the walk stopped at its frame limit: the real depth is unknown");
+    }
+
+    @Test
+    void unboundedRecursionInAJniCallNamesTheFunctionTheDepthAndTheStack() throws Exception {
+        List<String> lines = new ArrayList<>(List.of(segvAt("0x7f3a0c8ffff8", "name|crash-worker",
+                "stack|0x7f3a0c900000|0x7f3a0ca00000", "stack.sp|0x7f3a0c900010", "unwind.stop|no-module")));
+        for (int i = 0; i < 21_844; i++) {
+            lines.add(lines.size() - 1, "frame|native|0x7f3a2c101515|/tmp/libcrashcaptest.so|0x1515|crashcaptest_recurse|0x15");
+        }
+        lines.add(lines.size() - 1, frame("/tmp/libcrashcaptest.so", "Java_dev_crashcap_testapp_Crasher_recurseForever"));
+        lines.add(lines.size() - 1, "frame|java|dev.crashcap.testapp.Crasher|recurseForever|native");
+        Diagnosis diagnosis = Diagnosis.of(Samples.parseLines(lines.toArray(String[]::new)));
+        assertEquals(Diagnosis.Kind.STACK_OVERFLOW, diagnosis.kind());
+        assertEquals("stack overflow: crashcaptest_recurse recursed 21,844 times on thread \"crash-worker\" "
+                + "(stack 1 MiB)", diagnosis.summary());
+        assertEquals("libcrashcaptest.so", diagnosis.suspectModule());
+    }
+
+    @Test
+    void aThousandFramesOfOneFunctionAreAnOverflowWhereverTheFaultIs() throws Exception {
+        List<String> lines = new ArrayList<>(List.of(segvAt("0x7f00dead0000", "name|cc-overflow",
+                "stack|0x7f3a0c900000|0x7f3a0c940000", "unwind.stop|end")));
+        for (int i = 0; i < 1000; i++) {
+            String offset = i % 2 == 0 ? "0x15" : "0x2a"; // two call sites in the same function
+            lines.add(lines.size() - 1, "frame|native|0x7f3a2c101515|/tmp/libcrashcaptest.so|0x1515|crashcaptest_recurse|"
+                    + offset);
+        }
+        lines.add(lines.size() - 1, frame(LIBC, "start_thread"));
+        Diagnosis diagnosis = Diagnosis.of(Samples.parseLines(lines.toArray(String[]::new)));
+        assertEquals(Diagnosis.Kind.STACK_OVERFLOW, diagnosis.kind());
+        assertEquals("stack overflow: crashcaptest_recurse recursed 1,000 times on thread \"cc-overflow\" "
+                + "(stack 256 KiB)", diagnosis.summary());
+    }
+
+    @Test
+    void aDeepStackWithoutADominantFunctionIsNot() throws Exception {
+        List<String> lines = new ArrayList<>(List.of(segvAt("0x7f00dead0000", "unwind.stop|end")));
+        for (int i = 0; i < 1200; i++) {
+            lines.add(lines.size() - 1, frame("/opt/lib/libfoo.so", "f" + (i % 3)));
+        }
+        assertEquals(Diagnosis.Kind.FAULT, Diagnosis.of(Samples.parseLines(lines.toArray(String[]::new))).kind());
+    }
+
+    @Test
+    void aFaultAtTheEndOfTheStackNamesAClearRecursion() throws Exception {
+        List<String> lines = new ArrayList<>(List.of(segvAt("0x7f3a0c8ff000", "name|w",
+                "stack|0x7f3a0c900000|0x7f3a0c908000")));
+        for (int i = 0; i < 40; i++) {
+            lines.add(lines.size() - 1, frame("/opt/lib/libfoo.so", "walk"));
+        }
+        assertEquals("stack overflow: walk recursed 40 times on thread \"w\" (stack 32 KiB)",
+                Diagnosis.of(Samples.parseLines(lines.toArray(String[]::new))).summary());
     }
 
     @Test
@@ -128,6 +180,32 @@ class DiagnosisTest {
         assertEquals("SIGSEGV (SEGV_MAPERR, address not mapped) at address 0x10 (a null pointer) in code outside "
                 + "any loaded module (JIT-compiled Java code or a bad jump)", diagnosis.summary());
         assertNull(diagnosis.suspectModule());
+    }
+
+    @Test
+    void aFaultInCompiledJavaCodeNamesTheMethod() throws Exception {
+        Bundle bundle = Samples.parseLines("crashcap-capture|1", "section|crash", "signal.number|11",
+                "signal.name|SIGSEGV", "signal.codeName|SEGV_MAPERR", "signal.address|0x0", "thread.tid|1",
+                "section|thread", "tid|1", "crashed|1", "reg|rip|0x7f0099990000", "frame|native|0x7f0099990000||||",
+                "unwind.stop|no-module", "section|java-frames", "tid|1",
+                "frame|java|Ldev/crashcap/testapp/ThreadsApp;|pokeHere|120",
+                "frame|java|Ldev/crashcap/testapp/ThreadsApp;|jit|131", "section|modules",
+                "module|0x7f0010000000|0x10000||/opt/lib/libfoo.so", "section|end", "end|complete");
+        Diagnosis diagnosis = Diagnosis.of(bundle);
+        assertEquals(Diagnosis.Kind.FAULT, diagnosis.kind());
+        assertEquals("SIGSEGV (SEGV_MAPERR, address not mapped) at address 0x0 (a null pointer) in JIT-compiled Java "
+                + "code, in dev.crashcap.testapp.ThreadsApp.pokeHere", diagnosis.summary());
+        assertNull(diagnosis.suspectModule());
+    }
+
+    @Test
+    void aBadJumpFromANativeMethodIsNotCalledJitCode() throws Exception {
+        Bundle bundle = Samples.parseLines("crashcap-capture|1", "section|crash", "signal.number|11",
+                "signal.name|SIGSEGV", "signal.address|0x7f0099990000", "section|thread", "tid|1", "crashed|1",
+                "reg|rip|0x7f0099990000", "frame|native|0x7f0099990000||||", "frame|java|a.B|callback|native",
+                "section|modules", "module|0x7f0010000000|0x10000||/opt/lib/libfoo.so", "section|end", "end|complete");
+        assertTrue(Diagnosis.of(bundle).summary().endsWith(
+                "in code outside any loaded module (JIT-compiled Java code or a bad jump)"), Diagnosis.of(bundle)::summary);
     }
 
     @Test

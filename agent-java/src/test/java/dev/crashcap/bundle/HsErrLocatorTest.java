@@ -98,8 +98,8 @@ class HsErrLocatorTest {
         Path dir = Files.createDirectories(temp.resolve("bundle"));
         Path copy = hsErr(dir.resolve("hs_err.log"), -3_600_000); // copied: its time does not matter
         Bundle parsed = bundle(List.of("arg|java"));
-        Bundle bundle = new Bundle(dir, parsed.header(), parsed.crash(), parsed.threads(), parsed.modules(),
-                parsed.truncated(), parsed.warnings());
+        Bundle bundle = new Bundle(dir, parsed.header(), parsed.crash(), parsed.threads(),
+                parsed.threadsSummary(), parsed.modules(), parsed.captureMicros(), parsed.truncated(), parsed.warnings());
         assertEquals(copy.toString(), HsErrLocator.find(bundle, tmp));
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -56,6 +57,97 @@ class HumanReportTest {
     }
 
     @Test
+    void aStackOverflowIsFoldedIntoOneLine() throws Exception {
+        List<String> lines = new ArrayList<>(List.of("crashcap-capture|1", "section|crash", "signal.number|11",
+                "signal.name|SIGSEGV", "signal.address|0x7f3a0c8ffff8", "section|thread", "tid|1", "name|crash-worker",
+                "crashed|1", "stack|0x7f3a0c900000|0x7f3a0ca00000", "stack.sp|0x7f3a0c901000"));
+        lines.add("frame|native|0x7f0010001000|/tmp/libcrashcaptest.so|0x1000|crashcaptest_leaf|0x4");
+        for (int i = 0; i < 21_844; i++) {
+            String offset = i == 0 ? "0x9" : "0x15"; // the innermost frame is at another place in the function
+            lines.add("frame|native|0x7f0010001515|/tmp/libcrashcaptest.so|0x1515|crashcaptest_recurse|" + offset);
+        }
+        lines.add("frame|native|0x7f0010001600|/tmp/libcrashcaptest.so|0x1600|Java_dev_crashcap_testapp_Crasher_recurseForever|0x10");
+        lines.addAll(List.of("unwind.stop|no-module", "frame|java|dev.crashcap.testapp.Crasher|recurseForever|native",
+                "section|end", "end|complete"));
+        String report = HumanReport.render(Samples.parseLines(lines.toArray(String[]::new)), null);
+        assertTrue(report.contains("\n  #0  0x00007f0010001000 in crashcaptest_leaf+0x4 (libcrashcaptest.so+0x1000)\n"
+                + "  #1-#21844  crashcaptest_recurse (libcrashcaptest.so) ×21,844\n"
+                + "  #21845  0x00007f0010001600 in Java_dev_crashcap_testapp_Crasher_recurseForever+0x10"), report);
+        assertTrue(report.contains("crashcaptest_recurse recursed 21,844 times on thread \"crash-worker\" (stack 1 MiB)"));
+        assertTrue(report.contains("stack mapping: 0x00007f3a0c900000 - 0x00007f3a0ca00000 (1 MiB), 1020 KiB in use (sp 0x7f3a0c901000)"));
+        assertTrue(report.lines().count() < 100, "thousands of frames, a short report");
+    }
+
+    @Test
+    void shortRunsAreNotFoldedAndCyclesAre() throws Exception {
+        List<String> lines = new ArrayList<>(List.of("crashcap-capture|1", "section|thread", "tid|1", "crashed|1"));
+        for (int i = 0; i < 3; i++) {
+            lines.add("frame|native|0x7f0010001000|/opt/libx.so|0x1000|three|0x4");
+        }
+        for (int i = 0; i < 5; i++) {
+            lines.add("frame|native|0x7f0010002000|/opt/libx.so|0x2000|ping|0x4");
+            lines.add("frame|native|0x7f0010003000|/opt/libx.so|0x3000|pong|0x4");
+        }
+        lines.add("frame|java|a.B|run|7");
+        String report = HumanReport.render(Samples.parseLines(lines.toArray(String[]::new)), null);
+        assertTrue(report.contains("  #0  0x00007f0010001000 in three+0x4 (libx.so+0x1000)\n"
+                + "  #1  0x00007f0010001000 in three+0x4 (libx.so+0x1000)\n"
+                + "  #2  0x00007f0010001000 in three+0x4 (libx.so+0x1000)\n"
+                + "  #3-#12  (ping (libx.so) → pong (libx.so)) ×5\n"
+                + "  (the stack may be incomplete: the capture ends before the walk did)\n"
+                + "  #13  at a.B.run(line 7)\n"), report);
+    }
+
+    @Test
+    void everyThreadWithItsStatesAndIdenticalStacksOnce() throws Exception {
+        String report = HumanReport.render(Samples.parse(Samples.THREADS), null);
+        assertTrue(report.contains("CRASHING THREAD \"crash-worker\" (tid 7010, Java thread, RUNNABLE, kernel R running, "
+                + "crashed)\n"), report);
+        assertTrue(report.contains("  #4  0x00007f3a2c101215 in Java_dev_crashcap_testapp_Crasher_crash+0x15 "
+                + "(libcrashcaptest.so+0x1215)\n  (native walk stopped: no-module, the caller is in no loaded module: "
+                + "interpreted or JIT-compiled Java code)\n  #5  at dev.crashcap.testapp.Crasher.crash(native method)\n"
+                + "  #6  at dev.crashcap.testapp.ThreadsApp.crashHere(line 140)\n"), report);
+        assertTrue(report.contains("  8 threads in the process, 5 answered within the 500 ms deadline; captured in "
+                + "4.3 ms (signal to bundle on disk)\n"), report);
+        assertTrue(report.contains("  \"cc-native\" (tid 7012, native thread, kernel S sleeping)\n"), report);
+        assertTrue(report.contains("  2 threads with the same stack (Java threads, WAITING, kernel S sleeping):\n"
+                + "    \"extra-0\" (tid 7013), \"extra-1\" (tid 7014)\n    #0  "), report);
+        assertEquals(1, report.split("_ZN6Parker4parkEbl", -1).length - 1, "the shared stack is printed once");
+        assertTrue(report.contains("  \"signal-blocker\" (tid 7015, native thread, kernel D waiting in the kernel, "
+                + "uninterruptible)\n    missing: no answer within the deadline (signals blocked or stuck in the "
+                + "kernel)\n"), report);
+        assertEquals(1, report.split("registers:", -1).length - 1, "registers only for the crashing thread");
+    }
+
+    @Test
+    void threadsThatCrashedTooAreNamedAtTheTopAndShownFirst() throws Exception {
+        String report = HumanReport.render(Samples.parse(Samples.THREADS), null);
+        assertTrue(report.contains("  also crashed:      \"crash-worker-2\" (tid 7016): SIGSEGV (SEGV_MAPERR) at 0x10\n"),
+                report);
+        int others = report.indexOf("OTHER THREADS (7)");
+        int second = report.indexOf("\"crash-worker-2\" (tid 7016, Java thread, RUNNABLE, kernel R running, crashed)\n"
+                + "    crashed too: SIGSEGV (SEGV_MAPERR) at 0x10\n    #0  0x00007f3a2c1011a9 in crashcaptest_write_null");
+        assertTrue(others > 0 && second > others && second < report.indexOf("\"main\" (tid 7000"), report);
+    }
+
+    @Test
+    void manyIdenticalThreadsStayShort() throws Exception {
+        List<String> lines = new ArrayList<>(List.of("crashcap-capture|1", "section|thread", "tid|1", "crashed|1"));
+        for (int i = 0; i < 5000; i++) {
+            lines.addAll(List.of("section|thread", "tid|" + (100 + i), "name|extra-" + i, "java|1", "state|WAITING",
+                    "kstate|S", "frame|native|0x7f0010001000|/lib/libc.so.6|0x1000|futex_wait|0x4",
+                    "frame|java|dev.crashcap.testapp.ThreadsApp|parkHere|50", "unwind.stop|no-module"));
+        }
+        String report = HumanReport.render(Samples.parseLines(lines.toArray(String[]::new)), null);
+        assertTrue(report.contains("  5,000 threads with the same stack (Java threads, WAITING, kernel S sleeping):\n"
+                + "    \"extra-0\" (tid 100), \"extra-1\" (tid 101),"), report.substring(0, 3000));
+        assertTrue(report.contains("\"extra-4999\" (tid 5099)\n"));
+        assertTrue(report.lines().allMatch(line -> line.length() <= 120), "names are wrapped");
+        assertEquals(1, report.split("futex_wait", -1).length - 1, "the stack once for 5,000 threads");
+        assertTrue(report.lines().count() < 1500, "names wrapped, ~4 a line: " + report.lines().count());
+    }
+
+    @Test
     void aTruncatedCaptureSaysSoNearTheTop() throws Exception {
         String report = HumanReport.render(Samples.parse(Samples.TRUNCATED), null);
         int cutOff = report.indexOf("This capture was cut off");
@@ -73,6 +165,17 @@ class HumanReportTest {
         assertTrue(report.contains("#0  0x00007f0099990000 in ?? (no module)\n"), report);
         assertTrue(report.contains("#1  0x00007f0010001234 in ?? (libx.so+0x1234)\n"), report);
         assertTrue(report.contains("problematic frame: 0x7f0099990000 (no module)\n"), report);
+    }
+
+    @Test
+    void aCrashInJitCodeNamesTheCompiledMethod() throws Exception {
+        Bundle bundle = Samples.parseLines("crashcap-capture|1", "section|crash", "signal.number|11",
+                "signal.name|SIGSEGV", "signal.address|0x0", "section|thread", "tid|1", "crashed|1",
+                "frame|native|0x7f0099990000||||", "unwind.stop|no-module", "section|java-frames", "tid|1",
+                "frame|java|La/B;|poke|12", "section|modules", "module|0x7f0010000000|0x10000||/opt/lib/libfoo.so",
+                "section|end", "end|complete");
+        String report = HumanReport.render(bundle, null);
+        assertTrue(report.contains("problematic frame: 0x7f0099990000 (no module), in JIT-compiled a.B.poke\n"), report);
     }
 
     @Test

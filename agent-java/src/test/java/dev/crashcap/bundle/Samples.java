@@ -12,6 +12,8 @@ public final class Samples {
     public static final String SEGV = "segv.txt";
     public static final String DOUBLE_FREE = "abort-double-free.txt";
     public static final String TRUNCATED = "truncated.txt";
+    /** Every thread, Java frames, a thread that did not answer and a second crashed thread (format sections 3-8). */
+    public static final String THREADS = "threads.txt";
 
     private Samples() {
     }

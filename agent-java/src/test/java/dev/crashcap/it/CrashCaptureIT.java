@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -52,8 +51,8 @@ class CrashCaptureIT {
         assertNotEquals(0, jvm.exitCode(), "the JVM must still die: " + jvm.stderr());
         assertFalse(jvm.stderr().contains("still alive"), jvm.stderr());
 
-        Path bundle = onlyBundle(bundles);
-        Map<String, Object> json = inspectJson(bundle);
+        Path bundle = Inspect.onlyBundle(bundles);
+        Map<String, Object> json = Inspect.json(work, bundle);
         assertEquals(1L, JsonReader.get(json, "schema"));
         assertEquals("crash", JsonReader.get(json, "kind"));
         assertEquals(false, JsonReader.get(json, "truncated"));
@@ -66,9 +65,9 @@ class CrashCaptureIT {
         assertTrue((Long) JsonReader.get(json, "process.uptimeMillis") >= 0);
         assertFalse(((String) JsonReader.get(json, "jvm.version")).isEmpty());
 
-        Map<String, Object> thread = object(json, "crashingThread");
+        Map<String, Object> thread = Inspect.object(json, "crashingThread");
         assertEquals(Crasher.THREAD_NAME, thread.get("name"));
-        List<Map<String, Object>> frames = objects(thread, "frames");
+        List<Map<String, Object>> frames = Inspect.objects(thread, "frames");
         List<String> functions = frames.stream().map(f -> String.valueOf(f.get("function"))).collect(Collectors.toList());
         int crashSite = functions.indexOf(crashingFunction);
         assertTrue(crashSite >= 0, "no " + crashingFunction + " in " + functions);
@@ -87,7 +86,7 @@ class CrashCaptureIT {
             assertEquals(0, crashSite, "the crash site is frame 0: " + functions);
         }
 
-        Map<String, Object> module = objects(json, "modules").stream()
+        Map<String, Object> module = Inspect.objects(json, "modules").stream()
                 .filter(m -> "libcrashcaptest.so".equals(m.get("name"))).findFirst().orElseThrow();
         assertEquals(TestJvm.TESTLIB.toRealPath().toString(), Path.of((String) module.get("path")).toRealPath().toString());
         assertEquals(buildIdOf(TestJvm.TESTLIB), module.get("buildId"));
@@ -112,13 +111,13 @@ class CrashCaptureIT {
         TestJvm.runWithAgent(work, bundles, List.of("-Ddb.password=hunter2-prop"),
                 Map.of("MY_API_TOKEN", "hunter2-env", "DATABASE_URL", "postgres://app:hunter2-url@db/app"),
                 Crasher.class.getName(), "segv");
-        Path bundle = onlyBundle(bundles);
+        Path bundle = Inspect.onlyBundle(bundles);
         Path capture = bundle.resolve("capture.txt");
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(bundle)));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(capture)));
         String raw = Files.readString(capture);
         assertFalse(raw.contains("hunter2"), "a secret reached the bundle");
-        Map<String, Object> json = inspectJson(bundle);
+        Map<String, Object> json = Inspect.json(work, bundle);
         assertEquals("<redacted>", JsonReader.get(json, "process.env.MY_API_TOKEN"));
         assertEquals("postgres://app:<redacted>@db/app", JsonReader.get(json, "process.env.DATABASE_URL"));
         assertTrue(((List<?>) JsonReader.get(json, "process.args")).contains("-Ddb.password=<redacted>"));
@@ -128,7 +127,7 @@ class CrashCaptureIT {
     void humanReportNamesWhatAndWhere() throws Exception {
         Path bundles = work.resolve("bundles");
         TestJvm.runWithAgent(work, bundles, List.of(), Map.of(), Crasher.class.getName(), "segv");
-        TestJvm.Result inspect = TestJvm.cli(work, "inspect", onlyBundle(bundles).toString());
+        TestJvm.Result inspect = TestJvm.cli(work, "inspect", Inspect.onlyBundle(bundles).toString());
         assertEquals(0, inspect.exitCode(), inspect.stderr());
         String report = inspect.stdout();
         assertTrue(report.contains("SIGSEGV"), report);
@@ -141,7 +140,7 @@ class CrashCaptureIT {
     void truncatedBundleStillShowsWhatItHolds() throws Exception {
         Path bundles = work.resolve("bundles");
         TestJvm.runWithAgent(work, bundles, List.of(), Map.of(), Crasher.class.getName(), "segv");
-        String raw = Files.readString(onlyBundle(bundles).resolve("capture.txt"));
+        String raw = Files.readString(Inspect.onlyBundle(bundles).resolve("capture.txt"));
         int cut = raw.indexOf("crashcaptest_level2");
         Path truncated = work.resolve("truncated");
         Files.createDirectories(truncated);
@@ -166,30 +165,6 @@ class CrashCaptureIT {
             assertTrue(result.stderr().startsWith("crashcap: "), result.stderr());
             assertFalse(result.stderr().contains("Exception"), result.stderr());
         }
-    }
-
-    static Path onlyBundle(Path bundles) throws IOException {
-        try (Stream<Path> entries = Files.list(bundles)) {
-            List<Path> all = entries.collect(Collectors.toList());
-            assertEquals(1, all.size(), "exactly one bundle: " + all);
-            return all.get(0);
-        }
-    }
-
-    Map<String, Object> inspectJson(Path bundle) throws IOException, InterruptedException {
-        TestJvm.Result inspect = TestJvm.cli(work, "inspect", "--json", bundle.toString());
-        assertEquals(0, inspect.exitCode(), inspect.stderr());
-        return JsonReader.object(inspect.stdout());
-    }
-
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> object(Map<String, Object> json, String path) {
-        return (Map<String, Object>) JsonReader.get(json, path);
-    }
-
-    @SuppressWarnings("unchecked")
-    static List<Map<String, Object>> objects(Map<String, Object> json, String path) {
-        return (List<Map<String, Object>>) JsonReader.get(json, path);
     }
 
     /** The GNU build-id as binutils sees it in the file on disk, to check the one read from memory. */

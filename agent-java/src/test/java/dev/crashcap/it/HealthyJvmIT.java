@@ -56,6 +56,6 @@ class HealthyJvmIT {
         TestJvm.Result result = TestJvm.runWithAgentOptions(work, "dir=" + bundles + ",bogus=1", List.of(), Map.of(),
                 Crasher.class.getName(), "segv");
         assertEquals("crashcap: unknown agent option 'bogus' ignored (known: dir)", result.stderr().lines().findFirst().orElse(""));
-        assertTrue(CrashCaptureIT.onlyBundle(bundles).getFileName().toString().startsWith("crash-"));
+        assertTrue(Inspect.onlyBundle(bundles).getFileName().toString().startsWith("crash-"));
     }
 }

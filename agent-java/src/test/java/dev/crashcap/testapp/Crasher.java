@@ -14,6 +14,18 @@ public final class Crasher {
 
     static native int crash(int how);
 
+    /** Sleeps in nanosleep, three C calls deep: Java_…_sleepInNative, crashcaptest_sleep_outer, _inner. */
+    static native void sleepInNative(int millis);
+
+    /** Starts a pthread named {@code name} (at most 15 bytes) that sleeps in crashcaptest_native_idle, and returns. */
+    static native void startNativeThread(String name);
+
+    /** C recursion without end (crashcaptest_recurse) on the calling thread: a native stack overflow. */
+    static native int recurseForever();
+
+    /** Runs crashcaptest_recurse on a new pthread {@code cc-overflow} with a stack of that size, and joins it. */
+    static native void overflowNativeThread(int stackKiB);
+
     static native int add(int a, int b);
 
     public static void main(String[] args) throws InterruptedException {
