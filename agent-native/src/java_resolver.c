@@ -165,24 +165,40 @@ static void create_method_ids_of_loaded_classes(JNIEnv *jni) {
     (*jvmti)->Deallocate(jvmti, (unsigned char *)classes);
 }
 
-static void *resolver_main(void *unused) {
+/* Attached to the JVM only while it works: a thread attached and blocked in native code (read) makes
+ * the JVM wait 300 ms at every exit (VM_Exit::wait_for_threads_in_native_to_block). */
+static JNIEnv *attach_self(void) {
     JNIEnv *jni = NULL;
     JavaVMAttachArgs attach = { JNI_VERSION_1_6, "crashcap-resolver", NULL };
     if ((*java_vm)->AttachCurrentThreadAsDaemon(java_vm, (void **)&jni, &attach) != JNI_OK) return NULL;
+    return jni;
+}
+
+static void resolve_request(JNIEnv *jni) {
+    for (int i = 0; i < request_thread_count; i++) {
+        resolve_thread(&request_threads[i]);
+        atomic_store(&request_threads[i].ready, 1);
+    }
+    for (int i = 0; i < request_frame_count; i++) {
+        resolve_frame(jni, request_frames[i]);
+        atomic_store(&request_frames[i]->ready, 1);
+    }
+}
+
+static void *resolver_main(void *unused) {
+    JNIEnv *jni = attach_self();
+    if (jni == NULL) return NULL;
     create_method_ids_of_loaded_classes(jni);
+    (*java_vm)->DetachCurrentThread(java_vm);
     for (;;) {
         char byte;
         ssize_t n = read(wake_pipe[0], &byte, 1);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) break;
-        for (int i = 0; i < request_thread_count; i++) {
-            resolve_thread(&request_threads[i]);
-            atomic_store(&request_threads[i].ready, 1);
-        }
-        for (int i = 0; i < request_frame_count; i++) {
-            resolve_frame(jni, request_frames[i]);
-            atomic_store(&request_frames[i]->ready, 1);
-        }
+        /* At a crash: attaching can block if the crash holds a lock the JVM needs for it; the
+         * capture's deadline covers that. */
+        jni = attach_self();
+        if (jni != NULL) resolve_request(jni);
         (void)!write(done_pipe[1], "x", 1);
     }
     return NULL;
