@@ -59,22 +59,16 @@ public class ThreadsBench {
             Bundle last = null;
             for (int run = 0; run < runs; run++) {
                 last = crash(n, run);
-                if (last.captureMicros() != null) {
-                    millis.add(last.captureMicros() / 1000.0);
+                if (last.captureMicros() == null) {
+                    throw new IllegalStateException("the bundle records no capture time: " + last);
                 }
+                millis.add(last.captureMicros() / 1000.0);
             }
             Integer total = last.threadsSummary().total();
-            Integer answered = last.threadsSummary().answered();
-            String threads = total == null ? last.threads().size() + " listed" : total.toString();
-            String answers = answered == null ? "n/a" : answered + "/" + total;
-            if (millis.isEmpty()) {
-                System.out.printf("%14d %14s %12s %12s %12s %18s%n", n, threads, "n/a", "n/a", "n/a", answers);
-            } else {
-                System.out.printf("%14d %14s %12.1f %12.1f %12.1f %18s%n", n, threads, median(millis),
-                        Collections.min(millis), Collections.max(millis), answers);
-            }
+            String answers = last.threadsSummary().answered() + "/" + total;
+            System.out.printf("%14d %14s %12.1f %12.1f %12.1f %18s%n", n, total, median(millis),
+                    Collections.min(millis), Collections.max(millis), answers);
         }
-        System.out.println("(n/a: this agent's capture does not record capture.micros / threads.* yet)");
         System.out.println();
     }
 

@@ -145,6 +145,22 @@ EXPORT JNIEXPORT void JNICALL Java_dev_crashcap_testapp_Crasher_startNativeThrea
     pthread_detach(thread);
 }
 
+/* A thread that blocks every signal, as some native worker threads do: it cannot answer a capture. */
+EXPORT void *crashcaptest_deaf_thread_main(void *unused) {
+    pthread_setname_np(pthread_self(), "cc-deaf");
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, NULL);
+    crashcaptest_native_idle();
+    return unused;
+}
+
+EXPORT JNIEXPORT void JNICALL Java_dev_crashcap_testapp_Crasher_startDeafThread(JNIEnv *env, jclass cls) {
+    pthread_t thread;
+    pthread_create(&thread, NULL, crashcaptest_deaf_thread_main, NULL);
+    pthread_detach(thread);
+}
+
 /* ---- native stack overflow -------------------------------------------------------------------- */
 
 /* Unbounded recursion. The volatile local array keeps each frame real and the work after the call

@@ -2,6 +2,7 @@ package dev.crashcap.it;
 
 import static dev.crashcap.it.Inspect.functions;
 import static dev.crashcap.it.Inspect.javaMethods;
+import static dev.crashcap.it.Inspect.object;
 import static dev.crashcap.it.Inspect.objects;
 import static dev.crashcap.it.Inspect.thread;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -147,6 +148,25 @@ class ThreadsCaptureIT {
             assertJavaFramesFollow(frames, jni, CRASHER + ".crash", APP + ".crashHere");
         }
         assertNotEquals(crashed.get(0).get("tid"), crashed.get(1).get("tid"));
+    }
+
+    @Test
+    void aThreadThatBlocksEverySignalIsListedAsMissingAndTheBundleIsComplete() throws Exception {
+        Map<String, Object> json = crash("deaf-thread"); // complete (not truncated): crash() checks
+        List<Map<String, Object>> deaf = objects(json, "threads").stream()
+                .filter(t -> ThreadsApp.DEAF_THREAD.equals(t.get("name"))).collect(Collectors.toList());
+        assertEquals(1, deaf.size(), "the deaf thread is listed by its kernel name");
+        Map<String, Object> thread = deaf.get(0);
+        assertTrue(String.valueOf(thread.get("missing")).contains("no answer"), String.valueOf(thread));
+        assertEquals("S", thread.get("kernelState"));
+        assertTrue(objects(thread, "frames").isEmpty());
+        assertEquals(false, thread.get("java"));
+        long total = number(json, "threadsSummary.total");
+        assertEquals(total - 2, number(json, "threadsSummary.answered"), "all but the crashing and the deaf thread");
+        Map<String, Object> crashing = object(json, "crashingThread");
+        assertEquals(ThreadsApp.CRASH_WORKER, crashing.get("name"));
+        assertEquals("crashcaptest_write_null", objects(crashing, "frames").get(0).get("function"));
+        assertParked(json);
     }
 
     /** Runs {@code ThreadsApp <how>} with the agent and returns {@code inspect --json} of the one bundle it leaves. */

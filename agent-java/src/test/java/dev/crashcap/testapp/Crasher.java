@@ -18,6 +18,9 @@ public final class Crasher {
     static native void sleepInNative(int millis);
 
     /** Starts a pthread named {@code name} (at most 15 bytes) that sleeps in crashcaptest_native_idle, and returns. */
+    /** Starts the pthread {@code cc-deaf}, which blocks every signal and sleeps. */
+    static native void startDeafThread();
+
     static native void startNativeThread(String name);
 
     /** C recursion without end (crashcaptest_recurse) on the calling thread: a native stack overflow. */

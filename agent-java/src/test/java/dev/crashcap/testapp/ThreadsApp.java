@@ -34,6 +34,7 @@ public final class ThreadsApp {
     public static final String TIMED_SLEEPER = "timed-sleeper";
     public static final String NATIVE_THREAD = "cc-native";
     public static final String OVERFLOW_THREAD = "cc-overflow";
+    public static final String DEAF_THREAD = "cc-deaf";
     public static final String CRASH_WORKER = Crasher.THREAD_NAME;
     public static final String CRASH_WORKER_2 = "crash-worker-2";
     public static final String EXTRA_PREFIX = "extra-";
@@ -53,7 +54,8 @@ public final class ThreadsApp {
 
     private static List<String> hows() {
         List<String> hows = new ArrayList<>(Crasher.KINDS);
-        hows.addAll(List.of("stack-overflow-java-thread", "stack-overflow-native-thread", "jit", "both-crash", "idle"));
+        hows.addAll(List.of("stack-overflow-java-thread", "stack-overflow-native-thread", "jit", "both-crash",
+                "deaf-thread", "idle"));
         return List.copyOf(hows);
     }
 
@@ -183,12 +185,20 @@ public final class ThreadsApp {
         System.exit(0);
     }
 
+    /** A pthread that blocks every signal (it cannot answer the capture), then a SIGSEGV in JNI. */
+    private static void deafThreadThenSegv() throws Exception {
+        Crasher.startDeafThread();
+        awaitKernelSleeping(DEAF_THREAD);
+        onCrashWorker(() -> crashHere(Crasher.KINDS.indexOf("segv") + 1));
+    }
+
     private static void happen(String how) throws Exception {
         switch (how) {
             case "stack-overflow-java-thread" -> onCrashWorker(ThreadsApp::recurseHere);
             case "stack-overflow-native-thread" -> onCrashWorker(ThreadsApp::overflowNativeThreadHere);
             case "jit" -> onCrashWorker(ThreadsApp::jit);
             case "both-crash" -> bothCrash();
+            case "deaf-thread" -> deafThreadThenSegv();
             default -> onCrashWorker(() -> crashHere(Crasher.KINDS.indexOf(how) + 1));
         }
     }
