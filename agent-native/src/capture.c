@@ -36,6 +36,7 @@
 /* Other threads get this long to answer; the resolver this long to name Java frames. */
 #define THREADS_DEADLINE_NS (500LL * 1000000)
 #define RESOLVE_DEADLINE_NS (1000LL * 1000000)
+#define SNAPSHOT_DEADLINE_NS (10LL * 1000000000)
 
 /* glibc's record of its last fatal message (abort_msg_s in glibc's own headers: a size, then the
  * text). GLIBC_PRIVATE, so it is looked up by name and may be absent. */
@@ -176,13 +177,13 @@ static size_t put_padded(char *out, int value, int width) {
 }
 
 /* "crash-20261123T104924Z-4242": sortable by time, unique per process. */
-static size_t bundle_name(char *out, size_t size, int64_t now_ms, int pid) {
+static size_t bundle_name(char *out, size_t size, const char *prefix, int64_t now_ms, int pid) {
     int64_t seconds = now_ms / 1000;
     int year, month, day;
     civil_from_days(seconds / 86400, &year, &month, &day);
     int second_of_day = (int)(seconds % 86400);
     char text[64];
-    size_t n = copy_text(text, sizeof text, "crash-");
+    size_t n = copy_text(text, sizeof text, prefix);
     n += put_padded(text + n, year, 4);
     n += put_padded(text + n, month, 2);
     n += put_padded(text + n, day, 2);
@@ -197,10 +198,10 @@ static size_t bundle_name(char *out, size_t size, int64_t now_ms, int pid) {
     return copy_text(out, size, text);
 }
 
-static int open_bundle_file(int64_t now_ms) {
-    size_t n = copy_text(bundle_dir, sizeof bundle_dir, prepared.folder);
+static int open_bundle_file(const char *folder, const char *prefix, int64_t now_ms) {
+    size_t n = copy_text(bundle_dir, sizeof bundle_dir, folder);
     n += copy_text(bundle_dir + n, sizeof bundle_dir - n, "/");
-    n += bundle_name(bundle_dir + n, sizeof bundle_dir - n, now_ms, (int)getpid());
+    n += bundle_name(bundle_dir + n, sizeof bundle_dir - n, prefix, now_ms, (int)getpid());
     /* A second bundle of the same pid in the same second (pid reuse) gets a suffix, never overwrites. */
     for (int attempt = 0; attempt < 10; attempt++) {
         if (attempt > 0) {
@@ -417,37 +418,89 @@ static void write_modules(void *unused) {
     bw_flush(&writer);
 }
 
-void capture_write(int sig, siginfo_t *info, void *ucontext, int64_t deadline_ns) {
-    int64_t started_ns = monotonic_ns();
-    crash_facts crash = { sig, info, ucontext, epoch_ms(), deadline_ns, current_tid() };
-    int fd = open_bundle_file(crash.now_ms);
-    if (fd < 0) return; /* nowhere to write: the JVM's own handler still runs after us */
+/* After a snapshot (the process lives on): give back what the collection mapped. A crash keeps it. */
+static void release_work(void) {
+    if (work.others.items != NULL) munmap(work.others.items, (size_t)work.others.count * sizeof(thread_snapshot));
+    if (work.states != NULL) munmap(work.states, (size_t)(work.others.count + 1) * sizeof(resolved_thread));
+    java_names_release(&work.names);
+    work.others = (snapshot_set){ 0 };
+    work.states = NULL;
+}
+
+/* The file's start: format line and the header rendered at arming time. */
+static int begin_bundle(const char *folder, const char *prefix, int64_t now_ms) {
+    int fd = open_bundle_file(folder, prefix, now_ms);
+    if (fd < 0) return -1;
     bw_init(&writer, fd);
     bw_text(&writer, "crashcap-capture\t1\n");
     bw_bytes(&writer, prepared.header, prepared.header_len);
     bw_flush(&writer);
-    write_crash_section(&crash);
+    return fd;
+}
+
+static void read_map_and_modules(void) {
+    atomic_store(&context_ready, 0);
     prepared.module_count = 0;
     run_guarded("maps", read_memory_map, NULL);
     work.context = (unwind_context){ &prepared.map, prepared.modules, prepared.module_count };
     atomic_store(&context_ready, 1);
-    run_guarded("abort-message", write_abort_message, NULL);
-    /* The crashing thread first, so it is on disk before anything riskier is tried. */
-    run_guarded("thread", write_crashing_thread, &crash);
-    run_guarded("threads", collect_other_threads, &crash);
-    run_guarded("java-names", resolve_java_names, &crash);
-    run_guarded("threads", write_other_threads, &crash);
-    run_guarded("java-frames", write_crashing_java_frames, &crash);
+}
+
+/* Every other thread, named, then the modules. */
+static void write_all_threads_and_modules(crash_facts *crash) {
+    run_guarded("threads", collect_other_threads, crash);
+    run_guarded("java-names", resolve_java_names, crash);
+    run_guarded("threads", write_other_threads, crash);
+    if (crash->ucontext != NULL) run_guarded("java-frames", write_crashing_java_frames, crash);
     run_guarded("modules", write_modules, NULL);
+}
+
+/* Durable first (the folder entries too), then the line that says so. */
+static void end_bundle(int fd, const char *folder, int64_t started_ns) {
     bw_section(&writer, "end");
     bw_flush(&writer);
-    /* Durable before the JVM's handler runs: that handler ends in abort(). */
     fsync(fd);
     sync_folder(bundle_dir);
-    sync_folder(prepared.folder);
+    sync_folder(folder);
     bw_field_dec(&writer, "capture.micros", (monotonic_ns() - started_ns) / 1000);
     bw_field_text(&writer, "end", "complete");
     bw_flush(&writer);
     fsync(fd);
     close(fd);
+}
+
+void capture_write(int sig, siginfo_t *info, void *ucontext, int64_t deadline_ns) {
+    int64_t started_ns = monotonic_ns();
+    crash_facts crash = { sig, info, ucontext, epoch_ms(), deadline_ns, current_tid() };
+    int fd = begin_bundle(prepared.folder, "crash-", crash.now_ms);
+    if (fd < 0) return; /* nowhere to write: the JVM's own handler still runs after us */
+    write_crash_section(&crash);
+    read_map_and_modules();
+    run_guarded("abort-message", write_abort_message, NULL);
+    /* The crashing thread first, so it is on disk before anything riskier is tried. */
+    run_guarded("thread", write_crashing_thread, &crash);
+    write_all_threads_and_modules(&crash);
+    /* Durable before the JVM's handler runs: that handler ends in abort(). */
+    end_bundle(fd, prepared.folder, started_ns);
+}
+
+const char *capture_snapshot(const char *folder, char *path, size_t path_size) {
+    int64_t started_ns = monotonic_ns();
+    crash_facts request = { 0, NULL, NULL, epoch_ms(), started_ns + SNAPSHOT_DEADLINE_NS, current_tid() };
+    int fd = begin_bundle(folder, "snapshot-", request.now_ms);
+    if (fd < 0) return "cannot create the snapshot bundle";
+    bw_section(&writer, "snapshot");
+    bw_field_dec(&writer, "time.epochMillis", request.now_ms);
+    bw_field_dec(&writer, "process.pid", getpid());
+    if (prepared.start_epoch_ms > 0) {
+        bw_field_dec(&writer, "process.uptimeMillis", request.now_ms - prepared.start_epoch_ms);
+    }
+    bw_field_dec(&writer, "thread.tid", request.tid);
+    bw_flush(&writer);
+    read_map_and_modules();
+    write_all_threads_and_modules(&request);
+    end_bundle(fd, folder, started_ns);
+    copy_text(path, path_size, bundle_dir);
+    release_work();
+    return NULL;
 }

@@ -16,6 +16,11 @@ const char *capture_prepare(const char *bundle_folder, const char *header, size_
  * deadline_ns is a CLOCK_MONOTONIC time after which the capture stops where it is. */
 void capture_write(int sig, siginfo_t *info, void *ucontext, int64_t deadline_ns);
 
+/* A live snapshot of every thread into a new bundle "snapshot-…" in folder, from an ordinary thread (the
+ * agent's, on request): the same collection as at a crash, the process goes on. The caller holds the
+ * capture (signal_handler_begin_snapshot). Returns NULL and the bundle's path, or an error message. */
+const char *capture_snapshot(const char *folder, char *path, size_t path_size);
+
 /* In the signal handler of a thread that crashes while another one captures: records its own crash
  * site and stack for the bundle (waits for the memory map, until deadline_ns at most). */
 void capture_record_also_crashed(int sig, siginfo_t *info, void *ucontext, int64_t deadline_ns);

@@ -175,6 +175,7 @@ static JNIEnv *attach_self(void) {
 }
 
 static void resolve_request(JNIEnv *jni) {
+    arena_used = 0; /* the previous request's strings were written out already */
     for (int i = 0; i < request_thread_count; i++) {
         resolve_thread(&request_threads[i]);
         atomic_store(&request_threads[i].ready, 1);

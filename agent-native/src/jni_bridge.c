@@ -165,6 +165,20 @@ EXPORT JNIEXPORT jlong JNICALL Java_dev_crashcap_agent_NativeAgent_processStartE
     return (jlong)(wall_ms - since_boot_ms + start_ticks * 1000 / ticks_per_second);
 }
 
+/* A live snapshot bundle of every thread into folder; returns its path, or throws IOException. */
+EXPORT JNIEXPORT jstring JNICALL Java_dev_crashcap_agent_NativeAgent_snapshot(JNIEnv *jni, jclass cls, jstring folder) {
+    char path[4096];
+    const char *failure = "the agent is not armed";
+    const char *folder_chars = (*jni)->GetStringUTFChars(jni, folder, NULL);
+    if (folder_chars == NULL) return NULL;
+    if (signal_handler_installed()) failure = signal_handler_snapshot(folder_chars, path, sizeof path);
+    (*jni)->ReleaseStringUTFChars(jni, folder, folder_chars);
+    if (failure == NULL) return (*jni)->NewStringUTF(jni, path);
+    jclass io_exception = (*jni)->FindClass(jni, "java/io/IOException");
+    if (io_exception != NULL) (*jni)->ThrowNew(jni, io_exception, failure);
+    return NULL;
+}
+
 EXPORT JNIEXPORT jboolean JNICALL Java_dev_crashcap_agent_NativeAgent_isArmed(JNIEnv *jni, jclass cls) {
     return signal_handler_installed() ? JNI_TRUE : JNI_FALSE;
 }

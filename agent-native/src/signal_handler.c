@@ -30,7 +30,7 @@ static jvm_signal_hook jvm_hook;
 static int chained_by_libjsig;
 static atomic_int installed;
 
-enum { CAPTURE_IDLE, CAPTURE_RUNNING, CAPTURE_DONE };
+enum { CAPTURE_IDLE, CAPTURE_RUNNING, CAPTURE_DONE, CAPTURE_SNAPSHOT };
 static atomic_int capture_state = CAPTURE_IDLE;
 static atomic_int capture_owner;
 
@@ -49,6 +49,8 @@ static void sleep_a_millisecond(void) {
  * thread: the capture is abandoned and the JVM takes over. */
 static void capture_once(int sig, siginfo_t *info, void *ucontext) {
     int64_t deadline = monotonic_ns() + CAPTURE_DEADLINE_NS;
+    /* A live snapshot in progress uses the same buffers: let it finish, then capture. */
+    while (atomic_load(&capture_state) == CAPTURE_SNAPSHOT && monotonic_ns() < deadline) sleep_a_millisecond();
     int idle = CAPTURE_IDLE;
     if (atomic_compare_exchange_strong(&capture_state, &idle, CAPTURE_RUNNING)) {
         atomic_store(&capture_owner, current_tid());
@@ -103,6 +105,16 @@ static void crash_handler(int sig, siginfo_t *info, void *ucontext) {
     if (atomic_load(&capture_state) != CAPTURE_DONE) capture_once(sig, info, ucontext);
     hand_over(sig, info, ucontext);
     errno = saved_errno;
+}
+
+const char *signal_handler_snapshot(const char *folder, char *path, size_t path_size) {
+    int idle = CAPTURE_IDLE;
+    if (!atomic_compare_exchange_strong(&capture_state, &idle, CAPTURE_SNAPSHOT)) {
+        return "a capture is running already";
+    }
+    const char *failure = capture_snapshot(folder, path, path_size);
+    atomic_store(&capture_state, CAPTURE_IDLE);
+    return failure;
 }
 
 int signal_handler_installed(void) {

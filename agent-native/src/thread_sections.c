@@ -114,6 +114,14 @@ int java_names_build(java_names *names, const snapshot_set *threads, const java_
     return 0;
 }
 
+void java_names_release(java_names *names) {
+    if (names->items != NULL) munmap(names->items, names->capacity * sizeof(resolved_frame));
+    if (names->list != NULL && names->list != MAP_FAILED) munmap(names->list, names->capacity * sizeof(resolved_frame *));
+    names->items = NULL;
+    names->list = NULL;
+    names->count = 0;
+}
+
 void write_java_frames(bundle_writer *w, const java_names *names, const java_frame *frames, int count) {
     for (int i = 0; i < count; i++) {
         const resolved_frame *item = names->items != NULL ? java_slot(names, frames[i], 0) : NULL;

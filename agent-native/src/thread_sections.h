@@ -23,6 +23,9 @@ int java_names_build(java_names *names, const snapshot_set *threads, const java_
 /* "stack" (the bounds of the stack holding sp) and "stack.sp" records. */
 void write_stack(bundle_writer *w, const memory_map *map, uintptr_t sp);
 
+/* Gives back what java_names_build mapped (after a snapshot; a crash never needs to). */
+void java_names_release(java_names *names);
+
 void write_thread_identity(bundle_writer *w, int tid, int crashed, const resolved_thread *resolved);
 void write_native_frame(bundle_writer *w, const unwind_context *context, uintptr_t pc, int pc_exact);
 void write_java_frames(bundle_writer *w, const java_names *names, const java_frame *frames, int count);

@@ -12,6 +12,9 @@ final class NativeAgent {
 
     static native boolean isArmed();
 
+    /** A live snapshot bundle of every thread into {@code folder}; returns the bundle's path. */
+    static native String snapshot(String folder) throws java.io.IOException;
+
     static native long pid();
 
     /** When this process started (ms since the epoch), 0 if unknown. */
