@@ -17,11 +17,12 @@ import picocli.CommandLine.Spec;
 /** {@code crashcap attach <pid> [<options>]}: arms a running JVM, as -javaagent would have at start-up. */
 @Command(name = "attach", mixinStandardHelpOptions = true,
         description = {
-            "Arms a running HotSpot JVM (Java 17 or newer) for crash capture: loads crashcap.jar into it as",
-            "-javaagent:crashcap.jar=<options> would have at start-up. Run it as the JVM's user, or as root.",
-            "Attaching to a JVM that is armed already changes nothing and says so.",
-            "Java 21+ prints a warning about a dynamically loaded agent on the JVM's stderr unless it was",
-            "started with -XX:+EnableDynamicAgentLoading."},
+            "Arms a running HotSpot JVM (Java 17 or newer) for crash capture: loads crashcap.jar into it as "
+                    + "-javaagent:crashcap.jar=<options> would have at start-up.",
+            "Run it as the JVM's user, or as root. Attaching to a JVM that is armed already changes nothing "
+                    + "and says so.",
+            "Java 21+ prints a warning about a dynamically loaded agent on the JVM's stderr, unless the JVM was "
+                    + "started with -XX:+EnableDynamicAgentLoading."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             " 0:armed now, or armed already",
@@ -30,7 +31,7 @@ import picocli.CommandLine.Spec;
             " 3:no such process",
             " 4:not a JVM",
             " 5:not HotSpot, or older than Java 17",
-            " 6:attach disabled in the target (-XX:+DisableAttachMechanism, -Xrs, -XX:-EnableDynamicAgentLoading)",
+            " 6:attach disabled in the target (-XX:+DisableAttachMechanism and the like)",
             " 7:permission denied (another user's JVM, and not root)",
             " 8:timed out",
             " 9:the agent was loaded but could not arm (the message says why)"})
