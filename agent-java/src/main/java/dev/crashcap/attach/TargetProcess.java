@@ -74,13 +74,15 @@ final class TargetProcess {
 
     /**
      * Its root directory as seen from here: "/" unless it runs in another mount namespace (a container), whose
-     * /tmp is then reached through /proc/<pid>/root.
+     * files, /tmp among them, are then reached through /proc/<pid>/root. (Comparing the root directories
+     * themselves is not enough: a container may share "/" and mount its own /tmp.)
      */
     Path root() {
         try {
-            if (Files.isSameFile(proc.resolve("root"), Path.of("/"))) return Path.of("/");
+            Path ours = Files.readSymbolicLink(Path.of("/proc/self/ns/mnt"));
+            if (Files.readSymbolicLink(proc.resolve("ns/mnt")).equals(ours)) return Path.of("/");
         } catch (IOException e) {
-            return Path.of("/"); // unreadable: not ours to enter anyway; the plain paths are the best guess
+            return Path.of("/"); // unreadable: the plain paths are the best guess
         }
         return proc.resolve("root");
     }

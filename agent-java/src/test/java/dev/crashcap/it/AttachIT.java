@@ -226,6 +226,48 @@ class AttachIT {
         }
     }
 
+    /**
+     * A JVM in a container of sorts: its own pid namespace (it is pid 1 there, so its attach files are named
+     * after 1) and its own mount namespace with a private /tmp, where its socket is found through /proc/<pid>/root
+     * and where the agent jar is copied, since the JVM cannot see ours there.
+     */
+    @Test
+    void aJvmWithItsOwnPidNamespaceAndTmp() throws Exception {
+        assumeTrue(isRoot() && Files.isExecutable(Path.of("/usr/bin/unshare")), "needs root and unshare");
+        // Not under @TempDir: that is in /tmp, which the container does not share.
+        Path bundles = Files.createTempDirectory(TestJvm.TEST_CLASSES.getParent(), "container-bundles");
+        List<String> container = List.of("/usr/bin/unshare", "--mount", "--pid", "--kill-child", "--mount-proc",
+                "sh", "-c", "mount -t tmpfs tmpfs /tmp && exec \"$@\"", "sh");
+        try (RunningJvm unshare = RunningJvm.start(work.resolve("target"),
+                TestJvm.command(container, quiet(), AttachTarget.class.getName()), Map.of())) {
+            unshare.awaitOutput(AttachTarget.READY);
+            long pid = unshare.process.children().findFirst().orElseThrow().pid();
+            assertTrue(Files.readString(Path.of("/proc/" + pid + "/status")).matches("(?s).*\nNSpid:\t" + pid + "\t1\n.*"));
+
+            TestJvm.Result attach = TestJvm.cli(work, "attach", Long.toString(pid), "dir=" + bundles);
+            assertEquals(0, attach.exitCode(), attach.stderr());
+            assertTrue(attach.stdout().startsWith("armed pid " + pid), attach.stdout());
+            assertFalse(Files.exists(Path.of("/tmp/.java_pid1")), "the socket is in the container's /tmp");
+            assertTrue(Files.exists(Path.of("/proc/" + pid + "/root/tmp/.java_pid1")));
+            TestJvm.Result again = TestJvm.cli(work, "attach", Long.toString(pid));
+            assertTrue(again.stdout().contains("is already armed"), again.stdout() + again.stderr());
+
+            unshare.send("crash segv");
+            unshare.awaitExit();
+            assertEquals("SIGSEGV", JsonReader.get(inspectJson(CrashCaptureIT.onlyBundle(bundles)), "signal.name"));
+        } finally {
+            deleteTree(bundles);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).collect(Collectors.toList())) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
     private RunningJvm target(List<String> prefix, List<String> jvmOptions) throws IOException, InterruptedException {
         return RunningJvm.start(work.resolve("target"), TestJvm.command(prefix, jvmOptions, AttachTarget.class.getName()),
                 Map.of()).awaitOutput(AttachTarget.READY);
