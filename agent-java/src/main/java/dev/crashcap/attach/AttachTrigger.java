@@ -64,18 +64,19 @@ final class AttachTrigger {
     }
 
     /**
-     * SIGQUIT through the {@code kill} utility: Java's ProcessHandle can only send SIGTERM and SIGKILL, and the
-     * alternative, native code through JNA, would put a native library into the CLI for one system call.
+     * SIGQUIT through the shell's built-in {@code kill} (/bin/sh is on every Linux, a kill binary on the PATH is
+     * not, in slim containers): Java's ProcessHandle can only send SIGTERM and SIGKILL, and the alternative,
+     * native code through JNA, would put a native library into the CLI for one system call.
      */
     private static void sigquit(long pid) throws AttachException {
         try {
-            Process kill = new ProcessBuilder(List.of("kill", "-QUIT", Long.toString(pid)))
+            Process kill = new ProcessBuilder(List.of("/bin/sh", "-c", "kill -QUIT " + pid))
                     .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE).start();
             kill.getOutputStream().close();
             String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             int exit = kill.waitFor();
             if (exit == 0) return;
-            if (output.contains("not permitted")) {
+            if (output.contains("not permitted")) { // dash and bash: "Operation not permitted"
                 throw new AttachException(AttachFailure.PERMISSION_DENIED, "permission denied: cannot signal pid " + pid);
             }
             if (output.contains("No such process")) {
