@@ -129,6 +129,26 @@ class AttachIT {
         }
     }
 
+    /**
+     * -Xrs: HotSpot handles no SIGQUIT (it would kill the JVM) and opens its attach socket at start-up instead.
+     * With that socket gone (cleaned from /tmp), attach must refuse rather than signal.
+     */
+    @Test
+    void aJvmThatDoesNotHandleSigquitIsNeverSentOne() throws Exception {
+        try (RunningJvm jvm = target(List.of(), List.of("-Xrs"))) {
+            Path socket = Path.of("/tmp/.java_pid" + jvm.pid());
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Files.exists(socket)) { // bound by the Attach Listener thread, maybe after main has begun
+                assertTrue(System.nanoTime() < end, "-Xrs opens the socket at start-up");
+                Thread.sleep(10);
+            }
+            Files.delete(socket);
+            TestJvm.Result attach = TestJvm.cli(work, "attach", Long.toString(jvm.pid()));
+            assertOneLine(attach, 6, "does not handle SIGQUIT (started with -Xrs)");
+            assertAnswers(jvm);
+        }
+    }
+
     @Test
     void dynamicAgentLoadingDisabledIsAttachDisabled() throws Exception {
         assumeTrue(TestJvm.featureVersion() >= 21, "-XX:-EnableDynamicAgentLoading exists from JDK 21");
