@@ -107,6 +107,26 @@ class AttachIT {
     }
 
     @Test
+    void anAgentThatCannotArmSaysWhyAndALaterAttachStillWorks() throws Exception {
+        Path file = Files.writeString(work.resolve("a-file"), "not a folder");
+        try (RunningJvm jvm = target(List.of(), quiet())) {
+            String pid = Long.toString(jvm.pid());
+            TestJvm.Result attach = TestJvm.cli(work, "attach", pid, "dir=" + file.resolve("bundles"));
+            // The reason is the agent's own line (it names the I/O exception), on one line.
+            assertEquals(9, attach.exitCode(), attach.toString());
+            assertTrue(attach.stderr().startsWith("crashcap: the agent was loaded into pid " + pid
+                    + " but did not arm: cannot create bundle folder " + file.resolve("bundles")), attach.stderr());
+            assertEquals(1, attach.stderr().lines().count(), attach.stderr());
+            assertTrue(jvm.stderr().startsWith("crashcap: not armed: cannot create bundle folder"), jvm.stderr());
+            assertAnswers(jvm);
+
+            TestJvm.Result again = TestJvm.cli(work, "attach", pid, "dir=" + work.resolve("bundles"));
+            assertEquals(0, again.exitCode(), again.stderr());
+            assertTrue(again.stdout().startsWith("armed pid " + pid), again.stdout());
+        }
+    }
+
+    @Test
     void attachToAJvmStartedWithTheAgentSaysAlreadyArmed() throws Exception {
         Path bundles = work.resolve("bundles");
         List<String> javaagent = List.of("-javaagent:" + TestJvm.JAR + "=dir=" + bundles);
