@@ -1,5 +1,6 @@
 package dev.crashcap.attach;
 
+import dev.crashcap.agent.Agent;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,9 +20,9 @@ import java.util.Properties;
  * kill it.
  */
 public final class Attacher {
-    /** The system properties the agent sets (dev.crashcap.agent.Agent), read back with the properties command. */
-    static final String ARMED = "crashcap.armed";
-    static final String NOT_ARMED = "crashcap.notArmed";
+    /** The system properties the agent sets, read back with the properties command. */
+    static final String ARMED = Agent.ARMED;
+    static final String NOT_ARMED = Agent.NOT_ARMED;
 
     /** What the target says after the attach: armed now, or armed already (and nothing was loaded). */
     public record Outcome(boolean alreadyArmed, String agentVersion, String bundleFolder, String javaVersion) {}
