@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.LongFunction;
 
@@ -71,6 +72,9 @@ public class AttachBench {
                     List.of(java, "-jar", jar.toString(), "attach", Long.toString(pid), bundles), true);
             row("JDK " + version + " JDK attach API", runs, work, target, pid ->
                     List.of(java, "-cp", work.toString(), "JdkAttach", Long.toString(pid), jar.toString(), bundles), false);
+        }
+        try (var paths = Files.walk(work)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) Files.delete(path);
         }
     }
 
