@@ -234,6 +234,7 @@ class AttachIT {
     void rootAttachesToAnotherUsersJvmAndTheUserToItsOwn() throws Exception {
         assumeTrue(isRoot() && Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs root and setpriv");
         List<String> nobody = List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups");
+        assumeTrue(canRead(nobody), "the build is not readable by uid 65534 (a private checkout)");
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path readOnly = Files.createDirectories(work.resolve("read-only")); // root's, 0755: nobody cannot write here
         Path bundles = Files.createDirectories(work.resolve("bundles"));
@@ -274,6 +275,9 @@ class AttachIT {
     @Test
     void aJvmWithItsOwnPidNamespaceAndTmp() throws Exception {
         assumeTrue(isRoot() && Files.isExecutable(Path.of("/usr/bin/unshare")), "needs root and unshare");
+        // Inside an unprivileged container (no CAP_SYS_ADMIN) new namespaces are not allowed: nothing to test.
+        assumeTrue(new ProcessBuilder("/usr/bin/unshare", "--mount", "--pid", "--fork", "true").start().waitFor() == 0,
+                "unshare is not permitted here");
         // Not under @TempDir: that is in /tmp, which the container does not share.
         Path bundles = Files.createTempDirectory(TestJvm.TEST_CLASSES.getParent(), "container-bundles");
         List<String> container = List.of("/usr/bin/unshare", "--mount", "--pid", "--kill-child", "--mount-proc",
@@ -356,6 +360,15 @@ class AttachIT {
 
     private static void signal(String name, long pid) throws IOException, InterruptedException {
         assertEquals(0, new ProcessBuilder("kill", "-" + name, Long.toString(pid)).start().waitFor());
+    }
+
+    /** Whether a JVM run with {@code prefix} (as another user) can read the JDK, the jar and the test classes. */
+    private static boolean canRead(List<String> prefix) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of("/bin/sh", "-c", "test -x \"$0\" && test -r \"$1\" && test -r \"$2\" && test -r \"$3\"",
+                TestJvm.java(), TestJvm.JAR.toString(), TestJvm.TESTLIB.toString(),
+                TestJvm.TEST_CLASSES.resolve("dev/crashcap/testapp/AttachTarget.class").toString()));
+        return new ProcessBuilder(command).start().waitFor() == 0;
     }
 
     private static boolean isRoot() {
