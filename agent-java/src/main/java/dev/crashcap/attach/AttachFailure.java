@@ -8,7 +8,7 @@ public enum AttachFailure {
     BAD_INPUT(2, "bad input"),
     NO_SUCH_PROCESS(3, "no such process"),
     NOT_A_JVM(4, "not a JVM"),
-    UNSUPPORTED_JVM(5, "not HotSpot, or older than Java 17"),
+    UNSUPPORTED_JVM(5, "not HotSpot, older than Java 17, or without java.instrument"),
     ATTACH_DISABLED(6, "attach disabled in the target"),
     PERMISSION_DENIED(7, "permission denied"),
     TIMED_OUT(8, "timed out"),

@@ -95,6 +95,11 @@ public final class Attacher {
             throw new AttachException(AttachFailure.ATTACH_DISABLED, "attach disabled: pid " + target.pid
                     + " was started with -XX:-EnableDynamicAgentLoading; use -javaagent:crashcap.jar instead");
         }
+        if (reply.status() != 0 && detail.contains("java.instrument")) {
+            // A runtime image made by jlink without java.instrument cannot run any Java agent.
+            throw new AttachException(AttachFailure.UNSUPPORTED_JVM, "not supported: the runtime of pid " + target.pid
+                    + " has no java.instrument module, so it cannot load Java agents (" + detail + ")");
+        }
         if (reply.status() != 0) {
             throw new AttachException(AttachFailure.AGENT_FAILED, "the target JVM refused to load the agent: " + detail);
         }

@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
             " 2:bad input",
             " 3:no such process",
             " 4:not a JVM",
-            " 5:not HotSpot, or older than Java 17",
+            " 5:not HotSpot, older than Java 17, or a runtime without java.instrument",
             " 6:attach disabled in the target (-XX:+DisableAttachMechanism and the like)",
             " 7:permission denied (another user's JVM, and not root)",
             " 8:timed out",
