@@ -94,7 +94,7 @@ public class AttachBench {
                 millis.add((System.nanoTime() - start) / 1e6);
                 if (!jvm.isAlive()) throw new IllegalStateException("the target died");
             } finally {
-                jvm.destroyForcibly();
+                jvm.destroy(); // SIGTERM: the JVM exits normally and removes its attach socket (SIGKILL would not)
                 jvm.waitFor();
             }
         }

@@ -68,11 +68,20 @@ final class RunningJvm implements AutoCloseable {
         return process.exitValue();
     }
 
+    /**
+     * SIGTERM first, so that the JVM exits normally and removes its attach socket from /tmp (SIGKILL would leave
+     * it behind); SIGKILL if it is not gone after 10 s. A JVM that died of a crash leaves its socket too: removed
+     * here, since the tests attach to many JVMs.
+     */
     @Override
-    public void close() throws InterruptedException {
+    public void close() throws InterruptedException, IOException {
         if (process.isAlive()) {
-            process.destroyForcibly();
-            process.waitFor(30, TimeUnit.SECONDS);
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(30, TimeUnit.SECONDS);
+            }
         }
+        if (!process.isAlive()) Files.deleteIfExists(Path.of("/tmp/.java_pid" + process.pid()));
     }
 }
