@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Runs crashcap's benchmarks and prints their tables. Builds the jar and the test classes first if they are not there.
-#   bench/run.sh [startup runs] [crash runs per thread count]
+# Runs crashcap's benchmarks and prints their tables. Builds the jar and the test classes first if they are
+# not there.
+#   bench/run.sh [start-up runs] [crash runs per thread count] [attach runs]
+# Attach latency is measured against every JDK found among the usual ones (17, 21, 25); CRASHCAP_BENCH_JDKS
+# (space-separated java homes) overrides that.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jar=agent-java/target/crashcap.jar
@@ -10,3 +13,12 @@ classes=agent-java/target/test-classes
 java bench/StartupBench.java "$jar" "${1:-40}"
 echo
 java -cp "$jar" bench/ThreadsBench.java "$jar" "$testlib" "$classes" "${2:-5}"
+echo
+jdks=${CRASHCAP_BENCH_JDKS:-}
+if [ -z "$jdks" ]; then
+    for home in /usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/java-21-openjdk-amd64 /usr/lib/jvm/temurin-25-jdk-amd64; do
+        [ -x "$home/bin/java" ] && jdks="$jdks $home"
+    done
+fi
+# shellcheck disable=SC2086
+java -cp "$jar" bench/AttachBench.java "$jar" "${3:-10}" $jdks

@@ -19,14 +19,35 @@ public final class Agent {
         armQuietly(options);
     }
 
+    /**
+     * System properties that make the agent's state visible from outside (crashcap attach reads them with
+     * the attach protocol's {@code properties} command): {@value #ARMED} is "{@code <version> <bundle folder>}"
+     * once armed; {@value #NOT_ARMED} is why the last attempt failed.
+     */
+    public static final String ARMED = "crashcap.armed";
+    public static final String NOT_ARMED = "crashcap.notArmed";
+
     /** An agent must never stop the application from starting: every failure is one line on stderr. */
     private static void armQuietly(String options) {
+        String failure;
         try {
             arm(AgentOptions.parse(options, System.getProperties(), System.getenv()));
+            return;
         } catch (AgentException e) {
-            System.err.println("crashcap: not armed: " + e.getMessage());
+            failure = e.getMessage();
         } catch (Throwable e) {
-            System.err.println("crashcap: not armed: " + e);
+            failure = e.toString();
+        }
+        System.err.println("crashcap: not armed: " + failure);
+        publish(NOT_ARMED, failure);
+    }
+
+    /** Best effort: a security manager may forbid it, and the agent must not throw into the target. */
+    private static void publish(String property, String value) {
+        try {
+            System.setProperty(property, value);
+        } catch (RuntimeException e) {
+            // the state stays invisible to crashcap attach; the agent works all the same
         }
     }
 
@@ -34,7 +55,7 @@ public final class Agent {
         Path folder = PrivateFolder.prepare(options.bundleFolder());
         NativeLibrary.load(folder);
         if (NativeAgent.isArmed()) {
-            return;
+            return; // one set of handlers per process; the first arming's folder stays in force
         }
         long started = NativeAgent.processStartEpochMillis();
         byte[] header = CaptureHeader.render(options, folder, started);
@@ -42,6 +63,7 @@ public final class Agent {
         if (failure != null) {
             throw new AgentException(failure);
         }
+        publish(ARMED, AgentVersion.get() + " " + folder);
         for (String warning : options.warnings()) {
             System.err.println("crashcap: " + warning);
         }

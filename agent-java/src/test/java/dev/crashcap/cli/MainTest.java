@@ -190,6 +190,26 @@ class MainTest {
         assertEquals(0, run("inspect", "--help").code());
     }
 
+    @Test
+    void attachHelpListsEveryExitCode() {
+        Result help = run("attach", "--help");
+        assertEquals(0, help.code());
+        for (dev.crashcap.attach.AttachFailure failure : dev.crashcap.attach.AttachFailure.values()) {
+            assertTrue(help.out().contains(" " + failure.exitCode() + "   "), failure + " in " + help.out());
+        }
+        assertTrue(help.out().contains("-XX:+EnableDynamicAgentLoading"), help.out());
+        assertTrue(run("--help").out().contains("attach"));
+    }
+
+    @Test
+    void attachBadInput() {
+        assertOneLineError(run("attach"), "crashcap: Missing required parameter");
+        assertOneLineError(run("attach", "12x"), "crashcap: Invalid value");
+        assertOneLineError(run("attach", "--timeout", "0", "1"), "crashcap: --timeout must be");
+        // Run from classes, not from crashcap.jar: there is no agent jar to load.
+        assertOneLineError(run("attach", "1"), "crashcap: attach works only from crashcap.jar");
+    }
+
     private static Result normalised(Result result) {
         return new Result(result.code(), result.out().replace(System.lineSeparator(), "\n"), result.err());
     }

@@ -83,6 +83,31 @@ final class TestJvm {
         return run(work, command, Map.of());
     }
 
+    /**
+     * The command line of a test JVM running {@code mainClass} without the agent: {@code prefix} goes first (for
+     * example setpriv, to run it as another user).
+     */
+    static List<String> command(List<String> prefix, List<String> jvmOptions, String mainClass, String... args) {
+        List<String> command = new ArrayList<>(prefix);
+        command.add(java());
+        command.addAll(nativeAccessFlag());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-Dcrashcap.testlib=" + TESTLIB, "-cp", TEST_CLASSES.toString(), mainClass));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    /** The crashcap CLI with {@code prefix} before it (another user) and JVM options for the CLI's own JVM. */
+    static Result cli(Path work, List<String> prefix, List<String> jvmOptions, String... args)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(prefix);
+        command.add(java());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        return run(work, command, Map.of());
+    }
+
     /** The crashcap CLI, as a user runs it: {@code java -jar crashcap.jar …}. */
     static Result cli(Path work, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(java(), "-jar", JAR.toString()));

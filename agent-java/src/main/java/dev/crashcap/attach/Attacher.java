@@ -1,0 +1,177 @@
+package dev.crashcap.attach;
+
+import dev.crashcap.agent.Agent;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Properties;
+
+/**
+ * {@code crashcap attach}: loads crashcap.jar into a running HotSpot JVM as a Java agent, exactly as
+ * {@code -javaagent:crashcap.jar=<options>} would at start-up, through HotSpot's attach protocol spoken
+ * directly (AttachTrigger, AttachSocket). Everything that can be checked from /proc is checked before
+ * anything is sent to the target, so that a failed attach never harms it: a process that does not catch
+ * SIGQUIT (not a JVM, a JVM started with -Xrs, or one still starting) is never sent one, since that would
+ * kill it.
+ */
+public final class Attacher {
+    /** The system properties the agent sets, read back with the properties command. */
+    static final String ARMED = Agent.ARMED;
+    static final String NOT_ARMED = Agent.NOT_ARMED;
+
+    /** What the target says after the attach: armed now, or armed already (and nothing was loaded). */
+    public record Outcome(boolean alreadyArmed, String agentVersion, String bundleFolder, String javaVersion) {}
+
+    private Attacher() {}
+
+    public static Outcome attach(long pid, Path agentJar, String options, Duration timeout) throws AttachException {
+        Deadline deadline = new Deadline(timeout);
+        TargetProcess target = TargetProcess.open(pid);
+        ProcStatus self;
+        try {
+            self = TargetProcess.self();
+        } catch (IOException e) {
+            throw new AttachException(AttachFailure.PERMISSION_DENIED, "cannot read /proc/self/status: " + e.getMessage());
+        }
+        if (!self.isRoot() && (self.effectiveUid() != target.status.effectiveUid()
+                || self.effectiveGid() != target.status.effectiveGid())) {
+            throw target.permissionDenied();
+        }
+        switch (target.kind()) {
+            case NOT_A_JVM -> throw new AttachException(AttachFailure.NOT_A_JVM, "not a JVM: pid " + pid
+                    + " has no libjvm.so loaded");
+            case OPENJ9 -> throw new AttachException(AttachFailure.UNSUPPORTED_JVM, "not HotSpot: pid " + pid
+                    + " is an OpenJ9 JVM, which crashcap attach does not support; use -javaagent:crashcap.jar");
+            case HOTSPOT -> { }
+        }
+        if (!Files.exists(target.socket())) {
+            JvmFlags flags = target.flags();
+            if (flags.attachDisabled()) {
+                throw new AttachException(AttachFailure.ATTACH_DISABLED, "attach disabled: pid " + pid
+                        + " was started with -XX:+DisableAttachMechanism; use -javaagent:crashcap.jar instead");
+            }
+            if (!target.status.catchesSigquit()) {
+                throw new AttachException(AttachFailure.ATTACH_DISABLED, "attach disabled: pid " + pid
+                        + " does not handle SIGQUIT" + (flags.reducedSignals() ? " (started with -Xrs)" : " (still starting?)")
+                        + " and has no attach socket; signalling it would kill it");
+            }
+            AttachTrigger.openSocket(target, self, deadline);
+        }
+
+        Properties before = properties(target, deadline);
+        String version = before.getProperty("java.specification.version", "");
+        if (featureVersion(version) < 17) {
+            throw new AttachException(AttachFailure.UNSUPPORTED_JVM, "not supported: pid " + pid + " runs Java "
+                    + version + "; crashcap needs Java 17 or newer");
+        }
+        String armed = before.getProperty(ARMED);
+        if (armed != null) return outcome(true, armed, version);
+
+        load(target, agentInTarget(target, agentJar), options, deadline);
+
+        Properties after = properties(target, deadline);
+        armed = after.getProperty(ARMED);
+        if (armed != null) return outcome(false, armed, version);
+        String reason = after.getProperty(NOT_ARMED);
+        throw new AttachException(AttachFailure.AGENT_FAILED, "the agent was loaded into pid " + pid + " but did not arm: "
+                + (reason != null ? reason : "see the target's standard error"));
+    }
+
+    private static void load(TargetProcess target, String jar, String options, Deadline deadline) throws AttachException {
+        if (jar.contains("=")) {
+            // The instrument library splits its argument at the first '=' into jar and options.
+            throw new AttachException(AttachFailure.BAD_INPUT, "the path of crashcap.jar must not contain '=': " + jar);
+        }
+        String argument = options == null || options.isEmpty() ? jar : jar + "=" + options;
+        AttachSocket.Reply reply = execute(target, deadline, "load", "instrument", "false", argument);
+        String detail = AttachSocket.firstLine(reply.text());
+        if (detail.contains("EnableDynamicAgentLoading")) {
+            // JDK 21+ started with -XX:-EnableDynamicAgentLoading: refused, with status 0 and this hint.
+            throw new AttachException(AttachFailure.ATTACH_DISABLED, "attach disabled: pid " + target.pid
+                    + " was started with -XX:-EnableDynamicAgentLoading; use -javaagent:crashcap.jar instead");
+        }
+        if (reply.status() != 0 && detail.contains("java.instrument")) {
+            // A runtime image made by jlink without java.instrument cannot run any Java agent.
+            throw new AttachException(AttachFailure.UNSUPPORTED_JVM, "not supported: the runtime of pid " + target.pid
+                    + " has no java.instrument module, so it cannot load Java agents (" + detail + ")");
+        }
+        if (reply.status() != 0) {
+            throw new AttachException(AttachFailure.AGENT_FAILED, "the target JVM refused to load the agent: " + detail);
+        }
+        // The agent's own result: "return code: <n>" (seen from JDK 17.0.15 and 25), a bare number from older
+        // HotSpot builds; 0 is success.
+        String result = detail.startsWith("return code:") ? detail.substring("return code:".length()).trim() : detail;
+        if (!result.isEmpty() && !result.equals("0")) {
+            throw new AttachException(AttachFailure.AGENT_FAILED, "the agent did not start in pid " + target.pid
+                    + " (" + detail + "): can its user read " + jar + "? See its standard error");
+        }
+    }
+
+    private static Properties properties(TargetProcess target, Deadline deadline) throws AttachException {
+        AttachSocket.Reply reply = execute(target, deadline, "properties");
+        if (reply.status() != 0) {
+            throw new AttachException(AttachFailure.UNSUPPORTED_JVM, "the target JVM refused 'properties': "
+                    + AttachSocket.firstLine(reply.text()));
+        }
+        Properties properties = new Properties();
+        try {
+            // HotSpot sends them in Properties.store format: ASCII, anything else as \\u escapes.
+            properties.load(new ByteArrayInputStream(reply.text().getBytes(StandardCharsets.ISO_8859_1)));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new AttachException(AttachFailure.UNSUPPORTED_JVM, "unreadable 'properties' reply: " + e.getMessage());
+        }
+        return properties;
+    }
+
+    private static AttachSocket.Reply execute(TargetProcess target, Deadline deadline, String command, String... args)
+            throws AttachException {
+        try {
+            return AttachSocket.execute(target.socket(), deadline, command, args);
+        } catch (IOException e) {
+            if (!target.isAlive()) {
+                throw new AttachException(AttachFailure.NO_SUCH_PROCESS, "no such process: " + target.pid + " has exited");
+            }
+            throw new AttachException(AttachFailure.TIMED_OUT, "the target JVM does not answer on " + target.socket()
+                    + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The agent jar as a path the target can open. A JVM in another mount namespace (a container) cannot see
+     * our files: the jar is copied into its /tmp and given to its user.
+     */
+    private static String agentInTarget(TargetProcess target, Path jar) throws AttachException {
+        Path root = target.root();
+        if (root.equals(Path.of("/"))) return jar.toAbsolutePath().toString();
+        Path copy = root.resolve("tmp").resolve("crashcap-agent-" + target.status.namespacePid() + ".jar");
+        try {
+            Files.copy(jar, copy, StandardCopyOption.REPLACE_EXISTING);
+            Files.setAttribute(copy, "unix:uid", target.status.effectiveUid(), LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(copy, "unix:gid", target.status.effectiveGid(), LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException | RuntimeException e) {
+            throw new AttachException(AttachFailure.PERMISSION_DENIED, "cannot copy crashcap.jar into the container of pid "
+                    + target.pid + ": " + e.getMessage());
+        }
+        return "/tmp/" + copy.getFileName();
+    }
+
+    private static Outcome outcome(boolean already, String armed, String javaVersion) {
+        int space = armed.indexOf(' ');
+        return space < 0 ? new Outcome(already, armed, "", javaVersion)
+                : new Outcome(already, armed.substring(0, space), armed.substring(space + 1), javaVersion);
+    }
+
+    private static int featureVersion(String specificationVersion) {
+        try {
+            String first = specificationVersion.startsWith("1.") ? specificationVersion.substring(2) : specificationVersion;
+            return Integer.parseInt(first.split("\\.")[0]);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+}

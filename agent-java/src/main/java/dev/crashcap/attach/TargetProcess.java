@@ -1,0 +1,125 @@
+package dev.crashcap.attach;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A process as {@code /proc/<pid>} shows it, read from outside, before anything is sent to it. */
+final class TargetProcess {
+    final long pid;
+    final ProcStatus status;
+    private final Path proc;
+
+    private TargetProcess(long pid, ProcStatus status) {
+        this.pid = pid;
+        this.status = status;
+        this.proc = Path.of("/proc", Long.toString(pid));
+    }
+
+    static TargetProcess open(long pid) throws AttachException {
+        if (pid <= 0) throw new AttachException(AttachFailure.NO_SUCH_PROCESS, "no such process: " + pid);
+        try {
+            String status = Files.readString(Path.of("/proc", Long.toString(pid), "status"), StandardCharsets.UTF_8);
+            if (status.contains("\nState:\tZ")) {
+                throw new AttachException(AttachFailure.NO_SUCH_PROCESS, "no such process: " + pid + " has exited");
+            }
+            return new TargetProcess(pid, ProcStatus.parse(status, pid));
+        } catch (NoSuchFileException e) {
+            throw new AttachException(AttachFailure.NO_SUCH_PROCESS, "no such process: " + pid);
+        } catch (IOException | RuntimeException e) {
+            throw new AttachException(AttachFailure.NO_SUCH_PROCESS, "cannot read /proc/" + pid + "/status: " + e);
+        }
+    }
+
+    static ProcStatus self() throws IOException {
+        return ProcStatus.parse(Files.readString(Path.of("/proc/self/status"), StandardCharsets.UTF_8),
+                ProcessHandle.current().pid());
+    }
+
+    /** What kind of process it is, from its mapped libraries (readable by its owner and root only). */
+    JvmKind kind() throws AttachException {
+        try {
+            return JvmKind.of(Files.readString(proc.resolve("maps"), StandardCharsets.ISO_8859_1));
+        } catch (AccessDeniedException e) {
+            throw permissionDenied();
+        } catch (NoSuchFileException e) {
+            throw new AttachException(AttachFailure.NO_SUCH_PROCESS, "no such process: " + pid + " has exited");
+        } catch (IOException e) {
+            throw new AttachException(AttachFailure.PERMISSION_DENIED, "cannot read " + proc.resolve("maps") + ": " + e);
+        }
+    }
+
+    AttachException permissionDenied() {
+        return new AttachException(AttachFailure.PERMISSION_DENIED, "permission denied: pid " + pid + " runs as uid "
+                + status.effectiveUid() + " gid " + status.effectiveGid()
+                + "; HotSpot lets only the same user and group, or root, attach");
+    }
+
+    /** The JVM options it was started with, as far as they can be read (JvmFlags). */
+    JvmFlags flags() {
+        return JvmFlags.of(nulSeparated("cmdline"), environment());
+    }
+
+    /** Its working directory: HotSpot looks for the attach trigger file there first. */
+    Path cwd() {
+        return proc.resolve("cwd");
+    }
+
+    /**
+     * Its root directory as seen from here: "/" unless it runs in another mount namespace (a container), whose
+     * files, /tmp among them, are then reached through /proc/<pid>/root. (Comparing the root directories
+     * themselves is not enough: a container may share "/" and mount its own /tmp.)
+     */
+    Path root() {
+        try {
+            Path ours = Files.readSymbolicLink(Path.of("/proc/self/ns/mnt"));
+            if (Files.readSymbolicLink(proc.resolve("ns/mnt")).equals(ours)) return Path.of("/");
+        } catch (IOException e) {
+            return Path.of("/"); // unreadable: the plain paths are the best guess
+        }
+        return proc.resolve("root");
+    }
+
+    /** HotSpot's temporary directory ({@code os::get_temp_directory()}, always /tmp on Linux), as seen from here. */
+    Path tmp() {
+        return root().resolve("tmp");
+    }
+
+    /** The socket its attach listener binds: {@code /tmp/.java_pid<pid>}, named by its pid in its own namespace. */
+    Path socket() {
+        return tmp().resolve(".java_pid" + status.namespacePid());
+    }
+
+    boolean isAlive() {
+        return Files.exists(proc);
+    }
+
+    private Map<String, String> environment() {
+        Map<String, String> environment = new HashMap<>();
+        for (String entry : nulSeparated("environ")) {
+            int equals = entry.indexOf('=');
+            if (equals > 0) environment.put(entry.substring(0, equals), entry.substring(equals + 1));
+        }
+        return environment;
+    }
+
+    private List<String> nulSeparated(String file) {
+        List<String> items = new ArrayList<>();
+        try {
+            String text = Files.readString(proc.resolve(file), StandardCharsets.ISO_8859_1);
+            for (String item : text.split("\0")) {
+                if (!item.isEmpty()) items.add(item);
+            }
+        } catch (IOException e) {
+            // unreadable: the flags are then unknown, and the attach itself tells
+        }
+        return items;
+    }
+}
