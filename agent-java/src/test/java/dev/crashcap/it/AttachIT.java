@@ -57,14 +57,14 @@ class AttachIT {
             assertNotEquals(0, jvm.awaitExit(), jvm.stderr());
             assertFalse(jvm.stderr().contains("still alive"), jvm.stderr());
 
-            Map<String, Object> json = inspectJson(CrashCaptureIT.onlyBundle(bundles));
+            Map<String, Object> json = Inspect.json(work, Inspect.onlyBundle(bundles));
             assertEquals(false, JsonReader.get(json, "truncated"));
             assertEquals(signal, JsonReader.get(json, "signal.name"));
             assertEquals(diagnosis, JsonReader.get(json, "diagnosis.kind"));
             assertEquals("libcrashcaptest.so", JsonReader.get(json, "diagnosis.suspectModule"));
             assertEquals(jvm.pid(), JsonReader.get(json, "process.pid"));
             assertEquals(Crasher.THREAD_NAME, JsonReader.get(json, "crashingThread.name"));
-            List<String> functions = CrashCaptureIT.objects(json, "crashingThread.frames").stream()
+            List<String> functions = Inspect.objects(json, "crashingThread.frames").stream()
                     .map(f -> String.valueOf(f.get("function"))).collect(Collectors.toList());
             int crashSite = functions.indexOf(crashingFunction);
             assertTrue(crashSite >= 0, "no " + crashingFunction + " in " + functions);
@@ -102,7 +102,7 @@ class AttachIT {
 
             jvm.send("crash segv");
             jvm.awaitExit();
-            CrashCaptureIT.onlyBundle(bundles); // one bundle: one set of handlers
+            Inspect.onlyBundle(bundles); // one bundle: one set of handlers
         }
     }
 
@@ -268,7 +268,7 @@ class AttachIT {
             assertTrue(attach.stdout().startsWith("armed pid " + jvm.pid()), attach.stdout());
             jvm.send("crash segv");
             jvm.awaitExit();
-            Path bundle = CrashCaptureIT.onlyBundle(bundles.resolve("by-root"));
+            Path bundle = Inspect.onlyBundle(bundles.resolve("by-root"));
             assertEquals(65534, (Integer) Files.getAttribute(bundle, "unix:uid"), "written by the JVM's user");
         }
 
@@ -318,7 +318,7 @@ class AttachIT {
 
             unshare.send("crash segv");
             unshare.awaitExit();
-            assertEquals("SIGSEGV", JsonReader.get(inspectJson(CrashCaptureIT.onlyBundle(bundles)), "signal.name"));
+            assertEquals("SIGSEGV", JsonReader.get(Inspect.json(work, Inspect.onlyBundle(bundles)), "signal.name"));
         } finally {
             deleteTree(bundles);
         }
@@ -397,11 +397,5 @@ class AttachIT {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    private Map<String, Object> inspectJson(Path bundle) throws IOException, InterruptedException {
-        TestJvm.Result inspect = TestJvm.cli(work, "inspect", "--json", bundle.toString());
-        assertEquals(0, inspect.exitCode(), inspect.stderr());
-        return JsonReader.object(inspect.stdout());
     }
 }
