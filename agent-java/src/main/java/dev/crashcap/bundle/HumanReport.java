@@ -108,7 +108,12 @@ public final class HumanReport {
         JavaFrame compiled = thread == null ? null : Diagnoser.compiledJavaFrame(thread);
         String jit = compiled == null || top == null || top.moduleName() != null ? ""
                 : ", in JIT-compiled " + compiled.className() + "." + compiled.method();
-        field("problematic frame", top == null ? "unknown" : problematicFrame(top) + jit);
+        NativeFrame caller = thread == null ? null : abortCaller(thread);
+        if (caller != null) {
+            field("problematic frame", problematicFrame(caller) + "  (called abort through libc)");
+        } else {
+            field("problematic frame", top == null ? "unknown" : problematicFrame(top) + jit);
+        }
         if (diagnosis.suspectModule() == null) {
             field("suspect module", "none: every frame is in system or JVM code, or the stack is unknown");
             return;
@@ -117,6 +122,21 @@ public final class HumanReport {
         String buildId = module == null || module.buildId() == null ? "unknown" : module.buildId();
         field("suspect module", diagnosis.suspectModule() + "  (" + diagnosis.suspectModulePath()
                 + ", build-id " + buildId + ")");
+    }
+
+    /**
+     * For SIGABRT the innermost frames are libc's abort machinery (raise, abort, malloc_printerr): the frame
+     * that matters is the first one outside libc, the code that called abort or freed twice.
+     */
+    private NativeFrame abortCaller(ThreadInfo thread) {
+        if (bundle.crash() == null || !"SIGABRT".equals(bundle.crash().signalName())) return null;
+        for (Frame frame : thread.frames()) {
+            if (frame instanceof NativeFrame nativeFrame && nativeFrame.moduleName() != null
+                    && !SystemModules.isLibc(nativeFrame.moduleName())) {
+                return nativeFrame;
+            }
+        }
+        return null;
     }
 
     /** {@code libx.so+0x11a9  function+0x9}, the form hs_err users look for. */

@@ -44,6 +44,13 @@ class HumanReportTest {
     }
 
     @Test
+    void anAbortsProblematicFrameIsTheCallerOutsideLibc() throws Exception {
+        String report = HumanReport.render(Samples.parse(Samples.DOUBLE_FREE), null);
+        assertTrue(report.contains("problematic frame: libcrashcaptest.so+0x125d  crashcaptest_double_free+0x1d"
+                + "  (called abort through libc)\n"), report);
+    }
+
+    @Test
     void stacksAreNumberedWithNativeAndJavaFrames() throws Exception {
         String report = HumanReport.render(Samples.parse(Samples.SEGV), "/x/hs_err.log");
         assertTrue(report.contains("\n  #0  0x00007f3a2c1011a9 in crashcaptest_write_null+0x9 (libcrashcaptest.so+0x11a9)\n"
