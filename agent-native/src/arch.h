@@ -21,6 +21,15 @@
 #error "crashcap: unsupported architecture"
 #endif
 
+/* ELF relocation types of a call through the GOT (library_loads.c patches such a slot). */
+#if defined(__x86_64__)
+#define ARCH_R_GLOB_DAT 6         /* R_X86_64_GLOB_DAT */
+#define ARCH_R_JUMP_SLOT 7        /* R_X86_64_JUMP_SLOT */
+#elif defined(__aarch64__)
+#define ARCH_R_GLOB_DAT 1025      /* R_AARCH64_GLOB_DAT */
+#define ARCH_R_JUMP_SLOT 1026     /* R_AARCH64_JUMP_SLOT */
+#endif
+
 typedef struct {
     uintptr_t r[ARCH_DWARF_REGS]; /* by DWARF register number */
     uint64_t valid;               /* bit n set when r[n] is known */

@@ -17,6 +17,7 @@
 #include "elf_image.h"
 #include "java_frames.h"
 #include "java_resolver.h"
+#include "library_loads.h"
 #include "memory_map.h"
 #include "service_signal.h"
 #include "signal_names.h"
@@ -418,6 +419,11 @@ static void write_modules(void *unused) {
     bw_flush(&writer);
 }
 
+static void write_library_loads(void *unused) {
+    library_loads_write(&writer);
+    bw_flush(&writer);
+}
+
 /* After a snapshot (the process lives on): give back what the collection mapped. A crash keeps it. */
 static void release_work(void) {
     if (work.others.items != NULL) munmap(work.others.items, (size_t)work.others.count * sizeof(thread_snapshot));
@@ -453,6 +459,7 @@ static void write_all_threads_and_modules(crash_facts *crash) {
     run_guarded("threads", write_other_threads, crash);
     if (crash->ucontext != NULL) run_guarded("java-frames", write_crashing_java_frames, crash);
     run_guarded("modules", write_modules, NULL);
+    run_guarded("libraries", write_library_loads, NULL);
 }
 
 /* Durable first (the folder entries too), then the line that says so. */

@@ -14,6 +14,7 @@
 #include "capture.h"
 #include "java_frames.h"
 #include "java_resolver.h"
+#include "library_loads.h"
 #include "service_signal.h"
 #include "signal_handler.h"
 #include "thread_registry.h"
@@ -105,6 +106,7 @@ static const char *arm(JNIEnv *jni, jstring thread_name) {
     const char *failure = watch_threads_and_classes();
     if (failure != NULL) return failure;
     java_frames_prepare(vm);
+    library_loads_watch(vm, jvmti); /* best effort: without it the bundle names no Java callers */
     failure = java_resolver_start(vm, jvmti, jni);
     if (failure != NULL) return failure;
     if (service_signal_install() < 0) return "no free real-time signal for crashcap";

@@ -253,9 +253,18 @@ public final class BundleJson {
             entry.put("base", Hex.of(module.base()));
             entry.put("size", module.size());
             entry.put("buildId", module.buildId());
+            entry.put("loadedBy", loadedBy(module.loadedBy()));
             json.add(entry);
         }
         return json;
+    }
+
+    private static Map<String, Object> loadedBy(LibraryCaller caller) {
+        if (caller == null) return null;
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("class", caller.javaClass());
+        entry.put("jar", caller.jar());
+        return entry;
     }
 
     private static String hex(Long value) {

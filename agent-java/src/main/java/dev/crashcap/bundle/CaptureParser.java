@@ -110,6 +110,7 @@ public final class CaptureParser {
             case "threads" -> threadsSummary.put(line.key(), line.value(0));
             case "java-frames" -> javaFramesLine(line);
             case "modules" -> moduleLine(line);
+            case "libraries" -> libraryLine(line);
             case "end" -> endLine(line);
             default -> {
                 // Lines before the first section, or in a section a newer writer added: skipped by design.
@@ -359,6 +360,34 @@ public final class CaptureParser {
         } catch (NumberFormatException e) {
             return null;
         }
+    }
+
+    /** {@code library <path> <class> <jar>}: joined to the module of that path (or, failing that, file name). */
+    private void libraryLine(CaptureLine line) {
+        String path = line.value(0);
+        if (!line.key().equals("library") || path == null) {
+            return;
+        }
+        LibraryCaller caller = new LibraryCaller(emptyToNull(line.valueOrNull(1)), emptyToNull(line.valueOrNull(2)));
+        int index = moduleIndex(path);
+        if (index >= 0) {
+            modules.set(index, modules.get(index).withLoadedBy(caller));
+        }
+    }
+
+    private int moduleIndex(String path) {
+        for (int i = 0; i < modules.size(); i++) {
+            if (path.equals(modules.get(i).path())) return i;
+        }
+        String name = LoadedModule.nameOf(path);
+        for (int i = 0; i < modules.size(); i++) {
+            if (name.equals(modules.get(i).name())) return i;
+        }
+        return -1;
+    }
+
+    private static String emptyToNull(String text) {
+        return text == null || text.isEmpty() ? null : text;
     }
 
     private void warnUnreadable(String sectionName, String key, String value) {

@@ -122,6 +122,10 @@ public final class HumanReport {
         String buildId = module == null || module.buildId() == null ? "unknown" : module.buildId();
         field("suspect module", diagnosis.suspectModule() + "  (" + diagnosis.suspectModulePath()
                 + ", build-id " + buildId + ")");
+        if (module != null && module.loadedBy() != null && module.loadedBy().javaClass() != null) {
+            String jar = module.loadedBy().jar() == null ? "" : " (" + module.loadedBy().jar() + ")";
+            field("loaded by", module.loadedBy().javaClass() + jar);
+        }
     }
 
     /**

@@ -1,7 +1,18 @@
 package dev.crashcap.bundle;
 
-/** An ELF file mapped into the crashed process ({@code module} line of the capture). */
-public record LoadedModule(String path, long base, long size, String buildId) {
+/**
+ * An ELF file mapped into the crashed process ({@code module} line of the capture); {@code loadedBy} is the
+ * Java code that loaded it, when the agent saw the load (null otherwise).
+ */
+public record LoadedModule(String path, long base, long size, String buildId, LibraryCaller loadedBy) {
+
+    public LoadedModule(String path, long base, long size, String buildId) {
+        this(path, base, size, buildId, null);
+    }
+
+    public LoadedModule withLoadedBy(LibraryCaller caller) {
+        return new LoadedModule(path, base, size, buildId, caller);
+    }
 
     /** The file name of the path: {@code libc.so.6}, {@code [vdso]}. */
     public String name() {

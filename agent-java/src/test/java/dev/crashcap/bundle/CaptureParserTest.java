@@ -362,4 +362,17 @@ class CaptureParserTest {
         assertTrue(e.getMessage().contains(expectedMessage), e.getMessage());
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
     }
+
+    @Test
+    void aLibrarysJavaCallerIsJoinedToItsModule() throws Exception {
+        Bundle bundle = Samples.parseLines("crashcap-capture\t1", "section\tmodules",
+                "module\t0x7f0000000000\t0x5000\tab12\t/opt/app/libx.so",
+                "module\t0x7f0000100000\t0x5000\t\t/usr/lib/libc.so.6",
+                "section\tlibraries",
+                "library\t/opt/app/libx.so\tcom.acme.Native\tfile:/opt/app/acme.jar",
+                "section\tend", "end\tcomplete");
+        LibraryCaller caller = bundle.modules().get(0).loadedBy();
+        assertEquals(new LibraryCaller("com.acme.Native", "file:/opt/app/acme.jar"), caller);
+        assertNull(bundle.modules().get(1).loadedBy());
+    }
 }

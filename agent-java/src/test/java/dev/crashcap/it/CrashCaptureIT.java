@@ -90,6 +90,9 @@ class CrashCaptureIT {
                 .filter(m -> "libcrashcaptest.so".equals(m.get("name"))).findFirst().orElseThrow();
         assertEquals(TestJvm.TESTLIB.toRealPath().toString(), Path.of((String) module.get("path")).toRealPath().toString());
         assertEquals(buildIdOf(TestJvm.TESTLIB), module.get("buildId"));
+        assertEquals(Crasher.class.getName(), JsonReader.get(module, "loadedBy.class"), "the class that loaded it");
+        assertEquals(TestJvm.TEST_CLASSES.toAbsolutePath(),
+                Path.of(java.net.URI.create((String) JsonReader.get(module, "loadedBy.jar"))), "where that class came from");
         assertTrue(((String) module.get("base")).startsWith("0x"));
         assertEquals(((Map<?, ?>) thread).get("tid"), JsonReader.get(json, "crashingThread.tid"));
 
