@@ -81,6 +81,25 @@ class AttachIT {
     }
 
     @Test
+    void aThreadThatPredatesTheAttachGetsAnAlternateStackSoItsStackOverflowIsCaptured() throws Exception {
+        Path bundles = work.resolve("bundles");
+        try (RunningJvm jvm = target(List.of(), List.of())) {
+            TestJvm.Result attach = TestJvm.cli(work, "attach", Long.toString(jvm.pid()), "dir=" + bundles);
+            assertEquals(0, attach.exitCode(), attach.stderr());
+            jvm.send("crash " + AttachTarget.STACK_OVERFLOW);
+            assertNotEquals(0, jvm.awaitExit(), jvm.stderr());
+
+            Map<String, Object> json = Inspect.json(work, Inspect.onlyBundle(bundles));
+            assertEquals("stack-overflow", JsonReader.get(json, "diagnosis.kind"));
+            assertEquals(Crasher.THREAD_NAME, JsonReader.get(json, "crashingThread.name"));
+            List<String> functions = Inspect.objects(json, "crashingThread.frames").stream()
+                    .map(f -> String.valueOf(f.get("function"))).collect(Collectors.toList());
+            assertEquals("crashcaptest_recurse", functions.get(0), "the overflow site");
+            assertTrue(functions.contains("Java_dev_crashcap_testapp_Crasher_recurseForever"), "down to the JNI call");
+        }
+    }
+
+    @Test
     void attachTwiceIsHarmlessAndSaysAlreadyArmed() throws Exception {
         Path bundles = work.resolve("bundles");
         try (RunningJvm jvm = target(List.of(), quiet())) {
