@@ -75,13 +75,13 @@ final class AttachCommand implements Callable<Integer> {
     }
 
     /** The jar this CLI runs from: it is the agent too. */
-    private static Path ownJar() throws AttachException {
+    static Path ownJar() throws AttachException {
         try {
             Path jar = Path.of(AttachCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             if (Files.isRegularFile(jar) && jar.toString().endsWith(".jar")) return jar;
         } catch (URISyntaxException | RuntimeException e) {
             // not run from a jar; said below
         }
-        throw new AttachException(AttachFailure.BAD_INPUT, "attach works only from crashcap.jar: java -jar crashcap.jar attach <pid>");
+        throw new AttachException(AttachFailure.BAD_INPUT, "attach and dump work only from crashcap.jar: java -jar crashcap.jar attach <pid>");
     }
 }
