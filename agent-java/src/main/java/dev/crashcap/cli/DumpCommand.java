@@ -1,12 +1,5 @@
 package dev.crashcap.cli;
 
-import dev.crashcap.attach.AttachException;
-import dev.crashcap.attach.AttachFailure;
-import dev.crashcap.attach.Attacher;
-import dev.crashcap.attach.Dumper;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -53,33 +46,6 @@ final class DumpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try {
-            if (!(timeoutSeconds > 0 && timeoutSeconds <= 3600)) {
-                throw new AttachException(AttachFailure.BAD_INPUT, "--timeout must be between 0 and 3600 seconds");
-            }
-            Duration timeout = Duration.ofMillis(Math.round(timeoutSeconds * 1000));
-            Dumper.Outcome outcome = Dumper.dump(pid, AttachCommand.ownJar(), folder(), timeout);
-            if (outcome.armedNow()) {
-                Attacher.Outcome armed = outcome.armed();
-                // stdout is the path alone, for scripts; that the JVM is armed from now on is worth a line of its own.
-                spec.commandLine().getErr().println("armed pid " + pid + " (Java " + armed.javaVersion()
-                        + "): crash bundles go to " + armed.bundleFolder() + " (crashcap " + armed.agentVersion() + ")");
-            }
-            spec.commandLine().getOut().println(outcome.bundle());
-            return Main.OK;
-        } catch (AttachException e) {
-            spec.commandLine().getErr().println("crashcap: " + e.getMessage());
-            return e.failure().exitCode();
-        }
-    }
-
-    /** Relative to where the command runs (the JVM may run elsewhere); null for the agent's own folder. */
-    private Path folder() throws AttachException {
-        if (out == null) return null;
-        try {
-            return Path.of(out).toAbsolutePath().normalize();
-        } catch (InvalidPathException e) {
-            throw new AttachException(AttachFailure.BAD_INPUT, "--out is not a path: " + out);
-        }
+        return Dumping.run(pid, out, timeoutSeconds, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 }
