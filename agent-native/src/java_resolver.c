@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "background_thread.h"
@@ -186,10 +187,25 @@ static void resolve_request(JNIEnv *jni) {
     }
 }
 
+/* Set once the resolver has created the jmethodIDs of the classes loaded before arming (or gave up). */
+static atomic_int method_ids_ready;
+
+int java_resolver_await_method_ids(int64_t deadline_ns) {
+    while (!atomic_load(&method_ids_ready) && monotonic_ns() < deadline_ns) {
+        struct timespec pause = { 0, 1000000 };
+        nanosleep(&pause, NULL);
+    }
+    return atomic_load(&method_ids_ready);
+}
+
 static void *resolver_main(void *unused) {
     JNIEnv *jni = attach_self();
-    if (jni == NULL) return NULL;
+    if (jni == NULL) {
+        atomic_store(&method_ids_ready, 1); /* nothing will create them: nobody should wait */
+        return NULL;
+    }
     create_method_ids_of_loaded_classes(jni);
+    atomic_store(&method_ids_ready, 1);
     (*java_vm)->DetachCurrentThread(java_vm);
     for (;;) {
         char byte;
