@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "background_thread.h"
@@ -186,6 +187,17 @@ static void resolve_request(JNIEnv *jni) {
     }
 }
 
+/* Set once the resolver has created the jmethodIDs of the classes loaded before arming (or gave up). */
+static atomic_int method_ids_ready;
+
+int java_resolver_await_method_ids(int64_t deadline_ns) {
+    while (!atomic_load(&method_ids_ready) && monotonic_ns() < deadline_ns) {
+        struct timespec pause = { 0, 1000000 };
+        nanosleep(&pause, NULL);
+    }
+    return atomic_load(&method_ids_ready);
+}
+
 static void *resolver_main(void *unused) {
     /* At once, not later: a crash early in the JVM's life needs the names of JDK frames as much as any.
      * (Deferring this by a second was measured: 5 ms less start-up, but unnamed Thread.sleep and
@@ -195,6 +207,7 @@ static void *resolver_main(void *unused) {
         create_method_ids_of_loaded_classes(jni);
         (*java_vm)->DetachCurrentThread(java_vm);
     }
+    atomic_store(&method_ids_ready, 1); /* done, or nothing will create them: nobody should wait */
     for (;;) {
         char byte;
         ssize_t n = read(wake_pipe[0], &byte, 1);

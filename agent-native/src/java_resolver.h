@@ -36,4 +36,10 @@ const char *java_resolver_start(JavaVM *vm, jvmtiEnv *jvmti, JNIEnv *jni);
 int java_resolver_resolve(resolved_frame *const *frames, int frame_count, resolved_thread *threads,
                           int thread_count, int64_t deadline_ns);
 
+/* A live snapshot (not a crash): waits, up to the deadline, until the resolver has created the
+ * jmethodIDs of the classes loaded before arming; without them AsyncGetCallTrace reports those
+ * methods as 0, and a dump taken right after arming (crashcap dump of an unarmed JVM) would have
+ * no Java names. Returns 1 when they are ready. */
+int java_resolver_await_method_ids(int64_t deadline_ns);
+
 #endif

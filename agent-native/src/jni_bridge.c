@@ -173,7 +173,11 @@ EXPORT JNIEXPORT jstring JNICALL Java_dev_crashcap_agent_NativeAgent_snapshot(JN
     const char *failure = "the agent is not armed";
     const char *folder_chars = (*jni)->GetStringUTFChars(jni, folder, NULL);
     if (folder_chars == NULL) return NULL;
-    if (signal_handler_installed()) failure = signal_handler_snapshot(folder_chars, path, sizeof path);
+    if (signal_handler_installed()) {
+        /* Right after arming, the Java names of older classes need the resolver's first job done. */
+        java_resolver_await_method_ids(monotonic_ns() + 2000000000LL);
+        failure = signal_handler_snapshot(folder_chars, path, sizeof path);
+    }
     (*jni)->ReleaseStringUTFChars(jni, folder, folder_chars);
     if (failure == NULL) return (*jni)->NewStringUTF(jni, path);
     jclass io_exception = (*jni)->FindClass(jni, "java/io/IOException");

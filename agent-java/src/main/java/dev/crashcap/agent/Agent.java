@@ -15,8 +15,19 @@ public final class Agent {
         armQuietly(options);
     }
 
+    /**
+     * A dynamic attach: arms, as premain does. For {@code crashcap dump} the argument also holds a dump request:
+     * then a JVM armed already is left as it is, one that is not is armed with the other options first, and the
+     * snapshot is taken.
+     */
     public static void agentmain(String options, Instrumentation instrumentation) {
-        armQuietly(options);
+        DumpRequest dump = DumpRequest.find(options);
+        if (dump == null) {
+            armQuietly(options);
+            return;
+        }
+        if (System.getProperty(ARMED) == null) armQuietly(DumpRequest.withoutRequest(options));
+        if (System.getProperty(ARMED) != null) Dump.run(dump);
     }
 
     /**

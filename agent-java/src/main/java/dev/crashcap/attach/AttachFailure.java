@@ -1,7 +1,7 @@
 package dev.crashcap.attach;
 
 /**
- * The ways {@code crashcap attach} can fail, each with its own exit code, so that scripts can tell them apart
+ * The ways {@code crashcap attach} and {@code crashcap dump} can fail, each with its own exit code, so that scripts can tell them apart
  * (README.md and {@code crashcap attach --help} list them). 0 is success, 1 an internal error.
  */
 public enum AttachFailure {
@@ -12,7 +12,9 @@ public enum AttachFailure {
     ATTACH_DISABLED(6, "attach disabled in the target"),
     PERMISSION_DENIED(7, "permission denied"),
     TIMED_OUT(8, "timed out"),
-    AGENT_FAILED(9, "the agent was loaded but could not arm");
+    AGENT_FAILED(9, "the agent was loaded but could not arm"),
+    /** crashcap dump only: the agent is armed but could not write the snapshot bundle. */
+    DUMP_FAILED(10, "the snapshot could not be written");
 
     private final int exitCode;
     private final String meaning;

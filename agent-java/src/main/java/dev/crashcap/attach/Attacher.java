@@ -31,6 +31,27 @@ public final class Attacher {
 
     public static Outcome attach(long pid, Path agentJar, String options, Duration timeout) throws AttachException {
         Deadline deadline = new Deadline(timeout);
+        TargetProcess target = reach(pid, deadline);
+        Properties before = properties(target, deadline);
+        String version = javaVersion(target, before);
+        String armed = before.getProperty(ARMED);
+        if (armed != null) return outcome(true, armed, version);
+
+        load(target, agentInTarget(target, agentJar), options, deadline);
+
+        Properties after = properties(target, deadline);
+        armed = after.getProperty(ARMED);
+        if (armed != null) return outcome(false, armed, version);
+        String reason = after.getProperty(NOT_ARMED);
+        throw new AttachException(AttachFailure.AGENT_FAILED, "the agent was loaded into pid " + pid + " but did not arm: "
+                + (reason != null ? reason : "see the target's standard error"));
+    }
+
+    /**
+     * The target, checked from /proc and with its attach socket open: everything that can refuse an attach without
+     * sending anything is done here, first.
+     */
+    static TargetProcess reach(long pid, Deadline deadline) throws AttachException {
         TargetProcess target = TargetProcess.open(pid);
         ProcStatus self;
         try {
@@ -62,27 +83,20 @@ public final class Attacher {
             }
             AttachTrigger.openSocket(target, self, deadline);
         }
-
-        Properties before = properties(target, deadline);
-        String version = before.getProperty("java.specification.version", "");
-        if (featureVersion(version) < 17) {
-            throw new AttachException(AttachFailure.UNSUPPORTED_JVM, "not supported: pid " + pid + " runs Java "
-                    + version + "; crashcap needs Java 17 or newer");
-        }
-        String armed = before.getProperty(ARMED);
-        if (armed != null) return outcome(true, armed, version);
-
-        load(target, agentInTarget(target, agentJar), options, deadline);
-
-        Properties after = properties(target, deadline);
-        armed = after.getProperty(ARMED);
-        if (armed != null) return outcome(false, armed, version);
-        String reason = after.getProperty(NOT_ARMED);
-        throw new AttachException(AttachFailure.AGENT_FAILED, "the agent was loaded into pid " + pid + " but did not arm: "
-                + (reason != null ? reason : "see the target's standard error"));
+        return target;
     }
 
-    private static void load(TargetProcess target, String jar, String options, Deadline deadline) throws AttachException {
+    /** The target's Java version, from its properties; refused if older than 17. */
+    static String javaVersion(TargetProcess target, Properties properties) throws AttachException {
+        String version = properties.getProperty("java.specification.version", "");
+        if (featureVersion(version) < 17) {
+            throw new AttachException(AttachFailure.UNSUPPORTED_JVM, "not supported: pid " + target.pid + " runs Java "
+                    + version + "; crashcap needs Java 17 or newer");
+        }
+        return version;
+    }
+
+    static void load(TargetProcess target, String jar, String options, Deadline deadline) throws AttachException {
         if (jar.contains("=")) {
             // The instrument library splits its argument at the first '=' into jar and options.
             throw new AttachException(AttachFailure.BAD_INPUT, "the path of crashcap.jar must not contain '=': " + jar);
@@ -112,7 +126,7 @@ public final class Attacher {
         }
     }
 
-    private static Properties properties(TargetProcess target, Deadline deadline) throws AttachException {
+    static Properties properties(TargetProcess target, Deadline deadline) throws AttachException {
         AttachSocket.Reply reply = execute(target, deadline, "properties");
         if (reply.status() != 0) {
             throw new AttachException(AttachFailure.UNSUPPORTED_JVM, "the target JVM refused 'properties': "
@@ -145,7 +159,7 @@ public final class Attacher {
      * The agent jar as a path the target can open. A JVM in another mount namespace (a container) cannot see
      * our files: the jar is copied into its /tmp and given to its user.
      */
-    private static String agentInTarget(TargetProcess target, Path jar) throws AttachException {
+    static String agentInTarget(TargetProcess target, Path jar) throws AttachException {
         Path root = target.root();
         if (root.equals(Path.of("/"))) return jar.toAbsolutePath().toString();
         Path copy = root.resolve("tmp").resolve("crashcap-agent-" + target.status.namespacePid() + ".jar");
@@ -160,7 +174,7 @@ public final class Attacher {
         return "/tmp/" + copy.getFileName();
     }
 
-    private static Outcome outcome(boolean already, String armed, String javaVersion) {
+    static Outcome outcome(boolean already, String armed, String javaVersion) {
         int space = armed.indexOf(' ');
         return space < 0 ? new Outcome(already, armed, "", javaVersion)
                 : new Outcome(already, armed.substring(0, space), armed.substring(space + 1), javaVersion);

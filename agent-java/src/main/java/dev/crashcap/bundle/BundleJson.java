@@ -15,9 +15,6 @@ import java.util.Map;
 public final class BundleJson {
     /** The schema version of both views. */
     public static final int SCHEMA = 1;
-    /** The kind of bundle this version writes; live snapshots will add another. */
-    public static final String KIND = "crash";
-
     private BundleJson() {
     }
 
@@ -27,7 +24,7 @@ public final class BundleJson {
         ThreadInfo crashing = bundle.crashingThread();
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("schema", SCHEMA);
-        json.put("kind", KIND);
+        json.put("kind", bundle.kind());
         json.put("path", pathOf(bundle));
         json.put("truncated", bundle.truncated());
         json.put("time", time(bundle.crash().timeEpochMillis()));
@@ -38,8 +35,9 @@ public final class BundleJson {
         json.put("signal", signal(bundle.crash()));
         json.put("abortMessage", bundle.crash().abortMessage());
         json.put("diagnosis", diagnosis(diagnosis));
-        json.put("crashingThread", crashing == null ? null : thread(crashing));
-        json.put("threads", threads(bundle.threads()));
+        json.put("deadlocks", bundle.locks() == null ? null : bundle.locks().deadlocks());
+        json.put("crashingThread", crashing == null ? null : thread(bundle, crashing));
+        json.put("threads", threads(bundle));
         json.put("threadsSummary", threadsSummary(bundle.threadsSummary()));
         json.put("captureMicros", bundle.captureMicros());
         json.put("modules", modules(bundle.modules()));
@@ -53,7 +51,7 @@ public final class BundleJson {
         Diagnosis diagnosis = Diagnosis.of(bundle);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("path", pathOf(bundle));
-        json.put("kind", KIND);
+        json.put("kind", bundle.kind());
         json.put("pid", bundle.pid());
         json.put("time", time(bundle.crash().timeEpochMillis()));
         json.put("signal", Diagnoser.signalName(bundle.crash()));
@@ -148,10 +146,10 @@ public final class BundleJson {
         return json;
     }
 
-    private static List<Object> threads(List<ThreadInfo> threads) {
+    private static List<Object> threads(Bundle bundle) {
         List<Object> json = new ArrayList<>();
-        for (ThreadInfo thread : threads) {
-            json.add(thread(thread));
+        for (ThreadInfo thread : bundle.threads()) {
+            json.add(thread(bundle, thread));
         }
         return json;
     }
@@ -164,7 +162,7 @@ public final class BundleJson {
         return json;
     }
 
-    private static Map<String, Object> thread(ThreadInfo thread) {
+    private static Map<String, Object> thread(Bundle bundle, ThreadInfo thread) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("tid", thread.tid());
         json.put("name", thread.name());
@@ -179,12 +177,28 @@ public final class BundleJson {
         json.put("depth", thread.frames().size());
         json.put("frames", frames(thread.frames()));
         json.put("unwindStop", thread.unwindStop());
+        ThreadLocks locks = bundle.locksOf(thread);
+        json.put("locksHeld", locks == null ? null : locks.held().stream().map(BundleJson::lock).toList());
+        json.put("waitingOn", locks == null || locks.waitingOn() == null ? null : waitingOn(locks));
         if (thread.crashed() || !thread.registers().isEmpty()) { // only the crashing thread has them
             json.put("registers", registers(thread.registers()));
         }
         if (thread.stack() != null || thread.stackPointer() != null) {
             json.put("stack", stack(thread));
         }
+        return json;
+    }
+
+    private static Map<String, Object> lock(JavaLock lock) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("class", lock.className());
+        json.put("identityHash", lock.identityHash());
+        return json;
+    }
+
+    private static Map<String, Object> waitingOn(ThreadLocks locks) {
+        Map<String, Object> json = lock(locks.waitingOn());
+        json.put("ownerName", locks.ownerName());
         return json;
     }
 

@@ -5,6 +5,8 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Finds and reads the bundle a user names: a bundle directory, or the {@code capture.txt} inside one. */
 public final class BundleLocator {
@@ -36,7 +38,21 @@ public final class BundleLocator {
             String hint = holdsBundles(path) ? "; it holds bundles: see crashcap list " + path : "";
             throw new BundleException("not a crashcap bundle: " + path + " (it has no " + CAPTURE_FILE + hint + ")");
         }
-        return CaptureParser.parse(read(capture), directory.toAbsolutePath().normalize(), path.toString());
+        Bundle bundle = CaptureParser.parse(read(capture), directory.toAbsolutePath().normalize(), path.toString());
+        return withLocks(bundle, directory.resolve(LocksParser.FILE));
+    }
+
+    /** A snapshot's locks.txt, if it has one; a bundle without it (a crash, an older agent) is read all the same. */
+    private static Bundle withLocks(Bundle bundle, Path locksFile) {
+        if (!Files.isRegularFile(locksFile)) {
+            return bundle;
+        }
+        List<String> warnings = new ArrayList<>();
+        try {
+            return bundle.withLocks(LocksParser.parse(read(locksFile), warnings), warnings);
+        } catch (BundleException e) {
+            return bundle.withLocks(null, List.of(e.reason()));
+        }
     }
 
     /** True if {@code directory} looks like a bundle (holds a capture file); says nothing about its contents. */

@@ -38,6 +38,7 @@ public final class CaptureParser {
     private boolean javaFramesTidSeen;
     private final List<LoadedModule> modules = new ArrayList<>();
     private String section = "";
+    private String kind = Bundle.CRASH; // a live snapshot has a snapshot section where a crash has its crash section
     private boolean complete;
 
     private CaptureParser() {
@@ -105,7 +106,7 @@ public final class CaptureParser {
         }
         switch (section) {
             case "header" -> headerLine(line);
-            case "crash" -> crash.put(line.key(), line.value(0));
+            case "crash", "snapshot" -> crash.put(line.key(), line.value(0));
             case "thread" -> threadLine(threads.get(threads.size() - 1), line);
             case "threads" -> threadsSummary.put(line.key(), line.value(0));
             case "java-frames" -> javaFramesLine(line);
@@ -120,6 +121,9 @@ public final class CaptureParser {
 
     private void startSection(String name) {
         section = name;
+        if (name.equals("snapshot")) {
+            kind = Bundle.SNAPSHOT;
+        }
         javaFramesThread = null;
         javaFramesTidSeen = false;
         if (name.equals("thread")) {
@@ -268,7 +272,7 @@ public final class CaptureParser {
                 decimal(threadsSummary, "threads", "threads.deadlineMillis"));
         Long captureMicros = decimal(end, "end", "capture.micros");
         return new Bundle(directory, builtHeader, builtCrash, List.copyOf(builtThreads), summary,
-                List.copyOf(modules), captureMicros, !complete, List.copyOf(warnings));
+                List.copyOf(modules), captureMicros, !complete, List.copyOf(warnings), kind, null);
     }
 
     private Header buildHeader() {

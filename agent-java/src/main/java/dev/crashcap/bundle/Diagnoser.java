@@ -44,6 +44,9 @@ final class Diagnoser {
     }
 
     static Diagnosis diagnose(Bundle bundle) {
+        if (bundle.isSnapshot()) {
+            return snapshot(bundle);
+        }
         ThreadInfo thread = bundle.crashingThread();
         List<Frame> frames = thread == null ? List.of() : thread.frames();
         NativeFrame suspect = suspectFrame(frames);
@@ -51,6 +54,26 @@ final class Diagnoser {
         String suspectPath = suspect == null ? null : suspect.modulePath();
         Verdict verdict = classify(bundle, thread, frames, suspect);
         return new Diagnosis(verdict.kind, verdict.summary, suspectName, suspectPath);
+    }
+
+    /**
+     * A live snapshot: nothing crashed, so no suspect module; a deadlock is what there is to diagnose. The summary
+     * names the threads of the first deadlock: {@code deadlock: "a" and "b" wait for each other's locks}.
+     */
+    private static Diagnosis snapshot(Bundle bundle) {
+        String threads = bundle.threads().size() + " threads";
+        if (bundle.locks() == null) {
+            return new Diagnosis(Diagnosis.Kind.SNAPSHOT, "live snapshot of " + threads + " (locks not recorded)", null, null);
+        }
+        List<List<String>> deadlocks = bundle.locks().deadlocks();
+        if (deadlocks.isEmpty()) {
+            return new Diagnosis(Diagnosis.Kind.SNAPSHOT, "live snapshot of " + threads + ", no deadlock", null, null);
+        }
+        List<String> first = deadlocks.get(0).stream().map(name -> "\"" + name + "\"").toList();
+        String names = first.size() == 2 ? first.get(0) + " and " + first.get(1) : String.join(", ", first);
+        String more = deadlocks.size() == 1 ? "" : " (and " + (deadlocks.size() - 1) + " more deadlocks)";
+        return new Diagnosis(Diagnosis.Kind.DEADLOCK, "deadlock: " + names + " wait for each other's locks" + more,
+                null, null);
     }
 
     private record Verdict(Diagnosis.Kind kind, String summary) {

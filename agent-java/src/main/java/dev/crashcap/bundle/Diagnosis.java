@@ -14,7 +14,11 @@ public record Diagnosis(Kind kind, String summary, String suspectModule, String 
         HEAP_CORRUPTION("heap-corruption"),
         STACK_OVERFLOW("stack-overflow"),
         /** The capture was cut off before the signal was recorded. */
-        UNKNOWN("unknown");
+        UNKNOWN("unknown"),
+        /** A live snapshot (crashcap dump) without a deadlock. */
+        SNAPSHOT("snapshot"),
+        /** A live snapshot in which threads wait for each other's locks. */
+        DEADLOCK("deadlock");
 
         private final String jsonName;
 

@@ -42,6 +42,10 @@ public final class HumanReport {
     /** The whole report, ending with a newline. */
     public static String render(Bundle bundle, String hsErr) {
         HumanReport report = new HumanReport(bundle, hsErr);
+        if (bundle.isSnapshot()) {
+            report.snapshot();
+            return report.out.toString();
+        }
         report.banner();
         report.whatHappened();
         report.where();
@@ -54,9 +58,61 @@ public final class HumanReport {
         return report.out.toString();
     }
 
+    /** A live snapshot: what was taken when, the deadlocks first, then every thread with its locks. */
+    private void snapshot() {
+        banner(" A live snapshot of pid " + (bundle.pid() == null ? "unknown" : bundle.pid()) + " taken at "
+                + (bundle.crash().timeEpochMillis() == null ? "an unknown time" : BundleJson.time(bundle.crash().timeEpochMillis()))
+                + " (crashcap dump); the process went on running");
+        heading("SUMMARY");
+        field("diagnosis", diagnosis.summary());
+        deadlocks();
+        heading("THREADS (" + bundle.threads().size() + ")");
+        threadsSummary();
+        threads(bundle.threads());
+        process();
+        modules();
+        environment();
+        warnings();
+    }
+
+    /** Each deadlock as its cycle: who waits for which lock, held by whom. */
+    private void deadlocks() {
+        List<List<String>> deadlocks = bundle.locks() == null ? List.of() : bundle.locks().deadlocks();
+        if (deadlocks.isEmpty()) {
+            return;
+        }
+        heading("DEADLOCKS (" + deadlocks.size() + ")");
+        for (List<String> cycle : deadlocks) {
+            line("  " + Sizes.count(cycle.size()) + " threads wait for each other:");
+            for (String name : cycle) {
+                ThreadLocks waiter = bundle.locks().threads().stream().filter(t -> t.name().equals(name)).findFirst()
+                        .orElse(null);
+                line("    " + waitingLine(name, waiter));
+            }
+        }
+    }
+
+    private static String waitingLine(String name, ThreadLocks locks) {
+        String who = "\"" + shown(name) + "\"";
+        if (locks == null || locks.waitingOn() == null) {
+            return who;
+        }
+        return who + " waits for " + waitedLock(locks);
+    }
+
+    /** {@code java.lang.Object@0x1b6d3586, held by "b"}. */
+    private static String waitedLock(ThreadLocks locks) {
+        return shown(locks.waitingOn().toString())
+                + (locks.ownerName() == null ? "" : ", held by \"" + shown(locks.ownerName()) + "\"");
+    }
+
     private void banner() {
+        banner(" A fatal error was captured by crashcap");
+    }
+
+    private void banner(String title) {
         line(RULE);
-        line(" A fatal error was captured by crashcap");
+        line(title);
         line(RULE);
         if (bundle.directory() != null) {
             line(" bundle: " + shown(bundle.directory().toString()));
@@ -301,7 +357,9 @@ public final class HumanReport {
         field("cwd", orUnknown(header.cwd()));
         field("agent", "crashcap " + orUnknown(header.agentVersion()) + ", options: "
                 + (header.agentOptions() == null ? "none" : header.agentOptions()));
-        field("hs_err", hsErr != null ? hsErr : "not found" + hsErrHint());
+        if (!bundle.isSnapshot()) {
+            field("hs_err", hsErr != null ? hsErr : "not found" + hsErrHint());
+        }
     }
 
     // HotSpot has no SIGABRT handler: after an abort, a missing hs_err is expected, not a lookup failure.
@@ -332,7 +390,11 @@ public final class HumanReport {
         List<ThreadInfo> others = bundle.threads().stream().filter(thread -> thread != crashing).toList();
         heading("OTHER THREADS (" + others.size() + ")");
         threadsSummary();
-        for (ThreadInfo thread : others) {
+        threads(others);
+    }
+
+    private void threads(List<ThreadInfo> threads) {
+        for (ThreadInfo thread : threads) {
             if (thread.crashed()) {
                 line("");
                 line("  " + threadTitle(thread));
@@ -341,14 +403,29 @@ public final class HumanReport {
                 stackMapping(thread, "    ");
             }
         }
-        for (List<ThreadInfo> group : ThreadGroups.of(others.stream().filter(thread -> !thread.crashed()).toList())) {
+        List<ThreadInfo> rest = threads.stream().filter(thread -> !thread.crashed()).toList();
+        for (List<ThreadInfo> group : ThreadGroups.of(rest, bundle::locksOf)) {
             line("");
             if (group.size() == 1) {
                 line("  " + threadTitle(group.get(0)));
             } else {
                 sameStackTitle(group);
             }
+            javaLocks(bundle.locksOf(group.get(0)));
             stack(group.get(0), "    ");
+        }
+    }
+
+    /** {@code holds java.lang.Object@0x1b6d3586}, {@code waits for … held by "b"}: a snapshot's Java locks. */
+    private void javaLocks(ThreadLocks locks) {
+        if (locks == null) {
+            return;
+        }
+        for (JavaLock lock : locks.held()) {
+            line("    holds " + shown(lock.toString()));
+        }
+        if (locks.waitingOn() != null) {
+            line("    waits for " + waitedLock(locks));
         }
     }
 

@@ -4,20 +4,26 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Groups threads that a person cannot tell apart in a report: same kind (Java or native), same Java and kernel
- * state, same frames (by pc and Java method and line), same end of the walk and same reason for missing. Groups keep
+ * state, same frames (by pc and Java method and line), same end of the walk and same reason for missing, same Java locks. Groups keep
  * the order of their first thread.
  */
 final class ThreadGroups {
     private ThreadGroups() {
     }
 
-    static List<List<ThreadInfo>> of(List<ThreadInfo> threads) {
+    /** {@code locks} gives each thread's Java locks (null when unknown): threads with different locks differ. */
+    static List<List<ThreadInfo>> of(List<ThreadInfo> threads, Function<ThreadInfo, ThreadLocks> locks) {
         Map<List<Object>, List<ThreadInfo>> groups = new LinkedHashMap<>();
         for (ThreadInfo thread : threads) {
-            groups.computeIfAbsent(signature(thread), key -> new ArrayList<>()).add(thread);
+            List<Object> signature = signature(thread);
+            ThreadLocks threadLocks = locks.apply(thread);
+            signature.add(threadLocks == null ? "" : List.of(threadLocks.held(), String.valueOf(threadLocks.waitingOn()),
+                    String.valueOf(threadLocks.ownerName())));
+            groups.computeIfAbsent(signature, key -> new ArrayList<>()).add(thread);
         }
         return List.copyOf(groups.values());
     }

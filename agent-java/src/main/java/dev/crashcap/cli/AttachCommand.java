@@ -3,9 +3,6 @@ package dev.crashcap.cli;
 import dev.crashcap.attach.AttachException;
 import dev.crashcap.attach.AttachFailure;
 import dev.crashcap.attach.Attacher;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -59,7 +56,7 @@ final class AttachCommand implements Callable<Integer> {
                 throw new AttachException(AttachFailure.BAD_INPUT, "--timeout must be between 0 and 3600 seconds");
             }
             Duration timeout = Duration.ofMillis(Math.round(timeoutSeconds * 1000));
-            Attacher.Outcome outcome = Attacher.attach(pid, ownJar(), options, timeout);
+            Attacher.Outcome outcome = Attacher.attach(pid, OwnJar.path(), options, timeout);
             String where = "crash bundles go to " + outcome.bundleFolder() + " (crashcap " + outcome.agentVersion() + ")";
             if (outcome.alreadyArmed()) {
                 spec.commandLine().getOut().println("pid " + pid + " is already armed: " + where + "; nothing done"
@@ -72,16 +69,5 @@ final class AttachCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("crashcap: " + e.getMessage());
             return e.failure().exitCode();
         }
-    }
-
-    /** The jar this CLI runs from: it is the agent too. */
-    private static Path ownJar() throws AttachException {
-        try {
-            Path jar = Path.of(AttachCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            if (Files.isRegularFile(jar) && jar.toString().endsWith(".jar")) return jar;
-        } catch (URISyntaxException | RuntimeException e) {
-            // not run from a jar; said below
-        }
-        throw new AttachException(AttachFailure.BAD_INPUT, "attach works only from crashcap.jar: java -jar crashcap.jar attach <pid>");
     }
 }

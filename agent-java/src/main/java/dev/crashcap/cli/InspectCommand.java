@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code crashcap inspect [--json] <bundle>}: one bundle, as a report or as JSON. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = "Shows one crash bundle: what happened, where, and every thread's stack.")
+        description = "Shows one bundle: a crash (what happened, where) or a live snapshot from crashcap dump "
+                + "(deadlocks first), and every thread's stack.")
 final class InspectCommand implements Callable<Integer> {
 
     @Spec

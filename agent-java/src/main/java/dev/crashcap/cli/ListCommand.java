@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code crashcap list [--json] [<folder>]}: the bundles in a folder, newest first. */
 @Command(name = "list", mixinStandardHelpOptions = true,
-        description = "Lists the crash bundles in a folder, newest first.")
+        description = "Lists the bundles in a folder (crashes and live snapshots), newest first.")
 final class ListCommand implements Callable<Integer> {
     /** Where the agent writes bundles unless told otherwise. */
     static final String DEFAULT_FOLDER = "crashcap";

@@ -27,7 +27,8 @@ public final class Main {
     /** Runs the CLI without exiting, so tests can run it in-process; returns the exit code. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         try {
-            return commandLine(out, err).execute(args);
+            Integer fast = DumpFastPath.run(args, out, err);
+            return fast != null ? fast : commandLine(out, err).execute(args);
         } finally {
             out.flush();
             err.flush();

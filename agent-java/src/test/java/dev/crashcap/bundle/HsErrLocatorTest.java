@@ -99,7 +99,8 @@ class HsErrLocatorTest {
         Path copy = hsErr(dir.resolve("hs_err.log"), -3_600_000); // copied: its time does not matter
         Bundle parsed = bundle(List.of("arg|java"));
         Bundle bundle = new Bundle(dir, parsed.header(), parsed.crash(), parsed.threads(),
-                parsed.threadsSummary(), parsed.modules(), parsed.captureMicros(), parsed.truncated(), parsed.warnings());
+                parsed.threadsSummary(), parsed.modules(), parsed.captureMicros(), parsed.truncated(), parsed.warnings(),
+                parsed.kind(), parsed.locks());
         assertEquals(copy.toString(), HsErrLocator.find(bundle, tmp));
     }
 

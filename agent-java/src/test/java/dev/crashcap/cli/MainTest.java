@@ -195,6 +195,7 @@ class MainTest {
         Result help = run("attach", "--help");
         assertEquals(0, help.code());
         for (dev.crashcap.attach.AttachFailure failure : dev.crashcap.attach.AttachFailure.values()) {
+            if (failure == dev.crashcap.attach.AttachFailure.DUMP_FAILED) continue; // dump's own
             assertTrue(help.out().contains(" " + failure.exitCode() + "   "), failure + " in " + help.out());
         }
         assertTrue(help.out().contains("-XX:+EnableDynamicAgentLoading"), help.out());
@@ -207,7 +208,29 @@ class MainTest {
         assertOneLineError(run("attach", "12x"), "crashcap: Invalid value");
         assertOneLineError(run("attach", "--timeout", "0", "1"), "crashcap: --timeout must be");
         // Run from classes, not from crashcap.jar: there is no agent jar to load.
-        assertOneLineError(run("attach", "1"), "crashcap: attach works only from crashcap.jar");
+        assertOneLineError(run("attach", "1"), "crashcap: attach and dump work only from crashcap.jar");
+    }
+
+    @Test
+    void dumpHelpListsEveryExitCode() {
+        Result help = run("dump", "--help");
+        assertEquals(0, help.code());
+        for (dev.crashcap.attach.AttachFailure failure : dev.crashcap.attach.AttachFailure.values()) {
+            assertTrue(help.out().contains(String.format("%2d   ", failure.exitCode())), failure + " in " + help.out());
+        }
+        assertTrue(run("--help").out().contains("dump"));
+    }
+
+    /** The fast path leaves anything but a plain dump to picocli, which explains in one line. */
+    @Test
+    void dumpBadInput() {
+        assertOneLineError(run("dump"), "crashcap: Missing required parameter");
+        assertOneLineError(run("dump", "12x"), "crashcap: Invalid value");
+        assertOneLineError(run("dump", "1", "--out"), "crashcap: Missing required parameter for option '--out'");
+        assertOneLineError(run("dump", "1", "--bogus"), "crashcap: Unknown option");
+        assertOneLineError(run("dump", "--timeout", "0", "1"), "crashcap: --timeout must be");
+        assertOneLineError(run("dump", "1", "--timeout=x"), "crashcap: Invalid value");
+        assertOneLineError(run("dump", "1", "--out", "/tmp/x"), "crashcap: attach and dump work only from crashcap.jar");
     }
 
     private static Result normalised(Result result) {

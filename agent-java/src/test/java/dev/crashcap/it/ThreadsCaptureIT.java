@@ -223,14 +223,14 @@ class ThreadsCaptureIT {
         }
     }
 
-    private static void assertParked(Map<String, Object> json) {
+    static void assertParked(Map<String, Object> json) {
         Map<String, Object> parked = javaThread(json, ThreadsApp.PARKED, "WAITING");
         assertJavaCalls(parked, "java.util.concurrent.locks.LockSupport.park", APP + ".parkHere");
         assertEquals("native", objects(parked, "frames").get(0).get("kind"), "where it sleeps in the JVM and libc");
     }
 
     /** nanosleep ← the library's C functions ← Java_…_sleepInNative ← Crasher.sleepInNative ← sleepInNativeHere. */
-    private static void assertNativeSleeper(Map<String, Object> json) {
+    static void assertNativeSleeper(Map<String, Object> json) {
         Map<String, Object> sleeper = javaThread(json, ThreadsApp.NATIVE_SLEEPER, "RUNNABLE");
         List<Map<String, Object>> frames = objects(sleeper, "frames");
         List<String> functions = functions(frames);
@@ -243,7 +243,7 @@ class ThreadsCaptureIT {
         assertJavaFramesFollow(frames, inner + chain.size() - 1, CRASHER + ".sleepInNative", APP + ".sleepInNativeHere");
     }
 
-    private static void assertNativeThread(Map<String, Object> json) {
+    static void assertNativeThread(Map<String, Object> json) {
         Map<String, Object> thread = thread(json, ThreadsApp.NATIVE_THREAD);
         assertEquals(false, thread.get("java"));
         assertNull(thread.get("state"), "no Java state for a native thread");
@@ -263,7 +263,7 @@ class ThreadsCaptureIT {
         assertTrue(functions(frames).stream().anyMatch(f -> f.contains("sleep")), "nanosleep: " + functions(frames));
     }
 
-    private static Map<String, Object> javaThread(Map<String, Object> json, String name, String state) {
+    static Map<String, Object> javaThread(Map<String, Object> json, String name, String state) {
         Map<String, Object> thread = thread(json, name);
         assertEquals(true, thread.get("java"), name);
         assertEquals(state, thread.get("state"), name);
@@ -271,14 +271,14 @@ class ThreadsCaptureIT {
         return thread;
     }
 
-    private static void assertFirstJavaFrame(Map<String, Object> thread, String method) {
+    static void assertFirstJavaFrame(Map<String, Object> thread, String method) {
         List<String> methods = javaMethods(objects(thread, "frames"));
         assertFalse(methods.isEmpty(), "no Java frames on " + thread.get("name"));
         assertEquals(method, methods.get(0), thread.get("name") + ": " + methods);
     }
 
     /** {@code callee} is directly called by {@code caller} among the thread's Java frames. */
-    private static void assertJavaCalls(Map<String, Object> thread, String callee, String caller) {
+    static void assertJavaCalls(Map<String, Object> thread, String callee, String caller) {
         List<String> methods = javaMethods(objects(thread, "frames"));
         assertTrue(Collections.indexOfSubList(methods, List.of(callee, caller)) >= 0,
                 thread.get("name") + ": " + callee + " called by " + caller + " in " + methods);
@@ -288,7 +288,7 @@ class ThreadsCaptureIT {
      * The native frames end at {@code jniFrame} (only a frame in no module, the call stub in the JIT's code, may
      * follow it), then the Java frames begin: the native method, a {@code nativeMethod}, then its Java caller.
      */
-    private static void assertJavaFramesFollow(List<Map<String, Object>> frames, int jniFrame, String nativeMethod,
+    static void assertJavaFramesFollow(List<Map<String, Object>> frames, int jniFrame, String nativeMethod,
                                                String caller) {
         int firstJava = jniFrame + 1;
         while (firstJava < frames.size() && "native".equals(frames.get(firstJava).get("kind"))) {
@@ -328,7 +328,7 @@ class ThreadsCaptureIT {
     }
 
     /** A number the capture must hold: a clear failure, not a NullPointerException, when it does not. */
-    private static long number(Object json, String path) {
+    static long number(Object json, String path) {
         Object value = JsonReader.get(json, path);
         assertTrue(value instanceof Long, path + " is " + value);
         return (Long) value;

@@ -24,7 +24,10 @@ import java.util.concurrent.locks.LockSupport;
  * {@code stack-overflow-native-thread} (the same on the pthread {@value #OVERFLOW_THREAD} with a 256 KiB stack);
  * {@code jit} (Unsafe.putAddress to address 0 in a method the JIT compiled, pokeHere); {@code both-crash} (SIGSEGV on
  * {@value #CRASH_WORKER} and {@value #CRASH_WORKER_2} at the same moment); or {@code idle}: print
- * {@code ready <pid>} and wait, without crashing, until standard input ends.
+ * {@code ready <pid>} and wait, without crashing, until standard input ends, answering each line {@code ping} with
+ * {@code pong}; or {@code idle-deadlock}: the same, with two more threads deadlocked on two monitors,
+ * {@value #DEADLOCK_A} (holds {@link #LOCK_A}, BLOCKED on {@link #LOCK_B} in lockBothHere) and {@value #DEADLOCK_B}
+ * (the other way round).
  */
 public final class ThreadsApp {
     public static final String PARKED = "parked-worker";
@@ -38,6 +41,11 @@ public final class ThreadsApp {
     public static final String CRASH_WORKER = Crasher.THREAD_NAME;
     public static final String CRASH_WORKER_2 = "crash-worker-2";
     public static final String EXTRA_PREFIX = "extra-";
+    public static final String DEADLOCK_A = "deadlock-a";
+    public static final String DEADLOCK_B = "deadlock-b";
+    /** The monitors of the deadlock: classes of their own, so a test can tell them apart by class name. */
+    public static final LockA LOCK_A = new LockA();
+    public static final LockB LOCK_B = new LockB();
     public static final int OVERFLOW_STACK_KIB = 256;
     public static final List<String> HOWS = hows();
 
@@ -55,7 +63,7 @@ public final class ThreadsApp {
     private static List<String> hows() {
         List<String> hows = new ArrayList<>(Crasher.KINDS);
         hows.addAll(List.of("stack-overflow-java-thread", "stack-overflow-native-thread", "jit", "both-crash",
-                "deaf-thread", "idle"));
+                "deaf-thread", "idle", "idle-deadlock"));
         return List.copyOf(hows);
     }
 
@@ -74,7 +82,10 @@ public final class ThreadsApp {
             IN_PLACE.await();
             awaitKernelSleeping(NATIVE_SLEEPER);
             awaitKernelSleeping(NATIVE_THREAD);
-            if (how.equals("idle")) {
+            if (how.equals("idle-deadlock")) {
+                deadlock();
+            }
+            if (how.startsWith("idle")) {
                 idle();
             }
             happen(how);
@@ -175,14 +186,48 @@ public final class ThreadsApp {
         }
     }
 
-    /** For the benchmark: the threads stay as they are until standard input ends. */
+    /** For the benchmark and the dump tests: the threads stay as they are until standard input ends. */
     private static void idle() throws Exception {
         System.out.println("ready " + ProcessHandle.current().pid());
         System.out.flush();
-        while (System.in.read() >= 0) {
-            // wait for EOF
+        java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in));
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+            if (line.equals("ping")) {
+                System.out.println("pong"); // the application still works
+                System.out.flush();
+            }
         }
         System.exit(0);
+    }
+
+    /** Two threads, each holding one monitor and waiting to enter the other's: a deadlock for good. */
+    private static void deadlock() {
+        CountDownLatch bothHold = new CountDownLatch(2);
+        Thread a = start(DEADLOCK_A, () -> lockBothHere(LOCK_A, LOCK_B, bothHold));
+        Thread b = start(DEADLOCK_B, () -> lockBothHere(LOCK_B, LOCK_A, bothHold));
+        awaitJavaStates(Map.of(a, Thread.State.BLOCKED, b, Thread.State.BLOCKED));
+    }
+
+    static void lockBothHere(Object first, Object second, CountDownLatch bothHold) {
+        synchronized (first) {
+            bothHold.countDown();
+            try {
+                bothHold.await();
+            } catch (InterruptedException e) {
+                return;
+            }
+            synchronized (second) {
+                spins = -2; // never reached: the other thread holds it and waits for ours
+            }
+        }
+    }
+
+    /** The first monitor of the deadlock. */
+    public static final class LockA {
+    }
+
+    /** The second monitor of the deadlock. */
+    public static final class LockB {
     }
 
     /** A pthread that blocks every signal (it cannot answer the capture), then a SIGSEGV in JNI. */

@@ -1,0 +1,56 @@
+package dev.crashcap.agent;
+
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * A live snapshot for {@code crashcap dump}, run in the target by agentmain: every thread's native and Java frames
+ * (the native agent), then the Java locks and deadlocks ({@link LocksFile}). The result goes where the CLI reads it
+ * with the attach protocol: a system property keyed by the request's id. Nothing is printed in the target.
+ */
+final class Dump {
+    /** Results are kept for the last few requests only, so that many dumps do not grow the system properties. */
+    private static final int KEPT_RESULTS = 16;
+    private static final Deque<String> published = new ArrayDeque<>();
+
+    private Dump() {}
+
+    static synchronized void run(DumpRequest request) {
+        try {
+            Path bundle = Path.of(NativeAgent.snapshot(folder(request).toString()));
+            try {
+                LocksFile.write(bundle);
+            } catch (Throwable e) {
+                // Without java.management (a jlink image) or if it fails, the bundle still has every stack.
+            }
+            publish(request, DumpRequest.resultProperty(request.id()), bundle.toString());
+        } catch (Throwable e) {
+            String why = e.getMessage() == null ? e.toString() : e.getMessage();
+            publish(request, DumpRequest.errorProperty(request.id()), why.lines().findFirst().orElse(why));
+        }
+    }
+
+    /** The folder asked for (created 0700 if need be), else the one the agent was armed with. */
+    private static Path folder(DumpRequest request) throws AgentException {
+        if (!request.folder().isEmpty()) return PrivateFolder.prepare(Path.of(request.folder()));
+        String armed = System.getProperty(Agent.ARMED, "");
+        int space = armed.indexOf(' ');
+        if (space < 0) throw new AgentException("the agent is not armed");
+        return Path.of(armed.substring(space + 1));
+    }
+
+    private static void publish(DumpRequest request, String property, String value) {
+        try {
+            System.setProperty(property, value);
+            published.addLast(request.id());
+            while (published.size() > KEPT_RESULTS) {
+                String old = published.removeFirst();
+                System.clearProperty(DumpRequest.resultProperty(old));
+                System.clearProperty(DumpRequest.errorProperty(old));
+            }
+        } catch (RuntimeException e) {
+            // a security manager forbids it: the CLI says it got no answer
+        }
+    }
+}

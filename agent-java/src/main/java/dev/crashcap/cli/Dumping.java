@@ -1,0 +1,51 @@
+package dev.crashcap.cli;
+
+import dev.crashcap.attach.AttachException;
+import dev.crashcap.attach.AttachFailure;
+import dev.crashcap.attach.Attacher;
+import dev.crashcap.attach.Dumper;
+import java.io.PrintWriter;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * What {@code crashcap dump} does once its arguments are read, shared by {@link DumpCommand} and {@link DumpFastPath}.
+ * stdout gets the bundle path alone, for scripts; failures are one line on stderr and attach's exit codes.
+ */
+final class Dumping {
+    static final double DEFAULT_TIMEOUT_SECONDS = 10;
+
+    private Dumping() {}
+
+    static int run(long pid, String out, double timeoutSeconds, PrintWriter stdout, PrintWriter stderr) {
+        try {
+            if (!(timeoutSeconds > 0 && timeoutSeconds <= 3600)) {
+                throw new AttachException(AttachFailure.BAD_INPUT, "--timeout must be between 0 and 3600 seconds");
+            }
+            Duration timeout = Duration.ofMillis(Math.round(timeoutSeconds * 1000));
+            Dumper.Outcome outcome = Dumper.dump(pid, OwnJar.path(), folder(out), timeout);
+            if (outcome.armedNow()) {
+                // That the JVM is armed from now on is worth a line, but not on stdout.
+                Attacher.Outcome armed = outcome.armed();
+                stderr.println("armed pid " + pid + " (Java " + armed.javaVersion() + "): crash bundles go to "
+                        + armed.bundleFolder() + " (crashcap " + armed.agentVersion() + ")");
+            }
+            stdout.println(outcome.bundle());
+            return Main.OK;
+        } catch (AttachException e) {
+            stderr.println("crashcap: " + e.getMessage());
+            return e.failure().exitCode();
+        }
+    }
+
+    /** Relative to where the command runs (the JVM may run elsewhere); null for the agent's own folder. */
+    private static Path folder(String out) throws AttachException {
+        if (out == null) return null;
+        try {
+            return Path.of(out).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            throw new AttachException(AttachFailure.BAD_INPUT, "--out is not a path: " + out);
+        }
+    }
+}

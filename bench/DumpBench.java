@@ -1,0 +1,162 @@
+import dev.crashcap.bundle.Bundle;
+import dev.crashcap.bundle.BundleLocator;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * "Where is every thread" of a live JVM, three ways, measured in the same run on the same idle application
+ * ({@code ThreadsApp idle N}, armed with -javaagent): {@code crashcap dump} (wall time of the whole command, and the
+ * agent's own snapshot time, capture.micros of the bundle), {@code jstack <pid>} and
+ * {@code gdb -p <pid> -batch -ex 'thread apply all bt'} (wall times). Medians of several runs, for 100 and 1,000
+ * extra threads.
+ *
+ * Run: bench/run.sh, or
+ * {@code java -cp crashcap.jar bench/DumpBench.java <crashcap.jar> <libcrashcaptest.so> <test-classes> [runs]}.
+ */
+public class DumpBench {
+    static final List<Integer> THREADS = List.of(100, 1000);
+    static final String APP = "dev.crashcap.testapp.ThreadsApp";
+
+    static Path jar, testlib, classes, work;
+    static Path javaHome = Path.of(System.getProperty("java.home"));
+
+    public static void main(String[] args) throws Exception {
+        jar = Path.of(args[0]).toAbsolutePath();
+        testlib = Path.of(args[1]).toAbsolutePath();
+        classes = Path.of(args[2]).toAbsolutePath();
+        int runs = args.length > 3 ? Integer.parseInt(args[3]) : 5;
+        work = Files.createTempDirectory("crashcap-dump-bench");
+        boolean gdb = onPath("gdb");
+        System.out.printf("every thread of a live JVM: crashcap dump against jstack and gdb, median of %d runs;"
+                + " java %s, %d CPUs%n", runs, System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
+        System.out.printf("%14s %14s %20s %14s %12s %12s%n", "extra threads", "threads total", "crashcap dump ms",
+                "(in agent ms)", "jstack ms", "gdb ms");
+        try {
+            for (int n : THREADS) {
+                row(n, runs, gdb);
+            }
+        } finally {
+            deleteTree(work);
+        }
+        System.out.println("crashcap dump: native and Java frames, states, locks, deadlocks; jstack: Java frames only;"
+                + " gdb: native frames only" + (gdb ? "" : " (gdb is not installed)"));
+    }
+
+    static void row(int threads, int runs, boolean gdb) throws Exception {
+        List<Double> dump = new ArrayList<>(), agent = new ArrayList<>(), jstack = new ArrayList<>(), gdbs = new ArrayList<>();
+        Integer total = null;
+        try (Idle app = Idle.start(threads)) {
+            for (int run = 0; run < runs; run++) {
+                Path out = work.resolve("dumps-" + threads + "-" + run); // one folder per run: bundle names are per second
+                long start = System.nanoTime();
+                String path = run(List.of(java(), "-jar", jar.toString(), "dump", Long.toString(app.pid), "--out",
+                        out.toString())).strip();
+                dump.add(millisSince(start));
+                Bundle bundle = BundleLocator.load(path);
+                if (bundle.captureMicros() == null) throw new IllegalStateException("no capture time in " + path);
+                agent.add(bundle.captureMicros() / 1000.0);
+                total = bundle.threadsSummary().total();
+
+                start = System.nanoTime();
+                run(List.of(javaHome.resolve("bin/jstack").toString(), Long.toString(app.pid)));
+                jstack.add(millisSince(start));
+
+                if (gdb) {
+                    start = System.nanoTime();
+                    run(List.of("gdb", "-p", Long.toString(app.pid), "-batch", "-ex", "thread apply all bt"));
+                    gdbs.add(millisSince(start));
+                }
+            }
+        }
+        System.out.printf("%14d %14s %20.0f %14.1f %12.0f %12s%n", threads, total, median(dump), median(agent),
+                median(jstack), gdb ? String.format("%.0f", median(gdbs)) : "-");
+    }
+
+    static String java() {
+        return javaHome.resolve("bin/java").toString();
+    }
+
+    /** Runs a command to its end; its output, or an exception saying what it printed when it failed. */
+    static String run(List<String> command) throws Exception {
+        Path out = Files.createTempFile(work, "out", ".txt");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        if (!process.waitFor(600, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("timed out: " + command);
+        }
+        String output = Files.readString(out);
+        Files.delete(out);
+        if (process.exitValue() != 0) {
+            throw new IllegalStateException(command + " exited " + process.exitValue() + ": " + output);
+        }
+        return output;
+    }
+
+    static double millisSince(long start) {
+        return (System.nanoTime() - start) / 1e6;
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int middle = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
+    }
+
+    static boolean onPath(String program) {
+        for (String dir : System.getenv("PATH").split(":")) {
+            if (Files.isExecutable(Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    /** {@code ThreadsApp idle N} with the agent: up once it printed "ready <pid>", ended by closing its stdin. */
+    static final class Idle implements AutoCloseable {
+        final Process process;
+        final long pid;
+
+        private Idle(Process process, long pid) {
+            this.process = process;
+            this.pid = pid;
+        }
+
+        static Idle start(int threads) throws IOException {
+            List<String> command = List.of(java(), "-javaagent:" + jar + "=dir=" + work.resolve("bundles"),
+                    "-Dcrashcap.testlib=" + testlib, "-cp", classes.toString(), APP, "idle", String.valueOf(threads));
+            Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            String line = new BufferedReader(new InputStreamReader(process.getInputStream())).readLine();
+            if (line == null || !line.startsWith("ready ")) {
+                process.destroyForcibly();
+                throw new IllegalStateException("the idle application did not start: " + command);
+            }
+            return new Idle(process, Long.parseLong(line.substring("ready ".length()).trim()));
+        }
+
+        @Override
+        public void close() throws Exception {
+            process.getOutputStream().close(); // EOF: the application exits
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroy();
+                if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly();
+            }
+        }
+    }
+}
