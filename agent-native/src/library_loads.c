@@ -110,6 +110,8 @@ static void record_java_caller(library_load *load) {
     }
 }
 
+/* Runs where libjvm would have called dlopen (a JVM thread loading a library, in native state), never
+ * in a signal handler: dlopen and JNI are fine here. */
 static void *dlopen_hook(const char *file, int mode) {
     void *handle = dlopen(file, mode);
     if (handle == NULL || file == NULL || in_hook) return handle;
@@ -198,7 +200,7 @@ const char *library_loads_watch(JavaVM *vm, jvmtiEnv *env) {
     java_vm = vm;
     jvmti = env;
     slot_search search = { "/libjvm.so", 0 };
-    dl_iterate_phdr(find_dlopen_slot, &search);
+    dl_iterate_phdr(find_dlopen_slot, &search); /* arming time: the loader's lock is fine here */
     if (search.slot == 0) return "no dlopen slot in libjvm.so";
     /* The slot usually lies in RELRO memory (read-only once the loader is done): open it for the
      * write, then give the page back the protection it had. */
