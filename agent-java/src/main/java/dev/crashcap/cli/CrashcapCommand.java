@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
         versionProvider = ManifestVersion.class,
         description = "Captures JVM hard crashes and shows what they left behind.",
         // dump, upload and group join this list when they exist.
-        subcommands = {AttachCommand.class, InspectCommand.class, ListCommand.class})
+        subcommands = {AttachCommand.class, InspectCommand.class, ListCommand.class, UploadCommand.class})
 final class CrashcapCommand implements Callable<Integer> {
 
     @Spec
@@ -20,6 +20,6 @@ final class CrashcapCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing command: attach, inspect or list");
+        throw new ParameterException(spec.commandLine(), "missing command: attach, inspect, list or upload");
     }
 }

@@ -7,6 +7,7 @@ import dev.crashcap.bundle.BundleLocator;
 import dev.crashcap.bundle.HsErrLocator;
 import dev.crashcap.bundle.HumanReport;
 import dev.crashcap.bundle.Json;
+import dev.crashcap.ship.BundleFinisher;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,6 +33,9 @@ final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws BundleException {
         Bundle bundle = BundleLocator.load(bundlePath);
+        if (bundle.directory() != null) {
+            BundleFinisher.quietly(bundle.directory()); // hs_err, manifest.json, bundle.zip: docs/ship.md
+        }
         String hsErr = HsErrLocator.find(bundle);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

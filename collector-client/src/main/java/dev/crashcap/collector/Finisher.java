@@ -8,6 +8,10 @@ import java.nio.file.Path;
  */
 @FunctionalInterface
 public interface Finisher {
-    /** @throws Exception when the bundle cannot be finished; it is then marked failed with the message */
+    /**
+     * @return the shipment, or null if the bundle is not ready yet (its process may still be writing it); it is
+     *     then left as it is and tried again on a later pass
+     * @throws Exception when the bundle cannot be finished; it is then marked failed with the message
+     */
     Shipment finish(Path bundle) throws Exception;
 }

@@ -81,7 +81,12 @@ public final class Uploader {
             }
             lines.add(entry.directory() + "  (" + record.state().label() + ")");
             try {
-                transport.describe(finisher.finish(entry.directory())).forEach(line -> lines.add("  " + line));
+                Shipment shipment = finisher.finish(entry.directory());
+                if (shipment == null) {
+                    lines.add("  not ready yet: its process may still be writing it");
+                } else {
+                    transport.describe(shipment).forEach(line -> lines.add("  " + line));
+                }
             } catch (Exception e) {
                 lines.add("  would be marked failed: cannot be finished: " + e.getMessage());
             }
@@ -105,6 +110,9 @@ public final class Uploader {
                 shipment = finisher.finish(bundle);
             } catch (Exception e) {
                 return refuse(bundle, record, "cannot be finished: " + e.getMessage());
+            }
+            if (shipment == null) {
+                return Result.WAITING;
             }
             if (record.state() == SpoolState.NEW) {
                 record = record.pending(clock.getAsLong());
