@@ -66,6 +66,11 @@ final class UploadCommand implements Callable<Integer> {
             description = "Disk cap: MiB kept in the folder (default: ${DEFAULT-VALUE}).")
     long maxMegabytes;
 
+    @Option(names = "--crash-loop-limit", defaultValue = "" + Shipping.LOOP_LIMIT, paramLabel = "<n>",
+            description = "Bundles with the same crash signature sent per hour; the rest are kept, marked "
+                    + "suppressed and counted (default: ${DEFAULT-VALUE}).")
+    int loopLimit;
+
     @Override
     public Integer call() throws BundleException, IOException {
         Path path = folderPath();
@@ -75,7 +80,7 @@ final class UploadCommand implements Callable<Integer> {
             ShipTarget target = new ShipTarget(blankToNull(url), blankToNull(token), blankToNull(sentryDsn),
                     Duration.ofSeconds(Math.max(1, timeoutSeconds)));
             uploader = Shipping.uploader(path, target, new DiskCap(maxBundles, maxMegabytes * 1024 * 1024),
-                    line -> {
+                    Math.max(1, loopLimit), line -> {
                         out.println(line);
                         out.flush();
                     });

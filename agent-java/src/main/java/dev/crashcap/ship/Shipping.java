@@ -25,7 +25,13 @@ public final class Shipping {
 
     public static Uploader uploader(Path folder, ShipTarget target, DiskCap cap, Consumer<String> log)
             throws TargetException {
+        return uploader(folder, target, cap, LOOP_LIMIT, log);
+    }
+
+    /** As above, with {@code loopLimit} bundles of one signature sent per hour. */
+    public static Uploader uploader(Path folder, ShipTarget target, DiskCap cap, int loopLimit, Consumer<String> log)
+            throws TargetException {
         return new Uploader(spool(folder), new BundleFinisher(target.isSentry()), target.transport(), Backoff.DEFAULT,
-                new RateLimiter(folder, LOOP_LIMIT, LOOP_WINDOW_MILLIS), cap, log, System::currentTimeMillis);
+                new RateLimiter(folder, loopLimit, LOOP_WINDOW_MILLIS), cap, log, System::currentTimeMillis);
     }
 }

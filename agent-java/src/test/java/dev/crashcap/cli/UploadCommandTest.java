@@ -86,6 +86,20 @@ class UploadCommandTest {
     }
 
     @Test
+    void aCrashLoopIsLimitedAndTheRestKeptAsSuppressed() throws Exception {
+        for (int i = 0; i < 7; i++) {
+            ShipBundles.bundle(folder, Samples.SEGV, i); // one signature
+        }
+        try (LoopbackCollector collector = new LoopbackCollector(Mode.OK)) {
+            MainTest.Result upload = run("upload", folder.toString(), "--url", collector.url("/b"));
+            assertEquals(0, upload.code(), upload.err());
+            assertTrue(upload.out().endsWith("sent 5, pending 0, failed 0, suppressed 2\n"), upload.out());
+            assertEquals(5, collector.requests().size());
+        }
+        assertEquals(2, run("list", folder.toString()).out().lines().filter(l -> l.contains(" suppressed ")).count());
+    }
+
+    @Test
     void aMissingFolderIsOneLine() {
         MainTest.Result result = run("upload", folder.resolve("nope").toString(), "--url", "https://a/x");
         assertEquals(2, result.code());
