@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs crashcap's benchmarks and prints their tables. Builds the jar and the test classes first if they are
 # not there.
-#   bench/run.sh [start-up runs] [crash runs per thread count] [attach runs]
+#   bench/run.sh [start-up runs] [crash runs per thread count] [attach runs] [upload bundles] [upload runs]
 # Attach latency is measured against every JDK found among the usual ones (17, 21, 25); CRASHCAP_BENCH_JDKS
 # (space-separated java homes) overrides that.
 set -euo pipefail
@@ -22,3 +22,6 @@ if [ -z "$jdks" ]; then
 fi
 # shellcheck disable=SC2086
 java -cp "$jar" bench/AttachBench.java "$jar" "${3:-10}" $jdks
+echo
+java bench/UploadBench.java "$jar" agent-java/src/test/resources/captures/segv.txt "${4:-1000}" "${5:-3}"
+
