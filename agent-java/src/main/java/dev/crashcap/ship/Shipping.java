@@ -20,7 +20,7 @@ public final class Shipping {
     }
 
     public static Spool spool(Path folder) {
-        return new Spool(folder, BundleLocator::isBundleDirectory);
+        return new Spool(folder, BundleLocator::isBundleDirectory, BundleLocator.CAPTURE_FILE);
     }
 
     public static Uploader uploader(Path folder, ShipTarget target, DiskCap cap, Consumer<String> log)

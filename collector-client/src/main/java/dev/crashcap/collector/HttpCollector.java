@@ -27,7 +27,7 @@ public final class HttpCollector implements Transport {
         this.url = Endpoint.check(url, "--url");
         this.token = token == null || token.isEmpty() ? null : token;
         this.timeout = timeout;
-        this.client = HttpClient.newBuilder().connectTimeout(timeout).build();
+        this.client = Clients.forUri(this.url, timeout);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.crashcap.collector;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
@@ -34,7 +35,7 @@ public final class Packer {
         }
         Path temporary = SafeFiles.temporaryFor(target);
         try (FileChannel channel = SafeFiles.openPrivate(temporary)) {
-            OutputStream out = Channels.newOutputStream(channel);
+            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024);
             ZipOutputStream zip = new ZipOutputStream(out);
             for (Path file : packable(bundle)) {
                 ZipEntry entry = new ZipEntry(bundle.relativize(file).toString());

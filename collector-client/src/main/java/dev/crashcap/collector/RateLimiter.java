@@ -77,7 +77,8 @@ public final class RateLimiter {
         }
         StringBuilder text = new StringBuilder("suppressed " + suppressed + "\ntotal " + total + "\n");
         sent.forEach(time -> text.append("sent ").append(time).append('\n'));
-        SafeFiles.write(file, text.toString().getBytes(StandardCharsets.UTF_8));
+        // not fsynced: a count lost in a power cut only lets one more bundle of a crash loop through
+        SafeFiles.write(file, text.toString().getBytes(StandardCharsets.UTF_8), false);
         return admission;
     }
 

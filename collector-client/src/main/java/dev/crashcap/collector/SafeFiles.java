@@ -20,15 +20,30 @@ public final class SafeFiles {
     }
 
     public static void write(Path target, byte[] content) throws IOException {
+        write(target, content, true);
+    }
+
+    /**
+     * As {@link #write(Path, byte[])}; without {@code durable} nothing is fsynced, for records whose loss in a
+     * power cut costs nothing but a repeated step (the readers treat a missing or damaged file as the safe case).
+     * A process crash still leaves the old file or the new one: the rename is atomic either way.
+     */
+    public static void write(Path target, byte[] content, boolean durable) throws IOException {
         Path temporary = temporaryFor(target);
         try (FileChannel channel = openPrivate(temporary)) {
             ByteBuffer buffer = ByteBuffer.wrap(content);
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
             }
-            channel.force(true);
+            if (durable) {
+                channel.force(true);
+            }
         }
-        publish(temporary, target);
+        if (durable) {
+            publish(temporary, target);
+        } else {
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     /** A fresh temporary file next to {@code target}, for writers that stream; finish with {@link #publish}. */

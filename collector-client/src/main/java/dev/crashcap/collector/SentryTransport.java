@@ -22,7 +22,7 @@ public final class SentryTransport implements Transport {
     public SentryTransport(String dsn, Duration timeout) throws TargetException {
         this.dsn = SentryDsn.parse(dsn);
         this.timeout = timeout;
-        this.client = HttpClient.newBuilder().connectTimeout(timeout).build();
+        this.client = Clients.forUri(this.dsn.envelopeUri(), timeout);
     }
 
     @Override

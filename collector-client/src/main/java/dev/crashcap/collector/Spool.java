@@ -20,10 +20,16 @@ public final class Spool {
 
     private final Path folder;
     private final Predicate<Path> isBundle;
+    private final String firstFile;
 
-    public Spool(Path folder, Predicate<Path> isBundle) {
+    /**
+     * @param firstFile the file each bundle starts with: its time is the bundle's age (the folder's own time
+     *     changes whenever the spool writes a state)
+     */
+    public Spool(Path folder, Predicate<Path> isBundle, String firstFile) {
         this.folder = folder;
         this.isBundle = isBundle;
+        this.firstFile = firstFile;
     }
 
     public Path folder() {
@@ -35,7 +41,7 @@ public final class Spool {
         try (DirectoryStream<Path> children = Files.newDirectoryStream(folder)) {
             for (Path child : children) {
                 if (!child.getFileName().toString().startsWith(".") && isBundle.test(child)) {
-                    entries.add(new Entry(child, StateFile.read(child), written(child)));
+                    entries.add(new Entry(child, StateFile.read(child), written(child.resolve(firstFile))));
                 }
             }
         }
@@ -48,9 +54,9 @@ public final class Spool {
         return StateFile.read(bundle).state();
     }
 
-    private static long written(Path directory) {
+    private static long written(Path file) {
         try {
-            return Files.getLastModifiedTime(directory).toMillis();
+            return Files.getLastModifiedTime(file).toMillis();
         } catch (IOException e) {
             return 0;
         }

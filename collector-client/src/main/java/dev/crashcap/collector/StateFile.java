@@ -43,6 +43,10 @@ public final class StateFile {
         }
     }
 
+    /**
+     * Writes the record. Only final states are fsynced: a pending record lost in a power cut reads back as
+     * {@code new} or {@code pending}, and the bundle is sent again with the same id, which is safe.
+     */
     public static void write(Path bundle, SpoolRecord record) throws IOException {
         StringBuilder text = new StringBuilder();
         text.append("state=").append(record.state().label()).append('\n');
@@ -53,7 +57,8 @@ public final class StateFile {
         if (record.reason() != null) {
             text.append("reason=").append(escape(oneLine(record.reason()))).append('\n');
         }
-        SafeFiles.write(bundle.resolve(NAME), text.toString().getBytes(StandardCharsets.UTF_8));
+        SafeFiles.write(bundle.resolve(NAME), text.toString().getBytes(StandardCharsets.UTF_8),
+                record.state().isFinal());
     }
 
     private static String oneLine(String text) {

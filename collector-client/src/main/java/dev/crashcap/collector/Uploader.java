@@ -50,7 +50,7 @@ public final class Uploader {
         int[] counts = new int[Result.values().length];
         for (Spool.Entry entry : spool.entries()) {
             if (!entry.record().state().isFinal()) {
-                counts[process(entry.directory(), now).ordinal()]++;
+                counts[processSafely(entry.directory(), now).ordinal()]++;
             }
         }
         if (cap != null) {
@@ -96,6 +96,16 @@ public final class Uploader {
 
     private enum Result { SENT, RETRYING, REFUSED, SUPPRESSED, WAITING, BUSY, DONE_ALREADY }
 
+    /** One bundle's trouble with the disk (full, read-only) must not stop the others; it is tried next pass. */
+    private Result processSafely(Path bundle, boolean ignoreSchedule) {
+        try {
+            return process(bundle, ignoreSchedule);
+        } catch (IOException e) {
+            log.accept("will retry " + bundle + " later (" + e + ")");
+            return Result.RETRYING;
+        }
+    }
+
     private Result process(Path bundle, boolean ignoreSchedule) throws IOException {
         try (BundleLock lock = BundleLock.tryAcquire(bundle)) {
             if (lock == null) {
@@ -108,19 +118,18 @@ public final class Uploader {
             Shipment shipment;
             try {
                 shipment = finisher.finish(bundle);
+            } catch (IOException e) {
+                throw e; // the disk, not the bundle: passing trouble
             } catch (Exception e) {
                 return refuse(bundle, record, "cannot be finished: " + e.getMessage());
             }
             if (shipment == null) {
                 return Result.WAITING;
             }
-            if (record.state() == SpoolState.NEW) {
-                record = record.pending(clock.getAsLong());
-                StateFile.write(bundle, record);
-            }
             if (!ignoreSchedule && record.nextAttemptMillis() > clock.getAsLong()) {
                 return Result.WAITING;
             }
+            // new → pending is written by the send itself (the in-flight record is pending): one write less
             return send(bundle, record, shipment);
         }
     }

@@ -21,7 +21,7 @@ class DiskCapTest {
         if (state != SpoolState.NEW) {
             StateFile.write(dir, new SpoolRecord(state, 1, 0, null, false, 1));
         }
-        Files.setLastModifiedTime(dir, FileTime.fromMillis(1_000_000 + age));
+        Files.setLastModifiedTime(dir.resolve(TestBundles.CAPTURE), FileTime.fromMillis(1_000_000 + age));
         return dir;
     }
 

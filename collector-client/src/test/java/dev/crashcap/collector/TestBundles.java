@@ -21,7 +21,7 @@ final class TestBundles {
     }
 
     static Spool spool(Path folder) {
-        return new Spool(folder, dir -> Files.isRegularFile(dir.resolve(CAPTURE)));
+        return new Spool(folder, dir -> Files.isRegularFile(dir.resolve(CAPTURE)), CAPTURE);
     }
 
     static Shipment finish(Path dir) throws IOException {

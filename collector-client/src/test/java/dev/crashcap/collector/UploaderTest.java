@@ -181,4 +181,28 @@ class UploaderTest {
         }
         assertEquals(2, StateFile.read(bundle).attempts());
     }
+
+    @Test
+    void diskTroubleWhileFinishingIsPassingAndABadBundleIsRefused() throws Exception {
+        Path sick = TestBundles.bundle(folder, "crash-1", "sig");
+        Path broken = TestBundles.bundle(folder, "crash-2", "sig");
+        Finisher finisher = dir -> {
+            if (dir.equals(sick)) {
+                throw new java.io.IOException("No space left on device");
+            }
+            throw new IllegalArgumentException("not a crashcap bundle");
+        };
+        try (LoopbackCollector collector = new LoopbackCollector(Mode.OK)) {
+            Uploader uploader = new Uploader(TestBundles.spool(folder), finisher,
+                    new HttpCollector(collector.url("/b"), null, Duration.ofSeconds(5)), new Backoff(1_000, 60_000),
+                    new RateLimiter(folder, 100, 3_600_000), null, log::add, System::currentTimeMillis);
+            Uploader.Pass pass = uploader.runOnce(false);
+            assertEquals(1, pass.retrying());
+            assertEquals(1, pass.refused());
+            assertEquals(0, collector.requests().size());
+        }
+        assertEquals(SpoolState.NEW, Spool.stateOf(sick), "tried again on the next pass");
+        assertEquals(SpoolState.FAILED, Spool.stateOf(broken));
+        assertEquals("cannot be finished: not a crashcap bundle", StateFile.read(broken).reason());
+    }
 }
