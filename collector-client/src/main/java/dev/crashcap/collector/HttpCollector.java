@@ -26,6 +26,10 @@ public final class HttpCollector implements Transport {
     public HttpCollector(String url, String token, Duration timeout) throws TargetException {
         this.url = Endpoint.check(url, "--url");
         this.token = token == null || token.isEmpty() ? null : token;
+        if (this.token != null && !this.token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            // caught here, not at the first send, where it would fail every bundle
+            throw new TargetException("--token may hold only printable ASCII without spaces");
+        }
         this.timeout = timeout;
         this.client = Clients.forUri(this.url, timeout);
     }
