@@ -55,7 +55,8 @@ public final class BundleFinisher implements Finisher {
         }
         Path packed = Packer.pack(directory);
         Path hsErr = directory.resolve(HsErrLocator.BUNDLED_FILE);
-        byte[] event = sentryEvent ? SentryEvent.of(bundle, SentryTransport.eventId(id), AgentVersion.get()) : null;
+        byte[] event = sentryEvent
+                ? SentryEvent.of(Symbolizer.apply(bundle), SentryTransport.eventId(id), AgentVersion.get()) : null;
         return new Shipment(id, signature, packed, metadata(bundle), event,
                 Files.isRegularFile(hsErr) ? List.of(hsErr) : List.of());
     }
