@@ -135,7 +135,7 @@ public final class Uploader {
     }
 
     private Result send(Path bundle, SpoolRecord record, Shipment shipment) throws IOException {
-        if (!record.inFlight()) { // a send cut off by a crash was already admitted; count it once
+        if (record.attempts() == 0) { // a retry, or a send cut off by a crash, was admitted the first time
             RateLimiter.Admission admission = limiter.admit(shipment.signature(), clock.getAsLong());
             if (!admission.allowed()) {
                 StateFile.write(bundle, record.finalState(SpoolState.SUPPRESSED, "crash loop: signature "

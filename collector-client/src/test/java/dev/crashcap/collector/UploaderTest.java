@@ -205,4 +205,17 @@ class UploaderTest {
         assertEquals(SpoolState.FAILED, Spool.stateOf(broken));
         assertEquals("cannot be finished: not a crashcap bundle", StateFile.read(broken).reason());
     }
+
+    @Test
+    void retriesOfOneBundleDoNotCountAsACrashLoop() throws Exception {
+        Path bundle = TestBundles.bundle(folder, "crash-1", "sig");
+        try (LoopbackCollector collector = new LoopbackCollector(Mode.SERVER_ERROR)) {
+            Uploader uploader = uploader(collector, Duration.ofSeconds(5), new RateLimiter(folder, 1, 3_600_000), null);
+            assertEquals(1, uploader.runOnce(true).retrying());
+            assertEquals(1, uploader.runOnce(true).retrying());
+            collector.mode(Mode.OK);
+            assertEquals(1, uploader.runOnce(true).sent(), "the limit counts bundles, not attempts");
+        }
+        assertEquals(SpoolState.SENT, Spool.stateOf(bundle));
+    }
 }
