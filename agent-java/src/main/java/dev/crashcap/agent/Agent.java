@@ -75,6 +75,7 @@ public final class Agent {
             throw new AgentException(failure);
         }
         publish(ARMED, AgentVersion.get() + " " + folder);
+        BackgroundUpload.start(folder, options); // finishing and upload of earlier crashes: docs/ship.md
         for (String warning : options.warnings()) {
             System.err.println("crashcap: " + warning);
         }

@@ -14,7 +14,7 @@ import java.util.Properties;
  */
 final class AgentOptions {
     /** Option names this version knows; anything else is reported once and ignored. */
-    static final List<String> KNOWN = List.of("dir");
+    static final List<String> KNOWN = List.of("dir", "url", "token", "sentry-dsn", "max-bundles", "max-mb");
 
     private final Map<String, String> values;
     private final String raw;
@@ -56,6 +56,11 @@ final class AgentOptions {
         String dir = values.get("dir");
         Path cwd = Path.of(System.getProperty("user.dir"));
         return dir == null ? cwd.resolve("crashcap") : cwd.resolve(dir).normalize();
+    }
+
+    /** An option's value after precedence (upload target and disk cap: docs/ship.md), or null if unset. */
+    String value(String name) {
+        return values.get(name);
     }
 
     /** The options as given after {@code =}, for the bundle (redacted there like any argument). */

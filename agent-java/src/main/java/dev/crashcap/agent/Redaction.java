@@ -70,7 +70,11 @@ public final class Redaction {
             }
             int equals = arg.indexOf('=');
             String name = equals < 0 ? arg : arg.substring(0, equals);
-            if (equals > 0 && isSecretName(optionName(name))) {
+            if (equals > 0 && arg.startsWith("-javaagent:")) {
+                // an agent's own options, such as crashcap's token= and sentry-dsn=, are items of their own
+                List<String> items = List.of(arg.substring(equals + 1).split(",", -1));
+                result.add(arg.substring(0, equals + 1) + String.join(",", arguments(items)));
+            } else if (equals > 0 && isSecretName(optionName(name))) {
                 result.add(arg.substring(0, equals + 1) + REDACTED);
             } else if (equals < 0 && name.startsWith("-") && isSecretName(optionName(name))) {
                 result.add(arg);

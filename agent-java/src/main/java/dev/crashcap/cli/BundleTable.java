@@ -3,6 +3,7 @@ package dev.crashcap.cli;
 import dev.crashcap.bundle.Bundle;
 import dev.crashcap.bundle.BundleFolder;
 import dev.crashcap.bundle.Diagnosis;
+import dev.crashcap.collector.Spool;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -10,7 +11,7 @@ import java.util.List;
 
 /** The human form of {@code crashcap list}: one row per bundle, columns as wide as their widest cell. */
 final class BundleTable {
-    private static final String[] HEADINGS = {"TIME (UTC)", "PID", "SIGNAL", "DIAGNOSIS", "SUSPECT", "PATH"};
+    private static final String[] HEADINGS = {"TIME (UTC)", "PID", "SIGNAL", "DIAGNOSIS", "SUSPECT", "STATE", "PATH"};
 
     private BundleTable() {
     }
@@ -37,11 +38,12 @@ final class BundleTable {
             orDash(bundle.crash().signalName()),
             diagnosis.kind().jsonName(),
             orDash(diagnosis.suspectModule()),
+            Spool.stateOf(entry.path()).label(),
             entry.path() + (bundle.truncated() ? "  (cut off)" : "")};
     }
 
     private static String[] errorRow(BundleFolder.Entry entry) {
-        return new String[] {"-", "-", "-", "unreadable", "-", entry.path() + "  (" + entry.error() + ")"};
+        return new String[] {"-", "-", "-", "unreadable", "-", Spool.stateOf(entry.path()).label(), entry.path() + "  (" + entry.error() + ")"};
     }
 
     private static String layOut(List<String[]> rows) {

@@ -11,8 +11,9 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = ManifestVersion.class,
         description = "Captures JVM hard crashes and shows what they left behind.",
-        // upload and group join this list when they exist.
-        subcommands = {AttachCommand.class, DumpCommand.class, InspectCommand.class, ListCommand.class})
+        // group joins this list when it exists.
+        subcommands = {AttachCommand.class, DumpCommand.class, InspectCommand.class, ListCommand.class,
+                UploadCommand.class})
 final class CrashcapCommand implements Callable<Integer> {
 
     @Spec
@@ -20,6 +21,6 @@ final class CrashcapCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing command: attach, dump, inspect or list");
+        throw new ParameterException(spec.commandLine(), "missing command: attach, dump, inspect, list or upload");
     }
 }

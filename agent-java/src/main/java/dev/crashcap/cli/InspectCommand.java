@@ -7,6 +7,8 @@ import dev.crashcap.bundle.BundleLocator;
 import dev.crashcap.bundle.HsErrLocator;
 import dev.crashcap.bundle.HumanReport;
 import dev.crashcap.bundle.Json;
+import dev.crashcap.ship.BundleFinisher;
+import dev.crashcap.ship.Symbolizer;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,7 +34,11 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws BundleException {
-        Bundle bundle = BundleLocator.load(bundlePath);
+        Bundle loaded = BundleLocator.load(bundlePath);
+        if (loaded.directory() != null) {
+            BundleFinisher.quietly(loaded.directory()); // hs_err, manifest.json, bundle.zip: docs/ship.md
+        }
+        Bundle bundle = Symbolizer.apply(loaded); // names from .symtab of the module files, if they are here
         String hsErr = HsErrLocator.find(bundle);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

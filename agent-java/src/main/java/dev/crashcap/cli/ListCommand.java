@@ -4,11 +4,13 @@ import dev.crashcap.bundle.BundleException;
 import dev.crashcap.bundle.BundleFolder;
 import dev.crashcap.bundle.BundleJson;
 import dev.crashcap.bundle.Json;
+import dev.crashcap.collector.Spool;
 import java.io.PrintWriter;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -56,8 +58,10 @@ final class ListCommand implements Callable<Integer> {
     private static List<Object> jsonArray(List<BundleFolder.Entry> entries) {
         List<Object> array = new ArrayList<>();
         for (BundleFolder.Entry entry : entries) {
-            array.add(entry.bundle() != null ? BundleJson.listEntry(entry.bundle())
-                    : BundleJson.listError(entry.path().toString(), entry.error()));
+            Map<String, Object> json = entry.bundle() != null ? BundleJson.listEntry(entry.bundle())
+                    : BundleJson.listError(entry.path().toString(), entry.error());
+            json.put("state", Spool.stateOf(entry.path()).label()); // the spool state: docs/ship.md
+            array.add(json);
         }
         return array;
     }

@@ -1,0 +1,37 @@
+package dev.crashcap.ship;
+
+import dev.crashcap.bundle.BundleLocator;
+import dev.crashcap.collector.Backoff;
+import dev.crashcap.collector.DiskCap;
+import dev.crashcap.collector.RateLimiter;
+import dev.crashcap.collector.Spool;
+import dev.crashcap.collector.TargetException;
+import dev.crashcap.collector.Uploader;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
+/** Puts the pieces together the same way for {@code crashcap upload} and the agent's background thread. */
+public final class Shipping {
+    /** The crash-loop limit: bundles of one signature sent per hour; the rest are kept and counted. */
+    public static final int LOOP_LIMIT = 5;
+    public static final long LOOP_WINDOW_MILLIS = 3_600_000;
+
+    private Shipping() {
+    }
+
+    public static Spool spool(Path folder) {
+        return new Spool(folder, BundleLocator::isBundleDirectory, BundleLocator.CAPTURE_FILE);
+    }
+
+    public static Uploader uploader(Path folder, ShipTarget target, DiskCap cap, Consumer<String> log)
+            throws TargetException {
+        return uploader(folder, target, cap, LOOP_LIMIT, log);
+    }
+
+    /** As above, with {@code loopLimit} bundles of one signature sent per hour. */
+    public static Uploader uploader(Path folder, ShipTarget target, DiskCap cap, int loopLimit, Consumer<String> log)
+            throws TargetException {
+        return new Uploader(spool(folder), new BundleFinisher(target.isSentry()), target.transport(), Backoff.DEFAULT,
+                new RateLimiter(folder, loopLimit, LOOP_WINDOW_MILLIS), cap, log, System::currentTimeMillis);
+    }
+}

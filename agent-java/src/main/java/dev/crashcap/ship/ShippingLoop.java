@@ -1,0 +1,83 @@
+package dev.crashcap.ship;
+
+import dev.crashcap.collector.DiskCap;
+import dev.crashcap.collector.Spool;
+import dev.crashcap.collector.TargetException;
+import dev.crashcap.collector.Uploader;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The body of the agent's {@code crashcap-upload} daemon thread. Without a target it only finishes the bundles of
+ * earlier crashes and ends. With one it loops: a pass, then sleep until the next pending bundle is due, at most a
+ * minute (new bundles from other JVMs sharing the folder are picked up within that). Trouble is reported on
+ * stderr in one line, once per distinct message, and never stops the loop or the application.
+ */
+public final class ShippingLoop {
+    static final long START_DELAY_MILLIS = 3_000;
+    static final long MAX_SLEEP_MILLIS = 60_000;
+
+    private ShippingLoop() {
+    }
+
+    public static void run(Path folder, String url, String token, String sentryDsn, String maxBundles, String maxMb) {
+        String lastProblem = null;
+        try {
+            Thread.sleep(START_DELAY_MILLIS);
+            ShipTarget target = new ShipTarget(url, token, sentryDsn, ShipTarget.DEFAULT_TIMEOUT);
+            if (!target.isConfigured()) {
+                finishAll(folder);
+                return;
+            }
+            DiskCap cap = new DiskCap(number(maxBundles, DiskCap.DEFAULT.maxBundles()),
+                    number(maxMb, DiskCap.DEFAULT.maxBytes() >> 20) << 20);
+            Uploader uploader = Shipping.uploader(folder, target, cap, ShippingLoop::log);
+            while (true) {
+                try {
+                    uploader.runOnce(false);
+                    long next = uploader.nextDueMillis();
+                    long sleep = next < 0 ? MAX_SLEEP_MILLIS : next - System.currentTimeMillis();
+                    Thread.sleep(Math.max(1_000, Math.min(MAX_SLEEP_MILLIS, sleep)));
+                } catch (java.io.IOException | RuntimeException e) {
+                    String problem = "upload: " + e;
+                    if (!problem.equals(lastProblem)) {
+                        log(problem);
+                        lastProblem = problem;
+                    }
+                    Thread.sleep(MAX_SLEEP_MILLIS);
+                }
+            }
+        } catch (TargetException e) {
+            log("not uploading: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void finishAll(Path folder) {
+        try {
+            for (Spool.Entry entry : Shipping.spool(folder).entries()) {
+                BundleFinisher.quietly(entry.directory());
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            log("cannot finish earlier bundles: " + e);
+        }
+    }
+
+    private static long number(String text, long fallback) {
+        try {
+            return text == null ? fallback : Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            log("not a number: " + text + "; using " + fallback);
+            return fallback;
+        }
+    }
+
+    private static int number(String text, int fallback) {
+        return (int) Math.min(Integer.MAX_VALUE, number(text, (long) fallback));
+    }
+
+    private static void log(String line) {
+        System.err.println("crashcap: " + line);
+    }
+}

@@ -1,0 +1,108 @@
+package dev.crashcap.cli;
+
+import static dev.crashcap.cli.MainTest.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.crashcap.bundle.Samples;
+import dev.crashcap.collector.LoopbackCollector;
+import dev.crashcap.collector.LoopbackCollector.Mode;
+import dev.crashcap.ship.ShipBundles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code crashcap upload} and the states {@code crashcap list} shows, against a real collector on loopback. */
+class UploadCommandTest {
+    @TempDir
+    Path folder;
+
+    @Test
+    void plainHttpToAnotherHostIsRefusedInOneLine() {
+        MainTest.Result result = run("upload", folder.toString(), "--url", "http://collector.example.com/bundles");
+        assertEquals(2, result.code());
+        assertEquals("crashcap: plain http:// is refused except to loopback addresses; use https:// for "
+                + "collector.example.com\n", result.err());
+    }
+
+    @Test
+    void aTargetIsRequiredAndOnlyOne() {
+        MainTest.Result none = run("upload", folder.toString());
+        assertEquals(2, none.code());
+        assertTrue(none.err().startsWith("crashcap: no target: give --url URL or --sentry-dsn DSN"), none.err());
+        MainTest.Result both = run("upload", folder.toString(), "--url", "https://a/x", "--sentry-dsn", "https://k@b/1");
+        assertEquals("crashcap: give --url or --sentry-dsn, not both\n", both.err());
+    }
+
+    @Test
+    void dryRunSendsNothingChangesNothingAndPrintsNoSecret() throws Exception {
+        ShipBundles.bundle(folder, Samples.SEGV, 1);
+        try (LoopbackCollector collector = new LoopbackCollector(Mode.OK)) {
+            MainTest.Result result = run("upload", folder.toString(), "--url", collector.url("/bundles"),
+                    "--token", "TOPSECRET", "--dry-run");
+            assertEquals(0, result.code(), result.err());
+            assertTrue(result.out().contains("POST " + collector.url("/bundles")), result.out());
+            assertTrue(result.out().contains("Authorization: Bearer <token>"), result.out());
+            assertTrue(result.out().contains("Crashcap-Signal: SIGSEGV"), result.out());
+            assertFalse(result.out().contains("TOPSECRET"));
+            assertEquals(0, collector.requests().size());
+
+            MainTest.Result sentry = run("upload", folder.toString(), "--dry-run", "--sentry-dsn",
+                    collector.url("/7").replace("http://", "http://pub:OLDSECRET@"));
+            assertTrue(sentry.out().contains("/api/7/envelope/"), sentry.out());
+            assertFalse(sentry.out().contains("OLDSECRET"), sentry.out());
+        }
+        assertTrue(run("list", folder.toString()).out().contains(" new "), "no state changed");
+    }
+
+    @Test
+    void listShowsEachBundlesState() throws Exception {
+        ShipBundles.bundle(folder, Samples.SEGV, 1);
+        ShipBundles.bundle(folder, Samples.SEGV, 2);
+        try (LoopbackCollector collector = new LoopbackCollector(Mode.OK)) {
+            MainTest.Result upload = run("upload", folder.toString(), "--url", collector.url("/b"));
+            assertEquals(0, upload.code(), upload.out() + upload.err());
+            assertTrue(upload.out().endsWith("sent 2, pending 0, failed 0, suppressed 0\n"), upload.out());
+
+            Path third = ShipBundles.bundle(folder, Samples.DOUBLE_FREE, 3);
+            collector.mode(Mode.CLIENT_ERROR);
+            assertEquals(4, run("upload", folder.toString(), "--url", collector.url("/b")).code());
+            Path fourth = ShipBundles.bundle(folder, Samples.DOUBLE_FREE, 4);
+            collector.mode(Mode.SERVER_ERROR);
+            assertEquals(3, run("upload", folder.toString(), "--url", collector.url("/b")).code());
+
+            String table = run("list", folder.toString()).out();
+            assertTrue(table.lines().findFirst().orElse("").contains("STATE"), table);
+            assertEquals(2, table.lines().filter(line -> line.contains(" sent ")).count(), table);
+            assertTrue(table.lines().anyMatch(line -> line.contains(" failed ") && line.endsWith(third.toString())),
+                    table);
+            assertTrue(table.lines().anyMatch(line -> line.contains(" pending ") && line.endsWith(fourth.toString())),
+                    table);
+            assertTrue(run("list", "--json", folder.toString()).out().contains("\"state\": \"sent\""));
+            assertEquals(4, collector.requests().size(), "sent bundles were not sent again");
+        }
+    }
+
+    @Test
+    void aCrashLoopIsLimitedAndTheRestKeptAsSuppressed() throws Exception {
+        for (int i = 0; i < 7; i++) {
+            ShipBundles.bundle(folder, Samples.SEGV, i); // one signature
+        }
+        try (LoopbackCollector collector = new LoopbackCollector(Mode.OK)) {
+            MainTest.Result upload = run("upload", folder.toString(), "--url", collector.url("/b"));
+            assertEquals(0, upload.code(), upload.err());
+            assertTrue(upload.out().endsWith("sent 5, pending 0, failed 0, suppressed 2\n"), upload.out());
+            assertEquals(5, collector.requests().size());
+        }
+        assertEquals(2, run("list", folder.toString()).out().lines().filter(l -> l.contains(" suppressed ")).count());
+    }
+
+    @Test
+    void aMissingFolderIsOneLine() {
+        MainTest.Result result = run("upload", folder.resolve("nope").toString(), "--url", "https://a/x");
+        assertEquals(2, result.code());
+        assertEquals("crashcap: no such directory: " + folder.resolve("nope") + "\n", result.err());
+    }
+}

@@ -1,0 +1,162 @@
+package dev.crashcap.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.crashcap.bundle.Samples;
+import dev.crashcap.collector.LoopbackCollector;
+import dev.crashcap.collector.LoopbackCollector.Mode;
+import dev.crashcap.collector.Spool;
+import dev.crashcap.collector.SpoolState;
+import dev.crashcap.ship.ShipBundles;
+import dev.crashcap.testapp.AttachTarget;
+import dev.crashcap.testapp.Crasher;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Uploads by real processes to a real collector on loopback: the uploader killed half-way (SIGKILL) and started
+ * again, two uploaders sharing one folder, and an armed JVM that ships the bundle an earlier crash left.
+ */
+class UploadIT {
+    private static final int BUNDLES = 40;
+
+    @TempDir
+    Path work;
+
+    @Test
+    void killedUploaderLosesNothingAndSendsEachBundleOnce() throws Exception {
+        Path folder = bundles(BUNDLES);
+        try (LoopbackCollector collector = new LoopbackCollector(Mode.SLOW)) {
+            collector.slowMillis(60);
+            for (int killAfter : new int[] {5, 20}) {
+                Process uploader = upload(folder, collector);
+                awaitRequests(collector, killAfter, uploader);
+                uploader.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, no finally block runs
+                assertNoneLost(folder);
+            }
+            Process last = upload(folder, collector);
+            assertTrue(last.waitFor(120, TimeUnit.SECONDS));
+            assertEquals(0, last.exitValue(), new String(last.getErrorStream().readAllBytes()));
+
+            for (Path bundle : bundleDirs(folder)) {
+                assertEquals(SpoolState.SENT, Spool.stateOf(bundle), bundle.toString());
+            }
+            assertEquals(BUNDLES, collector.accepted().size(), "every bundle reached the collector");
+            int deliveries = collector.accepted().values().stream().mapToInt(c -> c.get()).sum();
+            // A send cut off by SIGKILL after the collector stored it is sent again with the same bundle id, which
+            // the collector drops: at most one such duplicate per kill, and none stored twice.
+            assertTrue(deliveries - BUNDLES <= 2, "duplicate deliveries: " + (deliveries - BUNDLES));
+        }
+    }
+
+    @Test
+    void twoUploadersSharingAFolderNeverSendABundleTwice() throws Exception {
+        Path folder = bundles(BUNDLES);
+        try (LoopbackCollector collector = new LoopbackCollector(Mode.SLOW)) {
+            collector.slowMillis(20);
+            Process a = upload(folder, collector);
+            Process b = upload(folder, collector);
+            assertTrue(a.waitFor(120, TimeUnit.SECONDS) && b.waitFor(120, TimeUnit.SECONDS));
+            // one may find a bundle the other is sending (exit 3, "pending"); a third run mops up
+            Process c = upload(folder, collector);
+            assertTrue(c.waitFor(120, TimeUnit.SECONDS));
+            assertEquals(0, c.exitValue());
+            assertEquals(BUNDLES, collector.requests().size(), "no bundle was sent twice");
+            assertEquals(BUNDLES, collector.accepted().size());
+        }
+    }
+
+    @Test
+    void armedJvmShipsTheBundleOfAnEarlierCrashWithItsHsErr() throws Exception {
+        Path folder = work.resolve("bundles");
+        TestJvm.Result crashed = TestJvm.runWithAgent(work, folder, List.of(), Map.of(), Crasher.class.getName(),
+                "segv");
+        assertTrue(crashed.exitCode() != 0, crashed.stderr());
+        try (LoopbackCollector collector = new LoopbackCollector(Mode.OK)) {
+            List<String> command = new ArrayList<>(List.of(TestJvm.java(),
+                    "-javaagent:" + TestJvm.JAR + "=dir=" + folder + ",url=" + collector.url("/bundles")));
+            command.addAll(TestJvm.nativeAccessFlag());
+            command.addAll(List.of("-Dcrashcap.testlib=" + TestJvm.TESTLIB, "-cp", TestJvm.TEST_CLASSES.toString(),
+                    AttachTarget.class.getName()));
+            try (RunningJvm jvm = RunningJvm.start(work, command, Map.of())) {
+                jvm.awaitOutput(AttachTarget.READY);
+                Path bundle = bundleDirs(folder).get(0);
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (Spool.stateOf(bundle) != SpoolState.SENT && System.nanoTime() < end) {
+                    Thread.sleep(50);
+                }
+                jvm.send("exit");
+                assertEquals(0, jvm.awaitExit(), jvm.stderr());
+                assertEquals(1, collector.requests().size(), jvm.stderr());
+            }
+            List<String> names = zipNames(collector.requests().get(0).body());
+            assertTrue(names.containsAll(List.of("capture.txt", "hs_err.log", "manifest.json")), names.toString());
+        }
+        assertEquals(SpoolState.SENT, Spool.stateOf(bundleDirs(folder).get(0)));
+    }
+
+    private Path bundles(int count) throws IOException {
+        Path folder = Files.createDirectories(work.resolve("bundles"));
+        for (int i = 0; i < count; i++) {
+            ShipBundles.bundle(folder, Samples.SEGV, i);
+        }
+        return folder;
+    }
+
+    private Process upload(Path folder, LoopbackCollector collector) throws IOException {
+        return new ProcessBuilder(TestJvm.java(), "-jar", TestJvm.JAR.toString(), "upload", folder.toString(),
+                "--url", collector.url("/bundles"), "--max-bundles", "1000",
+                "--crash-loop-limit", "1000") // the synthetic bundles share one signature
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    private static void awaitRequests(LoopbackCollector collector, int count, Process uploader) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (collector.requests().size() < count) {
+            assertTrue(uploader.isAlive() && System.nanoTime() < end, "uploader ended early or is stuck");
+            Thread.sleep(5);
+        }
+    }
+
+    /** Every bundle is still there, complete, and sent or waiting to be: none lost, none marked failed. */
+    private static void assertNoneLost(Path folder) throws IOException {
+        List<Path> bundles = bundleDirs(folder);
+        assertEquals(BUNDLES, bundles.size());
+        Set<SpoolState> states = new HashSet<>();
+        for (Path bundle : bundles) {
+            assertTrue(Files.isRegularFile(bundle.resolve("capture.txt")));
+            states.add(Spool.stateOf(bundle));
+        }
+        assertTrue(Set.of(SpoolState.NEW, SpoolState.PENDING, SpoolState.SENT).containsAll(states), states.toString());
+    }
+
+    private static List<Path> bundleDirs(Path folder) throws IOException {
+        try (Stream<Path> children = Files.list(folder)) {
+            return children.filter(p -> Files.isRegularFile(p.resolve("capture.txt"))).sorted().toList();
+        }
+    }
+
+    private static List<String> zipNames(byte[] zip) throws IOException {
+        List<String> names = new ArrayList<>();
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
+            for (ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+                names.add(entry.getName());
+            }
+        }
+        return names;
+    }
+}

@@ -1,0 +1,116 @@
+package dev.crashcap.ship;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.crashcap.bundle.Samples;
+import dev.crashcap.cli.Main;
+import dev.crashcap.collector.Shipment;
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BundleFinisherTest {
+    @TempDir
+    Path folder;
+
+    private Path bundleWithHsErr() throws Exception {
+        Path bundle = ShipBundles.bundle(folder, Samples.SEGV, 1, "-XX:ErrorFile=" + folder + "/hs_err_%p.log");
+        Path hsErr = Files.writeString(folder.resolve("hs_err_" + ShipBundles.GONE_PID + ".log"), "# SIGSEGV\n");
+        Files.setLastModifiedTime(hsErr, FileTime.fromMillis(1795517364001L));
+        return bundle;
+    }
+
+    @Test
+    void attachesHsErrWritesManifestAndPacks() throws Exception {
+        Path bundle = bundleWithHsErr();
+        Shipment shipment = new BundleFinisher(false).finish(bundle);
+
+        assertEquals("# SIGSEGV\n", Files.readString(bundle.resolve("hs_err.log")));
+        String manifest = Files.readString(bundle.resolve("manifest.json"));
+        assertTrue(manifest.contains("\"id\": \"" + shipment.id() + "\""), manifest);
+        assertTrue(manifest.contains("\"signature\": \"fault|SIGSEGV|crashcaptest_write_null|"), manifest);
+        assertTrue(manifest.contains("\"hsErrSource\": \"" + folder.resolve("hs_err_9000000.log") + "\""), manifest);
+        assertTrue(manifest.contains("\"name\": \"hs_err.log\""), manifest);
+        assertTrue(manifest.contains("\"sha256\": \"" + Manifest.sha256(bundle.resolve("capture.txt")) + "\""));
+        assertEquals(List.of("capture.txt", "hs_err.log", "manifest.json"), zipNames(shipment.packed()));
+        for (String name : List.of("hs_err.log", "manifest.json", "bundle.zip")) {
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(bundle.resolve(name))));
+        }
+        assertEquals(List.of(bundle.resolve("hs_err.log")), shipment.attachments());
+        assertEquals("SIGSEGV", shipment.metadata().get("Signal"));
+        assertNull(shipment.sentryEvent(), "only the Sentry target needs an event");
+    }
+
+    @Test
+    void finishingTwiceChangesNothing() throws Exception {
+        Path bundle = bundleWithHsErr();
+        new BundleFinisher(false).finish(bundle);
+        byte[] manifest = Files.readAllBytes(bundle.resolve("manifest.json"));
+        byte[] zip = Files.readAllBytes(bundle.resolve("bundle.zip"));
+        FileTime zipTime = Files.getLastModifiedTime(bundle.resolve("bundle.zip"));
+        Files.writeString(folder.resolve("hs_err_9000000.log"), "# changed later\n");
+
+        Shipment again = new BundleFinisher(true).finish(bundle);
+        assertArrayEquals(manifest, Files.readAllBytes(bundle.resolve("manifest.json")));
+        assertArrayEquals(zip, Files.readAllBytes(bundle.resolve("bundle.zip")));
+        assertEquals(zipTime, Files.getLastModifiedTime(bundle.resolve("bundle.zip")));
+        assertEquals("# SIGSEGV\n", Files.readString(bundle.resolve("hs_err.log")));
+        assertNotNull(again.sentryEvent());
+    }
+
+    @Test
+    void aBundleWhoseProcessIsAliveWaitsUntilItSettles() throws Exception {
+        Path bundle = ShipBundles.bundle(folder, Samples.SEGV, 1);
+        Path capture = bundle.resolve("capture.txt");
+        Files.writeString(capture, Files.readString(capture).replace("process.pid\t" + ShipBundles.GONE_PID,
+                "process.pid\t" + ProcessHandle.current().pid()));
+        assertNull(new BundleFinisher(false).finish(bundle), "hs_err may still be on its way");
+        assertTrue(Files.notExists(bundle.resolve("manifest.json")));
+
+        Files.setLastModifiedTime(capture, FileTime.fromMillis(System.currentTimeMillis() - 61_000));
+        assertNotNull(new BundleFinisher(false).finish(bundle), "a capture untouched for a minute is done");
+    }
+
+    @Test
+    void inspectFinishesTheBundle() throws Exception {
+        Path bundle = bundleWithHsErr();
+        StringWriter out = new StringWriter();
+        assertEquals(0, Main.run(new String[] {"inspect", bundle.toString()}, new PrintWriter(out),
+                new PrintWriter(new StringWriter())));
+        assertTrue(Files.isRegularFile(bundle.resolve("manifest.json")));
+        assertTrue(Files.isRegularFile(bundle.resolve("bundle.zip")));
+        assertTrue(out.toString().contains(bundle.resolve("hs_err.log").toString()), out.toString());
+    }
+
+    @Test
+    void debugIdIsTheBuildIdAsALittleEndianGuid() {
+        assertEquals("0b9a1c3f-6d7e-4b5c-3a29-18f7e6d5c4b3", DebugId.debugId("3f1c9a0b7e6d5c4b3a2918f7e6d5c4b3a2918f7e"));
+        assertEquals("78563412-0000-0000-0000-000000000000", DebugId.debugId("12345678"), "short ids are padded");
+        assertNull(DebugId.debugId("xyz"));
+    }
+
+    private static List<String> zipNames(Path zip) throws Exception {
+        List<String> names = new ArrayList<>();
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(Files.readAllBytes(zip)))) {
+            for (ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+                names.add(entry.getName());
+            }
+        }
+        return names;
+    }
+}

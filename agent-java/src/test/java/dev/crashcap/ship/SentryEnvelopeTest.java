@@ -1,0 +1,163 @@
+package dev.crashcap.ship;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.crashcap.bundle.Samples;
+import dev.crashcap.cli.Main;
+import dev.crashcap.collector.LoopbackCollector;
+import dev.crashcap.collector.SentryTransport;
+import io.sentry.EnvelopeReader;
+import io.sentry.ILogger;
+import io.sentry.JsonSerializer;
+import io.sentry.SentryEnvelope;
+import io.sentry.SentryEnvelopeItem;
+import io.sentry.SentryEvent;
+import io.sentry.SentryItemType;
+import io.sentry.SentryLevel;
+import io.sentry.SentryOptions;
+import io.sentry.protocol.DebugImage;
+import io.sentry.protocol.SentryException;
+import io.sentry.protocol.SentryStackFrame;
+import io.sentry.protocol.SentryThread;
+import java.io.ByteArrayInputStream;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Bundles sent to a Sentry DSN on a real loopback server, and the envelope it received read back with the Sentry
+ * Java SDK's own EnvelopeReader and event deserializer: the format is checked by Sentry's code, not by ours.
+ */
+class SentryEnvelopeTest {
+    @TempDir
+    Path folder;
+
+    /** Everything Sentry's deserializers complain about, at warning level or above. */
+    private final List<String> complaints = new ArrayList<>();
+
+    @Test
+    void uploadToSentryDsnGivesAnEnvelopeSentryCanRead() throws Exception {
+        Path bundle = ShipBundles.bundle(folder, Samples.THREADS, 1, "-XX:ErrorFile=" + folder + "/hs_err_%p.log");
+        Path hsErr = Files.writeString(folder.resolve("hs_err_" + ShipBundles.GONE_PID + ".log"), "# A fatal error\n");
+        Files.setLastModifiedTime(hsErr, FileTime.fromMillis(1795517364001L));
+
+        LoopbackCollector.Request request;
+        try (LoopbackCollector collector = new LoopbackCollector(LoopbackCollector.Mode.OK)) {
+            String dsn = collector.url("/42").replace("http://", "http://pubkey@");
+            StringWriter out = new StringWriter();
+            int exit = Main.run(new String[] {"upload", folder.toString(), "--sentry-dsn", dsn},
+                    new PrintWriter(out), new PrintWriter(new StringWriter()));
+            assertEquals(0, exit, out.toString());
+            assertEquals(1, collector.requests().size());
+            request = collector.requests().get(0);
+        }
+        assertEquals("/api/42/envelope/", request.path());
+        assertEquals("application/x-sentry-envelope", request.header("Content-Type"));
+        assertEquals("Sentry sentry_version=7, sentry_client=crashcap/0.1, sentry_key=pubkey",
+                request.header("X-Sentry-Auth"));
+
+        JsonSerializer serializer = new JsonSerializer(options());
+        SentryEnvelope envelope = new EnvelopeReader(serializer).read(new ByteArrayInputStream(request.body()));
+        assertNotNull(envelope, "Sentry's EnvelopeReader reads it");
+        Map<String, SentryEnvelopeItem> items = new HashMap<>();
+        for (SentryEnvelopeItem item : envelope.getItems()) {
+            String key = item.getHeader().getType() == SentryItemType.Event ? "event" : item.getHeader().getFileName();
+            items.put(key, item);
+        }
+        assertEquals(Files.readString(hsErr), new String(items.get("hs_err.log").getData(), StandardCharsets.UTF_8));
+        assertTrue(java.util.Arrays.equals(Files.readAllBytes(bundle.resolve("bundle.zip")),
+                items.get("bundle.zip").getData()), "the packed bundle is attached as it is");
+        assertEquals("application/zip", items.get("bundle.zip").getHeader().getContentType());
+
+        SentryEvent event = serializer.deserialize(new InputStreamReader(
+                new ByteArrayInputStream(items.get("event").getData()), StandardCharsets.UTF_8), SentryEvent.class);
+        assertNotNull(event, "Sentry's deserializer reads the event: " + complaints);
+        assertEquals(List.of(), complaints);
+        assertEquals(SentryTransport.eventId(BundleFinisher.id(bundle)), event.getEventId().toString());
+        assertEquals(envelope.getHeader().getEventId(), event.getEventId());
+        assertEquals(SentryLevel.FATAL, event.getLevel());
+        assertEquals("native", event.getPlatform());
+        assertEquals(1795517364001L, event.getTimestamp().getTime());
+
+        SentryException exception = event.getExceptions().get(0);
+        assertEquals("SIGSEGV", exception.getType());
+        assertTrue(exception.getValue().contains("libcrashcaptest.so"), exception.getValue());
+        assertEquals("signalhandler", exception.getMechanism().getType());
+        assertFalse(exception.getMechanism().isHandled());
+        List<SentryStackFrame> frames = exception.getStacktrace().getFrames();
+        SentryStackFrame top = frames.get(frames.size() - 1); // Sentry lists the crashing frame last
+        assertEquals("crashcaptest_write_null", top.getFunction());
+        assertEquals("0x7f3a2c1011a9", top.getInstructionAddr());
+        assertEquals("/tmp/libcrashcaptest.so", top.getPackage());
+        assertEquals("0x7f3a2c100000", top.getImageAddr());
+        assertEquals("crashcaptest_level3", frames.get(frames.size() - 2).getFunction());
+        assertNotNull(exception.getStacktrace().getRegisters().get("rip"));
+
+        SentryThread crashed = event.getThreads().stream().filter(t -> Boolean.TRUE.equals(t.isCrashed()))
+                .findFirst().orElseThrow();
+        assertEquals(exception.getThreadId(), crashed.getId());
+        assertEquals("crash-worker", crashed.getName());
+        assertTrue(crashed.isCurrent());
+        SentryThread main = event.getThreads().stream().filter(t -> "main".equals(t.getName())).findFirst().orElseThrow();
+        List<SentryStackFrame> mainFrames = main.getStacktrace().getFrames();
+        assertEquals("dev.crashcap.testapp.ThreadsApp", mainFrames.get(0).getModule(), "outermost first");
+        assertEquals("main", mainFrames.get(0).getFunction());
+        assertEquals(61, mainFrames.get(0).getLineno());
+        assertEquals("java", mainFrames.get(0).getPlatform());
+
+        DebugImage image = event.getDebugMeta().getImages().get(0);
+        assertEquals("elf", image.getType());
+        assertEquals("/tmp/libcrashcaptest.so", image.getCodeFile());
+        assertEquals("3f1c9a0b7e6d5c4b3a2918f7e6d5c4b3a2918f7e", image.getCodeId());
+        assertEquals("0b9a1c3f-6d7e-4b5c-3a29-18f7e6d5c4b3", image.getDebugId());
+        assertEquals("0x7f3a2c100000", image.getImageAddr());
+        assertEquals(0x4028L, image.getImageSize());
+    }
+
+    private SentryOptions options() {
+        SentryOptions options = new SentryOptions();
+        options.setDebug(true);
+        options.setDiagnosticLevel(SentryLevel.WARNING);
+        options.setLogger(new ILogger() {
+            @Override
+            public void log(SentryLevel level, String message, Object... args) {
+                record(level, String.format(message, args));
+            }
+
+            @Override
+            public void log(SentryLevel level, String message, Throwable throwable) {
+                record(level, message + ": " + throwable);
+            }
+
+            @Override
+            public void log(SentryLevel level, Throwable throwable, String message, Object... args) {
+                record(level, String.format(message, args) + ": " + throwable);
+            }
+
+            @Override
+            public boolean isEnabled(SentryLevel level) {
+                return true;
+            }
+        });
+        return options;
+    }
+
+    private void record(SentryLevel level, String message) {
+        if (level.ordinal() >= SentryLevel.WARNING.ordinal()) {
+            complaints.add(level + " " + message);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.crashcap.collector;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Packs a bundle folder into one file for transport, {@code bundle.zip} inside the folder. The spool's own files
+ * and temporary files are left out. Entries are sorted and carry a fixed time, so packing the same files twice
+ * gives the same bytes; a folder that already has its zip is left as it is (finishing twice changes nothing).
+ */
+public final class Packer {
+    public static final String NAME = "bundle.zip";
+
+    // 1980-01-02: the zip format cannot store earlier times; any fixed value makes the output reproducible.
+    private static final long FIXED_TIME = 315_619_200_000L;
+
+    private Packer() {
+    }
+
+    /** The packed file, created if missing. */
+    public static Path pack(Path bundle) throws IOException {
+        Path target = bundle.resolve(NAME);
+        if (Files.isRegularFile(target)) {
+            return target;
+        }
+        Path temporary = SafeFiles.temporaryFor(target);
+        try (FileChannel channel = SafeFiles.openPrivate(temporary)) {
+            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024);
+            ZipOutputStream zip = new ZipOutputStream(out);
+            for (Path file : packable(bundle)) {
+                ZipEntry entry = new ZipEntry(bundle.relativize(file).toString());
+                entry.setTime(FIXED_TIME);
+                zip.putNextEntry(entry);
+                Files.copy(file, zip);
+                zip.closeEntry();
+            }
+            zip.finish();
+            zip.flush();
+            channel.force(true);
+        }
+        SafeFiles.publish(temporary, target);
+        return target;
+    }
+
+    /** The files that travel: everything but the spool's bookkeeping and half-written files, sorted. */
+    static List<Path> packable(Path bundle) throws IOException {
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(bundle)) {
+            walk.filter(Files::isRegularFile).filter(file -> travels(bundle, file)).sorted().forEach(files::add);
+        }
+        return files;
+    }
+
+    private static boolean travels(Path bundle, Path file) {
+        String name = file.getFileName().toString();
+        boolean spoolFile = bundle.equals(file.getParent())
+                && (name.equals(NAME) || name.equals(StateFile.NAME) || name.equals(BundleLock.NAME));
+        return !spoolFile && !name.startsWith(".");
+    }
+}

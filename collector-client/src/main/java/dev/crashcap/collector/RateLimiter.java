@@ -1,0 +1,93 @@
+package dev.crashcap.collector;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The crash-loop limit: at most {@code maxPerWindow} bundles with the same signature are sent per window; the
+ * others are kept, marked suppressed, and counted. The count travels with the next bundle of that signature that
+ * is sent. State is one small file per signature under {@code .spool/limits/}, changed under a host-wide file lock
+ * so that several JVMs sharing the folder count together.
+ */
+public final class RateLimiter {
+    /** Whether to send; {@code suppressedBefore} is how many were held back since the last one sent. */
+    public record Admission(boolean allowed, long suppressedBefore, long suppressedTotal) {
+    }
+
+    private final Path directory;
+    private final int maxPerWindow;
+    private final long windowMillis;
+
+    public RateLimiter(Path spoolFolder, int maxPerWindow, long windowMillis) {
+        this.directory = spoolFolder.resolve(".spool").resolve("limits");
+        this.maxPerWindow = maxPerWindow;
+        this.windowMillis = windowMillis;
+    }
+
+    public Admission admit(String signature, long now) throws IOException {
+        SafeFiles.privateDirectory(directory.getParent());
+        SafeFiles.privateDirectory(directory);
+        synchronized (RateLimiter.class) { // file locks are per process: threads of one JVM queue here first
+            try (FileChannel channel = FileChannel.open(directory.resolve(".lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE); FileLock lock = channel.lock()) {
+                return admitLocked(directory.resolve(name(signature)), now);
+            }
+        }
+    }
+
+    private Admission admitLocked(Path file, long now) throws IOException {
+        long suppressed = 0;
+        long total = 0;
+        List<Long> sent = new ArrayList<>();
+        if (Files.isRegularFile(file)) {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                String[] parts = line.split(" ");
+                try {
+                    switch (parts[0]) {
+                        case "suppressed" -> suppressed = Long.parseLong(parts[1]);
+                        case "total" -> total = Long.parseLong(parts[1]);
+                        case "sent" -> sent.add(Long.parseLong(parts[1]));
+                        default -> { }
+                    }
+                } catch (RuntimeException e) {
+                    // a damaged line counts for nothing: the limit errs on the side of sending
+                }
+            }
+        }
+        sent.removeIf(time -> time <= now - windowMillis);
+        Admission admission;
+        if (sent.size() >= maxPerWindow) {
+            admission = new Admission(false, suppressed + 1, total + 1);
+            suppressed++;
+            total++;
+        } else {
+            admission = new Admission(true, suppressed, total);
+            sent.add(now);
+            suppressed = 0;
+        }
+        StringBuilder text = new StringBuilder("suppressed " + suppressed + "\ntotal " + total + "\n");
+        sent.forEach(time -> text.append("sent ").append(time).append('\n'));
+        // not fsynced: a count lost in a power cut only lets one more bundle of a crash loop through
+        SafeFiles.write(file, text.toString().getBytes(StandardCharsets.UTF_8), false);
+        return admission;
+    }
+
+    private static String name(String signature) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(signature.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}

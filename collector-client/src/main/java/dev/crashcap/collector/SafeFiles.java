@@ -1,0 +1,88 @@
+package dev.crashcap.collector;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+/**
+ * Writes that never leave a half-written file under the final name: write a temporary file (0600), fsync it,
+ * rename it over the target, fsync the directory. A crash at any point leaves the old file or the new one.
+ */
+public final class SafeFiles {
+    private SafeFiles() {
+    }
+
+    public static void write(Path target, byte[] content) throws IOException {
+        write(target, content, true);
+    }
+
+    /**
+     * As {@link #write(Path, byte[])}; without {@code durable} nothing is fsynced, for records whose loss in a
+     * power cut costs nothing but a repeated step (the readers treat a missing or damaged file as the safe case).
+     * A process crash still leaves the old file or the new one: the rename is atomic either way.
+     */
+    public static void write(Path target, byte[] content, boolean durable) throws IOException {
+        Path temporary = temporaryFor(target);
+        try (FileChannel channel = openPrivate(temporary)) {
+            ByteBuffer buffer = ByteBuffer.wrap(content);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            if (durable) {
+                channel.force(true);
+            }
+        }
+        if (durable) {
+            publish(temporary, target);
+        } else {
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** A fresh temporary file next to {@code target}, for writers that stream; finish with {@link #publish}. */
+    public static Path temporaryFor(Path target) {
+        return target.resolveSibling("." + target.getFileName() + ".tmp");
+    }
+
+    /** Opens a new file readable by its owner only, replacing a temporary file a crash left behind. */
+    public static FileChannel openPrivate(Path path) throws IOException {
+        Files.deleteIfExists(path);
+        Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        return FileChannel.open(path, StandardOpenOption.WRITE);
+    }
+
+    /** Renames a complete, fsynced temporary file to its final name, and makes the rename durable. */
+    public static void publish(Path temporary, Path target) throws IOException {
+        try {
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        syncDirectory(target.toAbsolutePath().getParent());
+    }
+
+    /** Creates a directory readable by its owner only (0700), with its parents. */
+    public static Path privateDirectory(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            Files.createDirectories(directory);
+            Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
+        }
+        return directory;
+    }
+
+    // A rename is only durable once the directory entry is on disk too.
+    private static void syncDirectory(Path directory) {
+        try (FileChannel channel = FileChannel.open(directory, Set.of(StandardOpenOption.READ))) {
+            channel.force(true);
+        } catch (IOException e) {
+            // some file systems cannot fsync a directory; the rename itself has happened
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.crashcap.collector;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+
+/**
+ * Sentry's envelope format: a JSON header line, then items, each a JSON item header line (type, length) and that
+ * many bytes of payload followed by a newline. Here: the event, the packed bundle and the hs_err file as
+ * attachments.
+ */
+public final class SentryEnvelope {
+    private SentryEnvelope() {
+    }
+
+    public static byte[] build(String eventId, SentryDsn dsn, byte[] event, Path packed, Iterable<Path> attachments)
+            throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        line(out, "{\"event_id\":\"" + eventId + "\",\"sent_at\":\"" + Instant.now() + "\"}");
+        item(out, "{\"type\":\"event\",\"length\":" + event.length + "}", event);
+        attachment(out, packed, "application/zip");
+        for (Path file : attachments) {
+            attachment(out, file, "text/plain");
+        }
+        return out.toByteArray();
+    }
+
+    private static void attachment(ByteArrayOutputStream out, Path file, String contentType) throws IOException {
+        byte[] payload = Files.readAllBytes(file);
+        String name = jsonString(file.getFileName().toString());
+        item(out, "{\"type\":\"attachment\",\"length\":" + payload.length + ",\"filename\":" + name
+                + ",\"content_type\":\"" + contentType + "\"}", payload);
+    }
+
+    private static void item(ByteArrayOutputStream out, String header, byte[] payload) throws IOException {
+        line(out, header);
+        out.write(payload);
+        out.write('\n');
+    }
+
+    private static void line(ByteArrayOutputStream out, String json) throws IOException {
+        out.write(json.getBytes(StandardCharsets.UTF_8));
+        out.write('\n');
+    }
+
+    static String jsonString(String text) {
+        StringBuilder json = new StringBuilder("\"");
+        for (char c : text.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                json.append('\\').append(c);
+            } else if (c < 0x20) {
+                json.append(String.format("\\u%04x", (int) c));
+            } else {
+                json.append(c);
+            }
+        }
+        return json.append('"').toString();
+    }
+}
