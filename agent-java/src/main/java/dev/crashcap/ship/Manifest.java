@@ -35,7 +35,7 @@ public final class Manifest {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("schema", SCHEMA);
         json.put("id", id);
-        json.put("kind", BundleJson.KIND);
+        json.put("kind", bundle.kind());
         json.put("signature", signature);
         json.put("time", BundleJson.time(bundle.crash().timeEpochMillis()));
         json.put("pid", bundle.pid());

@@ -19,9 +19,17 @@ public final class Shipping {
     private Shipping() {
     }
 
+    /** Crash bundles only: a snapshot (crashcap dump) was taken by someone at the machine, for them to read. */
     public static Spool spool(Path folder) {
-        return new Spool(folder, BundleLocator::isBundleDirectory, BundleLocator.CAPTURE_FILE);
+        return new Spool(folder, Shipping::isCrashBundle, BundleLocator.CAPTURE_FILE);
     }
+
+    static boolean isCrashBundle(Path directory) {
+        return !directory.getFileName().toString().startsWith(SNAPSHOT_PREFIX) && BundleLocator.isBundleDirectory(directory);
+    }
+
+    /** How the native agent names snapshot bundles (capture.c). */
+    static final String SNAPSHOT_PREFIX = "snapshot-";
 
     public static Uploader uploader(Path folder, ShipTarget target, DiskCap cap, Consumer<String> log)
             throws TargetException {

@@ -44,7 +44,8 @@ public final class Symbolizer {
             return bundle;
         }
         return new Bundle(bundle.directory(), bundle.header(), bundle.crash(), threads, bundle.threadsSummary(),
-                bundle.modules(), bundle.captureMicros(), bundle.truncated(), bundle.warnings());
+                bundle.modules(), bundle.captureMicros(), bundle.truncated(), bundle.warnings(), bundle.kind(),
+                bundle.locks());
     }
 
     private Frame name(Bundle bundle, NativeFrame frame) {

@@ -58,6 +58,26 @@ class UploadCommandTest {
     }
 
     @Test
+    void snapshotsStayLocal() throws Exception {
+        ShipBundles.bundle(folder, Samples.SEGV, 1);
+        Path snapshot = Files.createDirectories(folder.resolve("snapshot-20261123T120000Z-4242"));
+        Files.copy(ShipBundles.bundle(folder, Samples.SEGV, 2).resolve("capture.txt"), snapshot.resolve("capture.txt"));
+        deleteTree(folder.resolve("crash-2"));
+        try (LoopbackCollector collector = new LoopbackCollector(Mode.OK)) {
+            MainTest.Result upload = run("upload", folder.toString(), "--url", collector.url("/b"));
+            assertEquals(0, upload.code(), upload.out() + upload.err());
+            assertEquals(1, collector.requests().size(), "only the crash bundle is shipped");
+        }
+        assertFalse(Files.exists(snapshot.resolve("bundle.zip")), "the snapshot is left as it was");
+    }
+
+    private static void deleteTree(Path root) throws java.io.IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(path);
+        }
+    }
+
+    @Test
     void listShowsEachBundlesState() throws Exception {
         ShipBundles.bundle(folder, Samples.SEGV, 1);
         ShipBundles.bundle(folder, Samples.SEGV, 2);
