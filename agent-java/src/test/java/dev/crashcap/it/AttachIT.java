@@ -317,12 +317,21 @@ class AttachIT {
         // Inside an unprivileged container (no CAP_SYS_ADMIN) new namespaces are not allowed: nothing to test.
         assumeTrue(new ProcessBuilder("/usr/bin/unshare", "--mount", "--pid", "--fork", "true").start().waitFor() == 0,
                 "unshare is not permitted here");
-        // Not under @TempDir: that is in /tmp, which the container does not share.
-        Path bundles = Files.createTempDirectory(TestJvm.TEST_CLASSES.getParent(), "container-bundles");
-        List<String> container = List.of("/usr/bin/unshare", "--mount", "--pid", "--kill-child", "--mount-proc",
-                "sh", "-c", "mount -t tmpfs tmpfs /tmp && exec \"$@\"", "sh");
-        try (RunningJvm unshare = RunningJvm.start(work.resolve("target"),
-                TestJvm.command(container, quiet(), AttachTarget.class.getName()), Map.of())) {
+        // The container gets an empty /tmp of its own, so everything it needs lives outside /tmp: the test
+        // classes and library are copied there (the build itself may be under /tmp, as a CI clone can be).
+        Path outside = Files.createTempDirectory(Path.of("/var/tmp"), "crashcap-container");
+        Path classes = outside.resolve("classes");
+        Path library = outside.resolve(TestJvm.TESTLIB.getFileName());
+        copyTree(TestJvm.TEST_CLASSES, classes);
+        Files.copy(TestJvm.TESTLIB, library);
+        Path bundles = Files.createDirectories(outside.resolve("bundles"));
+        List<String> container = new java.util.ArrayList<>(List.of("/usr/bin/unshare", "--mount", "--pid",
+                "--kill-child", "--mount-proc", "sh", "-c", "mount -t tmpfs tmpfs /tmp && exec \"$@\"", "sh",
+                TestJvm.java()));
+        container.addAll(TestJvm.nativeAccessFlag());
+        container.addAll(quiet());
+        container.addAll(List.of("-Dcrashcap.testlib=" + library, "-cp", classes.toString(), AttachTarget.class.getName()));
+        try (RunningJvm unshare = RunningJvm.start(work.resolve("target"), container, Map.of())) {
             unshare.awaitOutput(AttachTarget.READY);
             long pid = unshare.process.children().findFirst().orElseThrow().pid();
             assertTrue(Files.readString(Path.of("/proc/" + pid + "/status")).matches("(?s).*\nNSpid:\t" + pid + "\t1\n.*"));
@@ -339,7 +348,17 @@ class AttachIT {
             unshare.awaitExit();
             assertEquals("SIGSEGV", JsonReader.get(Inspect.json(work, Inspect.onlyBundle(bundles)), "signal.name"));
         } finally {
-            deleteTree(bundles);
+            deleteTree(outside);
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path path : paths.collect(Collectors.toList())) {
+                Path target = to.resolve(from.relativize(path).toString());
+                if (Files.isDirectory(path)) Files.createDirectories(target);
+                else Files.copy(path, target);
+            }
         }
     }
 
