@@ -333,7 +333,7 @@ static void write_crashing_thread(void *arg) {
     arch_regs_from_ucontext(crash->ucontext, &regs);
     write_thread_identity(&writer, crash->tid, 1, NULL);
     write_registers(crash->ucontext);
-    write_stack(&writer, &prepared.map, regs.sp);
+    write_stack(&writer, &prepared.map, crash->tid, regs.sp);
     bw_flush(&writer);
     write_native_frames(crash, &work.context);
     bw_flush(&writer);

@@ -33,6 +33,7 @@ static void register_java_thread(JNIEnv *jni, jthread thread, const char *name) 
     thread_slot *slot = thread_registry_claim(current_tid());
     if (slot == NULL) return;
     thread_registry_set_name(slot, name);
+    thread_registry_set_own_stack(slot);
     if (slot->java_thread == NULL && thread != NULL) slot->java_thread = (*jni)->NewGlobalRef(jni, thread);
 }
 

@@ -1,6 +1,7 @@
 #include "thread_registry.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include "bundle_writer.h"
@@ -39,6 +40,8 @@ thread_slot *thread_registry_claim(int tid) {
             slot->java_thread = NULL;
             slot->altstack = NULL;
             slot->altstack_bytes = 0;
+            slot->stack_low = 0;
+            slot->stack_high = 0;
             return slot;
         }
     }
@@ -60,6 +63,18 @@ void thread_registry_set_name(thread_slot *slot, const char *name) {
     atomic_store(&slot->name_ready, 0);
     copy_name(slot->name, sizeof slot->name, name);
     atomic_store(&slot->name_ready, 1);
+}
+
+void thread_registry_set_own_stack(thread_slot *slot) {
+    pthread_attr_t attributes;
+    if (pthread_getattr_np(pthread_self(), &attributes) != 0) return;
+    void *low = NULL;
+    size_t size = 0;
+    if (pthread_attr_getstack(&attributes, &low, &size) == 0) {
+        slot->stack_low = (uintptr_t)low;
+        slot->stack_high = (uintptr_t)low + size;
+    }
+    pthread_attr_destroy(&attributes);
 }
 
 int thread_registry_java_name(int tid, char *out, size_t size) {

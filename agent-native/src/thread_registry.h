@@ -6,6 +6,7 @@
 
 #include <stdatomic.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define THREAD_NAME_MAX 64
 
@@ -15,7 +16,9 @@ typedef struct {
     char name[THREAD_NAME_MAX];
     void *java_thread;            /* a JNI global reference to the java.lang.Thread, or NULL */
     void *altstack;               /* the alternate signal stack crashcap mapped for it, or NULL */
-    size_t altstack_bytes;        /* including its guard page */
+    size_t altstack_bytes;        /* including its guard pages */
+    uintptr_t stack_low;          /* the thread's stack as pthread knows it (0 when not known) */
+    uintptr_t stack_high;
 } thread_slot;
 
 enum { THREAD_SLOT_EMPTY = 0, THREAD_SLOT_FREED = -1 };
@@ -31,6 +34,10 @@ thread_slot *thread_registry_find(int tid);
 void thread_registry_free(thread_slot *slot);
 
 void thread_registry_set_name(thread_slot *slot, const char *name);
+
+/* Records the calling thread's stack bounds from pthread (not from a signal handler: pthread_getattr_np
+ * may allocate). */
+void thread_registry_set_own_stack(thread_slot *slot);
 
 /* Copies the Java name of tid into out and returns 1, or returns 0 when crashcap knows no Java name for
  * it. Async-signal-safe. */

@@ -176,17 +176,28 @@ static int same_stack(const memory_map *map, const map_entry *a, const map_entry
     return a->end == b->start && a->perms == b->perms && a->path == b->path;
 }
 
-/* The thread's stack: the readable mappings around sp. A thread that overflowed has sp in the guard
- * page below its stack; HotSpot's guard zones and their unprotecting split one stack into several
- * mappings of the same kind, which are joined here. */
-void write_stack(bundle_writer *w, const memory_map *map, uintptr_t sp) {
+/* The thread's stack: the readable mapping holding sp, and below it mappings of the same kind (HotSpot
+ * unprotects its guard zones as a stack overflows, which splits one stack into several mappings). Never
+ * joined upwards: a stack ends where its mapping ends, and the mapping above may be anything anonymous.
+ * A thread that overflowed has sp in the guard page below its stack: then the mapping above sp is used. */
+void write_stack(bundle_writer *w, const memory_map *map, int tid, uintptr_t sp) {
+    /* Best: the bounds pthread gave when the thread started (Java threads, via JVMTI ThreadStart). */
+    thread_slot *slot = thread_registry_find(tid);
+    if (slot != NULL && slot->stack_high != 0 && sp >= slot->stack_low - 65536 && sp < slot->stack_high) {
+        bw_text(w, "stack\t");
+        bw_hex(w, slot->stack_low);
+        bw_text(w, "\t");
+        bw_hex(w, slot->stack_high);
+        bw_text(w, "\n");
+        bw_field_hex(w, "stack.sp", sp);
+        return;
+    }
     const map_entry *entry = memory_map_find(map, sp);
     if (entry == NULL || !(entry->perms & MAP_PERM_R)) entry = memory_map_find(map, entry ? entry->end : sp + 4096);
     if (entry != NULL && (entry->perms & MAP_PERM_R)) {
-        const map_entry *first = map->entries, *last = map->entries + map->count - 1;
+        const map_entry *first = map->entries;
         const map_entry *low = entry, *high = entry;
         while (low > first && same_stack(map, low - 1, low)) low--;
-        while (high < last && same_stack(map, high, high + 1)) high++;
         bw_text(w, "stack\t");
         bw_hex(w, low->start);
         bw_text(w, "\t");
@@ -206,7 +217,7 @@ void write_thread_section(bundle_writer *w, const unwind_context *context, const
         bw_field_text(w, "missing", "no answer within the deadline (signals blocked, or stuck in the kernel)");
         return;
     }
-    write_stack(w, context->map, snapshot->sp);
+    write_stack(w, context->map, snapshot->tid, snapshot->sp);
     int native_count = snapshot->native_count;
     /* Where the native walk ends in code of no module and Java frames follow, that last pc is the
      * first Java frame itself (JIT-compiled or interpreted): the Java frame names it. */

@@ -21,7 +21,7 @@ typedef struct {
 int java_names_build(java_names *names, const snapshot_set *threads, const java_frame *extra, int extra_count);
 
 /* "stack" (the bounds of the stack holding sp) and "stack.sp" records. */
-void write_stack(bundle_writer *w, const memory_map *map, uintptr_t sp);
+void write_stack(bundle_writer *w, const memory_map *map, int tid, uintptr_t sp);
 
 /* Gives back what java_names_build mapped (after a snapshot; a crash never needs to). */
 void java_names_release(java_names *names);
