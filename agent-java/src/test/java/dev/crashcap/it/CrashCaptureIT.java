@@ -102,6 +102,10 @@ class CrashCaptureIT {
             String hsErr = (String) JsonReader.get(json, "hsErr");
             assertNotNull(hsErr, "hs_err must still be written and found");
             assertTrue(Files.isRegularFile(Path.of(hsErr)));
+            Matcher stack = Pattern.compile("Stack: \\[(0x[0-9a-f]+),(0x[0-9a-f]+)\\]").matcher(Files.readString(Path.of(hsErr)));
+            assertTrue(stack.find(), "hs_err names the crashing thread's stack");
+            assertEquals(Long.decode(stack.group(1)), Long.decode((String) JsonReader.get(thread, "stack.low")), "as HotSpot sees it");
+            assertEquals(Long.decode(stack.group(2)), Long.decode((String) JsonReader.get(thread, "stack.high")));
         }
         if (kind.equals("double-free")) {
             assertTrue(String.valueOf(JsonReader.get(json, "abortMessage")).contains("double free"), String.valueOf(json.get("abortMessage")));
