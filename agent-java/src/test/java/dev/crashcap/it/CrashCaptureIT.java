@@ -113,6 +113,23 @@ class CrashCaptureIT {
     }
 
     @Test
+    void withLibjsigPreloadedTheCrashIsCapturedAndHotSpotStillReports() throws Exception {
+        // libjsig records an agent's sigaction instead of installing it and calls it as the JVM's chained handler.
+        Path libjsig = TestJvm.JAVA_HOME.resolve("lib/libjsig.so");
+        Path bundles = work.resolve("bundles");
+        TestJvm.Result jvm = TestJvm.runWithAgent(work, bundles, List.of(), Map.of("LD_PRELOAD", libjsig.toString()),
+                Crasher.class.getName(), "segv");
+        assertNotEquals(0, jvm.exitCode());
+        Map<String, Object> json = Inspect.json(work, Inspect.onlyBundle(bundles));
+        assertEquals("SIGSEGV", JsonReader.get(json, "signal.name"));
+        List<String> functions = Inspect.objects(json, "crashingThread.frames").stream()
+                .map(f -> String.valueOf(f.get("function"))).collect(Collectors.toList());
+        assertEquals("crashcaptest_write_null", functions.get(0));
+        assertEquals(CHAIN, functions.subList(1, 1 + CHAIN.size()));
+        assertNotNull(JsonReader.get(json, "hsErr"), "HotSpot still writes hs_err after crashcap");
+    }
+
+    @Test
     void bundleFilesArePrivateAndSecretsAreRedacted() throws Exception {
         Path bundles = work.resolve("bundles");
         TestJvm.runWithAgent(work, bundles, List.of("-Ddb.password=hunter2-prop"),
