@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,34 +21,33 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code nm}.
  */
 class DwarfLinesTest {
-    private static final Path LIBRARY = Path.of("target/native-build/libcrashcaptest.so").toAbsolutePath();
-    private static final Path SOURCE = Path.of("../agent-native/testlib/crashcaptest.c").toAbsolutePath().normalize();
+    private static final Path LIBRARY = BuiltLibrary.LIBRARY;
 
     @TempDir
     Path temporary;
 
     @Test
     void mapsTheTestLibrarysFaultingStoreToItsSourceLine() throws Exception {
-        DwarfLines.Position position = lines(LIBRARY).at(address(LIBRARY, "crashcaptest_write_null"));
+        DwarfLines.Position position = lines(LIBRARY).at(BuiltLibrary.address(LIBRARY, "crashcaptest_write_null"));
         assertNotNull(position);
         assertTrue(position.file().endsWith("agent-native/testlib/crashcaptest.c"), position.file());
-        assertEquals(lineOf(SOURCE, "*nowhere = value;"), position.line());
+        assertEquals(BuiltLibrary.faultingLine(), position.line());
     }
 
     @Test
     void readsDwarf4() throws Exception {
         Path library = compile("-gdwarf-4");
-        DwarfLines.Position position = lines(library).at(address(library, "marked"));
+        DwarfLines.Position position = lines(library).at(BuiltLibrary.address(library, "marked"));
         assertNotNull(position);
         assertEquals(temporary.resolve("marked.c").toString(), position.file());
-        assertEquals(lineOf(temporary.resolve("marked.c"), "MARK"), position.line());
+        assertEquals(BuiltLibrary.lineOf(temporary.resolve("marked.c"), "MARK"), position.line());
     }
 
     @Test
     void readsCompressedDebugSections() throws Exception {
         Path library = compile("-gdwarf-5", "-gz=zlib");
-        assertEquals(lineOf(temporary.resolve("marked.c"), "MARK"),
-                lines(library).at(address(library, "marked")).line());
+        assertEquals(BuiltLibrary.lineOf(temporary.resolve("marked.c"), "MARK"),
+                lines(library).at(BuiltLibrary.address(library, "marked")).line());
     }
 
     @Test
@@ -101,23 +98,8 @@ class DwarfLinesTest {
         List<String> command = new java.util.ArrayList<>(List.of("gcc", "-O1", "-shared", "-fPIC"));
         command.addAll(List.of(flags));
         command.addAll(List.of(source.toString(), "-o", library.toString()));
-        tool(command.toArray(String[]::new));
+        BuiltLibrary.tool(command.toArray(String[]::new));
         return library;
-    }
-
-    static long address(Path file, String function) throws Exception {
-        return Long.parseLong(tool("nm", "--defined-only", file.toString()).lines()
-                .filter(line -> line.endsWith(" " + function)).findFirst().orElseThrow().split(" ")[0], 16);
-    }
-
-    static int lineOf(Path source, String text) throws IOException {
-        List<String> lines = Files.readAllLines(source, StandardCharsets.UTF_8);
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).contains(text)) {
-                return i + 1;
-            }
-        }
-        throw new AssertionError(text + " is not in " + source);
     }
 
     private static byte[] bytes(ByteBuffer buffer) {
@@ -126,10 +108,4 @@ class DwarfLinesTest {
         return bytes;
     }
 
-    private static String tool(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, process.waitFor(), out);
-        return out;
-    }
 }
