@@ -21,17 +21,19 @@ final class DwarfLines {
     }
 
     /** No rows: for files without debug info. */
-    static final DwarfLines NONE = new DwarfLines(new long[0], new int[0], new int[0], new String[0]);
+    static final DwarfLines NONE = new DwarfLines(new long[0], new int[0], new int[0], 0, new String[0]);
 
-    private final long[] addresses;
+    private final long[] addresses; // ascending; rows from count on are unused
     private final int[] lines; // 0 marks the end of a sequence: the addresses after it have no line
     private final int[] files;
+    private final int count;
     private final String[] fileNames;
 
-    private DwarfLines(long[] addresses, int[] lines, int[] files, String[] fileNames) {
+    private DwarfLines(long[] addresses, int[] lines, int[] files, int count, String[] fileNames) {
         this.addresses = addresses;
         this.lines = lines;
         this.files = files;
+        this.count = count;
         this.fileNames = fileNames;
     }
 
@@ -53,7 +55,7 @@ final class DwarfLines {
     /** The source position of {@code address} (as linked), or null if no row covers it. */
     Position at(long address) {
         int low = 0;
-        int high = addresses.length - 1;
+        int high = count - 1;
         int best = -1;
         while (low <= high) {
             int mid = (low + high) >>> 1;
@@ -91,6 +93,9 @@ final class DwarfLines {
         }
 
         void row(long address, int line, int file) {
+            if (size > sequenceStart && addresses[size - 1] == address) {
+                size--; // a later row for the same address is the one a lookup finds: keep only that
+            }
             if (size == addresses.length) {
                 addresses = Arrays.copyOf(addresses, size * 2);
                 lines = Arrays.copyOf(lines, size * 2);
@@ -121,10 +126,17 @@ final class DwarfLines {
         /** Sequences sorted by address, each in its own (ascending) order, one after another. */
         DwarfLines build() {
             dropOpenSequence();
+            if (inOrder()) { // the usual case: the rows need no second copy, which matters for big tables
+                return new DwarfLines(addresses, lines, files, size, fileNames.toArray(String[]::new));
+            }
             sequences.sort(Comparator.comparing((long[] s) -> s[0], Long::compareUnsigned));
-            long[] sortedAddresses = new long[size];
-            int[] sortedLines = new int[size];
-            int[] sortedFiles = new int[size];
+            int total = 0;
+            for (long[] sequence : sequences) {
+                total += (int) sequence[2];
+            }
+            long[] sortedAddresses = new long[total];
+            int[] sortedLines = new int[total];
+            int[] sortedFiles = new int[total];
             int at = 0;
             for (long[] sequence : sequences) {
                 int first = (int) sequence[1];
@@ -134,8 +146,21 @@ final class DwarfLines {
                 System.arraycopy(files, first, sortedFiles, at, count);
                 at += count;
             }
-            return new DwarfLines(Arrays.copyOf(sortedAddresses, at), Arrays.copyOf(sortedLines, at),
-                    Arrays.copyOf(sortedFiles, at), fileNames.toArray(String[]::new));
+            return new DwarfLines(sortedAddresses, sortedLines, sortedFiles, total, fileNames.toArray(String[]::new));
+        }
+
+        /** Whether the kept sequences already follow each other by address, with no rows between them. */
+        private boolean inOrder() {
+            int next = 0;
+            long previousEnd = 0;
+            for (long[] sequence : sequences) {
+                if (sequence[1] != next || Long.compareUnsigned(sequence[0], previousEnd) < 0) {
+                    return false;
+                }
+                next = (int) (sequence[1] + sequence[2]);
+                previousEnd = addresses[next - 1];
+            }
+            return next == size;
         }
     }
 

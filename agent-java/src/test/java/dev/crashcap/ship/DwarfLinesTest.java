@@ -51,6 +51,30 @@ class DwarfLinesTest {
     }
 
     @Test
+    void sequencesOutOfAddressOrderAreSortedAndGapsHaveNoLine() {
+        DwarfLines.Builder builder = new DwarfLines.Builder();
+        int file = builder.file("/src/x.c");
+        builder.row(0x2000, 20, file);
+        builder.row(0x2000, 21, file); // same address: the later row counts
+        builder.row(0x2010, 22, file);
+        builder.endSequence(0x2020);
+        builder.row(0, 99, file); // a function the linker dropped
+        builder.endSequence(0x30);
+        builder.row(0x1000, 10, file);
+        builder.endSequence(0x1010);
+        builder.row(0x3000, 30, file); // never ended: the table broke off
+        DwarfLines lines = builder.build();
+
+        assertEquals(new DwarfLines.Position("/src/x.c", 10), lines.at(0x100f));
+        assertNull(lines.at(0x1010), "between sequences");
+        assertEquals(21, lines.at(0x2000).line());
+        assertEquals(22, lines.at(0x201f).line());
+        assertNull(lines.at(0x2020));
+        assertNull(lines.at(0x10), "dropped functions are not at 0");
+        assertNull(lines.at(0x3000), "a sequence without its end is not used");
+    }
+
+    @Test
     void noRowCoversTheElfHeader() {
         assertNull(lines(LIBRARY).at(0x10));
     }
