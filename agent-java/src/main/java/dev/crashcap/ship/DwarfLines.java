@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * The line table of an ELF file ({@code .debug_line}, DWARF versions 4 and 5, 32-bit DWARF): which source file and
+ * The line table of an ELF file ({@code .debug_line}, DWARF versions 2 to 5, 32-bit DWARF): which source file and
  * line an address (as linked) belongs to. The table is run through once and kept as sorted arrays, so even large
  * debug info costs a few arrays of primitives. Damaged or truncated debug info ends the reading where it broke: what
  * was read before stays, nothing is thrown.
@@ -47,8 +47,8 @@ final class DwarfLines {
             return NONE;
         }
         Builder builder = new Builder();
-        new LineProgramReader(order(debugLine), order(section.apply(".debug_line_str")),
-                order(section.apply(".debug_str")), builder).readAll();
+        // The string sections are fetched only when a header points into them: compressed, they cost memory.
+        new LineProgramReader(order(debugLine), name -> order(section.apply(name)), builder).readAll();
         return builder.build();
     }
 

@@ -14,7 +14,7 @@ final class ElfSections {
     private static final long SHF_COMPRESSED = 0x800;
     private static final int ELFCOMPRESS_ZLIB = 1;
     private static final int CHDR_SIZE = 24;
-    private static final long MAX_INFLATED = 512L << 20;
+    private static final long MAX_INFLATED = 128L << 20; // finishing may run inside the application's JVM
 
     private ElfSections() {
     }

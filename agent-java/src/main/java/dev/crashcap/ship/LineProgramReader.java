@@ -2,13 +2,16 @@ package dev.crashcap.ship;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
- * Runs the line-number programs of {@code .debug_line} (DWARF 4 and 5, 32-bit DWARF) and hands the rows to a
- * {@link DwarfLines.Builder}. Each unit has a header (file and directory tables) and a program for the DWARF line
- * state machine. A unit that cannot be read ends the reading: the units after it are not trusted to start where
- * its length says.
+ * Runs the line-number programs of {@code .debug_line} (DWARF 4 and 5, and the older 2 and 3; 32-bit DWARF) and
+ * hands the rows to a {@link DwarfLines.Builder}. Each unit has a header (file and directory tables) and a program
+ * for the DWARF line state machine. A unit that cannot be read ends the reading: the units after it are not trusted
+ * to start where its length says.
  */
 final class LineProgramReader {
     private static final int DW_LNCT_PATH = 1;
@@ -26,14 +29,14 @@ final class LineProgramReader {
     private static final int DW_FORM_UDATA = 0x0f;
 
     private final ByteBuffer section;
-    private final ByteBuffer lineStrings;
-    private final ByteBuffer strings;
+    private final Function<String, ByteBuffer> stringSections;
+    private final Map<String, ByteBuffer> fetched = new HashMap<>();
     private final DwarfLines.Builder rows;
 
-    LineProgramReader(ByteBuffer section, ByteBuffer lineStrings, ByteBuffer strings, DwarfLines.Builder rows) {
+    /** @param stringSections {@code .debug_line_str} and {@code .debug_str} by name, null if missing */
+    LineProgramReader(ByteBuffer section, Function<String, ByteBuffer> stringSections, DwarfLines.Builder rows) {
         this.section = section;
-        this.lineStrings = lineStrings;
-        this.strings = strings;
+        this.stringSections = stringSections;
         this.rows = rows;
     }
 
@@ -64,7 +67,7 @@ final class LineProgramReader {
 
     private void readUnit(ByteBuffer unit) {
         int version = Short.toUnsignedInt(unit.getShort());
-        if (version < 4 || version > 5) {
+        if (version < 2 || version > 5) {
             throw new IllegalArgumentException("line table version " + version);
         }
         if (version == 5) {
@@ -74,7 +77,9 @@ final class LineProgramReader {
         long headerLength = Integer.toUnsignedLong(unit.getInt());
         int programStart = Math.toIntExact(unit.position() + headerLength);
         int minInstructionLength = Byte.toUnsignedInt(unit.get());
-        unit.get(); // maximum_operations_per_instruction: 1 but on VLIW machines
+        if (version >= 4) {
+            unit.get(); // maximum_operations_per_instruction: 1 but on VLIW machines
+        }
         boolean defaultIsStmt = unit.get() != 0;
         int lineBase = unit.get();
         int lineRange = Byte.toUnsignedInt(unit.get());
@@ -92,7 +97,7 @@ final class LineProgramReader {
             readEntriesV5(unit, directories, null);
             readEntriesV5(unit, directories, files);
         } else {
-            readTablesV4(unit, directories, files);
+            readTablesV4(unit, directories, files); // versions 2 and 3 have the same tables
         }
         unit.position(programStart);
         run(unit, new Header(version, minInstructionLength, defaultIsStmt, lineBase, lineRange, opcodeBase,
@@ -152,9 +157,9 @@ final class LineProgramReader {
             case DW_FORM_STRING:
                 return DwarfLines.string(unit);
             case DW_FORM_LINE_STRP:
-                return DwarfLines.stringAt(lineStrings, Integer.toUnsignedLong(unit.getInt()));
+                return DwarfLines.stringAt(strings(".debug_line_str"), Integer.toUnsignedLong(unit.getInt()));
             case DW_FORM_STRP:
-                return DwarfLines.stringAt(strings, Integer.toUnsignedLong(unit.getInt()));
+                return DwarfLines.stringAt(strings(".debug_str"), Integer.toUnsignedLong(unit.getInt()));
             case DW_FORM_UDATA:
                 return Leb128.unsigned(unit);
             case DW_FORM_DATA1:
@@ -174,6 +179,13 @@ final class LineProgramReader {
             default:
                 throw new IllegalArgumentException("form 0x" + Integer.toHexString(form) + " in a line table header");
         }
+    }
+
+    private ByteBuffer strings(String name) {
+        if (!fetched.containsKey(name)) {
+            fetched.put(name, stringSections.apply(name));
+        }
+        return fetched.get(name);
     }
 
     private int defineFile(String name, long directory, List<String> directories) {
@@ -211,7 +223,7 @@ final class LineProgramReader {
                         line = 1;
                     } else if (extended == 2) { // set_address
                         address = length - 1 == 8 ? unit.getLong() : Integer.toUnsignedLong(unit.getInt());
-                    } else if (extended == 3 && header.version() == 4) { // define_file
+                    } else if (extended == 3 && header.version() <= 4) { // define_file
                         String name = DwarfLines.string(unit);
                         header.files().add(defineFile(name, Leb128.unsigned(unit), header.directories()));
                     } // set_discriminator and vendor opcodes do not change the position

@@ -102,6 +102,20 @@ class DwarfLinesTest {
         }
     }
 
+    @Test
+    void aTruncatedModuleFileGivesNoLinesAndNeverThrows() throws Exception {
+        byte[] whole = Files.readAllBytes(LIBRARY);
+        Random random = new Random(7);
+        for (int i = 0; i < 30; i++) {
+            Path cut = Files.write(temporary.resolve("cut-" + i + ".so"),
+                    java.util.Arrays.copyOf(whole, random.nextInt(whole.length)));
+            ElfSymbols symbols = assertDoesNotThrow(() -> ElfSymbols.read(cut));
+            if (symbols != null) {
+                assertDoesNotThrow(() -> symbols.lines.at(0x1000));
+            }
+        }
+    }
+
     private static DwarfLines lines(Path file) {
         ElfSymbols symbols = ElfSymbols.read(file);
         assertNotNull(symbols, file.toString());
