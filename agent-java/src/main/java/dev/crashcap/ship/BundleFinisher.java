@@ -23,9 +23,10 @@ import java.util.Map;
 
 /**
  * Finishes a raw bundle with what the dying process could not do: copies the hs_err file HotSpot wrote into the
- * bundle as {@code hs_err.log}, keeps the native frames' names and source lines in {@code symbols.txt}, writes {@code manifest.json}, packs it into {@code bundle.zip}. The manifest is the
- * mark of a finished bundle: once it exists nothing is added or rewritten, so finishing twice changes nothing
- * (a crash between the manifest and the zip only leaves the zip to do).
+ * bundle as {@code hs_err.log}, keeps the native frames' names and source lines in {@code symbols.txt}, writes
+ * {@code manifest.json}, packs it into {@code bundle.zip}. The manifest is the mark of a finished bundle: once it
+ * exists nothing is added or rewritten, so finishing twice changes nothing (a crash between the manifest and the
+ * zip only leaves the zip to do).
  */
 public final class BundleFinisher implements Finisher {
     private final boolean sentryEvent;

@@ -56,8 +56,8 @@ public final class Symbolizer {
         for (ThreadInfo thread : bundle.threads()) {
             List<Frame> frames = new ArrayList<>();
             for (Frame frame : thread.frames()) {
-                // Frame 0 of the crashing thread is the faulting instruction; every other pc is a return address,
-                // whose call may be the last instruction of its line (or of its function): look up pc-1.
+                // Frame 0 of a thread that crashed is the faulting instruction; every other pc is a return address
+                // (or the instruction after a system call), whose call may end its line or function: look up pc-1.
                 boolean exact = thread.crashed() && frames.isEmpty();
                 Frame named = frame instanceof NativeFrame n ? resolve(bundle, n, exact) : frame;
                 changed |= named != frame;

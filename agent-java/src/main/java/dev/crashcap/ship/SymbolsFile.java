@@ -35,7 +35,7 @@ final class SymbolsFile {
         for (Entry entry : entries) {
             text.append(entry.buildId()).append('\t').append("0x").append(Long.toHexString(entry.offset()))
                     .append('\t').append(field(entry.function()))
-                    .append('\t').append(entry.functionOffset() == null ? "" : "0x" + Long.toHexString(entry.functionOffset()))
+                    .append('\t').append(hexOrEmpty(entry.functionOffset()))
                     .append('\t').append(field(entry.file()))
                     .append('\t').append(entry.line() == null ? "" : entry.line().toString()).append('\n');
         }
@@ -74,6 +74,10 @@ final class SymbolsFile {
         } catch (NumberFormatException e) {
             return null;
         }
+    }
+
+    private static String hexOrEmpty(Long value) {
+        return value == null ? "" : "0x" + Long.toHexString(value);
     }
 
     private static long hex(String field) {

@@ -64,7 +64,8 @@ class BundleFinisherTest {
 
         Path symbols = bundle.resolve(SymbolsFile.NAME);
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(symbols)));
-        String expected = BuiltLibrary.buildId() + "\t0x" + Long.toHexString(BuiltLibrary.address("crashcaptest_write_null"))
+        String expected = BuiltLibrary.buildId() + "\t0x"
+                + Long.toHexString(BuiltLibrary.address("crashcaptest_write_null"))
                 + "\tcrashcaptest_write_null\t0x0\t" + BuiltLibrary.SOURCE + "\t" + BuiltLibrary.faultingLine();
         String text = Files.readString(symbols);
         assertTrue(text.lines().anyMatch(line -> line.equals(expected)), text);
