@@ -245,6 +245,8 @@ public final class BundleJson {
         json.put("offset", hex(frame.offset()));
         json.put("function", frame.function());
         json.put("functionOffset", hex(frame.functionOffset()));
+        json.put("file", frame.file());
+        json.put("line", frame.line());
         return json;
     }
 

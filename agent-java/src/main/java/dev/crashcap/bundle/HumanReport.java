@@ -300,7 +300,7 @@ public final class HumanReport {
     }
 
     /**
-     * {@code 0x… in function+0x9 (libx.so+0x11a9)}, {@code at com.example.Foo.bar(line 42)} or
+     * {@code 0x… in function+0x9 (libx.so+0x11a9) at x.c:42}, {@code at com.example.Foo.bar(line 42)} or
      * {@code at com.example.Foo.poll(native method)}.
      */
     private static String frame(Frame frame) {
@@ -314,7 +314,9 @@ public final class HumanReport {
         String module = nativeFrame.moduleName() == null ? "no module"
                 : shown(nativeFrame.moduleName())
                         + (nativeFrame.offset() == null ? "" : "+" + Hex.of(nativeFrame.offset()));
-        return Hex.padded(nativeFrame.pc()) + " in " + function + " (" + module + ")";
+        String source = nativeFrame.fileName() == null || nativeFrame.line() == null ? ""
+                : " at " + shown(nativeFrame.fileName()) + ":" + nativeFrame.line();
+        return Hex.padded(nativeFrame.pc()) + " in " + function + " (" + module + ")" + source;
     }
 
     private static String function(NativeFrame frame) {

@@ -38,7 +38,7 @@ final class InspectCommand implements Callable<Integer> {
         if (loaded.directory() != null) {
             BundleFinisher.quietly(loaded.directory()); // hs_err, manifest.json, bundle.zip: docs/ship.md
         }
-        Bundle bundle = Symbolizer.apply(loaded); // names from .symtab of the module files, if they are here
+        Bundle bundle = Symbolizer.apply(loaded); // names and lines: symbols.txt, else the module files if here
         String hsErr = HsErrLocator.find(bundle);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

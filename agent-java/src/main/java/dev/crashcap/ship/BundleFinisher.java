@@ -23,9 +23,10 @@ import java.util.Map;
 
 /**
  * Finishes a raw bundle with what the dying process could not do: copies the hs_err file HotSpot wrote into the
- * bundle as {@code hs_err.log}, writes {@code manifest.json}, packs it into {@code bundle.zip}. The manifest is the
- * mark of a finished bundle: once it exists nothing is added or rewritten, so finishing twice changes nothing
- * (a crash between the manifest and the zip only leaves the zip to do).
+ * bundle as {@code hs_err.log}, keeps the native frames' names and source lines in {@code symbols.txt}, writes
+ * {@code manifest.json}, packs it into {@code bundle.zip}. The manifest is the mark of a finished bundle: once it
+ * exists nothing is added or rewritten, so finishing twice changes nothing (a crash between the manifest and the
+ * zip only leaves the zip to do).
  */
 public final class BundleFinisher implements Finisher {
     private final boolean sentryEvent;
@@ -49,6 +50,9 @@ public final class BundleFinisher implements Finisher {
             files.add(directory.resolve(BundleLocator.CAPTURE_FILE));
             if (Files.isRegularFile(directory.resolve(HsErrLocator.BUNDLED_FILE))) {
                 files.add(directory.resolve(HsErrLocator.BUNDLED_FILE));
+            }
+            if (keepSymbols(bundle, directory)) {
+                files.add(directory.resolve(SymbolsFile.NAME));
             }
             SafeFiles.write(directory.resolve(Manifest.NAME),
                     Manifest.render(bundle, id, signature, hsErrSource, files, AgentVersion.get()));
@@ -81,6 +85,23 @@ public final class BundleFinisher implements Finisher {
      */
     static String id(Path directory) throws IOException {
         return Manifest.sha256(directory.resolve(BundleLocator.CAPTURE_FILE)).substring(0, 32);
+    }
+
+    /**
+     * Writes symbols.txt with what the module files say about the native frames, while they are still here;
+     * false if they said nothing. A symbols.txt from an earlier attempt is kept as it is.
+     */
+    private static boolean keepSymbols(Bundle bundle, Path directory) throws IOException {
+        Path target = directory.resolve(SymbolsFile.NAME);
+        if (Files.isRegularFile(target)) {
+            return true;
+        }
+        List<SymbolsFile.Entry> entries = Symbolizer.fromModuleFiles(bundle);
+        if (entries.isEmpty()) {
+            return false;
+        }
+        SafeFiles.write(target, SymbolsFile.render(entries));
+        return true;
     }
 
     /** Copies the hs_err file into the bundle; returns where it came from, or null if there is none. */

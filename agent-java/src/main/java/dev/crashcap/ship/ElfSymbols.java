@@ -32,11 +32,13 @@ final class ElfSymbols {
     final String buildId;
     final long linkBase;
     private final List<Symbol> functions;
+    final DwarfLines lines;
 
-    private ElfSymbols(String buildId, long linkBase, List<Symbol> functions) {
+    private ElfSymbols(String buildId, long linkBase, List<Symbol> functions, DwarfLines lines) {
         this.buildId = buildId;
         this.linkBase = linkBase;
         this.functions = functions;
+        this.lines = lines;
     }
 
     /** The file's symbols, or null if it is not a readable ELF64 little-endian file. */
@@ -49,7 +51,7 @@ final class ElfSymbols {
             if (elf.getInt(0) != 0x464c457f || elf.get(4) != 2 || elf.get(5) != 1) {
                 return null;
             }
-            return new ElfSymbols(buildId(elf), linkBase(elf), functions(elf));
+            return new ElfSymbols(buildId(elf), linkBase(elf), functions(elf), lines(elf));
         } catch (IOException | RuntimeException e) {
             return null; // a damaged or unusual file gives no names, never a failure
         }
@@ -71,6 +73,15 @@ final class ElfSymbols {
             }
         }
         return best != null && Long.compareUnsigned(address - best.address(), best.size()) < 0 ? best : null;
+    }
+
+    /** The line table; a damaged one gives what could be read, a missing one none. */
+    private static DwarfLines lines(ByteBuffer elf) {
+        try {
+            return DwarfLines.read(name -> ElfSections.named(elf, name));
+        } catch (RuntimeException e) {
+            return DwarfLines.NONE;
+        }
     }
 
     /** The page-aligned address of the first PT_LOAD segment: where the module's base is linked. */

@@ -153,6 +153,10 @@ public final class SentryEvent {
                 json.put("image_addr", hex(frame.pc() - frame.offset()));
             }
         }
+        if (frame.file() != null && frame.line() != null) {
+            json.put("filename", frame.file());
+            json.put("lineno", frame.line());
+        }
         return json;
     }
 

@@ -87,9 +87,12 @@ class BundleJsonTest {
         assertEquals("0x7f3a0ca00000", get(thread, "stack.high"));
         List<?> frames = (List<?>) thread.get("frames");
         assertEquals(4, frames.size());
-        assertEquals(Map.of("kind", "native", "pc", "0x7f3a2c1011a9", "module", "libcrashcaptest.so",
-                "modulePath", "/tmp/libcrashcaptest.so", "offset", "0x11a9", "function", "crashcaptest_write_null",
-                "functionOffset", "0x9"), frames.get(0));
+        Map<String, Object> top = new java.util.HashMap<>(Map.of("kind", "native", "pc", "0x7f3a2c1011a9",
+                "module", "libcrashcaptest.so", "modulePath", "/tmp/libcrashcaptest.so", "offset", "0x11a9",
+                "function", "crashcaptest_write_null", "functionOffset", "0x9"));
+        top.put("file", null); // the capture has no source lines: they come from debug info after the crash
+        top.put("line", null);
+        assertEquals(top, frames.get(0));
         assertEquals("Java_dev_crashcap_it_Crasher_segv", ((Map<?, ?>) frames.get(3)).get("function"));
     }
 

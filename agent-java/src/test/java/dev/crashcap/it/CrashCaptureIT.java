@@ -79,6 +79,11 @@ class CrashCaptureIT {
             assertTrue(((String) frame.get("pc")).startsWith("0x"));
             assertTrue(((String) frame.get("offset")).startsWith("0x"));
         }
+        if (kind.equals("segv")) { // file:line from the library's DWARF, found when inspect symbolizes
+            Map<String, Object> site = frames.get(crashSite);
+            assertTrue(String.valueOf(site.get("file")).endsWith("crashcaptest.c"), String.valueOf(site));
+            assertTrue(site.get("line") instanceof Long line && line > 0, String.valueOf(site));
+        }
         if (signal.equals("SIGABRT")) {
             assertEquals(List.of(), functions.subList(0, crashSite).stream()
                     .filter(f -> f.startsWith("crashcaptest")).collect(Collectors.toList()));

@@ -57,6 +57,36 @@ class BundleFinisherTest {
     }
 
     @Test
+    void keepsNamesAndLinesInSymbolsTxtForAMachineWithoutTheModuleFiles() throws Exception {
+        Path bundle = ShipBundles.bundle(folder, Samples.SEGV, 1);
+        BuiltLibrary.pointAt(bundle);
+        new BundleFinisher(false).finish(bundle);
+
+        Path symbols = bundle.resolve(SymbolsFile.NAME);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(symbols)));
+        String expected = BuiltLibrary.buildId() + "\t0x"
+                + Long.toHexString(BuiltLibrary.address("crashcaptest_write_null"))
+                + "\tcrashcaptest_write_null\t0x0\t" + BuiltLibrary.SOURCE + "\t" + BuiltLibrary.faultingLine();
+        String text = Files.readString(symbols);
+        assertTrue(text.lines().anyMatch(line -> line.equals(expected)), text);
+        assertTrue(Files.readString(bundle.resolve("manifest.json")).contains("\"name\": \"symbols.txt\""));
+        byte[] written = Files.readAllBytes(symbols);
+        new BundleFinisher(false).finish(bundle);
+        assertArrayEquals(written, Files.readAllBytes(symbols), "written once");
+
+        // Elsewhere: the capture names a module file that is not there; symbols.txt still gives the line.
+        Path moved = Files.createDirectories(folder.resolve("moved"));
+        Files.copy(symbols, moved.resolve(SymbolsFile.NAME));
+        Files.writeString(moved.resolve("capture.txt"), Files.readString(bundle.resolve("capture.txt"))
+                .replace(BuiltLibrary.LIBRARY.toString(), "/gone/libcrashcaptest.so"));
+        dev.crashcap.bundle.NativeFrame top = Symbolizer.apply(dev.crashcap.bundle.BundleLocator.load(moved))
+                .crashingThread().topNativeFrame();
+        assertEquals("/gone/libcrashcaptest.so", top.modulePath());
+        assertEquals(BuiltLibrary.SOURCE.toString(), top.file());
+        assertEquals(BuiltLibrary.faultingLine(), top.line());
+    }
+
+    @Test
     void finishingTwiceChangesNothing() throws Exception {
         Path bundle = bundleWithHsErr();
         new BundleFinisher(false).finish(bundle);

@@ -127,6 +127,24 @@ class SentryEnvelopeTest {
         assertEquals(0x4028L, image.getImageSize());
     }
 
+    @Test
+    void nativeFramesCarryTheSourceFileAndLineFromDebugInfo() throws Exception {
+        Path bundle = ShipBundles.bundle(folder, Samples.THREADS, 1);
+        BuiltLibrary.pointAt(bundle);
+        byte[] json = dev.crashcap.ship.SentryEvent.of(
+                Symbolizer.apply(dev.crashcap.bundle.BundleLocator.load(bundle)), "0123456789abcdef0123456789abcdef", "0.1");
+
+        SentryEvent event = new JsonSerializer(options()).deserialize(
+                new InputStreamReader(new ByteArrayInputStream(json), StandardCharsets.UTF_8), SentryEvent.class);
+        assertNotNull(event, "Sentry's deserializer reads the event: " + complaints);
+        assertEquals(List.of(), complaints);
+        List<SentryStackFrame> frames = event.getExceptions().get(0).getStacktrace().getFrames();
+        SentryStackFrame top = frames.get(frames.size() - 1);
+        assertEquals("crashcaptest_write_null", top.getFunction());
+        assertEquals(BuiltLibrary.SOURCE.toString(), top.getFilename());
+        assertEquals(BuiltLibrary.faultingLine(), top.getLineno());
+    }
+
     private SentryOptions options() {
         SentryOptions options = new SentryOptions();
         options.setDebug(true);

@@ -3,8 +3,10 @@ package dev.crashcap.ship;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crashcap.bundle.Bundle;
+import dev.crashcap.bundle.HumanReport;
 import dev.crashcap.bundle.NativeFrame;
 import dev.crashcap.bundle.Samples;
 import java.io.IOException;
@@ -36,6 +38,19 @@ class SymbolizerTest {
         Bundle otherBuild = bundle("00" + buildId.substring(2), address + 5);
         assertSame(otherBuild, Symbolizer.apply(otherBuild), "another build's names are never used");
         assertNull(topFrame(Symbolizer.apply(bundle(buildId, 0x10))).function(), "no function covers the ELF header");
+    }
+
+    @Test
+    void addsTheSourceLineOfTheFaultingInstructionAndShowsIt() throws Exception {
+        long address = BuiltLibrary.address("crashcaptest_write_null");
+        Bundle symbolized = Symbolizer.apply(bundle(BuiltLibrary.buildId(), address));
+        NativeFrame top = topFrame(symbolized);
+        assertEquals("crashcaptest_write_null", top.function());
+        assertTrue(top.file().endsWith("/agent-native/testlib/crashcaptest.c"), top.file());
+        assertEquals(BuiltLibrary.faultingLine(), top.line());
+        String report = HumanReport.render(symbolized, null);
+        assertTrue(report.contains(" in crashcaptest_write_null+0x0 (libcrashcaptest.so+0x" + Long.toHexString(address)
+                + ") at crashcaptest.c:" + BuiltLibrary.faultingLine()), report);
     }
 
     /** A capture whose crashing thread's top frame is nameless, at {@code offset} in the library. */
