@@ -41,10 +41,12 @@ static int contains(const int *sorted, int count, int tid) {
     return bsearch(&tid, sorted, (size_t)count, sizeof(int), compare_ints) != NULL;
 }
 
-/* A slot whose thread is gone (native threads end without telling anyone): free its stack. */
+/* A slot whose thread is gone (native threads end without telling anyone): free its stack. Gone means
+ * listed by the previous sweep and not by this one: a thread that started after this sweep's listing
+ * is in neither, and must keep its stack. */
 static void forget_if_exited(thread_slot *slot, void *count) {
     int tid = atomic_load(&slot->tid);
-    if (contains(current, *(int *)count, tid)) return;
+    if (contains(current, *(int *)count, tid) || !contains(seen, seen_count, tid)) return;
     if (slot->java_thread != NULL) return; /* Java threads are released by JVMTI ThreadEnd */
     if (slot->altstack != NULL) altstack_release_exited(slot->altstack, slot->altstack_bytes);
     slot->altstack = NULL;
