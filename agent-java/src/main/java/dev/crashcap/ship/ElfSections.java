@@ -74,7 +74,8 @@ final class ElfSections {
         return Math.toIntExact(shoff + (long) index * shentsize);
     }
 
-    private static String string(ByteBuffer elf, int offset) {
+    /** The NUL-terminated string at {@code offset} (ELF string tables). */
+    static String string(ByteBuffer elf, int offset) {
         int end = offset;
         while (elf.get(end) != 0) {
             end++;

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -136,7 +135,7 @@ final class ElfSymbols {
                 long value = elf.getLong(entry + 8);
                 long size = elf.getLong(entry + 16);
                 if (info == STT_FUNC && sectionIndex != 0 && size > 0) {
-                    functions.add(new Symbol(value, size, string(elf, strings[2] + elf.getInt(entry)), rank(binding)));
+                    functions.add(new Symbol(value, size, ElfSections.string(elf, strings[2] + elf.getInt(entry)), rank(binding)));
                 }
             }
         }
@@ -163,16 +162,6 @@ final class ElfSymbols {
                     elf.getInt(header + 40)});
         }
         return sections;
-    }
-
-    private static String string(ByteBuffer elf, int offset) {
-        int end = offset;
-        while (elf.get(end) != 0) {
-            end++;
-        }
-        byte[] bytes = new byte[end - offset];
-        elf.get(offset, bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     private static int align4(int size) {
