@@ -18,7 +18,7 @@ int altstack_ensure_current_thread(void *ucontext) {
     stack_t current;
     if (sigaltstack(NULL, &current) != 0) return 0;
     if (!(current.ss_flags & SS_DISABLE)) return 1; /* someone's stack is there: keep it */
-    thread_slot *slot = thread_registry_claim((int)syscall(SYS_gettid));
+    thread_slot *slot = thread_registry_claim(current_tid());
     if (slot == NULL) return 0;
     size_t bytes = GUARD_BYTES + ALTSTACK_BYTES + GUARD_BYTES;
     char *memory = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -40,7 +40,7 @@ int altstack_ensure_current_thread(void *ucontext) {
 }
 
 void altstack_release_current_thread(void) {
-    thread_slot *slot = thread_registry_find((int)syscall(SYS_gettid));
+    thread_slot *slot = thread_registry_find(current_tid());
     if (slot == NULL || slot->altstack == NULL) return;
     stack_t current;
     if (sigaltstack(NULL, &current) != 0 || (current.ss_flags & SS_ONSTACK)) return;

@@ -62,6 +62,13 @@ void bw_value(bundle_writer *w, const char *text) {
     }
 }
 
+size_t copy_text(char *out, size_t size, const char *text) {
+    size_t i = 0;
+    for (; text[i] != '\0' && i + 1 < size; i++) out[i] = text[i];
+    if (size > 0) out[i] = '\0';
+    return i;
+}
+
 size_t format_dec(char *out, size_t size, int64_t value) {
     char digits[24];
     size_t n = 0;

@@ -33,6 +33,9 @@ void bw_field_text(bundle_writer *w, const char *key, const char *value);
 void bw_field_dec(bundle_writer *w, const char *key, int64_t value);
 void bw_field_hex(bundle_writer *w, const char *key, uint64_t value);
 
+/* Copies text into out, cut to fit and always NUL-terminated; returns the length copied. */
+size_t copy_text(char *out, size_t size, const char *text);
+
 /* Decimal and hex rendering into a caller buffer (NUL-terminated); returns the length. */
 size_t format_dec(char *out, size_t size, int64_t value);
 size_t format_hex(char *out, size_t size, uint64_t value);

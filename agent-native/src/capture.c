@@ -1,4 +1,5 @@
 #include "capture.h"
+#include "thread_registry.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -66,10 +67,6 @@ static sigjmp_buf guard;
 static volatile sig_atomic_t guard_active;
 static volatile int guard_owner_tid;
 
-static int current_tid(void) {
-    return (int)syscall(SYS_gettid);
-}
-
 int64_t monotonic_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -85,13 +82,6 @@ static int64_t epoch_ms(void) {
 static void *reserve(size_t bytes) {
     void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     return p == MAP_FAILED ? NULL : p;
-}
-
-static size_t copy_text(char *out, size_t size, const char *text) {
-    size_t i = 0;
-    for (; text[i] != '\0' && i + 1 < size; i++) out[i] = text[i];
-    out[i] = '\0';
-    return i;
 }
 
 const char *capture_prepare(const char *bundle_folder, const char *header, size_t header_len,

@@ -5,6 +5,7 @@
 #define CRASHCAP_JAVA_FRAMES_H
 
 #include <jni.h>
+#include <stddef.h>
 
 typedef struct {
     jmethodID method;
@@ -12,6 +13,9 @@ typedef struct {
 } java_frame;
 
 #define JAVA_FRAME_NATIVE_METHOD (-3)
+
+/* "Ljava/lang/Thread;" (a JVMTI class signature) -> "java.lang.Thread", cut to fit out. Returns the length. */
+size_t java_class_name(char *out, size_t size, const char *signature);
 
 /* Install time: remembers the JavaVM and looks up AsyncGetCallTrace (dlsym). */
 void java_frames_prepare(JavaVM *vm);

@@ -49,18 +49,10 @@ static const char *keep(const char *text) {
     return copy;
 }
 
-/* "Ljava/lang/Thread;" -> "java.lang.Thread" */
 static const char *class_name_of(const char *signature) {
-    size_t len = strlen(signature);
-    if (len >= 2 && signature[0] == 'L' && signature[len - 1] == ';') {
-        signature++;
-        len -= 2;
-    }
-    if (arena == NULL || arena_used + len + 1 > ARENA_BYTES) return "?";
+    if (arena == NULL || arena_used + 2 > ARENA_BYTES) return "?";
     char *copy = arena + arena_used;
-    for (size_t i = 0; i < len; i++) copy[i] = signature[i] == '/' ? '.' : signature[i];
-    copy[len] = '\0';
-    arena_used += len + 1;
+    arena_used += java_class_name(copy, ARENA_BYTES - arena_used, signature) + 1;
     return copy;
 }
 
@@ -248,7 +240,7 @@ const char *java_resolver_start(JavaVM *vm, jvmtiEnv *env, JNIEnv *jni) {
     wanted.can_get_line_numbers = 1;
     (*jvmti)->AddCapabilities(jvmti, &wanted); /* without it lines are unknown, names still work */
     /* Arming time, not a handler. Untouched until a crash: address space, not resident memory. */
-    arena = malloc(ARENA_BYTES);
+    arena = malloc(ARENA_BYTES); /* arming time, never in a handler */
     if (pipe2(wake_pipe, O_CLOEXEC) != 0 || pipe2(done_pipe, O_CLOEXEC) != 0) return "cannot create resolver pipes";
     remember_existing_threads(jni);
     if (background_thread_start(resolver_main, 256 * 1024) != 0) return "cannot start the resolver thread";

@@ -24,10 +24,6 @@
 
 static jvmtiEnv *jvmti;
 
-static int current_tid(void) {
-    return (int)syscall(SYS_gettid);
-}
-
 /* Remembers a Java thread by tid: its name, and its java.lang.Thread for the state at a crash. */
 static void register_java_thread(JNIEnv *jni, jthread thread, const char *name) {
     thread_slot *slot = thread_registry_claim(current_tid());

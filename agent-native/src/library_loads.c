@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "arch.h"
+#include "bundle_writer.h"
+#include "java_frames.h"
 
 #define LOADS_MAX 512
 #define TEXT_MAX 512
@@ -29,12 +31,6 @@ static JavaVM *java_vm;
 static jvmtiEnv *jvmti;
 static __thread int in_hook; /* the Java calls below must not record their own loads */
 
-static void copy_text(char *out, const char *text) {
-    size_t i = 0;
-    for (; text != NULL && text[i] != '\0' && i + 1 < TEXT_MAX; i++) out[i] = text[i];
-    out[i] = '\0';
-}
-
 /* Classes that only pass the request on: the caller worth naming is below them. */
 static int is_loader_plumbing(const char *signature) {
     static const char *const prefixes[] = { "Ljava/lang/System;", "Ljava/lang/Runtime;", "Ljava/lang/ClassLoader",
@@ -43,18 +39,6 @@ static int is_loader_plumbing(const char *signature) {
         if (strncmp(signature, prefixes[i], strlen(prefixes[i])) == 0) return 1;
     }
     return 0;
-}
-
-/* "Lcom/acme/Native;" -> "com.acme.Native" */
-static void dotted(char *out, const char *signature) {
-    size_t len = strlen(signature);
-    if (len >= 2 && signature[0] == 'L') {
-        signature++;
-        len -= 2;
-    }
-    size_t i = 0;
-    for (; i < len && i + 1 < TEXT_MAX; i++) out[i] = signature[i] == '/' ? '.' : signature[i];
-    out[i] = '\0';
 }
 
 /* klass.getProtectionDomain().getCodeSource().getLocation().toString(), or "" */
@@ -79,8 +63,10 @@ static void jar_of(JNIEnv *jni, jclass klass, char *out) {
     }
     if (text != NULL && !(*jni)->ExceptionCheck(jni)) {
         const char *chars = (*jni)->GetStringUTFChars(jni, text, NULL);
-        copy_text(out, chars);
-        if (chars != NULL) (*jni)->ReleaseStringUTFChars(jni, text, chars);
+        if (chars != NULL) {
+            copy_text(out, TEXT_MAX, chars);
+            (*jni)->ReleaseStringUTFChars(jni, text, chars);
+        }
     }
     if ((*jni)->ExceptionCheck(jni)) (*jni)->ExceptionClear(jni);
 }
@@ -99,7 +85,7 @@ static void record_java_caller(library_load *load) {
         int found = 0;
         if ((*jvmti)->GetClassSignature(jvmti, klass, &signature, NULL) == JVMTI_ERROR_NONE) {
             if (!is_loader_plumbing(signature)) {
-                dotted(load->java_class, signature);
+                java_class_name(load->java_class, TEXT_MAX, signature);
                 jar_of(jni, klass, load->jar);
                 found = 1;
             }
@@ -113,12 +99,12 @@ static void record_java_caller(library_load *load) {
 /* Runs where libjvm would have called dlopen (a JVM thread loading a library, in native state), never
  * in a signal handler: dlopen and JNI are fine here. */
 static void *dlopen_hook(const char *file, int mode) {
-    void *handle = dlopen(file, mode);
+    void *handle = dlopen(file, mode); /* the JVM's own load path, not a handler */
     if (handle == NULL || file == NULL || in_hook) return handle;
     int index = atomic_fetch_add(&load_count, 1);
     if (index >= LOADS_MAX) return handle;
     library_load *load = &loads[index];
-    copy_text(load->path, file);
+    copy_text(load->path, TEXT_MAX, file);
     in_hook = 1;
     record_java_caller(load);
     in_hook = 0;
@@ -180,7 +166,7 @@ static int find_dlopen_slot(struct dl_phdr_info *info, size_t size, void *arg) {
 
 /* The protection of the mapping holding address, from /proc/self/maps (arming time: stdio is fine). */
 static int protection_of(uintptr_t address) {
-    FILE *maps = fopen("/proc/self/maps", "re");
+    FILE *maps = fopen("/proc/self/maps", "re"); /* arming time, never in a handler */
     if (maps == NULL) return -1;
     char line[512];
     int protection = -1;

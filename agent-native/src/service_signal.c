@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "altstack.h"
+#include "thread_registry.h"
 #include "thread_snapshot.h"
 
 static int service_signal = -1;
@@ -51,7 +52,7 @@ int service_signal_send(int tid) {
 
 /* Arming time only (opendir allocates). */
 void service_signal_send_to_all_others(void) {
-    int self = (int)syscall(SYS_gettid);
+    int self = current_tid();
     DIR *tasks = opendir("/proc/self/task");
     if (tasks == NULL) return;
     for (struct dirent *entry; (entry = readdir(tasks)) != NULL;) {

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "thread_registry.h"
 #include "thread_snapshot.h"
 
 /* HotSpot's documented hook for user signal handlers (signals_posix.cpp): returns non-zero when the
@@ -33,10 +34,6 @@ static atomic_int installed;
 enum { CAPTURE_IDLE, CAPTURE_RUNNING, CAPTURE_DONE, CAPTURE_SNAPSHOT };
 static atomic_int capture_state = CAPTURE_IDLE;
 static atomic_int capture_owner;
-
-static int current_tid(void) {
-    return (int)syscall(SYS_gettid);
-}
 
 static void sleep_a_millisecond(void) {
     struct timespec pause = { 0, 1000000 };

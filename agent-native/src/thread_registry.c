@@ -53,15 +53,9 @@ void thread_registry_free(thread_slot *slot) {
     atomic_store(&slot->tid, THREAD_SLOT_FREED);
 }
 
-static void copy_name(char *out, size_t size, const char *name) {
-    size_t i = 0;
-    for (; name[i] != '\0' && i + 1 < size; i++) out[i] = name[i];
-    out[i] = '\0';
-}
-
 void thread_registry_set_name(thread_slot *slot, const char *name) {
     atomic_store(&slot->name_ready, 0);
-    copy_name(slot->name, sizeof slot->name, name);
+    copy_text(slot->name, sizeof slot->name, name);
     atomic_store(&slot->name_ready, 1);
 }
 
@@ -80,7 +74,7 @@ void thread_registry_set_own_stack(thread_slot *slot) {
 int thread_registry_java_name(int tid, char *out, size_t size) {
     thread_slot *slot = thread_registry_find(tid);
     if (slot == NULL || !atomic_load(&slot->name_ready)) return 0;
-    copy_name(out, size, slot->name);
+    copy_text(out, size, slot->name);
     return 1;
 }
 
@@ -96,7 +90,7 @@ static ssize_t read_task_file(int tid, const char *file, char *out, size_t size)
     size_t len = 16;
     len += format_dec(path + len, sizeof path - len, tid);
     path[len++] = '/';
-    copy_name(path + len, sizeof path - len, file);
+    copy_text(path + len, sizeof path - len, file);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return -1;
     ssize_t n = read(fd, out, size - 1);

@@ -7,8 +7,15 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #define THREAD_NAME_MAX 64
+
+/* The calling thread's kernel id (gettid; a plain system call, async-signal-safe). */
+static inline int current_tid(void) {
+    return (int)syscall(SYS_gettid);
+}
 
 typedef struct {
     atomic_int tid;               /* THREAD_SLOT_EMPTY, THREAD_SLOT_FREED, or the owner's tid */

@@ -149,9 +149,7 @@ void write_thread_identity(bundle_writer *w, int tid, int crashed, const resolve
     int is_java = thread_registry_java_name(tid, name, sizeof name);
     int ready = resolved != NULL && atomic_load(&resolved->ready);
     if (!is_java && ready && resolved->java_name != NULL) {
-        int i = 0;
-        for (; resolved->java_name[i] != '\0' && i + 1 < (int)sizeof name; i++) name[i] = resolved->java_name[i];
-        name[i] = '\0';
+        copy_text(name, sizeof name, resolved->java_name);
         is_java = 1;
     }
     if (!is_java) thread_comm_name(tid, name, sizeof name);

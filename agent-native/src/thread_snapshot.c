@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "thread_registry.h"
 
 #define MAX_THREADS 65536
 #define ALSO_CRASHED_MAX 8
@@ -22,10 +23,6 @@ static atomic_int request_open;
 
 static thread_snapshot also_crashed[ALSO_CRASHED_MAX];
 static atomic_int also_crashed_count;
-
-static int current_tid(void) {
-    return (int)syscall(SYS_gettid);
-}
 
 void snapshot_take(thread_snapshot *snapshot, const unwind_context *context, void *ucontext) {
     unwind_regs regs;

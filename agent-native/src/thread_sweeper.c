@@ -78,8 +78,8 @@ static void *sweeper_main(void *unused) {
 
 const char *thread_sweeper_start(void) {
     /* Arming time (and the sweep thread itself), never a signal handler. */
-    seen = calloc(TIDS_MAX, sizeof(int));
-    current = calloc(TIDS_MAX, sizeof(int));
+    seen = calloc(TIDS_MAX, sizeof(int));    /* arming time */
+    current = calloc(TIDS_MAX, sizeof(int)); /* arming time */
     if (seen == NULL || current == NULL) return "out of memory";
     /* The first sweep sees every thread as new; the arming code has signalled them all already. */
     seen_count = list_current();

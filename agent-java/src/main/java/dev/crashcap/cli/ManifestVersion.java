@@ -1,17 +1,13 @@
 package dev.crashcap.cli;
 
+import dev.crashcap.agent.AgentVersion;
 import picocli.CommandLine.IVersionProvider;
 
-/** {@code --version}: the Implementation-Version of the jar's manifest, or "dev" when run from classes. */
+/** {@code --version}: the version the jar's manifest gives ({@link AgentVersion}). */
 final class ManifestVersion implements IVersionProvider {
-
-    static String version() {
-        String version = Main.class.getPackage().getImplementationVersion();
-        return version == null ? "dev" : version;
-    }
 
     @Override
     public String[] getVersion() {
-        return new String[] {"crashcap " + version()};
+        return new String[] {"crashcap " + AgentVersion.get()};
     }
 }
