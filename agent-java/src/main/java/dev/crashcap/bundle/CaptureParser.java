@@ -311,13 +311,13 @@ public final class CaptureParser {
         boolean own = scalars.keySet().stream().anyMatch(key -> key.startsWith("signal."));
         boolean named = crash.tid() == null || crash.tid().equals(tid);
         if (!own && named) {
-            return new ThreadSignal(crash.signalNumber(), Diagnoser.signalName(crash), crash.signalCodeName(),
+            return new ThreadSignal(crash.signalNumber(), Signals.name(crash), crash.signalCodeName(),
                     crash.signalAddress());
         }
         Integer number = integer(scalars, "thread", "signal.number");
         String name = text(scalars, "signal.name");
         if (name == null && number != null) {
-            name = Diagnoser.signalName(number);
+            name = Signals.name(number);
         }
         return new ThreadSignal(number, name, text(scalars, "signal.codeName"), hex(scalars, "thread", "signal.address"));
     }

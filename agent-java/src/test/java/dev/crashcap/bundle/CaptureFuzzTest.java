@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.crashcap.report.BundleJson;
+import dev.crashcap.report.Diagnosis;
+import dev.crashcap.report.HumanReport;
+import dev.crashcap.report.Json;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,5 +1,14 @@
-package dev.crashcap.bundle;
+package dev.crashcap.report;
 
+import dev.crashcap.bundle.Bundle;
+import dev.crashcap.bundle.Crash;
+import dev.crashcap.bundle.Frame;
+import dev.crashcap.bundle.Hex;
+import dev.crashcap.bundle.JavaFrame;
+import dev.crashcap.bundle.NativeFrame;
+import dev.crashcap.bundle.Signals;
+import dev.crashcap.bundle.StackBounds;
+import dev.crashcap.bundle.ThreadInfo;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,10 +42,6 @@ final class Diagnoser {
     private static final Set<String> ALLOCATOR_FUNCTIONS = Set.of("free", "malloc", "realloc", "calloc", "cfree",
             "__libc_free", "__libc_malloc", "__libc_realloc", "__libc_calloc", "_int_free", "_int_malloc",
             "_int_realloc", "malloc_printerr", "malloc_consolidate", "munmap_chunk", "unlink_chunk");
-
-    // Used when a capture has the number but not the name; Linux numbers, the same on x86_64 and aarch64.
-    private static final Map<Integer, String> SIGNAL_NAMES = Map.of(4, "SIGILL", 6, "SIGABRT", 7, "SIGBUS",
-            8, "SIGFPE", 11, "SIGSEGV");
 
     private static final Map<String, String> CODE_MEANINGS = codeMeanings();
 
@@ -81,7 +86,7 @@ final class Diagnoser {
 
     private static Verdict classify(Bundle bundle, ThreadInfo thread, List<Frame> frames, NativeFrame suspect) {
         Crash crash = bundle.crash();
-        String signal = signalName(crash);
+        String signal = Signals.name(crash);
         if (signal == null) {
             return new Verdict(Diagnosis.Kind.UNKNOWN, "the capture was cut off before the signal was recorded");
         }
@@ -95,19 +100,6 @@ final class Diagnoser {
             }
         }
         return new Verdict(Diagnosis.Kind.FAULT, fault(bundle, signal, thread));
-    }
-
-    /** The signal name as recorded, else derived from the number; null if neither is known. */
-    static String signalName(Crash crash) {
-        if (crash.signalName() != null) {
-            return crash.signalName();
-        }
-        return signalName(crash.signalNumber());
-    }
-
-    /** The Linux name of a signal number, for the fatal signals; null otherwise. */
-    static String signalName(Integer number) {
-        return number == null ? null : SIGNAL_NAMES.get(number);
     }
 
     private static Verdict abort(Crash crash, List<Frame> frames, NativeFrame suspect) {

@@ -1,4 +1,4 @@
-package dev.crashcap.agent;
+package dev.crashcap.bundle;
 
 /** The version of crashcap, from the jar manifest ("dev" when run from classes). */
 public final class AgentVersion {

@@ -1,5 +1,19 @@
-package dev.crashcap.bundle;
+package dev.crashcap.report;
 
+import dev.crashcap.bundle.Bundle;
+import dev.crashcap.bundle.Crash;
+import dev.crashcap.bundle.Frame;
+import dev.crashcap.bundle.Header;
+import dev.crashcap.bundle.Hex;
+import dev.crashcap.bundle.JavaFrame;
+import dev.crashcap.bundle.JavaLock;
+import dev.crashcap.bundle.LoadedModule;
+import dev.crashcap.bundle.NativeFrame;
+import dev.crashcap.bundle.Signals;
+import dev.crashcap.bundle.ThreadInfo;
+import dev.crashcap.bundle.ThreadLocks;
+import dev.crashcap.bundle.ThreadSignal;
+import dev.crashcap.bundle.ThreadsSummary;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -127,7 +141,7 @@ public final class HumanReport {
     private void whatHappened() {
         Crash crash = bundle.crash();
         heading("WHAT HAPPENED");
-        String signal = Diagnoser.signalName(crash);
+        String signal = Signals.name(crash);
         StringBuilder what = new StringBuilder(signal == null ? "unknown signal" : signal);
         if (crash.signalNumber() != null) {
             what.append(" (signal ").append(crash.signalNumber()).append(')');

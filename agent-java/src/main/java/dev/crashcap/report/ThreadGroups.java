@@ -1,5 +1,7 @@
-package dev.crashcap.bundle;
+package dev.crashcap.report;
 
+import dev.crashcap.bundle.ThreadInfo;
+import dev.crashcap.bundle.ThreadLocks;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

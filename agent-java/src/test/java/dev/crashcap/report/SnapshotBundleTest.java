@@ -1,10 +1,14 @@
-package dev.crashcap.bundle;
+package dev.crashcap.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.crashcap.bundle.Bundle;
+import dev.crashcap.bundle.BundleLocator;
+import dev.crashcap.bundle.JsonReader;
+import dev.crashcap.bundle.Samples;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

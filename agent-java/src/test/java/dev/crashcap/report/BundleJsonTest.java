@@ -1,4 +1,4 @@
-package dev.crashcap.bundle;
+package dev.crashcap.report;
 
 import static dev.crashcap.bundle.JsonReader.get;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.crashcap.bundle.JsonReader;
+import dev.crashcap.bundle.Samples;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

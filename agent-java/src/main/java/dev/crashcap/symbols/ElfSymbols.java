@@ -1,4 +1,4 @@
-package dev.crashcap.ship;
+package dev.crashcap.symbols;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,4 +1,6 @@
-package dev.crashcap.bundle;
+package dev.crashcap.report;
+
+import dev.crashcap.bundle.Bundle;
 
 /**
  * What most likely happened, in one line, and which module to look at first. {@code suspectModule} is the

@@ -1,5 +1,21 @@
-package dev.crashcap.bundle;
+package dev.crashcap.report;
 
+import dev.crashcap.bundle.Bundle;
+import dev.crashcap.bundle.Crash;
+import dev.crashcap.bundle.Frame;
+import dev.crashcap.bundle.Header;
+import dev.crashcap.bundle.Hex;
+import dev.crashcap.bundle.JavaFrame;
+import dev.crashcap.bundle.JavaLock;
+import dev.crashcap.bundle.LibraryCaller;
+import dev.crashcap.bundle.LoadedModule;
+import dev.crashcap.bundle.NativeFrame;
+import dev.crashcap.bundle.Signals;
+import dev.crashcap.bundle.StackBounds;
+import dev.crashcap.bundle.ThreadInfo;
+import dev.crashcap.bundle.ThreadLocks;
+import dev.crashcap.bundle.ThreadSignal;
+import dev.crashcap.bundle.ThreadsSummary;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,7 +70,7 @@ public final class BundleJson {
         json.put("kind", bundle.kind());
         json.put("pid", bundle.pid());
         json.put("time", time(bundle.crash().timeEpochMillis()));
-        json.put("signal", Diagnoser.signalName(bundle.crash()));
+        json.put("signal", Signals.name(bundle.crash()));
         json.put("diagnosis", diagnosis.kind().jsonName());
         json.put("summary", diagnosis.summary());
         json.put("suspectModule", diagnosis.suspectModule());
@@ -125,7 +141,7 @@ public final class BundleJson {
 
     private static Map<String, Object> signal(Crash crash) {
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("name", Diagnoser.signalName(crash));
+        json.put("name", Signals.name(crash));
         json.put("number", crash.signalNumber());
         json.put("code", crash.signalCodeName());
         json.put("codeNumber", crash.signalCode());

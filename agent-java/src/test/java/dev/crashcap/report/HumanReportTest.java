@@ -1,9 +1,11 @@
-package dev.crashcap.bundle;
+package dev.crashcap.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.crashcap.bundle.Bundle;
+import dev.crashcap.bundle.Samples;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

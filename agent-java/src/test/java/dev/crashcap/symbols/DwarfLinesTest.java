@@ -1,4 +1,4 @@
-package dev.crashcap.ship;
+package dev.crashcap.symbols;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;

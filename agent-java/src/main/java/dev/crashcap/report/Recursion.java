@@ -1,5 +1,9 @@
-package dev.crashcap.bundle;
+package dev.crashcap.report;
 
+import dev.crashcap.bundle.Frame;
+import dev.crashcap.bundle.Hex;
+import dev.crashcap.bundle.JavaFrame;
+import dev.crashcap.bundle.NativeFrame;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.crashcap.ship;
+package dev.crashcap.symbols;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crashcap.bundle.Bundle;
-import dev.crashcap.bundle.HumanReport;
 import dev.crashcap.bundle.NativeFrame;
 import dev.crashcap.bundle.Samples;
+import dev.crashcap.report.HumanReport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

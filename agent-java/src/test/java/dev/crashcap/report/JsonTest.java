@@ -1,8 +1,9 @@
-package dev.crashcap.bundle;
+package dev.crashcap.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.crashcap.bundle.JsonReader;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

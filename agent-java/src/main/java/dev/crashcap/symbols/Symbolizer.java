@@ -1,4 +1,4 @@
-package dev.crashcap.ship;
+package dev.crashcap.symbols;
 
 import dev.crashcap.bundle.Bundle;
 import dev.crashcap.bundle.Frame;
@@ -44,7 +44,7 @@ public final class Symbolizer {
     }
 
     /** What the module files say about the bundle's native frames, for {@code symbols.txt}. */
-    static List<SymbolsFile.Entry> fromModuleFiles(Bundle bundle) {
+    public static List<SymbolsFile.Entry> fromModuleFiles(Bundle bundle) {
         Symbolizer symbolizer = new Symbolizer(null);
         symbolizer.symbolize(bundle);
         return new ArrayList<>(symbolizer.found.values());

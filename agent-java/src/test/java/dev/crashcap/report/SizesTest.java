@@ -1,4 +1,4 @@
-package dev.crashcap.bundle;
+package dev.crashcap.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package dev.crashcap.ship;
+package dev.crashcap.symbols;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,11 +13,11 @@ import java.util.List;
  * offset, function, function offset, file, line (offsets in hex with 0x; an unknown value is empty). Documented
  * in docs/ship.md.
  */
-final class SymbolsFile {
-    static final String NAME = "symbols.txt";
+public final class SymbolsFile {
+    public static final String NAME = "symbols.txt";
 
     /** What the module with this build-id has at this offset; null fields are unknown. */
-    record Entry(String buildId, long offset, String function, Long functionOffset, String file, Integer line) {
+    public record Entry(String buildId, long offset, String function, Long functionOffset, String file, Integer line) {
         String key() {
             return SymbolsFile.key(buildId, offset);
         }
@@ -30,7 +30,7 @@ final class SymbolsFile {
         return buildId.toLowerCase(java.util.Locale.ROOT) + "+" + Long.toHexString(offset);
     }
 
-    static byte[] render(List<Entry> entries) {
+    public static byte[] render(List<Entry> entries) {
         StringBuilder text = new StringBuilder();
         for (Entry entry : entries) {
             text.append(entry.buildId()).append('\t').append("0x").append(Long.toHexString(entry.offset()))

@@ -1,4 +1,4 @@
-package dev.crashcap.bundle;
+package dev.crashcap.report;
 
 import java.util.List;
 import java.util.Set;

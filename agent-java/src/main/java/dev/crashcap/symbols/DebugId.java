@@ -1,4 +1,4 @@
-package dev.crashcap.ship;
+package dev.crashcap.symbols;
 
 /**
  * Sentry's identifiers for an ELF image: {@code code_id} is the GNU build-id as hex; {@code debug_id} is its first

@@ -1,5 +1,6 @@
-package dev.crashcap.bundle;
+package dev.crashcap.report;
 
+import dev.crashcap.bundle.Frame;
 import java.util.ArrayList;
 import java.util.List;
 
