@@ -22,7 +22,8 @@ final class BackgroundUpload {
 
     static void start(Path folder, AgentOptions options) {
         ShippingSettings settings = new ShippingSettings(folder, options.value("url"), options.value("token"),
-                options.value("sentry-dsn"), options.value("max-bundles"), options.value("max-mb"), startDelayMillis(property(DELAY_PROPERTY)));
+                options.value("sentry-dsn"), options.value("max-bundles"), options.value("max-mb"),
+                startDelayMillis(property(DELAY_PROPERTY)));
         Thread thread = new Thread(new Task(settings), THREAD_NAME);
         thread.setDaemon(true);
         thread.setPriority(Thread.MIN_PRIORITY);
