@@ -1,5 +1,6 @@
 package dev.crashcap.agent;
 
+import dev.crashcap.bundle.AgentVersion;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
 

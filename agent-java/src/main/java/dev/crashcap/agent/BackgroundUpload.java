@@ -1,39 +1,63 @@
 package dev.crashcap.agent;
 
+import dev.crashcap.ship.ShippingLoop;
+import dev.crashcap.ship.ShippingSettings;
 import java.nio.file.Path;
 
 /**
  * Starts the armed JVM's shipping thread: a daemon (it never keeps the JVM alive) that waits a few seconds, so
  * the application's start-up has the CPU, then finishes the bundles earlier crashes left in the folder and, when
  * a target is configured, uploads them and keeps watching the folder. Nothing of the upload machinery
- * (java.net.http, the bundle parser) is loaded before that thread runs: premain only creates the thread.
+ * (java.net.http, the bundle parser) is loaded before that thread runs: premain only creates the thread and the
+ * settings record of strings it runs with.
  */
 final class BackgroundUpload {
     static final String THREAD_NAME = "crashcap-upload";
 
+    /** The wait before the first pass; {@value #DELAY_PROPERTY} changes it (the tests set 0, not to wait). */
+    static final long START_DELAY_MILLIS = 3_000;
+    static final String DELAY_PROPERTY = "crashcap.uploadDelayMillis";
+
     private BackgroundUpload() {}
 
     static void start(Path folder, AgentOptions options) {
-        Thread thread = new Thread(new Task(folder, options.value("url"), options.value("token"),
-                options.value("sentry-dsn"), options.value("max-bundles"), options.value("max-mb")), THREAD_NAME);
+        ShippingSettings settings = new ShippingSettings(folder, options.value("url"), options.value("token"),
+                options.value("sentry-dsn"), options.value("max-bundles"), options.value("max-mb"),
+                startDelayMillis(property(DELAY_PROPERTY)));
+        Thread thread = new Thread(new Task(settings), THREAD_NAME);
         thread.setDaemon(true);
         thread.setPriority(Thread.MIN_PRIORITY);
         thread.start();
     }
 
+    /** The property's value in milliseconds; the default if it is unset or not a number, 0 if negative. */
+    static long startDelayMillis(String value) {
+        try {
+            return value == null ? START_DELAY_MILLIS : Math.max(0, Long.parseLong(value.trim()));
+        } catch (NumberFormatException e) {
+            return START_DELAY_MILLIS;
+        }
+    }
+
+    private static String property(String name) {
+        try {
+            return System.getProperty(name);
+        } catch (RuntimeException e) { // a security manager says no: the default
+            return null;
+        }
+    }
+
     /** A named class, not a lambda: a lambda would bootstrap java.lang.invoke inside premain. */
     private static final class Task implements Runnable {
-        private final Path folder;
-        private final String[] settings;
+        private final ShippingSettings settings;
 
-        Task(Path folder, String... settings) {
-            this.folder = folder;
+        Task(ShippingSettings settings) {
             this.settings = settings;
         }
 
         @Override
         public void run() {
-            dev.crashcap.ship.ShippingLoop.run(folder, settings[0], settings[1], settings[2], settings[3], settings[4]);
+            ShippingLoop.run(settings);
         }
     }
 }

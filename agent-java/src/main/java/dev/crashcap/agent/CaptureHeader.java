@@ -1,5 +1,6 @@
 package dev.crashcap.agent;
 
+import dev.crashcap.bundle.AgentVersion;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,5 +1,9 @@
 package dev.crashcap.bundle;
 
+import static dev.crashcap.bundle.CaptureValues.decimal;
+import static dev.crashcap.bundle.CaptureValues.emptyToNull;
+import static dev.crashcap.bundle.CaptureValues.text;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,10 +27,7 @@ public final class CaptureParser {
     /** The format version this parser reads. */
     public static final String VERSION = "1";
 
-    // A damaged file could produce a warning per line; a report needs the first few, not a million.
-    private static final int MAX_WARNINGS = 100;
-
-    private final List<String> warnings = new ArrayList<>();
+    private final CaptureValues values = new CaptureValues(); // reads values, keeps the warnings
     private final Map<String, String> header = new HashMap<>();
     private final List<String> args = new ArrayList<>();
     private final Map<String, String> env = new LinkedHashMap<>();
@@ -61,7 +62,7 @@ public final class CaptureParser {
         checkFirstLine(lines.get(0), source);
         CaptureParser parser = new CaptureParser();
         if (!text.endsWith("\n")) {
-            parser.warn("the last line was cut off mid-line and is ignored");
+            parser.values.warn("the last line was cut off mid-line and is ignored");
         }
         for (int i = 1; i < lines.size(); i++) {
             parser.accept(CaptureLine.parse(i + 1, lines.get(i)));
@@ -161,13 +162,13 @@ public final class CaptureParser {
             javaFramesTidSeen = true;
             javaFramesThread = threadWithTid(line.valueOrNull(0));
             if (javaFramesThread == null) {
-                warn("line " + line.number() + ": java-frames for a thread that is not in the capture, skipped");
+                values.warn("line " + line.number() + ": java-frames for a thread that is not in the capture, skipped");
             }
         } else if (line.key().equals("frame") && javaFramesThread != null) {
             frame(javaFramesThread, line);
         } else if (line.key().equals("frame") && !javaFramesTidSeen) {
             javaFramesTidSeen = true; // one warning for the section
-            warn("line " + line.number() + ": java-frames without a tid: its frames are skipped");
+            values.warn("line " + line.number() + ": java-frames without a tid: its frames are skipped");
         }
     }
 
@@ -192,7 +193,7 @@ public final class CaptureParser {
     private void register(ThreadBuilder thread, CaptureLine line) {
         Long value = Hex.parse(line.value(1));
         if (line.valueOrNull(0) == null || value == null) {
-            warn("line " + line.number() + ": unreadable register, skipped");
+            values.warn("line " + line.number() + ": unreadable register, skipped");
             return;
         }
         thread.registers.put(line.value(0), value);
@@ -202,7 +203,7 @@ public final class CaptureParser {
         Long low = Hex.parse(line.value(0));
         Long high = Hex.parse(line.value(1));
         if (low == null || high == null) {
-            warn("line " + line.number() + ": unreadable stack bounds, skipped");
+            values.warn("line " + line.number() + ": unreadable stack bounds, skipped");
             return;
         }
         thread.stack = new StackBounds(low, high);
@@ -221,7 +222,7 @@ public final class CaptureParser {
     private void nativeFrame(ThreadBuilder thread, CaptureLine line) {
         Long pc = Hex.parse(line.value(1));
         if (pc == null) {
-            warn("line " + line.number() + ": native frame without a readable pc, skipped");
+            values.warn("line " + line.number() + ": native frame without a readable pc, skipped");
             return;
         }
         thread.frames.add(new NativeFrame(pc, line.valueOrNull(2), Hex.parse(line.valueOrNull(3)),
@@ -232,7 +233,7 @@ public final class CaptureParser {
         String className = line.valueOrNull(1);
         String method = line.valueOrNull(2);
         if (className == null || method == null) {
-            warn("line " + line.number() + ": java frame without class or method, skipped");
+            values.warn("line " + line.number() + ": java frame without class or method, skipped");
             return;
         }
         boolean nativeMethod = "native".equals(line.value(3));
@@ -250,7 +251,7 @@ public final class CaptureParser {
         Long size = Hex.parse(line.value(1));
         String path = line.valueOrNull(3);
         if (base == null || size == null || path == null) {
-            warn("line " + line.number() + ": unreadable module line, skipped");
+            values.warn("line " + line.number() + ": unreadable module line, skipped");
             return;
         }
         modules.add(new LoadedModule(path, base, size, line.valueOrNull(2)));
@@ -265,41 +266,42 @@ public final class CaptureParser {
         }
         if (!complete) {
             String where = section.isEmpty() ? "before its first section" : "in section '" + section + "'";
-            warn("the capture has no 'end complete' line: it was cut off " + where);
+            values.warn("the capture has no 'end complete' line: it was cut off " + where);
         }
-        ThreadsSummary summary = new ThreadsSummary(integer(threadsSummary, "threads", "threads.total"),
-                integer(threadsSummary, "threads", "threads.answered"),
-                decimal(threadsSummary, "threads", "threads.deadlineMillis"));
-        Long captureMicros = decimal(end, "end", "capture.micros");
+        ThreadsSummary summary = new ThreadsSummary(values.integer(threadsSummary, "threads", "threads.total"),
+                values.integer(threadsSummary, "threads", "threads.answered"),
+                values.decimal(threadsSummary, "threads", "threads.deadlineMillis"));
+        Long captureMicros = values.decimal(end, "end", "capture.micros");
         return new Bundle(directory, builtHeader, builtCrash, List.copyOf(builtThreads), summary,
-                List.copyOf(modules), captureMicros, !complete, List.copyOf(warnings), kind, null);
+                List.copyOf(modules), captureMicros, !complete, values.warnings(), kind, null);
     }
 
     private Header buildHeader() {
         return new Header(text(header, "agent.version"), text(header, "agent.options"),
                 text(header, "jvm.name"), text(header, "jvm.version"), text(header, "jvm.vendor"),
                 text(header, "java.version"), text(header, "java.home"), text(header, "os.name"),
-                text(header, "os.arch"), decimal(header, "header", "process.pid"),
-                decimal(header, "header", "process.startEpochMillis"), text(header, "process.cwd"),
+                text(header, "os.arch"), values.decimal(header, "header", "process.pid"),
+                values.decimal(header, "header", "process.startEpochMillis"), text(header, "process.cwd"),
                 List.copyOf(args), Collections.unmodifiableMap(new LinkedHashMap<>(env)));
     }
 
     private Crash buildCrash() {
-        return new Crash(decimal(crash, "crash", "time.epochMillis"), decimal(crash, "crash", "process.pid"),
-                decimal(crash, "crash", "process.uptimeMillis"), integer(crash, "crash", "signal.number"),
-                text(crash, "signal.name"), integer(crash, "crash", "signal.code"), text(crash, "signal.codeName"),
-                hex(crash, "crash", "signal.address"), decimal(crash, "crash", "signal.senderPid"),
-                decimal(crash, "crash", "thread.tid"), text(crash, "abort.message"));
+        return new Crash(values.decimal(crash, "crash", "time.epochMillis"),
+                values.decimal(crash, "crash", "process.pid"), values.decimal(crash, "crash", "process.uptimeMillis"),
+                values.integer(crash, "crash", "signal.number"), text(crash, "signal.name"),
+                values.integer(crash, "crash", "signal.code"), text(crash, "signal.codeName"),
+                values.hex(crash, "crash", "signal.address"), values.decimal(crash, "crash", "signal.senderPid"),
+                values.decimal(crash, "crash", "thread.tid"), text(crash, "abort.message"));
     }
 
     private ThreadInfo buildThread(ThreadBuilder thread, Crash crash) {
         Map<String, String> scalars = thread.scalars;
-        Long tid = decimal(scalars, "thread", "tid");
+        Long tid = values.decimal(scalars, "thread", "tid");
         boolean crashed = "1".equals(scalars.get("crashed"));
         return new ThreadInfo(tid, text(scalars, "name"), "1".equals(scalars.get("java")), crashed,
                 crashed ? threadSignal(scalars, tid, crash) : null, text(scalars, "state"), text(scalars, "kstate"),
                 text(scalars, "missing"), Collections.unmodifiableMap(new LinkedHashMap<>(thread.registers)),
-                thread.stack, hex(scalars, "thread", "stack.sp"), List.copyOf(thread.frames),
+                thread.stack, values.hex(scalars, "thread", "stack.sp"), List.copyOf(thread.frames),
                 text(scalars, "unwind.stop"));
     }
 
@@ -311,59 +313,16 @@ public final class CaptureParser {
         boolean own = scalars.keySet().stream().anyMatch(key -> key.startsWith("signal."));
         boolean named = crash.tid() == null || crash.tid().equals(tid);
         if (!own && named) {
-            return new ThreadSignal(crash.signalNumber(), Diagnoser.signalName(crash), crash.signalCodeName(),
+            return new ThreadSignal(crash.signalNumber(), Signals.name(crash), crash.signalCodeName(),
                     crash.signalAddress());
         }
-        Integer number = integer(scalars, "thread", "signal.number");
+        Integer number = values.integer(scalars, "thread", "signal.number");
         String name = text(scalars, "signal.name");
         if (name == null && number != null) {
-            name = Diagnoser.signalName(number);
+            name = Signals.name(number);
         }
-        return new ThreadSignal(number, name, text(scalars, "signal.codeName"), hex(scalars, "thread", "signal.address"));
-    }
-
-    /** The value, or null when missing or empty. */
-    private static String text(Map<String, String> values, String key) {
-        String value = values.get(key);
-        return value == null || value.isEmpty() ? null : value;
-    }
-
-    private Long decimal(Map<String, String> values, String sectionName, String key) {
-        String value = text(values, key);
-        Long number = decimal(value);
-        if (value != null && number == null) {
-            warnUnreadable(sectionName, key, value);
-        }
-        return number;
-    }
-
-    private Integer integer(Map<String, String> values, String sectionName, String key) {
-        Long number = decimal(values, sectionName, key);
-        if (number != null && (number < Integer.MIN_VALUE || number > Integer.MAX_VALUE)) {
-            warnUnreadable(sectionName, key, values.get(key));
-            return null;
-        }
-        return number == null ? null : number.intValue();
-    }
-
-    private Long hex(Map<String, String> values, String sectionName, String key) {
-        String value = text(values, key);
-        Long number = Hex.parse(value);
-        if (value != null && number == null) {
-            warnUnreadable(sectionName, key, value);
-        }
-        return number;
-    }
-
-    private static Long decimal(String value) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        return new ThreadSignal(number, name, text(scalars, "signal.codeName"),
+                values.hex(scalars, "thread", "signal.address"));
     }
 
     /** {@code library <path> <class> <jar>}: joined to the module of that path (or, failing that, file name). */
@@ -388,23 +347,6 @@ public final class CaptureParser {
             if (name.equals(modules.get(i).name())) return i;
         }
         return -1;
-    }
-
-    private static String emptyToNull(String text) {
-        return text == null || text.isEmpty() ? null : text;
-    }
-
-    private void warnUnreadable(String sectionName, String key, String value) {
-        String shown = value.length() > 40 ? value.substring(0, 40) + "…" : value;
-        warn(sectionName + ": unreadable " + key + " '" + shown + "', ignored");
-    }
-
-    private void warn(String warning) {
-        if (warnings.size() < MAX_WARNINGS) {
-            warnings.add(warning);
-        } else if (warnings.size() == MAX_WARNINGS) {
-            warnings.add("more warnings were left out");
-        }
     }
 
     /** A thread section while it is read; its lines may come in any order. */

@@ -1,23 +1,23 @@
 package dev.crashcap.bundle;
 
 /** Addresses as the capture writes them: unsigned 64-bit values in hex with a {@code 0x} prefix. */
-final class Hex {
+public final class Hex {
     private Hex() {
     }
 
     /** {@code 0x7f3a2c1011a9}: the form used in the capture and in the JSON. */
-    static String of(long value) {
+    public static String of(long value) {
         return "0x" + Long.toHexString(value);
     }
 
     /** {@code 0x00007f3a2c1011a9}: fixed width, so addresses line up in the human report. */
-    static String padded(long value) {
+    public static String padded(long value) {
         String digits = Long.toHexString(value);
         return "0x" + "0".repeat(Math.max(0, 16 - digits.length())) + digits;
     }
 
     /** Parses {@code 0x…} (the prefix is optional); null if it is not an unsigned 64-bit hex number. */
-    static Long parse(String text) {
+    public static Long parse(String text) {
         if (text == null) {
             return null;
         }

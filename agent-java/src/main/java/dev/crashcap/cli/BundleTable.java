@@ -2,8 +2,8 @@ package dev.crashcap.cli;
 
 import dev.crashcap.bundle.Bundle;
 import dev.crashcap.bundle.BundleFolder;
-import dev.crashcap.bundle.Diagnosis;
 import dev.crashcap.collector.Spool;
+import dev.crashcap.report.Diagnosis;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;

@@ -2,13 +2,13 @@ package dev.crashcap.cli;
 
 import dev.crashcap.bundle.Bundle;
 import dev.crashcap.bundle.BundleException;
-import dev.crashcap.bundle.BundleJson;
 import dev.crashcap.bundle.BundleLocator;
 import dev.crashcap.bundle.HsErrLocator;
-import dev.crashcap.bundle.HumanReport;
-import dev.crashcap.bundle.Json;
+import dev.crashcap.report.BundleJson;
+import dev.crashcap.report.HumanReport;
+import dev.crashcap.report.Json;
 import dev.crashcap.ship.BundleFinisher;
-import dev.crashcap.ship.Symbolizer;
+import dev.crashcap.symbols.Symbolizer;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -2,9 +2,9 @@ package dev.crashcap.cli;
 
 import dev.crashcap.bundle.BundleException;
 import dev.crashcap.bundle.BundleFolder;
-import dev.crashcap.bundle.BundleJson;
-import dev.crashcap.bundle.Json;
 import dev.crashcap.collector.Spool;
+import dev.crashcap.report.BundleJson;
+import dev.crashcap.report.Json;
 import java.io.PrintWriter;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.crashcap.cli;
 
-import dev.crashcap.agent.AgentVersion;
+import dev.crashcap.bundle.AgentVersion;
 import picocli.CommandLine.IVersionProvider;
 
 /** {@code --version}: the version the jar's manifest gives ({@link AgentVersion}). */

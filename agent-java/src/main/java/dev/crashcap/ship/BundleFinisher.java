@@ -1,10 +1,9 @@
 package dev.crashcap.ship;
 
-import dev.crashcap.agent.AgentVersion;
+import dev.crashcap.bundle.AgentVersion;
 import dev.crashcap.bundle.Bundle;
 import dev.crashcap.bundle.BundleException;
 import dev.crashcap.bundle.BundleLocator;
-import dev.crashcap.bundle.Diagnosis;
 import dev.crashcap.bundle.HsErrLocator;
 import dev.crashcap.collector.BundleLock;
 import dev.crashcap.collector.Finisher;
@@ -12,6 +11,9 @@ import dev.crashcap.collector.Packer;
 import dev.crashcap.collector.SafeFiles;
 import dev.crashcap.collector.SentryTransport;
 import dev.crashcap.collector.Shipment;
+import dev.crashcap.report.Diagnosis;
+import dev.crashcap.symbols.Symbolizer;
+import dev.crashcap.symbols.SymbolsFile;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -131,7 +133,7 @@ public final class BundleFinisher implements Finisher {
         Diagnosis diagnosis = Diagnosis.of(bundle);
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("Kind", "crash");
-        putIfSet(metadata, "Time", dev.crashcap.bundle.BundleJson.time(bundle.crash().timeEpochMillis()));
+        putIfSet(metadata, "Time", dev.crashcap.report.BundleJson.time(bundle.crash().timeEpochMillis()));
         putIfSet(metadata, "Pid", bundle.pid());
         putIfSet(metadata, "Signal", bundle.crash().signalName());
         metadata.put("Diagnosis", diagnosis.kind().jsonName());

@@ -1,9 +1,9 @@
 package dev.crashcap.ship;
 
 import dev.crashcap.bundle.Bundle;
-import dev.crashcap.bundle.BundleJson;
-import dev.crashcap.bundle.Diagnosis;
-import dev.crashcap.bundle.Json;
+import dev.crashcap.report.BundleJson;
+import dev.crashcap.report.Diagnosis;
+import dev.crashcap.report.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,13 +1,14 @@
 package dev.crashcap.ship;
 
 import dev.crashcap.bundle.Bundle;
-import dev.crashcap.bundle.Diagnosis;
 import dev.crashcap.bundle.Frame;
 import dev.crashcap.bundle.JavaFrame;
-import dev.crashcap.bundle.Json;
 import dev.crashcap.bundle.LoadedModule;
 import dev.crashcap.bundle.NativeFrame;
 import dev.crashcap.bundle.ThreadInfo;
+import dev.crashcap.report.Diagnosis;
+import dev.crashcap.report.Json;
+import dev.crashcap.symbols.DebugId;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;

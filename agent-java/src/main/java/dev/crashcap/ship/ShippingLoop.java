@@ -14,23 +14,24 @@ import java.time.Duration;
  * stderr in one line, once per distinct message, and never stops the loop or the application.
  */
 public final class ShippingLoop {
-    static final long START_DELAY_MILLIS = 3_000;
     static final long MAX_SLEEP_MILLIS = 60_000;
 
     private ShippingLoop() {
     }
 
-    public static void run(Path folder, String url, String token, String sentryDsn, String maxBundles, String maxMb) {
+    public static void run(ShippingSettings settings) {
+        Path folder = settings.folder();
         String lastProblem = null;
         try {
-            Thread.sleep(START_DELAY_MILLIS);
-            ShipTarget target = new ShipTarget(url, token, sentryDsn, ShipTarget.DEFAULT_TIMEOUT);
+            Thread.sleep(settings.startDelayMillis());
+            ShipTarget target = new ShipTarget(settings.url(), settings.token(), settings.sentryDsn(),
+                    ShipTarget.DEFAULT_TIMEOUT);
             if (!target.isConfigured()) {
                 finishAll(folder);
                 return;
             }
-            DiskCap cap = new DiskCap(number(maxBundles, DiskCap.DEFAULT.maxBundles()),
-                    number(maxMb, DiskCap.DEFAULT.maxBytes() >> 20) << 20);
+            DiskCap cap = new DiskCap(number(settings.maxBundles(), DiskCap.DEFAULT.maxBundles()),
+                    number(settings.maxMb(), DiskCap.DEFAULT.maxBytes() >> 20) << 20);
             Uploader uploader = Shipping.uploader(folder, target, cap, ShippingLoop::log);
             while (true) {
                 try {

@@ -1,11 +1,11 @@
 package dev.crashcap.ship;
 
 import dev.crashcap.bundle.Bundle;
-import dev.crashcap.bundle.Diagnosis;
 import dev.crashcap.bundle.Frame;
 import dev.crashcap.bundle.JavaFrame;
 import dev.crashcap.bundle.NativeFrame;
 import dev.crashcap.bundle.ThreadInfo;
+import dev.crashcap.report.Diagnosis;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -90,8 +90,9 @@ class UploadIT {
             List<String> command = new ArrayList<>(List.of(TestJvm.java(),
                     "-javaagent:" + TestJvm.JAR + "=dir=" + folder + ",url=" + collector.url("/bundles")));
             command.addAll(TestJvm.nativeAccessFlag());
-            command.addAll(List.of("-Dcrashcap.testlib=" + TestJvm.TESTLIB, "-cp", TestJvm.TEST_CLASSES.toString(),
-                    AttachTarget.class.getName()));
+            // the upload thread's first pass at once, not after the 3 s it leaves an application to start up
+            command.addAll(List.of("-Dcrashcap.uploadDelayMillis=0", "-Dcrashcap.testlib=" + TestJvm.TESTLIB,
+                    "-cp", TestJvm.TEST_CLASSES.toString(), AttachTarget.class.getName()));
             try (RunningJvm jvm = RunningJvm.start(work, command, Map.of())) {
                 jvm.awaitOutput(AttachTarget.READY);
                 Path bundle = bundleDirs(folder).get(0);

@@ -9,6 +9,7 @@ import dev.crashcap.bundle.Samples;
 import dev.crashcap.cli.Main;
 import dev.crashcap.collector.LoopbackCollector;
 import dev.crashcap.collector.SentryTransport;
+import dev.crashcap.symbols.BuiltLibrary;
 import io.sentry.EnvelopeReader;
 import io.sentry.ILogger;
 import io.sentry.JsonSerializer;
@@ -132,7 +133,7 @@ class SentryEnvelopeTest {
         Path bundle = ShipBundles.bundle(folder, Samples.THREADS, 1);
         BuiltLibrary.pointAt(bundle);
         byte[] json = dev.crashcap.ship.SentryEvent.of(
-                Symbolizer.apply(dev.crashcap.bundle.BundleLocator.load(bundle)), "0123456789abcdef0123456789abcdef", "0.1");
+                dev.crashcap.symbols.Symbolizer.apply(dev.crashcap.bundle.BundleLocator.load(bundle)), "0123456789abcdef0123456789abcdef", "0.1");
 
         SentryEvent event = new JsonSerializer(options()).deserialize(
                 new InputStreamReader(new ByteArrayInputStream(json), StandardCharsets.UTF_8), SentryEvent.class);

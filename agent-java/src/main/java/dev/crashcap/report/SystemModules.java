@@ -1,0 +1,38 @@
+package dev.crashcap.report;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Modules that are rarely the culprit: the C library and loader, the C++ runtime, the JVM itself and crashcap's
+ * own library. A crash that passes through them is blamed on the first module outside this list.
+ */
+public final class SystemModules {
+    private static final List<String> PREFIXES = List.of("libc.so", "libc-", "libpthread", "ld-linux", "ld-musl",
+            "libdl.so", "libdl-", "libm.so", "libm-", "libstdc++", "libgcc_s", "librt.so", "librt-");
+
+    // Exact names, not a libcrashcap* pattern: that would also match the test library libcrashcaptest.so.
+    private static final Set<String> NAMES = Set.of("libjvm.so", "libjava.so", "libjli.so", "[vdso]",
+            "libcrashcap.so");
+
+    private SystemModules() {
+    }
+
+    /** True for a module name (file name, not path) of the system or the JVM. */
+    public static boolean isSystem(String name) {
+        if (NAMES.contains(name) || name.startsWith("libcrashcap.so.") || name.startsWith("libcrashcap-")) {
+            return true;
+        }
+        for (String prefix : PREFIXES) {
+            if (name.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True for the C library, where glibc's allocator lives. */
+    public static boolean isLibc(String name) {
+        return name.startsWith("libc.so") || name.startsWith("libc-") || name.startsWith("ld-musl");
+    }
+}
