@@ -2,14 +2,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "background_thread.h"
-#include "capture.h"
+#include "text.h"
 #include "thread_registry.h"
 
 #define ARENA_BYTES (8u << 20)
@@ -22,19 +20,11 @@ typedef struct {
 
 static JavaVM *java_vm;
 static jvmtiEnv *jvmti;
-static int wake_pipe[2] = { -1, -1 };
-static int done_pipe[2] = { -1, -1 };
 
 /* Threads that existed when the agent armed: JVMTI cannot tell their tids, so they are matched by
  * name later (the kernel name is the start of the Java name). */
 static existing_thread existing[EXISTING_MAX];
 static int existing_count;
-
-/* The current request (written by the capture owner before waking the resolver). */
-static resolved_frame *const *request_frames;
-static int request_frame_count;
-static resolved_thread *request_threads;
-static int request_thread_count;
 
 /* Strings handed back to the capture: a bump allocator, never freed (used once, at a crash). */
 static char *arena;
@@ -169,25 +159,14 @@ static JNIEnv *attach_self(void) {
 
 static void resolve_request(JNIEnv *jni) {
     arena_used = 0; /* the previous request's strings were written out already */
-    for (int i = 0; i < request_thread_count; i++) {
-        resolve_thread(&request_threads[i]);
-        atomic_store(&request_threads[i].ready, 1);
+    for (int i = 0; i < resolver_channel.thread_count; i++) {
+        resolve_thread(&resolver_channel.threads[i]);
+        atomic_store(&resolver_channel.threads[i].ready, 1);
     }
-    for (int i = 0; i < request_frame_count; i++) {
-        resolve_frame(jni, request_frames[i]);
-        atomic_store(&request_frames[i]->ready, 1);
+    for (int i = 0; i < resolver_channel.frame_count; i++) {
+        resolve_frame(jni, resolver_channel.frames[i]);
+        atomic_store(&resolver_channel.frames[i]->ready, 1);
     }
-}
-
-/* Set once the resolver has created the jmethodIDs of the classes loaded before arming (or gave up). */
-static atomic_int method_ids_ready;
-
-int java_resolver_await_method_ids(int64_t deadline_ns) {
-    while (!atomic_load(&method_ids_ready) && monotonic_ns() < deadline_ns) {
-        struct timespec pause = { 0, 1000000 };
-        nanosleep(&pause, NULL);
-    }
-    return atomic_load(&method_ids_ready);
 }
 
 static void *resolver_main(void *unused) {
@@ -199,17 +178,17 @@ static void *resolver_main(void *unused) {
         create_method_ids_of_loaded_classes(jni);
         (*java_vm)->DetachCurrentThread(java_vm);
     }
-    atomic_store(&method_ids_ready, 1); /* done, or nothing will create them: nobody should wait */
+    atomic_store(&resolver_channel.method_ids_ready, 1); /* done, or nothing will create them: nobody should wait */
     for (;;) {
         char byte;
-        ssize_t n = read(wake_pipe[0], &byte, 1);
+        ssize_t n = read(resolver_channel.wake_pipe[0], &byte, 1);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) break;
         /* At a crash: attaching can block if the crash holds a lock the JVM needs for it; the
          * capture's deadline covers that. */
         jni = attach_self();
         if (jni != NULL) resolve_request(jni);
-        (void)!write(done_pipe[1], "x", 1);
+        (void)!write(resolver_channel.done_pipe[1], "x", 1);
     }
     return NULL;
 }
@@ -241,29 +220,9 @@ const char *java_resolver_start(JavaVM *vm, jvmtiEnv *env, JNIEnv *jni) {
     (*jvmti)->AddCapabilities(jvmti, &wanted); /* without it lines are unknown, names still work */
     /* Arming time, not a handler. Untouched until a crash: address space, not resident memory. */
     arena = malloc(ARENA_BYTES); /* arming time, never in a handler */
-    if (pipe2(wake_pipe, O_CLOEXEC) != 0 || pipe2(done_pipe, O_CLOEXEC) != 0) return "cannot create resolver pipes";
+    if (pipe2(resolver_channel.wake_pipe, O_CLOEXEC) != 0 || pipe2(resolver_channel.done_pipe, O_CLOEXEC) != 0) return "cannot create resolver pipes";
     remember_existing_threads(jni);
     if (background_thread_start(resolver_main, 256 * 1024) != 0) return "cannot start the resolver thread";
     return NULL;
 }
 
-int java_resolver_resolve(resolved_frame *const *frames, int frame_count, resolved_thread *threads,
-                          int thread_count, int64_t deadline_ns) {
-    if (wake_pipe[1] < 0) return 0;
-    request_frames = frames;
-    request_frame_count = frame_count;
-    request_threads = threads;
-    request_thread_count = thread_count;
-    if (write(wake_pipe[1], "x", 1) != 1) return 0;
-    for (;;) {
-        int64_t left_ms = (deadline_ns - monotonic_ns()) / 1000000;
-        if (left_ms <= 0) return 0;
-        struct pollfd done = { done_pipe[0], POLLIN, 0 };
-        int ready = poll(&done, 1, (int)left_ms);
-        if (ready > 0) {
-            char byte;
-            return read(done_pipe[0], &byte, 1) == 1;
-        }
-        if (ready < 0 && errno != EINTR) return 0;
-    }
-}

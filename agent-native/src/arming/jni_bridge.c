@@ -1,7 +1,6 @@
 /* The JNI face of libcrashcap.so: dev.crashcap.agent.NativeAgent's native methods, and the JVMTI
  * thread events that tell us which native thread is which Java thread. Nothing here runs in a
  * signal handler. */
-#include <fcntl.h>
 #include <jni.h>
 #include <jvmti.h>
 #include <stdlib.h>
@@ -12,11 +11,14 @@
 
 #include "altstack.h"
 #include "capture.h"
+#include "clock.h"
 #include "java_frames.h"
 #include "java_resolver.h"
 #include "library_loads.h"
+#include "proc.h"
 #include "service_signal.h"
 #include "signal_handler.h"
+#include "signal_install.h"
 #include "thread_registry.h"
 #include "thread_sweeper.h"
 
@@ -142,18 +144,10 @@ EXPORT JNIEXPORT jlong JNICALL Java_dev_crashcap_agent_NativeAgent_pid(JNIEnv *j
  * classes.) */
 EXPORT JNIEXPORT jlong JNICALL Java_dev_crashcap_agent_NativeAgent_processStartEpochMillis(JNIEnv *jni, jclass cls) {
     char stat[1024];
-    int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return 0;
-    ssize_t n = read(fd, stat, sizeof stat - 1);
-    close(fd);
-    if (n <= 0) return 0;
-    stat[n] = '\0';
-    /* The command name (field 2) may hold spaces and parentheses: fields are counted after its last ')'. */
-    char *field = strrchr(stat, ')');
+    if (proc_read_file("/proc/self/stat", stat, sizeof stat) <= 0) return 0;
+    const char *field = proc_stat_field(stat, 22);
     if (field == NULL) return 0;
-    for (int index = 2; index < 22 && field != NULL; index++) field = strchr(field + 1, ' ');
-    if (field == NULL) return 0;
-    long long start_ticks = strtoll(field + 1, NULL, 10);
+    long long start_ticks = strtoll(field, NULL, 10);
     long ticks_per_second = sysconf(_SC_CLK_TCK);
     struct timespec boot, wall;
     if (ticks_per_second <= 0 || clock_gettime(CLOCK_BOOTTIME, &boot) != 0 || clock_gettime(CLOCK_REALTIME, &wall) != 0) {

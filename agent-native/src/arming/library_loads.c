@@ -3,29 +3,13 @@
 #include <dlfcn.h>
 #include <elf.h>
 #include <link.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include "arch.h"
-#include "bundle_writer.h"
-#include "java_frames.h"
-
-#define LOADS_MAX 512
-#define TEXT_MAX 512
-
-typedef struct {
-    atomic_int ready;
-    char path[TEXT_MAX];
-    char java_class[TEXT_MAX];
-    char jar[TEXT_MAX];
-} library_load;
-
-/* Appended under the JVM's own lock for library loading, read by the capture without locks. */
-static library_load loads[LOADS_MAX];
-static atomic_int load_count;
+#include "text.h"
 
 static JavaVM *java_vm;
 static jvmtiEnv *jvmti;
@@ -101,9 +85,9 @@ static void record_java_caller(library_load *load) {
 static void *dlopen_hook(const char *file, int mode) {
     void *handle = dlopen(file, mode); /* the JVM's own load path, not a handler */
     if (handle == NULL || file == NULL || in_hook) return handle;
-    int index = atomic_fetch_add(&load_count, 1);
+    int index = atomic_fetch_add(&library_load_count, 1);
     if (index >= LOADS_MAX) return handle;
-    library_load *load = &loads[index];
+    library_load *load = &library_loads[index];
     copy_text(load->path, TEXT_MAX, file);
     in_hook = 1;
     record_java_caller(load);
@@ -198,20 +182,4 @@ const char *library_loads_watch(JavaVM *vm, jvmtiEnv *env) {
     __atomic_store_n((void **)search.slot, hook, __ATOMIC_RELEASE);
     if (original >= 0) mprotect((void *)start, (size_t)page, original);
     return NULL;
-}
-
-void library_loads_write(bundle_writer *w) {
-    int count = atomic_load(&load_count);
-    if (count > LOADS_MAX) count = LOADS_MAX;
-    bw_section(w, "libraries");
-    for (int i = 0; i < count; i++) {
-        if (!atomic_load(&loads[i].ready)) continue;
-        bw_text(w, "library\t");
-        bw_value(w, loads[i].path);
-        bw_text(w, "\t");
-        bw_value(w, loads[i].java_class);
-        bw_text(w, "\t");
-        bw_value(w, loads[i].jar);
-        bw_text(w, "\n");
-    }
 }

@@ -1,6 +1,5 @@
 #include "thread_sweeper.h"
 
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -8,6 +7,7 @@
 
 #include "altstack.h"
 #include "background_thread.h"
+#include "proc.h"
 #include "service_signal.h"
 #include "thread_registry.h"
 
@@ -25,16 +25,8 @@ static int compare_ints(const void *a, const void *b) {
 }
 
 static int list_current(void) {
-    DIR *tasks = opendir("/proc/self/task");
-    if (tasks == NULL) return 0;
-    int count = 0;
-    for (struct dirent *entry; (entry = readdir(tasks)) != NULL && count < TIDS_MAX;) {
-        int tid = atoi(entry->d_name);
-        if (tid > 0) current[count++] = tid;
-    }
-    closedir(tasks);
-    qsort(current, (size_t)count, sizeof(int), compare_ints);
-    return count;
+    int count = proc_task_list(current, TIDS_MAX);
+    return count > 0 ? count : 0;
 }
 
 static int contains(const int *sorted, int count, int tid) {

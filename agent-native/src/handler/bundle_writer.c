@@ -1,7 +1,7 @@
 #include "bundle_writer.h"
 
-#include <errno.h>
-#include <unistd.h>
+#include "sys.h"
+#include "text.h"
 
 void bw_init(bundle_writer *w, int fd) {
     w->fd = fd;
@@ -11,7 +11,7 @@ void bw_init(bundle_writer *w, int fd) {
 
 static int write_fully(int fd, const char *bytes, size_t len) {
     while (len > 0) {
-        ssize_t n = write(fd, bytes, len);
+        ssize_t n = sys_write(fd, bytes, len);
         if (n < 0) {
             if (errno == EINTR) continue;
             return -1;
@@ -60,46 +60,6 @@ void bw_value(bundle_writer *w, const char *text) {
         default: bw_bytes(w, p, 1);
         }
     }
-}
-
-size_t copy_text(char *out, size_t size, const char *text) {
-    size_t i = 0;
-    for (; text[i] != '\0' && i + 1 < size; i++) out[i] = text[i];
-    if (size > 0) out[i] = '\0';
-    return i;
-}
-
-size_t format_dec(char *out, size_t size, int64_t value) {
-    char digits[24];
-    size_t n = 0;
-    uint64_t magnitude = value < 0 ? (uint64_t)0 - (uint64_t)value : (uint64_t)value;
-    do {
-        digits[n++] = (char)('0' + magnitude % 10);
-        magnitude /= 10;
-    } while (magnitude > 0);
-    size_t len = 0;
-    if (value < 0 && len + 1 < size) out[len++] = '-';
-    while (n > 0 && len + 1 < size) out[len++] = digits[--n];
-    if (size > 0) out[len] = '\0';
-    return len;
-}
-
-size_t format_hex(char *out, size_t size, uint64_t value) {
-    static const char hex[] = "0123456789abcdef";
-    char digits[16];
-    size_t n = 0;
-    do {
-        digits[n++] = hex[value & 0xf];
-        value >>= 4;
-    } while (value > 0);
-    size_t len = 0;
-    if (len + 2 < size) {
-        out[len++] = '0';
-        out[len++] = 'x';
-    }
-    while (n > 0 && len + 1 < size) out[len++] = digits[--n];
-    if (size > 0) out[len] = '\0';
-    return len;
 }
 
 void bw_dec(bundle_writer *w, int64_t value) {

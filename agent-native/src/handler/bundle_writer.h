@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "text.h" /* copy_text, format_dec, format_hex: most users of the writer want them too */
+
 #define BUNDLE_WRITER_BUFFER 8192
 
 typedef struct {
@@ -32,12 +34,5 @@ void bw_section(bundle_writer *w, const char *name);
 void bw_field_text(bundle_writer *w, const char *key, const char *value);
 void bw_field_dec(bundle_writer *w, const char *key, int64_t value);
 void bw_field_hex(bundle_writer *w, const char *key, uint64_t value);
-
-/* Copies text into out, cut to fit and always NUL-terminated; returns the length copied. */
-size_t copy_text(char *out, size_t size, const char *text);
-
-/* Decimal and hex rendering into a caller buffer (NUL-terminated); returns the length. */
-size_t format_dec(char *out, size_t size, int64_t value);
-size_t format_hex(char *out, size_t size, uint64_t value);
 
 #endif

@@ -1,20 +1,14 @@
 #include "capture.h"
-#include "thread_registry.h"
 
-#include <dlfcn.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <stdatomic.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "arch.h"
+#include "bundle_name.h"
 #include "bundle_writer.h"
+#include "capture_prepared.h"
+#include "clock.h"
 #include "elf_image.h"
 #include "java_frames.h"
 #include "java_resolver.h"
@@ -22,42 +16,17 @@
 #include "memory_map.h"
 #include "service_signal.h"
 #include "signal_names.h"
+#include "sys.h"
 #include "thread_sections.h"
 #include "thread_snapshot.h"
 #include "unwind.h"
 
-/* Room for the memory map of a JVM with thousands of threads (each thread stack is two or three
- * mappings) and for its modules. Reserved with mmap at install time and not touched until a crash,
- * so it costs address space, not resident memory. */
-#define MAP_ENTRIES 65536
-#define MAP_PATH_BYTES (4u << 20)
-#define MODULES_MAX 4096
-#define FRAMES_MAX 65536
-#define MAPS_LINE_BYTES 8192
-#define CRASHING_JAVA_FRAMES 1024
 /* Other threads get this long to answer; the resolver this long to name Java frames. */
 #define THREADS_DEADLINE_NS (500LL * 1000000)
 #define RESOLVE_DEADLINE_NS (1000LL * 1000000)
 #define SNAPSHOT_DEADLINE_NS (10LL * 1000000000)
 
-/* glibc's record of its last fatal message (abort_msg_s in glibc's own headers: a size, then the
- * text). GLIBC_PRIVATE, so it is looked up by name and may be absent. */
-struct glibc_abort_msg {
-    unsigned int size;
-    char msg[];
-};
-
-static struct {
-    char folder[PATH_MAX];
-    const char *header;
-    size_t header_len;
-    int64_t start_epoch_ms;
-    struct glibc_abort_msg **abort_msg;
-    memory_map map;
-    module_info *modules;
-    size_t module_count;
-    char *maps_line;
-} prepared;
+capture_prepared prepared;
 
 /* The capture's own writer, bundle path and fault guard: used by one thread at a time (the capture
  * owner, chosen by the signal handler), so plain statics. */
@@ -66,47 +35,6 @@ static char bundle_dir[PATH_MAX];
 static sigjmp_buf guard;
 static volatile sig_atomic_t guard_active;
 static volatile int guard_owner_tid;
-
-int64_t monotonic_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static int64_t epoch_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void *reserve(size_t bytes) {
-    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    return p == MAP_FAILED ? NULL : p;
-}
-
-const char *capture_prepare(const char *bundle_folder, const char *header, size_t header_len,
-                            int64_t process_start_epoch_ms) {
-    if (copy_text(prepared.folder, sizeof prepared.folder, bundle_folder) + 1 >= sizeof prepared.folder) {
-        return "bundle folder path too long";
-    }
-    char *header_copy = reserve(header_len + 1);
-    prepared.map.entries = reserve(MAP_ENTRIES * sizeof(map_entry));
-    prepared.map.paths = reserve(MAP_PATH_BYTES);
-    prepared.modules = reserve(MODULES_MAX * sizeof(module_info));
-    prepared.maps_line = reserve(MAPS_LINE_BYTES);
-    if (!header_copy || !prepared.map.entries || !prepared.map.paths || !prepared.modules || !prepared.maps_line) {
-        return "cannot reserve memory for crash capture";
-    }
-    for (size_t i = 0; i < header_len; i++) header_copy[i] = header[i];
-    prepared.header = header_copy;
-    prepared.header_len = header_len;
-    prepared.start_epoch_ms = process_start_epoch_ms;
-    prepared.map.capacity = MAP_ENTRIES;
-    prepared.map.paths_capacity = MAP_PATH_BYTES;
-    /* dlsym is not async-signal-safe, so the address is looked up here, once. */
-    prepared.abort_msg = (struct glibc_abort_msg **)dlsym(RTLD_DEFAULT, "__abort_msg");
-    return NULL;
-}
 
 /* ---- the fault guard ---------------------------------------------------------------------- */
 
@@ -146,53 +74,10 @@ static void run_guarded(const char *what, capture_step step, void *arg) {
 
 /* ---- the bundle folder and file ----------------------------------------------------------- */
 
-/* UTC calendar date from days since 1970-01-01 (the civil-from-days algorithm: eras of 400 years). */
-static void civil_from_days(int64_t days, int *year, int *month, int *day) {
-    days += 719468;
-    int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-    int64_t day_of_era = days - era * 146097;
-    int64_t year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-    int64_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    int64_t mp = (5 * day_of_year + 2) / 153;
-    *day = (int)(day_of_year - (153 * mp + 2) / 5 + 1);
-    *month = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *year = (int)(year_of_era + era * 400 + (*month <= 2));
-}
-
-static size_t put_padded(char *out, int value, int width) {
-    for (int i = width - 1; i >= 0; i--) {
-        out[i] = (char)('0' + value % 10);
-        value /= 10;
-    }
-    return (size_t)width;
-}
-
-/* "crash-20261123T104924Z-4242": sortable by time, unique per process. */
-static size_t bundle_name(char *out, size_t size, const char *prefix, int64_t now_ms, int pid) {
-    int64_t seconds = now_ms / 1000;
-    int year, month, day;
-    civil_from_days(seconds / 86400, &year, &month, &day);
-    int second_of_day = (int)(seconds % 86400);
-    char text[64];
-    size_t n = copy_text(text, sizeof text, prefix);
-    n += put_padded(text + n, year, 4);
-    n += put_padded(text + n, month, 2);
-    n += put_padded(text + n, day, 2);
-    text[n++] = 'T';
-    n += put_padded(text + n, second_of_day / 3600, 2);
-    n += put_padded(text + n, second_of_day / 60 % 60, 2);
-    n += put_padded(text + n, second_of_day % 60, 2);
-    text[n++] = 'Z';
-    text[n++] = '-';
-    n += format_dec(text + n, sizeof text - n, pid);
-    text[n] = '\0';
-    return copy_text(out, size, text);
-}
-
 static int open_bundle_file(const char *folder, const char *prefix, int64_t now_ms) {
     size_t n = copy_text(bundle_dir, sizeof bundle_dir, folder);
     n += copy_text(bundle_dir + n, sizeof bundle_dir - n, "/");
-    n += bundle_name(bundle_dir + n, sizeof bundle_dir - n, prefix, now_ms, (int)getpid());
+    n += bundle_name(bundle_dir + n, sizeof bundle_dir - n, prefix, now_ms, (int)sys_getpid());
     /* A second bundle of the same pid in the same second (pid reuse) gets a suffix, never overwrites. */
     for (int attempt = 0; attempt < 10; attempt++) {
         if (attempt > 0) {
@@ -200,20 +85,20 @@ static int open_bundle_file(const char *folder, const char *prefix, int64_t now_
             bundle_dir[n + 1] = (char)('0' + attempt);
             bundle_dir[n + 2] = '\0';
         }
-        if (mkdir(bundle_dir, 0700) == 0) break;
+        if (sys_mkdir(bundle_dir, 0700) == 0) break;
         if (errno != EEXIST || attempt == 9) return -1;
     }
     char file[PATH_MAX];
     size_t len = copy_text(file, sizeof file, bundle_dir);
     copy_text(file + len, sizeof file - len, "/capture.txt");
-    return open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    return sys_open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 }
 
 static void sync_folder(const char *path) {
-    int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int fd = sys_open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
     if (fd >= 0) {
-        fsync(fd);
-        close(fd);
+        sys_fsync(fd);
+        sys_close(fd);
     }
 }
 
@@ -231,7 +116,7 @@ typedef struct {
 static void write_crash_section(const crash_facts *crash) {
     bw_section(&writer, "crash");
     bw_field_dec(&writer, "time.epochMillis", crash->now_ms);
-    bw_field_dec(&writer, "process.pid", getpid());
+    bw_field_dec(&writer, "process.pid", sys_getpid());
     if (prepared.start_epoch_ms > 0) {
         bw_field_dec(&writer, "process.uptimeMillis", crash->now_ms - prepared.start_epoch_ms);
     }
@@ -310,10 +195,7 @@ static struct {
 
 void capture_record_also_crashed(int sig, siginfo_t *info, void *ucontext, int64_t deadline_ns) {
     /* The owner reads the memory map first; without it nothing can be unwound. */
-    while (!atomic_load(&context_ready) && monotonic_ns() < deadline_ns) {
-        struct timespec pause = { 0, 200000 };
-        nanosleep(&pause, NULL);
-    }
+    while (!atomic_load(&context_ready) && monotonic_ns() < deadline_ns) pause_micros(200);
     if (atomic_load(&context_ready)) snapshot_record_also_crashed(sig, info, ucontext, &work.context);
 }
 
@@ -347,12 +229,8 @@ static void resolve_java_names(void *arg) {
     const crash_facts *crash = arg;
     if (java_names_build(&work.names, &work.others, work.crashing_java, work.crashing_java_count) != 0) return;
     int count = work.others.count;
-    work.states = mmap(NULL, (size_t)(count + 1) * sizeof(resolved_thread), PROT_READ | PROT_WRITE,
-                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (work.states == MAP_FAILED) {
-        work.states = NULL;
-        return;
-    }
+    work.states = sys_mmap_anonymous((size_t)(count + 1) * sizeof(resolved_thread), 0);
+    if (work.states == NULL) return;
     for (int i = 0; i < count; i++) work.states[i].tid = work.others.items[i].tid;
     int64_t deadline = monotonic_ns() + RESOLVE_DEADLINE_NS;
     if (deadline > crash->deadline_ns) deadline = crash->deadline_ns;
@@ -416,8 +294,8 @@ static void write_library_loads(void *unused) {
 
 /* After a snapshot (the process lives on): give back what the collection mapped. A crash keeps it. */
 static void release_work(void) {
-    if (work.others.items != NULL) munmap(work.others.items, (size_t)work.others.count * sizeof(thread_snapshot));
-    if (work.states != NULL) munmap(work.states, (size_t)(work.others.count + 1) * sizeof(resolved_thread));
+    if (work.others.items != NULL) sys_munmap(work.others.items, (size_t)work.others.count * sizeof(thread_snapshot));
+    if (work.states != NULL) sys_munmap(work.states, (size_t)(work.others.count + 1) * sizeof(resolved_thread));
     java_names_release(&work.names);
     work.others = (snapshot_set){ 0 };
     work.states = NULL;
@@ -456,14 +334,14 @@ static void write_all_threads_and_modules(crash_facts *crash) {
 static void end_bundle(int fd, const char *folder, int64_t started_ns) {
     bw_section(&writer, "end");
     bw_flush(&writer);
-    fsync(fd);
+    sys_fsync(fd);
     sync_folder(bundle_dir);
     sync_folder(folder);
     bw_field_dec(&writer, "capture.micros", (monotonic_ns() - started_ns) / 1000);
     bw_field_text(&writer, "end", "complete");
     bw_flush(&writer);
-    fsync(fd);
-    close(fd);
+    sys_fsync(fd);
+    sys_close(fd);
 }
 
 void capture_write(int sig, siginfo_t *info, void *ucontext, int64_t deadline_ns) {
@@ -488,7 +366,7 @@ const char *capture_snapshot(const char *folder, char *path, size_t path_size) {
     if (fd < 0) return "cannot create the snapshot bundle";
     bw_section(&writer, "snapshot");
     bw_field_dec(&writer, "time.epochMillis", request.now_ms);
-    bw_field_dec(&writer, "process.pid", getpid());
+    bw_field_dec(&writer, "process.pid", sys_getpid());
     if (prepared.start_epoch_ms > 0) {
         bw_field_dec(&writer, "process.uptimeMillis", request.now_ms - prepared.start_epoch_ms);
     }

@@ -30,7 +30,4 @@ void capture_record_also_crashed(int sig, siginfo_t *info, void *ucontext, int64
  * Returns only when that is not the case. */
 void capture_recover_from_nested_fault(int sig);
 
-/* CLOCK_MONOTONIC now, in nanoseconds. */
-int64_t monotonic_ns(void);
-
 #endif

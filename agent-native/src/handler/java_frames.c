@@ -1,7 +1,5 @@
 #include "java_frames.h"
 
-#include <dlfcn.h>
-
 /* The layout HotSpot's AsyncGetCallTrace works on (jvm.h / forte.cpp). */
 typedef struct {
     jint lineno;              /* the bytecode index, or a negative marker */
@@ -14,30 +12,14 @@ typedef struct {
     asgct_frame *frames;
 } asgct_trace;
 
-typedef void (*asgct_function)(asgct_trace *trace, jint depth, void *ucontext);
-
 #define ASGCT_BATCH 256
 
 static JavaVM *java_vm;
 static asgct_function async_get_call_trace;
 
-size_t java_class_name(char *out, size_t size, const char *signature) {
-    size_t len = 0;
-    while (signature[len] != '\0') len++;
-    if (len >= 2 && signature[0] == 'L' && signature[len - 1] == ';') {
-        signature++;
-        len -= 2;
-    }
-    if (size == 0) return 0;
-    if (len + 1 > size) len = size - 1;
-    for (size_t i = 0; i < len; i++) out[i] = signature[i] == '/' ? '.' : signature[i];
-    out[len] = '\0';
-    return len;
-}
-
-void java_frames_prepare(JavaVM *vm) {
+void java_frames_use(JavaVM *vm, asgct_function asgct) {
     java_vm = vm;
-    async_get_call_trace = (asgct_function)dlsym(RTLD_DEFAULT, "AsyncGetCallTrace");
+    async_get_call_trace = asgct;
 }
 
 int java_frames_take(void *ucontext, java_frame *out, int max) {

@@ -14,11 +14,14 @@ typedef struct {
 
 #define JAVA_FRAME_NATIVE_METHOD (-3)
 
-/* "Ljava/lang/Thread;" (a JVMTI class signature) -> "java.lang.Thread", cut to fit out. Returns the length. */
-size_t java_class_name(char *out, size_t size, const char *signature);
-
-/* Install time: remembers the JavaVM and looks up AsyncGetCallTrace (dlsym). */
+/* Install time (arming/java_frames_prepare.c): remembers the JavaVM and looks up AsyncGetCallTrace
+ * (dlsym), then hands both to java_frames_use. */
 void java_frames_prepare(JavaVM *vm);
+
+/* HotSpot's AsyncGetCallTrace (exported by libjvm, declared nowhere public); its trace type is private
+ * to java_frames.c. */
+typedef void (*asgct_function)(void *trace, jint depth, void *ucontext);
+void java_frames_use(JavaVM *vm, asgct_function asgct);
 
 /* Returned for a thread that is not a Java thread. */
 #define JAVA_FRAMES_NOT_JAVA (-100)

@@ -1,6 +1,7 @@
 /* Names for the raw Java frames and states for the threads of a capture. JVMTI is not async-signal-
- * safe, so a thread crashcap starts at arming time (a daemon Java thread, "crashcap-resolver") does
- * the JVMTI calls while the capturing thread waits for it with a deadline. If the JVM cannot answer
+ * safe, so a native thread crashcap starts at arming time (arming/java_resolver.c; it attaches to the
+ * JVM as the daemon thread "crashcap-resolver" only while it works) does the JVMTI calls while the
+ * capturing thread waits for it with a deadline (handler/java_resolver_request.c). If the JVM cannot answer
  * (the crash holds a lock it needs, a safepoint never ends), the bundle keeps what was resolved. */
 #ifndef CRASHCAP_JAVA_RESOLVER_H
 #define CRASHCAP_JAVA_RESOLVER_H
@@ -26,6 +27,21 @@ typedef struct {
     const char *state;            /* "RUNNABLE", "WAITING", ... or NULL when unknown */
     const char *java_name;        /* the full Java name when crashcap had not known it, else NULL */
 } resolved_thread;
+
+/* What the capture and the resolver thread share: two pipes and the current request (written by the
+ * capture owner before it wakes the resolver). */
+typedef struct {
+    int wake_pipe[2];
+    int done_pipe[2];
+    resolved_frame *const *frames;
+    int frame_count;
+    resolved_thread *threads;
+    int thread_count;
+    /* Set once the resolver has created the jmethodIDs of the classes loaded before arming (or gave up). */
+    atomic_int method_ids_ready;
+} resolver_channel_t;
+
+extern resolver_channel_t resolver_channel;
 
 /* Arming time (JNI thread): starts the resolver thread and remembers the threads that exist already
  * (to find their states later). Returns NULL, or a static error message. */

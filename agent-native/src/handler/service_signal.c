@@ -1,20 +1,12 @@
 #include "service_signal.h"
 
-#include <dirent.h>
-#include <errno.h>
-#include <signal.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-
 #include "altstack.h"
-#include "thread_registry.h"
+#include "sys.h"
 #include "thread_snapshot.h"
 
 static int service_signal = -1;
 
-static void service_handler(int sig, siginfo_t *info, void *ucontext) {
+void service_signal_handler(int sig, siginfo_t *info, void *ucontext) {
     int saved_errno = errno;
     /* A capture's request is answered without touching the stack setup; otherwise this is the
      * request to install an alternate signal stack. */
@@ -22,23 +14,8 @@ static void service_handler(int sig, siginfo_t *info, void *ucontext) {
     errno = saved_errno;
 }
 
-int service_signal_install(void) {
-    if (service_signal > 0) return service_signal;
-    for (int sig = SIGRTMIN + 5; sig <= SIGRTMAX; sig++) {
-        struct sigaction current;
-        if (sigaction(sig, NULL, &current) != 0) continue;
-        if ((current.sa_flags & SA_SIGINFO) || current.sa_handler != SIG_DFL) continue; /* taken */
-        struct sigaction action;
-        memset(&action, 0, sizeof action);
-        action.sa_sigaction = service_handler;
-        sigemptyset(&action.sa_mask);
-        /* SA_RESTART: a thread interrupted in read() or write() goes on as if nothing happened. */
-        action.sa_flags = SA_SIGINFO | SA_RESTART | SA_ONSTACK;
-        if (sigaction(sig, &action, NULL) != 0) return -1;
-        service_signal = sig;
-        return sig;
-    }
-    return -1;
+void service_signal_set_number(int sig) {
+    service_signal = sig;
 }
 
 int service_signal_number(void) {
@@ -47,17 +24,5 @@ int service_signal_number(void) {
 
 int service_signal_send(int tid) {
     if (service_signal < 0) return -1;
-    return (int)syscall(SYS_tgkill, getpid(), tid, service_signal);
-}
-
-/* Arming time only (opendir allocates). */
-void service_signal_send_to_all_others(void) {
-    int self = current_tid();
-    DIR *tasks = opendir("/proc/self/task");
-    if (tasks == NULL) return;
-    for (struct dirent *entry; (entry = readdir(tasks)) != NULL;) {
-        int tid = atoi(entry->d_name);
-        if (tid > 0 && tid != self) service_signal_send(tid);
-    }
-    closedir(tasks);
+    return sys_tgkill(tid, service_signal);
 }

@@ -1,10 +1,7 @@
 #include "thread_registry.h"
 
-#include <fcntl.h>
-#include <pthread.h>
-#include <unistd.h>
-
-#include "bundle_writer.h"
+#include "proc.h"
+#include "text.h"
 
 /* Open addressing on the tid, with tombstones (THREAD_SLOT_FREED) so that lookups stay lock-free.
  * Only a thread itself (or the one sweep thread) claims a tid, so a tid is never claimed twice at
@@ -59,18 +56,6 @@ void thread_registry_set_name(thread_slot *slot, const char *name) {
     atomic_store(&slot->name_ready, 1);
 }
 
-void thread_registry_set_own_stack(thread_slot *slot) {
-    pthread_attr_t attributes;
-    if (pthread_getattr_np(pthread_self(), &attributes) != 0) return;
-    void *low = NULL;
-    size_t size = 0;
-    if (pthread_attr_getstack(&attributes, &low, &size) == 0) {
-        slot->stack_low = (uintptr_t)low;
-        slot->stack_high = (uintptr_t)low + size;
-    }
-    pthread_attr_destroy(&attributes);
-}
-
 int thread_registry_java_name(int tid, char *out, size_t size) {
     thread_slot *slot = thread_registry_find(tid);
     if (slot == NULL || !atomic_load(&slot->name_ready)) return 0;
@@ -91,13 +76,7 @@ static ssize_t read_task_file(int tid, const char *file, char *out, size_t size)
     len += format_dec(path + len, sizeof path - len, tid);
     path[len++] = '/';
     copy_text(path + len, sizeof path - len, file);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return -1;
-    ssize_t n = read(fd, out, size - 1);
-    close(fd);
-    if (n < 0) return -1;
-    out[n] = '\0';
-    return n;
+    return proc_read_file(path, out, size);
 }
 
 size_t thread_comm_name(int tid, char *out, size_t size) {
@@ -116,11 +95,6 @@ char thread_kernel_state(int tid) {
     char stat[512];
     ssize_t n = read_task_file(tid, "stat", stat, sizeof stat);
     if (n <= 0) return '?';
-    /* "tid (comm) S ...": the comm may hold ')' itself, so the state follows the last ')'. */
-    ssize_t close_paren = -1;
-    for (ssize_t i = 0; i < n; i++) {
-        if (stat[i] == ')') close_paren = i;
-    }
-    if (close_paren < 0 || close_paren + 2 >= n) return '?';
-    return stat[close_paren + 2];
+    const char *state = proc_stat_field(stat, 3); /* "tid (comm) S ..." */
+    return state != NULL ? *state : '?';
 }

@@ -7,15 +7,10 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/syscall.h>
-#include <unistd.h>
+
+#include "sys.h" /* current_tid */
 
 #define THREAD_NAME_MAX 64
-
-/* The calling thread's kernel id (gettid; a plain system call, async-signal-safe). */
-static inline int current_tid(void) {
-    return (int)syscall(SYS_gettid);
-}
 
 typedef struct {
     atomic_int tid;               /* THREAD_SLOT_EMPTY, THREAD_SLOT_FREED, or the owner's tid */
@@ -42,8 +37,8 @@ void thread_registry_free(thread_slot *slot);
 
 void thread_registry_set_name(thread_slot *slot, const char *name);
 
-/* Records the calling thread's stack bounds from pthread (not from a signal handler: pthread_getattr_np
- * may allocate). */
+/* Records the calling thread's stack bounds from pthread (arming/thread_stack_bounds.c; not from a
+ * signal handler: pthread_getattr_np may allocate). */
 void thread_registry_set_own_stack(thread_slot *slot);
 
 /* Copies the Java name of tid into out and returns 1, or returns 0 when crashcap knows no Java name for

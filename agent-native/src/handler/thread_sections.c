@@ -1,8 +1,7 @@
 #include "thread_sections.h"
 
-#include <sys/mman.h>
-
 #include "signal_names.h"
+#include "sys.h"
 #include "thread_registry.h"
 
 /* ---- native frames, with a cache of .dynsym look-ups ---------------------------------------- */
@@ -97,10 +96,13 @@ int java_names_build(java_names *names, const snapshot_set *threads, const java_
     size_t capacity = 64;
     while (capacity < frames * 2) capacity *= 2;
     /* mmap, not a static table: its size depends on the thread count (see thread_snapshot.c). */
-    names->items = mmap(NULL, capacity * sizeof(resolved_frame), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    names->list = mmap(NULL, capacity * sizeof(resolved_frame *), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (names->items == MAP_FAILED || names->list == MAP_FAILED) {
+    names->items = sys_mmap_anonymous(capacity * sizeof(resolved_frame), 0);
+    names->list = sys_mmap_anonymous(capacity * sizeof(resolved_frame *), 0);
+    if (names->items == NULL || names->list == NULL) {
+        if (names->items != NULL) sys_munmap(names->items, capacity * sizeof(resolved_frame));
+        if (names->list != NULL) sys_munmap(names->list, capacity * sizeof(resolved_frame *));
         names->items = NULL;
+        names->list = NULL;
         names->count = 0;
         return -1;
     }
@@ -115,8 +117,8 @@ int java_names_build(java_names *names, const snapshot_set *threads, const java_
 }
 
 void java_names_release(java_names *names) {
-    if (names->items != NULL) munmap(names->items, names->capacity * sizeof(resolved_frame));
-    if (names->list != NULL && names->list != MAP_FAILED) munmap(names->list, names->capacity * sizeof(resolved_frame *));
+    if (names->items != NULL) sys_munmap(names->items, names->capacity * sizeof(resolved_frame));
+    if (names->list != NULL) sys_munmap(names->list, names->capacity * sizeof(resolved_frame *));
     names->items = NULL;
     names->list = NULL;
     names->count = 0;

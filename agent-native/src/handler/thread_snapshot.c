@@ -1,14 +1,8 @@
 #include "thread_snapshot.h"
 
-#include <dirent.h>
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/syscall.h>
-#include <time.h>
-#include <unistd.h>
-
-#include "capture.h"
-#include "thread_registry.h"
+#include "clock.h"
+#include "proc.h"
+#include "sys.h"
 
 #define MAX_THREADS 65536
 #define ALSO_CRASHED_MAX 8
@@ -121,45 +115,6 @@ int snapshot_answer_request(void *ucontext) {
     return 1;
 }
 
-/* The tids of /proc/self/task, read with getdents64 (opendir/readdir allocate). */
-static int list_tids(int *tids, int max) {
-    int fd = open("/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return -1;
-    char buffer[8192];
-    int count = 0;
-    for (;;) {
-        long n = syscall(SYS_getdents64, fd, buffer, sizeof buffer);
-        if (n <= 0) break;
-        for (long offset = 0; offset < n;) {
-            struct dirent64 *entry = (struct dirent64 *)(buffer + offset);
-            offset += entry->d_reclen;
-            int tid = 0;
-            const char *name = entry->d_name;
-            if (name[0] < '0' || name[0] > '9') continue;
-            for (; *name >= '0' && *name <= '9'; name++) tid = tid * 10 + (*name - '0');
-            if (count < max) tids[count++] = tid;
-        }
-    }
-    close(fd);
-    return count;
-}
-
-static void sort_tids(int *tids, int count) {
-    /* Shell sort: no recursion, no allocation, fast enough for tens of thousands. */
-    for (int gap = count / 2; gap > 0; gap /= 2) {
-        for (int i = gap; i < count; i++) {
-            int value = tids[i], j = i;
-            for (; j >= gap && tids[j - gap] > value; j -= gap) tids[j] = tids[j - gap];
-            tids[j] = value;
-        }
-    }
-}
-
-static void pause_briefly(void) {
-    struct timespec pause = { 0, 200000 };
-    nanosleep(&pause, NULL);
-}
-
 int snapshot_collect_all(const unwind_context *context, int self_tid, int service_signal,
                          int64_t deadline_ns, snapshot_set *out) {
     out->items = NULL;
@@ -168,14 +123,12 @@ int snapshot_collect_all(const unwind_context *context, int self_tid, int servic
     /* mmap is not on POSIX's async-signal-safe list, but on Linux it is a plain system call with no
      * lock in user space; the alternative, reserving snapshots for 65,536 threads up front, would cost
      * far more address space for nothing. */
-    int *tids = mmap(NULL, MAX_THREADS * sizeof(int), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (tids == MAP_FAILED) return -1;
-    int count = list_tids(tids, MAX_THREADS);
+    int *tids = sys_mmap_anonymous(MAX_THREADS * sizeof(int), 0);
+    if (tids == NULL) return -1;
+    int count = proc_task_list(tids, MAX_THREADS);
     if (count <= 0) return -1;
-    sort_tids(tids, count);
-    thread_snapshot *items = mmap(NULL, (size_t)count * sizeof(thread_snapshot), PROT_READ | PROT_WRITE,
-                                  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (items == MAP_FAILED) return -1;
+    thread_snapshot *items = sys_mmap_anonymous((size_t)count * sizeof(thread_snapshot), 0);
+    if (items == NULL) return -1;
     for (int i = 0; i < count; i++) {
         items[i].tid = tids[i];
         atomic_store(&items[i].state, tids[i] == self_tid ? SNAPSHOT_DONE : SNAPSHOT_REQUESTED);
@@ -184,13 +137,12 @@ int snapshot_collect_all(const unwind_context *context, int self_tid, int servic
     request.count = count;
     request.context = context;
     atomic_store(&request_open, 1);
-    pid_t pid = getpid();
     for (int i = 0; i < count; i++) {
-        if (tids[i] != self_tid) syscall(SYS_tgkill, pid, tids[i], service_signal);
+        if (tids[i] != self_tid) sys_tgkill(tids[i], service_signal);
     }
     int pending = count - 1;
     while (pending > 0 && monotonic_ns() < deadline_ns) {
-        pause_briefly();
+        pause_micros(200);
         pending = 0;
         for (int i = 0; i < count; i++) {
             int state = atomic_load(&items[i].state);
@@ -203,7 +155,7 @@ int snapshot_collect_all(const unwind_context *context, int self_tid, int servic
     for (int i = 0; i < count; i++) {
         if (atomic_load(&items[i].state) == SNAPSHOT_DONE && items[i].tid != self_tid) answered++;
     }
-    munmap(tids, MAX_THREADS * sizeof(int));
+    sys_munmap(tids, MAX_THREADS * sizeof(int));
     out->items = items;
     out->count = count;
     out->answered = answered;

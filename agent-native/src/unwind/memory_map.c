@@ -5,9 +5,7 @@
 #endif
 #include "memory_map.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <unistd.h>
+#include "sys.h"
 
 /* /proc/self/maps is finite, but a process that maps and unmaps furiously while we read could keep it
  * changing; this caps the number of read() calls so that the loop ends regardless. */
@@ -227,7 +225,7 @@ int memory_map_read(memory_map *m, char *scratch, size_t scratch_size)
     m->paths_used = 1;
 
     int saved_errno = errno;  /* the interrupted code may be looking at errno */
-    int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+    int fd = sys_open("/proc/self/maps", O_RDONLY | O_CLOEXEC, 0);
     if (fd < 0) {
         errno = saved_errno;
         return -1;
@@ -239,7 +237,7 @@ int memory_map_read(memory_map *m, char *scratch, size_t scratch_size)
     unsigned calls = 0;
     unsigned interruptions = 0;
     while (calls++ < MAX_READ_CALLS && m->count < m->capacity) {
-        ssize_t got = read(fd, scratch + filled, scratch_size - filled);
+        ssize_t got = sys_read(fd, scratch + filled, scratch_size - filled);
         if (got < 0) {
             if (errno == EINTR && interruptions++ < MAX_EINTR_RETRIES)
                 continue;
@@ -266,7 +264,7 @@ int memory_map_read(memory_map *m, char *scratch, size_t scratch_size)
     }
     if (m->count >= m->capacity)
         m->truncated = 1;
-    close(fd);
+    sys_close(fd);
     errno = saved_errno;
     return result;
 }
