@@ -18,7 +18,7 @@
 #include "signal_names.h"
 #include "sys.h"
 #include "thread_sections.h"
-#include "thread_snapshot.h"
+#include "thread_stack.h"
 #include "unwind.h"
 
 /* Other threads get this long to answer; the resolver this long to name Java frames. */
@@ -186,7 +186,7 @@ static struct {
     unwind_context context;
     java_frame crashing_java[CRASHING_JAVA_FRAMES];
     int crashing_java_count;
-    snapshot_set others;
+    thread_stack_set others;
     int64_t collect_micros;       /* how long the other threads took to answer */
     int64_t names_micros;         /* how long the resolver took */
     java_names names;
@@ -196,7 +196,7 @@ static struct {
 void capture_record_also_crashed(int sig, siginfo_t *info, void *ucontext, int64_t deadline_ns) {
     /* The owner reads the memory map first; without it nothing can be unwound. */
     while (!atomic_load(&context_ready) && monotonic_ns() < deadline_ns) pause_micros(200);
-    if (atomic_load(&context_ready)) snapshot_record_also_crashed(sig, info, ucontext, &work.context);
+    if (atomic_load(&context_ready)) thread_stack_record_also_crashed(sig, info, ucontext, &work.context);
 }
 
 static void write_crashing_thread(void *arg) {
@@ -220,7 +220,7 @@ static void collect_other_threads(void *arg) {
     int64_t deadline = monotonic_ns() + THREADS_DEADLINE_NS;
     if (deadline > crash->deadline_ns) deadline = crash->deadline_ns;
     int64_t started = monotonic_ns();
-    snapshot_collect_all(&work.context, crash->tid, service_signal_number(), deadline, &work.others);
+    thread_stack_collect_all(&work.context, crash->tid, service_signal_number(), deadline, &work.others);
     work.collect_micros = (monotonic_ns() - started) / 1000;
 }
 
@@ -249,9 +249,9 @@ static void write_other_threads(void *arg) {
     bw_field_dec(&writer, "threads.namesMicros", work.names_micros);
     bw_field_dec(&writer, "threads.javaMethods", work.names.count);
     for (int i = 0; i < work.others.count; i++) {
-        const thread_snapshot *snapshot = &work.others.items[i];
-        if (snapshot->tid == crash->tid) continue;
-        write_thread_section(&writer, &work.context, snapshot, &work.names, work.states ? &work.states[i] : NULL);
+        const thread_stack *stack = &work.others.items[i];
+        if (stack->tid == crash->tid) continue;
+        write_thread_section(&writer, &work.context, stack, &work.names, work.states ? &work.states[i] : NULL);
         bw_flush(&writer);
     }
 }
@@ -294,10 +294,10 @@ static void write_library_loads(void *unused) {
 
 /* After a snapshot (the process lives on): give back what the collection mapped. A crash keeps it. */
 static void release_work(void) {
-    if (work.others.items != NULL) sys_munmap(work.others.items, (size_t)work.others.count * sizeof(thread_snapshot));
+    if (work.others.items != NULL) sys_munmap(work.others.items, (size_t)work.others.count * sizeof(thread_stack));
     if (work.states != NULL) sys_munmap(work.states, (size_t)(work.others.count + 1) * sizeof(resolved_thread));
     java_names_release(&work.names);
-    work.others = (snapshot_set){ 0 };
+    work.others = (thread_stack_set){ 0 };
     work.states = NULL;
 }
 

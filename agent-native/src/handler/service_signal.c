@@ -2,7 +2,7 @@
 
 #include "altstack.h"
 #include "sys.h"
-#include "thread_snapshot.h"
+#include "thread_stack.h"
 
 static int service_signal = -1;
 
@@ -10,7 +10,7 @@ void service_signal_handler(int sig, siginfo_t *info, void *ucontext) {
     int saved_errno = errno;
     /* A capture's request is answered without touching the stack setup; otherwise this is the
      * request to install an alternate signal stack. */
-    if (!snapshot_answer_request(ucontext)) altstack_ensure_current_thread(ucontext);
+    if (!thread_stack_answer_request(ucontext)) altstack_ensure_current_thread(ucontext);
     errno = saved_errno;
 }
 

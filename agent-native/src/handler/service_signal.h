@@ -1,5 +1,5 @@
 /* crashcap's own signal, sent to one thread at a time: "install your alternate signal stack" (when
- * the agent arms, and for new threads the sweep finds) and, during a capture, "take your snapshot".
+ * the agent arms, and for new threads the sweep finds) and, during a capture, "take your stack" (thread_stack.c).
  * It is a real-time signal that nobody else handles (the first free one from SIGRTMIN+5 on). */
 #ifndef CRASHCAP_SERVICE_SIGNAL_H
 #define CRASHCAP_SERVICE_SIGNAL_H

@@ -5,7 +5,7 @@
 #include "capture.h"
 #include "clock.h"
 #include "sys.h"
-#include "thread_snapshot.h"
+#include "thread_stack.h"
 
 /* A capture may take this long before the handler gives up on it and lets the JVM report. */
 #define CAPTURE_DEADLINE_NS (10LL * 1000000000)
@@ -67,7 +67,7 @@ static void hand_over(int sig, siginfo_t *info, void *ucontext) {
 void crash_handler(int sig, siginfo_t *info, void *ucontext) {
     int saved_errno = errno;
     capture_recover_from_nested_fault(sig);
-    snapshot_recover_from_nested_fault(sig);
+    thread_stack_recover_from_nested_fault(sig);
     if (sig != SIGABRT && crash_chain.jvm_hook != NULL && !crash_chain.chained_by_libjsig &&
         crash_chain.jvm_hook(sig, info, ucontext, 0)) {
         errno = saved_errno;

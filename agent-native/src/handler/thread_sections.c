@@ -88,14 +88,14 @@ static void add_java_frames(java_names *names, const java_frame *frames, int cou
     }
 }
 
-int java_names_build(java_names *names, const snapshot_set *threads, const java_frame *extra, int extra_count) {
+int java_names_build(java_names *names, const thread_stack_set *threads, const java_frame *extra, int extra_count) {
     size_t frames = (size_t)extra_count;
     for (int i = 0; i < threads->count; i++) {
         if (threads->items[i].java_count > 0) frames += (size_t)threads->items[i].java_count;
     }
     size_t capacity = 64;
     while (capacity < frames * 2) capacity *= 2;
-    /* mmap, not a static table: its size depends on the thread count (see thread_snapshot.c). */
+    /* mmap, not a static table: its size depends on the thread count (see thread_stack.c). */
     names->items = sys_mmap_anonymous(capacity * sizeof(resolved_frame), 0);
     names->list = sys_mmap_anonymous(capacity * sizeof(resolved_frame *), 0);
     if (names->items == NULL || names->list == NULL) {
@@ -110,8 +110,8 @@ int java_names_build(java_names *names, const snapshot_set *threads, const java_
     names->count = 0;
     add_java_frames(names, extra, extra_count);
     for (int i = 0; i < threads->count; i++) {
-        const thread_snapshot *snapshot = &threads->items[i];
-        if (atomic_load(&snapshot->state) == SNAPSHOT_DONE) add_java_frames(names, snapshot->java, snapshot->java_count);
+        const thread_stack *stack = &threads->items[i];
+        if (atomic_load(&stack->state) == STACK_DONE) add_java_frames(names, stack->java, stack->java_count);
     }
     return 0;
 }
@@ -165,11 +165,11 @@ void write_thread_identity(bundle_writer *w, int tid, int crashed, const resolve
     bw_field_text(w, "kstate", kernel_state);
 }
 
-static void write_crash_signal(bundle_writer *w, const thread_snapshot *snapshot) {
-    bw_field_dec(w, "signal.number", snapshot->signal);
-    bw_field_text(w, "signal.name", signal_name(snapshot->signal));
-    bw_field_text(w, "signal.codeName", signal_code_name(snapshot->signal, snapshot->signal_code));
-    bw_field_hex(w, "signal.address", snapshot->signal_address);
+static void write_crash_signal(bundle_writer *w, const thread_stack *stack) {
+    bw_field_dec(w, "signal.number", stack->signal);
+    bw_field_text(w, "signal.name", signal_name(stack->signal));
+    bw_field_text(w, "signal.codeName", signal_code_name(stack->signal, stack->signal_code));
+    bw_field_hex(w, "signal.address", stack->signal_address);
 }
 
 static int same_stack(const memory_map *map, const map_entry *a, const map_entry *b) {
@@ -207,32 +207,32 @@ void write_stack(bundle_writer *w, const memory_map *map, int tid, uintptr_t sp)
     bw_field_hex(w, "stack.sp", sp);
 }
 
-void write_thread_section(bundle_writer *w, const unwind_context *context, const thread_snapshot *snapshot,
+void write_thread_section(bundle_writer *w, const unwind_context *context, const thread_stack *stack,
                           const java_names *names, const resolved_thread *resolved) {
-    const thread_snapshot *crash = snapshot_also_crashed(snapshot->tid);
-    if (crash != NULL) snapshot = crash;
-    write_thread_identity(w, snapshot->tid, crash != NULL, resolved);
-    if (crash != NULL) write_crash_signal(w, snapshot);
-    if (crash == NULL && atomic_load(&snapshot->state) != SNAPSHOT_DONE) {
+    const thread_stack *crash = thread_stack_also_crashed(stack->tid);
+    if (crash != NULL) stack = crash;
+    write_thread_identity(w, stack->tid, crash != NULL, resolved);
+    if (crash != NULL) write_crash_signal(w, stack);
+    if (crash == NULL && atomic_load(&stack->state) != STACK_DONE) {
         bw_field_text(w, "missing", "no answer within the deadline (signals blocked, or stuck in the kernel)");
         return;
     }
-    write_stack(w, context->map, snapshot->tid, snapshot->sp);
-    int native_count = snapshot->native_count;
+    write_stack(w, context->map, stack->tid, stack->sp);
+    int native_count = stack->native_count;
     /* Where the native walk ends in code of no module and Java frames follow, that last pc is the
      * first Java frame itself (JIT-compiled or interpreted): the Java frame names it. */
-    if (snapshot->java_count > 0 && native_count > 0 &&
-        module_list_find(context->modules, context->module_count, snapshot->native_pcs[native_count - 1]) == NULL) {
+    if (stack->java_count > 0 && native_count > 0 &&
+        module_list_find(context->modules, context->module_count, stack->native_pcs[native_count - 1]) == NULL) {
         native_count--;
     }
     for (int i = 0; i < native_count; i++) {
-        int exact = i < 64 && (snapshot->exact_pcs >> i & 1);
-        write_native_frame(w, context, snapshot->native_pcs[i], exact);
+        int exact = i < 64 && (stack->exact_pcs >> i & 1);
+        write_native_frame(w, context, stack->native_pcs[i], exact);
     }
-    write_java_frames(w, names, snapshot->java, snapshot->java_count);
-    if (snapshot->java_status < 0 && snapshot->java_status != JAVA_FRAMES_NOT_JAVA &&
-        snapshot->java_status != JAVA_FRAMES_IN_VM_CODE) {
-        bw_field_dec(w, "java.error", snapshot->java_status);
+    write_java_frames(w, names, stack->java, stack->java_count);
+    if (stack->java_status < 0 && stack->java_status != JAVA_FRAMES_NOT_JAVA &&
+        stack->java_status != JAVA_FRAMES_IN_VM_CODE) {
+        bw_field_dec(w, "java.error", stack->java_status);
     }
-    bw_field_text(w, "unwind.stop", snapshot->native_stop);
+    bw_field_text(w, "unwind.stop", stack->native_stop);
 }

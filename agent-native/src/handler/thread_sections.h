@@ -6,7 +6,7 @@
 
 #include "bundle_writer.h"
 #include "java_resolver.h"
-#include "thread_snapshot.h"
+#include "thread_stack.h"
 #include "unwind.h"
 
 /* Every distinct (method, bytecode index) of a capture, to be named once by the resolver. */
@@ -17,21 +17,21 @@ typedef struct {
     int count;
 } java_names;
 
-/* Collects the distinct Java frames of all snapshots plus the crashing thread's. Maps its storage. */
-int java_names_build(java_names *names, const snapshot_set *threads, const java_frame *extra, int extra_count);
+/* Collects the distinct Java frames of all thread stacks plus the crashing thread's. Maps its storage. */
+int java_names_build(java_names *names, const thread_stack_set *threads, const java_frame *extra, int extra_count);
 
 /* "stack" (the bounds of the stack holding sp) and "stack.sp" records. */
 void write_stack(bundle_writer *w, const memory_map *map, int tid, uintptr_t sp);
 
-/* Gives back what java_names_build mapped (after a snapshot; a crash never needs to). */
+/* Gives back what java_names_build mapped (after a live snapshot, crashcap dump; a crash never needs to). */
 void java_names_release(java_names *names);
 
 void write_thread_identity(bundle_writer *w, int tid, int crashed, const resolved_thread *resolved);
 void write_native_frame(bundle_writer *w, const unwind_context *context, uintptr_t pc, int pc_exact);
 void write_java_frames(bundle_writer *w, const java_names *names, const java_frame *frames, int count);
 
-/* A whole thread section for a thread that was asked for its snapshot (answered or not). */
-void write_thread_section(bundle_writer *w, const unwind_context *context, const thread_snapshot *snapshot,
+/* A whole thread section for a thread that was asked for its stack (answered or not). */
+void write_thread_section(bundle_writer *w, const unwind_context *context, const thread_stack *stack,
                           const java_names *names, const resolved_thread *resolved);
 
 #endif
