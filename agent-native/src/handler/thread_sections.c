@@ -181,27 +181,27 @@ static int same_stack(const memory_map *map, const map_entry *a, const map_entry
  * joined upwards: a stack ends where its mapping ends, and the mapping above may be anything anonymous.
  * A thread that overflowed has sp in the guard page below its stack: then the mapping above sp is used. */
 void write_stack(bundle_writer *w, const memory_map *map, int tid, uintptr_t sp) {
+    uintptr_t low = 0, high = 0;
     /* Best: the bounds pthread gave when the thread started (Java threads, via JVMTI ThreadStart). */
     thread_slot *slot = thread_registry_find(tid);
     if (slot != NULL && slot->stack_high != 0 && sp >= slot->stack_low - 65536 && sp < slot->stack_high) {
-        bw_text(w, "stack\t");
-        bw_hex(w, slot->stack_low);
-        bw_text(w, "\t");
-        bw_hex(w, slot->stack_high);
-        bw_text(w, "\n");
-        bw_field_hex(w, "stack.sp", sp);
-        return;
+        low = slot->stack_low;
+        high = slot->stack_high;
+    } else {
+        const map_entry *entry = memory_map_find(map, sp);
+        if (entry == NULL || !(entry->perms & MAP_PERM_R)) entry = memory_map_find(map, entry ? entry->end : sp + 4096);
+        if (entry != NULL && (entry->perms & MAP_PERM_R)) {
+            const map_entry *lowest = entry;
+            while (lowest > map->entries && same_stack(map, lowest - 1, lowest)) lowest--;
+            low = lowest->start;
+            high = entry->end;
+        }
     }
-    const map_entry *entry = memory_map_find(map, sp);
-    if (entry == NULL || !(entry->perms & MAP_PERM_R)) entry = memory_map_find(map, entry ? entry->end : sp + 4096);
-    if (entry != NULL && (entry->perms & MAP_PERM_R)) {
-        const map_entry *first = map->entries;
-        const map_entry *low = entry, *high = entry;
-        while (low > first && same_stack(map, low - 1, low)) low--;
+    if (high != 0) {
         bw_text(w, "stack\t");
-        bw_hex(w, low->start);
+        bw_hex(w, low);
         bw_text(w, "\t");
-        bw_hex(w, high->end);
+        bw_hex(w, high);
         bw_text(w, "\n");
     }
     bw_field_hex(w, "stack.sp", sp);

@@ -31,26 +31,8 @@ uint64_t take_fixed(byte_cursor *c, size_t size)
     return v;
 }
 
-uint64_t take_uleb(byte_cursor *c)
-{
-    uint64_t value = 0;
-    unsigned shift = 0;
-    int i;
-    for (i = 0; i < 10; i++) {
-        uint8_t byte = take_u8(c);
-        if (c->failed)
-            return 0;
-        if (shift < 64)
-            value |= (uint64_t)(byte & 0x7f) << shift;
-        shift += 7;
-        if (!(byte & 0x80))
-            return value;
-    }
-    c->failed = 1;  /* longer than any 64-bit value */
-    return 0;
-}
-
-int64_t take_sleb(byte_cursor *c)
+/* One LEB128 number; sign_extend for the signed form. At most 10 bytes: longer is no 64-bit value. */
+static uint64_t take_leb128(byte_cursor *c, int sign_extend)
 {
     uint64_t value = 0;
     unsigned shift = 0;
@@ -63,13 +45,23 @@ int64_t take_sleb(byte_cursor *c)
             value |= (uint64_t)(byte & 0x7f) << shift;
         shift += 7;
         if (!(byte & 0x80)) {
-            if (shift < 64 && (byte & 0x40))
+            if (sign_extend && shift < 64 && (byte & 0x40))
                 value |= ~UINT64_C(0) << shift;
-            return (int64_t)value;
+            return value;
         }
     }
     c->failed = 1;
     return 0;
+}
+
+uint64_t take_uleb(byte_cursor *c)
+{
+    return take_leb128(c, 0);
+}
+
+int64_t take_sleb(byte_cursor *c)
+{
+    return (int64_t)take_leb128(c, 1);
 }
 
 /* How many bytes from addr on (at most max) lie in contiguous readable mappings. */
