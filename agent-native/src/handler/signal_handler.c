@@ -1,3 +1,34 @@
+/* The fatal-signal hook, and the whole chain of a crash in one place.
+ *
+ * Arming (arming/jni_bridge.c, a JNI thread, long before): capture_prepare reserves memory and renders
+ * the header; the resolver thread and the thread sweep start; every thread gets an alternate signal
+ * stack (service signal); signal_install.c saves the previous handlers in crash_chain and installs
+ * crash_handler for SIGSEGV, SIGBUS, SIGFPE, SIGILL and SIGABRT (SA_ONSTACK | SA_NODEFER).
+ *
+ * A crash, on the faulting thread, on its alternate stack (so a stack overflow can still be reported):
+ *   crash_handler
+ *   1. *_recover_from_nested_fault: was this fault raised inside one of our own guarded steps on this
+ *      thread? Then siglongjmp back to that step's guard (see below); nothing else runs.
+ *   2. JVM_handle_linux_signal(sig, info, uc, 0): HotSpot's everyday signals (implicit null checks,
+ *      safepoint polls, stack banging, deopt traps) end here, handled, and we return.
+ *   3. capture_once: the first thread to get here owns the capture and runs capture_write (capture.c):
+ *      crash facts, /proc/self/maps and modules, the crashing thread unwound from its ucontext, then
+ *      every other thread: thread_stack_collect_all sends each the service signal and each unwinds
+ *      itself in service_signal_handler -> thread_stack_take (own stack or altstack, own ucontext,
+ *      AsyncGetCallTrace), with a 500 ms deadline; Java names come from the resolver thread over a
+ *      pipe (java_resolver_request.c, 1 s); modules and library loads; fsync; "end complete".
+ *      A thread that crashes meanwhile records its own stack (capture_record_also_crashed) and waits.
+ *   4. hand_over: to the handler that was there before (HotSpot's: it writes hs_err and calls abort(),
+ *      whose SIGABRT may come back here: it finds CAPTURE_DONE and goes straight to step 4), or, with none,
+ *      the default action restored and the signal raised again: the process ends as it would have.
+ * Everything in 1-4 runs in signal context: handler/, unwind/ and common/ reach libc only through
+ * common/sys.h, and the ctest handler_imports holds them to test/handler_imports.allow.
+ *
+ * A fault inside the capture: SA_NODEFER lets the nested SIGSEGV in, step 1 jumps back to run_guarded
+ * (capture.c) or thread_stack_take's guard, the fault is written as a capture.fault record and the
+ * capture goes on with the next section. A fault outside any guard re-enters crash_handler on the
+ * owner thread, which then skips the capture (it owns it already) and hands over to the JVM. The
+ * whole capture has a 10 s deadline, after which the JVM reports anyway. */
 #include "signal_handler.h"
 
 #include <stdatomic.h>
