@@ -69,8 +69,7 @@ static sigjmp_buf back_to_test;
 static int passed;
 static int failed;
 
-static void check(int ok, const char *fmt, ...)
-{
+static void check(int ok, const char *fmt, ...) {
     va_list args;
     va_start(args, fmt);
     printf("  %s: ", ok ? "ok  " : "FAIL");
@@ -83,8 +82,7 @@ static void check(int ok, const char *fmt, ...)
         failed++;
 }
 
-static int reset_map(memory_map *m, size_t capacity, char *scratch_buffer, size_t scratch_size)
-{
+static int reset_map(memory_map *m, size_t capacity, char *scratch_buffer, size_t scratch_size) {
     memset(m, 0, sizeof(*m));
     m->entries = entries;
     m->capacity = capacity;
@@ -93,8 +91,7 @@ static int reset_map(memory_map *m, size_t capacity, char *scratch_buffer, size_
     return memory_map_read(m, scratch_buffer, scratch_size);
 }
 
-static int refresh_modules(void)
-{
+static int refresh_modules(void) {
     if (reset_map(&map, MAX_ENTRIES, scratch, sizeof(scratch)) != 0)
         return 0;
     module_count = module_list_build(&map, modules, MAX_MODULES);
@@ -103,8 +100,7 @@ static int refresh_modules(void)
 
 /* ---- walking, as the agent does it -------------------------------------------------------- */
 
-static void record_walk(unwind_regs regs, walk *w)
-{
+static void record_walk(unwind_regs regs, walk *w) {
     unwind_context ctx = {&map, modules, module_count};
     w->count = 0;
     w->stop = UNWIND_OK;
@@ -127,8 +123,7 @@ static void record_walk(unwind_regs regs, walk *w)
     }
 }
 
-static void crash_handler(int sig, siginfo_t *info, void *ucontext)
-{
+static void crash_handler(int sig, siginfo_t *info, void *ucontext) {
     (void)sig;
     (void)info;
     handler_map_failed = !refresh_modules();
@@ -149,8 +144,7 @@ static void crash_handler(int sig, siginfo_t *info, void *ucontext)
     siglongjmp(back_to_test, 1);
 }
 
-static int crash_chain(int mode, int also_walk_from_handler)
-{
+static int crash_chain(int mode, int also_walk_from_handler) {
     memset(&crash_walk, 0, sizeof(crash_walk));
     memset(&handler_walk, 0, sizeof(handler_walk));
     walk_from_handler = also_walk_from_handler;
@@ -163,21 +157,18 @@ static int crash_chain(int mode, int also_walk_from_handler)
 
 /* ---- helpers for checking ---------------------------------------------------------------------- */
 
-static int ends_with(const char *text, const char *suffix)
-{
+static int ends_with(const char *text, const char *suffix) {
     size_t t = strlen(text);
     size_t s = strlen(suffix);
     return t >= s && strcmp(text + t - s, suffix) == 0;
 }
 
-static const char *base_name(const char *path)
-{
+static const char *base_name(const char *path) {
     const char *slash = strrchr(path, '/');
     return slash ? slash + 1 : path;
 }
 
-static void print_walk(const char *title, const walk *w)
-{
+static void print_walk(const char *title, const walk *w) {
     size_t i;
     printf("  %s:\n", title);
     for (i = 0; i < w->count; i++) {
@@ -192,14 +183,12 @@ static void print_walk(const char *title, const walk *w)
     printf("    stop: %s\n", unwind_status_name(w->stop));
 }
 
-static int frame_is(const walk *w, size_t i, const char *symbol)
-{
+static int frame_is(const walk *w, size_t i, const char *symbol) {
     return i < w->count && w->frames[i].symbol != NULL && strcmp(w->frames[i].symbol, symbol) == 0;
 }
 
 /* Index of the first frame at or after `from` whose symbol is `symbol`, or -1. */
-static long find_frame(const walk *w, size_t from, const char *symbol)
-{
+static long find_frame(const walk *w, size_t from, const char *symbol) {
     size_t i;
     for (i = from; i < w->count; i++) {
         if (frame_is(w, i, symbol))
@@ -212,8 +201,7 @@ int main(void);
 
 /* chain_level3, chain_level2, chain_level1 as consecutive frames starting at `first`, all in
  * libunwindchain.so with a build-id. */
-static void check_chain_frames(const walk *w, size_t first, const char *what)
-{
+static void check_chain_frames(const walk *w, size_t first, const char *what) {
     check(frame_is(w, first, "chain_level3") && frame_is(w, first + 1, "chain_level2") &&
               frame_is(w, first + 2, "chain_level1"),
           "%s: frames #%zu..#%zu are chain_level3, chain_level2, chain_level1", what, first, first + 2);
@@ -228,8 +216,7 @@ static void check_chain_frames(const walk *w, size_t first, const char *what)
 
 /* ---- tests ------------------------------------------------------------------------------------- */
 
-static void test_memory_map(void)
-{
+static void test_memory_map(void) {
     printf("memory map\n");
     check(refresh_modules(), "memory_map_read succeeds");
     check(map.count > 10 && !map.truncated, "%zu mappings read, not truncated", map.count);
@@ -324,8 +311,7 @@ struct phdr_check {
 };
 
 /* Cross-checks load bias and .eh_frame_hdr against what the dynamic loader says. */
-static int compare_with_loader(struct dl_phdr_info *info, size_t size, void *data)
-{
+static int compare_with_loader(struct dl_phdr_info *info, size_t size, void *data) {
     struct phdr_check *result = data;
     uintptr_t first_load = 0;
     uintptr_t eh_frame_hdr = 0;
@@ -352,8 +338,7 @@ static int compare_with_loader(struct dl_phdr_info *info, size_t size, void *dat
     return 0;
 }
 
-static void test_modules(void)
-{
+static void test_modules(void) {
     printf("modules\n");
     const module_info *chain = module_list_find(modules, module_count, (uintptr_t)chain_level2);
     check(chain != NULL && ends_with(chain->path, "/libunwindchain.so") && chain->is_elf,
@@ -400,8 +385,7 @@ static void test_modules(void)
           result.objects, result.mismatch[0] ? ", first mismatch: " : "", result.mismatch);
 }
 
-static void test_crash_in_chain(void)
-{
+static void test_crash_in_chain(void) {
     printf("crash: store through a null pointer in chain_level3 (frame-pointer-less code)\n");
     check(crash_chain(CHAIN_WRITE_NULL, 1), "crashed and unwound in the handler");
     print_walk("from the ucontext", &crash_walk);
@@ -442,8 +426,7 @@ static void test_crash_in_chain(void)
           arch_register_count(), rip_name);
 }
 
-static void test_call_through_null(void)
-{
+static void test_call_through_null(void) {
     printf("crash: call through a null function pointer in chain_level3\n");
     check(crash_chain(CHAIN_CALL_NULL, 0), "crashed and unwound in the handler");
     print_walk("from the ucontext", &crash_walk);
@@ -454,8 +437,7 @@ static void test_call_through_null(void)
           unwind_status_name(crash_walk.stop));
 }
 
-static void test_crash_in_libc(void)
-{
+static void test_crash_in_libc(void) {
     printf("crash: strlen on an unmapped address, called from chain_level3\n");
     check(crash_chain(CHAIN_LIBC_BAD_POINTER, 0), "crashed and unwound in the handler");
     print_walk("from the ucontext", &crash_walk);
@@ -466,16 +448,14 @@ static void test_crash_in_libc(void)
           unwind_status_name(crash_walk.stop));
 }
 
-static unwind_status one_step(unwind_regs regs, int first_frame)
-{
+static unwind_status one_step(unwind_regs regs, int first_frame) {
     unwind_context ctx = {&map, modules, module_count};
     return unwind_step(&ctx, &regs, first_frame);
 }
 
 /* Deterministic pseudo-random numbers (xorshift64). */
 static uint64_t random_state = 0x9e3779b97f4a7c15u;
-static uint64_t next_random(void)
-{
+static uint64_t next_random(void) {
     random_state ^= random_state << 13;
     random_state ^= random_state >> 7;
     random_state ^= random_state << 17;
@@ -486,8 +466,7 @@ static uint64_t next_random(void)
 static uintptr_t fuzz_stack[FUZZ_WORDS];
 
 /* An address somewhere in the executable mappings of libc or libunwindchain. */
-static uintptr_t random_code_address(const module_info *a, const module_info *b)
-{
+static uintptr_t random_code_address(const module_info *a, const module_info *b) {
     const module_info *mod = (next_random() & 1) ? a : b;
     size_t tries;
     for (tries = 0; tries < 100; tries++) {
@@ -499,8 +478,7 @@ static uintptr_t random_code_address(const module_info *a, const module_info *b)
     return mod->base;
 }
 
-static void test_robustness(void)
-{
+static void test_robustness(void) {
     printf("robustness: garbage registers must give an error status, never a crash\n");
     refresh_modules();
     long page = sysconf(_SC_PAGESIZE);
@@ -590,8 +568,7 @@ static uint8_t fake_hdr[32 + 16 * 1024];
 
 /* Compares one step with the real .eh_frame_hdr against one with a rewritten copy, for every pc of
  * libunwindchain's code. */
-static int same_steps_with_header(const module_info *real, const uint8_t *header, const char *what)
-{
+static int same_steps_with_header(const module_info *real, const uint8_t *header, const char *what) {
     module_info fake = *real;
     fake.eh_frame_hdr = (uintptr_t)header;
     unwind_context real_ctx = {&map, modules, module_count};
@@ -624,8 +601,7 @@ static int same_steps_with_header(const module_info *real, const uint8_t *header
     return differences == 0;
 }
 
-static void test_eh_frame_hdr_variants(void)
-{
+static void test_eh_frame_hdr_variants(void) {
     printf(".eh_frame_hdr variants (rewritten copies of libunwindchain's)\n");
     refresh_modules();
     const module_info *chain = module_list_find(modules, module_count, (uintptr_t)chain_level1);
@@ -677,8 +653,7 @@ static void test_eh_frame_hdr_variants(void)
     same_steps_with_header(chain, fake_hdr, "uleb128 table (falls back to the scan)");
 }
 
-static void test_status_names(void)
-{
+static void test_status_names(void) {
     printf("status names\n");
     static const char *const expected[] = {"ok", "end", "no-module", "no-cfi", "bad-cfi", "bad-memory", "no-progress"};
     int ok = 1;
@@ -688,8 +663,7 @@ static void test_status_names(void)
     check(ok, "ok, end, no-module, no-cfi, bad-cfi, bad-memory, no-progress");
 }
 
-int main(void)
-{
+int main(void) {
     struct sigaction action;
     memset(&action, 0, sizeof(action));
     action.sa_sigaction = crash_handler;

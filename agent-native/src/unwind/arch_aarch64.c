@@ -21,8 +21,7 @@ static const char *const register_names[] = {
  * unwinder does not track vector registers). */
 #define CALLEE_SAVED (((UINT64_C(1) << 30) - (UINT64_C(1) << 19)) | (UINT64_C(1) << 31))
 
-void arch_regs_from_ucontext(const void *ucontext, unwind_regs *regs)
-{
+void arch_regs_from_ucontext(const void *ucontext, unwind_regs *regs) {
     const ucontext_t *uc = ucontext;
     size_t i;
     memset(regs, 0, sizeof(*regs));
@@ -36,18 +35,15 @@ void arch_regs_from_ucontext(const void *ucontext, unwind_regs *regs)
     regs->pc_exact = 1;
 }
 
-size_t arch_register_count(void)
-{
+size_t arch_register_count(void) {
     return DUMPED_REGISTER_COUNT;
 }
 
-const char *arch_register_name(size_t index)
-{
+const char *arch_register_name(size_t index) {
     return index < DUMPED_REGISTER_COUNT ? register_names[index] : "";
 }
 
-uintptr_t arch_register_value(const void *ucontext, size_t index)
-{
+uintptr_t arch_register_value(const void *ucontext, size_t index) {
     const ucontext_t *uc = ucontext;
     if (index < DUMPED_GENERAL_REGISTERS)
         return (uintptr_t)uc->uc_mcontext.regs[index];
@@ -60,15 +56,13 @@ uintptr_t arch_register_value(const void *ucontext, size_t index)
     }
 }
 
-uint64_t arch_callee_saved_registers(void)
-{
+uint64_t arch_callee_saved_registers(void) {
     return CALLEE_SAVED;
 }
 
 /* xpaclri (hint #7) removes the authentication code from x30. It is in the hint space, so on a core
  * without pointer authentication it is a no-op, which is right: nothing was signed there either. */
-uintptr_t arch_strip_return_address(uintptr_t ra, int ra_signed)
-{
+uintptr_t arch_strip_return_address(uintptr_t ra, int ra_signed) {
     if (!ra_signed)
         return ra;
     register uintptr_t x30 __asm__("x30") = ra;
@@ -79,8 +73,7 @@ uintptr_t arch_strip_return_address(uintptr_t ra, int ra_signed)
 /* A branch-and-link through a bad pointer leaves the return address in lr and the stack untouched; it
  * is not signed yet (the callee's prologue would have done that). */
 int arch_unwind_bad_pc(unwind_regs *regs, int (*readable)(const void *ctx, uintptr_t addr, size_t len),
-                       const void *ctx)
-{
+                       const void *ctx) {
     (void)readable;
     (void)ctx;
     if (!(regs->valid & (UINT64_C(1) << ARCH_DWARF_RA)) || regs->r[ARCH_DWARF_RA] == 0)

@@ -32,8 +32,7 @@ static const struct {
 /* rbx, rbp, rsp, r12-r15: what a callee must give back unchanged. */
 #define CALLEE_SAVED ((1u << 3) | (1u << 6) | (1u << 7) | (1u << 12) | (1u << 13) | (1u << 14) | (1u << 15))
 
-void arch_regs_from_ucontext(const void *ucontext, unwind_regs *regs)
-{
+void arch_regs_from_ucontext(const void *ucontext, unwind_regs *regs) {
     const ucontext_t *uc = ucontext;
     size_t i;
     memset(regs, 0, sizeof(*regs));
@@ -45,31 +44,26 @@ void arch_regs_from_ucontext(const void *ucontext, unwind_regs *regs)
     regs->pc_exact = 1;
 }
 
-size_t arch_register_count(void)
-{
+size_t arch_register_count(void) {
     return DUMPED_REGISTER_COUNT;
 }
 
-const char *arch_register_name(size_t index)
-{
+const char *arch_register_name(size_t index) {
     return index < DUMPED_REGISTER_COUNT ? dumped_registers[index].name : "";
 }
 
-uintptr_t arch_register_value(const void *ucontext, size_t index)
-{
+uintptr_t arch_register_value(const void *ucontext, size_t index) {
     const ucontext_t *uc = ucontext;
     if (index >= DUMPED_REGISTER_COUNT)
         return 0;
     return (uintptr_t)uc->uc_mcontext.gregs[dumped_registers[index].greg];
 }
 
-uint64_t arch_callee_saved_registers(void)
-{
+uint64_t arch_callee_saved_registers(void) {
     return CALLEE_SAVED;
 }
 
-uintptr_t arch_strip_return_address(uintptr_t ra, int ra_signed)
-{
+uintptr_t arch_strip_return_address(uintptr_t ra, int ra_signed) {
     (void)ra_signed;  /* no pointer authentication on x86_64 */
     return ra;
 }
@@ -77,8 +71,7 @@ uintptr_t arch_strip_return_address(uintptr_t ra, int ra_signed)
 /* A call through a bad pointer faults on the target before it executes anything, so the call's
  * return address is still the word at rsp and the caller's rsp is just above it. */
 int arch_unwind_bad_pc(unwind_regs *regs, int (*readable)(const void *ctx, uintptr_t addr, size_t len),
-                       const void *ctx)
-{
+                       const void *ctx) {
     uintptr_t return_address;
     if (regs->sp + sizeof(uintptr_t) < regs->sp || !readable(ctx, regs->sp, sizeof(uintptr_t)))
         return 0;

@@ -34,8 +34,7 @@
 #define DW_CFA_GNU_args_size 0x2e
 #define DW_CFA_GNU_negative_offset_extended 0x2f
 
-static void set_rule(frame_rules *rules, uint64_t reg, enum rule_kind kind, intptr_t value)
-{
+static void set_rule(frame_rules *rules, uint64_t reg, enum rule_kind kind, intptr_t value) {
     /* Rules for registers the unwinder does not track (vector registers, for instance) are
      * parsed and dropped: nothing we compute depends on them. */
     if (reg >= ARCH_DWARF_REGS)
@@ -44,15 +43,13 @@ static void set_rule(frame_rules *rules, uint64_t reg, enum rule_kind kind, intp
     rules->value[reg] = value;
 }
 
-static void restore_rule(cfi_machine *vm, uint64_t reg)
-{
+static void restore_rule(cfi_machine *vm, uint64_t reg) {
     if (reg < ARCH_DWARF_REGS)
         set_rule(&vm->rules, reg, (enum rule_kind)vm->initial.kind[reg], vm->initial.value[reg]);
 }
 
 /* Steps over an expression block; returns its address (pointing at the length) or 0. */
-static uintptr_t take_block(byte_cursor *c)
-{
+static uintptr_t take_block(byte_cursor *c) {
     uintptr_t block = (uintptr_t)c->pos;
     uint64_t length = take_uleb(c);
     if (c->failed || length > (uint64_t)(c->end - c->pos)) {
@@ -64,8 +61,7 @@ static uintptr_t take_block(byte_cursor *c)
 }
 
 /* Moves loc forward; returns 1 when the target pc has been passed and interpretation must stop. */
-static int advance(cfi_machine *vm, uint64_t delta)
-{
+static int advance(cfi_machine *vm, uint64_t delta) {
     uint64_t scaled = delta * vm->cie->code_align;
     if (vm->cie->code_align != 0 && scaled / vm->cie->code_align != delta)
         return 1;
@@ -76,19 +72,16 @@ static int advance(cfi_machine *vm, uint64_t delta)
 }
 
 /* value * factor in two's complement, without signed overflow on garbage input. */
-static int64_t factored(int64_t value, int64_t factor)
-{
+static int64_t factored(int64_t value, int64_t factor) {
     return (int64_t)((uint64_t)value * (uint64_t)factor);
 }
 
-static int64_t factored_unsigned(uint64_t value, int64_t factor)
-{
+static int64_t factored_unsigned(uint64_t value, int64_t factor) {
     return (int64_t)(value * (uint64_t)factor);
 }
 
 /* Runs the instructions in [c.pos, c.end). Stops early, successfully, once loc passes the target. */
-unwind_status run_instructions(cfi_machine *vm, byte_cursor c)
-{
+unwind_status run_instructions(cfi_machine *vm, byte_cursor c) {
     const int64_t daf = vm->cie->data_align;
     while (c.pos < c.end) {
         if (vm->budget == 0)

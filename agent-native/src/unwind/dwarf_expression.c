@@ -54,16 +54,14 @@
 #define DW_OP_deref_size 0x94
 #define DW_OP_nop 0x96
 
-int register_value(const unwind_regs *regs, uint64_t reg, uintptr_t *out)
-{
+int register_value(const unwind_regs *regs, uint64_t reg, uintptr_t *out) {
     if (reg >= ARCH_DWARF_REGS || !(regs->valid & BIT(reg)))
         return 0;
     *out = regs->r[reg];
     return 1;
 }
 
-static int deref_sized(const memory_map *m, uintptr_t addr, size_t size, uintptr_t *out)
-{
+static int deref_sized(const memory_map *m, uintptr_t addr, size_t size, uintptr_t *out) {
     uint8_t bytes[sizeof(uintptr_t)];
     if (size == 0 || size > sizeof(uintptr_t) || !memory_map_readable(m, addr, size))
         return 0;
@@ -88,8 +86,7 @@ static int deref_sized(const memory_map *m, uintptr_t addr, size_t size, uintptr
 
 /* Binary operations on the top two entries: `a` is the second, `b` the top. Returns 0 for an
  * unknown operator or division by zero. Comparisons and division are signed, as in DWARF. */
-static int binary_op(uint8_t op, uintptr_t a, uintptr_t b, uintptr_t *out)
-{
+static int binary_op(uint8_t op, uintptr_t a, uintptr_t b, uintptr_t *out) {
     intptr_t sa = (intptr_t)a;
     intptr_t sb = (intptr_t)b;
     switch (op) {
@@ -123,8 +120,7 @@ static int binary_op(uint8_t op, uintptr_t a, uintptr_t b, uintptr_t *out)
 }
 
 /* Moves the cursor by a signed 16-bit branch offset, staying within the expression. */
-static int branch(byte_cursor *c, const uint8_t *start, int16_t offset)
-{
+static int branch(byte_cursor *c, const uint8_t *start, int16_t offset) {
     if (offset < 0 && (size_t)(-(intptr_t)offset) > (size_t)(c->pos - start))
         return 0;
     if (offset > 0 && (size_t)offset > (size_t)(c->end - c->pos))
@@ -136,8 +132,7 @@ static int branch(byte_cursor *c, const uint8_t *start, int16_t offset)
 /* Evaluates the expression block at `block`; `initial`, when has_initial, is pushed first (the CFA,
  * for DW_CFA_expression and DW_CFA_val_expression). The result is the top of the stack. */
 int evaluate(const expression_env *env, uintptr_t block, int has_initial, uintptr_t initial,
-                    uintptr_t *result)
-{
+                    uintptr_t *result) {
     uintptr_t stack[EXPRESSION_STACK_DEPTH];
     size_t depth = 0;
     byte_cursor c = {(const uint8_t *)block, (const uint8_t *)block + 10, 0};

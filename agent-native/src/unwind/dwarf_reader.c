@@ -3,8 +3,7 @@
 
 #include <string.h>
 
-int cursor_has(byte_cursor *c, size_t n)
-{
+int cursor_has(byte_cursor *c, size_t n) {
     if (c->failed || (size_t)(c->end - c->pos) < n) {
         c->failed = 1;
         return 0;
@@ -12,8 +11,7 @@ int cursor_has(byte_cursor *c, size_t n)
     return 1;
 }
 
-uint8_t take_u8(byte_cursor *c)
-{
+uint8_t take_u8(byte_cursor *c) {
     if (!cursor_has(c, 1))
         return 0;
     return *c->pos++;
@@ -21,8 +19,7 @@ uint8_t take_u8(byte_cursor *c)
 
 /* An unsigned value of 1, 2, 4 or 8 bytes in the host's byte order (the CFI read is the running
  * process's own, little-endian on every architecture crashcap supports); 0 when the bytes run out. */
-uint64_t take_fixed(byte_cursor *c, size_t size)
-{
+uint64_t take_fixed(byte_cursor *c, size_t size) {
     uint64_t v = 0;
     if (size <= sizeof(v) && cursor_has(c, size)) {
         memcpy(&v, c->pos, size);
@@ -32,8 +29,7 @@ uint64_t take_fixed(byte_cursor *c, size_t size)
 }
 
 /* One LEB128 number; sign_extend for the signed form. At most 10 bytes: longer is no 64-bit value. */
-static uint64_t take_leb128(byte_cursor *c, int sign_extend)
-{
+static uint64_t take_leb128(byte_cursor *c, int sign_extend) {
     uint64_t value = 0;
     unsigned shift = 0;
     int i;
@@ -54,19 +50,16 @@ static uint64_t take_leb128(byte_cursor *c, int sign_extend)
     return 0;
 }
 
-uint64_t take_uleb(byte_cursor *c)
-{
+uint64_t take_uleb(byte_cursor *c) {
     return take_leb128(c, 0);
 }
 
-int64_t take_sleb(byte_cursor *c)
-{
+int64_t take_sleb(byte_cursor *c) {
     return (int64_t)take_leb128(c, 1);
 }
 
 /* How many bytes from addr on (at most max) lie in contiguous readable mappings. */
-static size_t readable_span(const memory_map *m, uintptr_t addr, size_t max)
-{
+static size_t readable_span(const memory_map *m, uintptr_t addr, size_t max) {
     size_t span = 0;
     size_t steps;
     for (steps = 0; steps <= m->count && span < max; steps++) {
@@ -79,8 +72,7 @@ static size_t readable_span(const memory_map *m, uintptr_t addr, size_t max)
 }
 
 /* A cursor over [addr, addr + len), or over its readable prefix when the end is not readable. */
-byte_cursor cursor_at(const memory_map *m, uintptr_t addr, size_t len)
-{
+byte_cursor cursor_at(const memory_map *m, uintptr_t addr, size_t len) {
     byte_cursor c;
     size_t span = addr == 0 ? 0 : readable_span(m, addr, len);
     c.pos = (const uint8_t *)addr;
@@ -89,8 +81,7 @@ byte_cursor cursor_at(const memory_map *m, uintptr_t addr, size_t len)
     return c;
 }
 
-int read_word(const memory_map *m, uintptr_t addr, uintptr_t *out)
-{
+int read_word(const memory_map *m, uintptr_t addr, uintptr_t *out) {
     if (!memory_map_readable(m, addr, sizeof(*out)))
         return 0;
     memcpy(out, (const void *)addr, sizeof(*out));
@@ -102,8 +93,7 @@ int read_word(const memory_map *m, uintptr_t addr, uintptr_t *out)
 /* Reads one pointer in encoding `enc`. Returns 0 if the encoding is unsupported, a base is missing,
  * the bytes run out, or an indirect pointer cannot be read. */
 int take_encoded(byte_cursor *c, uint8_t enc, const pointer_bases *bases, const memory_map *m,
-                        uintptr_t *out)
-{
+                        uintptr_t *out) {
     if (enc == DW_EH_PE_omit)
         return 0;
     if ((enc & 0x70) == DW_EH_PE_aligned) {
@@ -148,8 +138,7 @@ int take_encoded(byte_cursor *c, uint8_t enc, const pointer_bases *bases, const 
 }
 
 /* Size of one value in a fixed-size encoding, 0 for the variable-length ones. */
-size_t encoded_size(uint8_t enc)
-{
+size_t encoded_size(uint8_t enc) {
     switch (enc & 0x0f) {
     case DW_EH_PE_udata2:
     case DW_EH_PE_sdata2: return 2;

@@ -7,8 +7,7 @@
 /* The bounds of the record at addr: *body is the CIE id / CIE pointer field, the cursor ends with the
  * record. Returns 0 for the zero terminator or on any failure (reported through *status). */
 static int open_record(const memory_map *m, uintptr_t addr, byte_cursor *record, int *is_64bit,
-                       unwind_status *status)
-{
+                       unwind_status *status) {
     byte_cursor c = cursor_at(m, addr, 12);
     uint64_t length = take_u32(&c);
     *is_64bit = 0;
@@ -36,8 +35,7 @@ static int open_record(const memory_map *m, uintptr_t addr, byte_cursor *record,
 }
 
 static unwind_status parse_augmentation_data(byte_cursor *c, const char *augmentation, cie_info *cie,
-                                             const memory_map *m)
-{
+                                             const memory_map *m) {
     uint64_t length = take_uleb(c);
     if (c->failed || length > (uint64_t)(c->end - c->pos))
         return UNWIND_BAD_CFI;
@@ -71,8 +69,7 @@ static unwind_status parse_augmentation_data(byte_cursor *c, const char *augment
     return UNWIND_OK;
 }
 
-static unwind_status parse_cie(const memory_map *m, uintptr_t addr, cie_info *cie)
-{
+static unwind_status parse_cie(const memory_map *m, uintptr_t addr, cie_info *cie) {
     byte_cursor c;
     int is_64bit;
     unwind_status status = UNWIND_BAD_CFI;
@@ -127,8 +124,7 @@ static unwind_status parse_cie(const memory_map *m, uintptr_t addr, cie_info *ci
 /* Parses the FDE at addr and its CIE. Returns UNWIND_NO_CFI for a CIE or the terminator (so that a
  * linear scan can step over them), UNWIND_OK with *next set otherwise. */
 static unwind_status parse_fde(const memory_map *m, uintptr_t addr, cie_info *cie, fde_info *fde,
-                               uintptr_t *next)
-{
+                               uintptr_t *next) {
     byte_cursor c;
     int is_64bit;
     unwind_status status = UNWIND_BAD_CFI;
@@ -168,8 +164,7 @@ static unwind_status parse_fde(const memory_map *m, uintptr_t addr, cie_info *ci
 /* Walks .eh_frame record by record: for .eh_frame_hdr files without a search table, or with a table
  * in an encoding we cannot index. */
 static unwind_status scan_eh_frame(const memory_map *m, uintptr_t eh_frame, uintptr_t pc, cie_info *cie,
-                                   fde_info *fde)
-{
+                                   fde_info *fde) {
     uintptr_t addr = eh_frame;
     unsigned records;
     for (records = 0; records < MAX_LINEAR_SCAN_RECORDS; records++) {
@@ -189,8 +184,7 @@ static unwind_status scan_eh_frame(const memory_map *m, uintptr_t eh_frame, uint
 /* Binary search of the .eh_frame_hdr table (sorted by initial location) for the last entry not
  * above pc. */
 static unwind_status search_table(const memory_map *m, uintptr_t hdr, uintptr_t table, size_t count,
-                                  uint8_t table_enc, uintptr_t pc, uintptr_t *fde_addr)
-{
+                                  uint8_t table_enc, uintptr_t pc, uintptr_t *fde_addr) {
     size_t field = encoded_size(table_enc);
     size_t entry = 2 * field;
     pointer_bases bases = {hdr, 0, 0};
@@ -220,8 +214,7 @@ static unwind_status search_table(const memory_map *m, uintptr_t hdr, uintptr_t 
     return UNWIND_OK;
 }
 
-unwind_status find_fde(const memory_map *m, uintptr_t hdr, uintptr_t pc, cie_info *cie, fde_info *fde)
-{
+unwind_status find_fde(const memory_map *m, uintptr_t hdr, uintptr_t pc, cie_info *cie, fde_info *fde) {
     byte_cursor c = cursor_at(m, hdr, 4 + 2 * 10);  /* 4 header bytes, then two encoded values */
     uint8_t version = take_u8(&c);
     uint8_t eh_frame_enc = take_u8(&c);

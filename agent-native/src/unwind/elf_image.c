@@ -15,16 +15,14 @@
 #define MAX_ANONYMOUS_GAP_MAPPINGS 4
 
 /* Copies len bytes at addr into out if the map says they are readable. */
-static int read_checked(const memory_map *m, uintptr_t addr, void *out, size_t len)
-{
+static int read_checked(const memory_map *m, uintptr_t addr, void *out, size_t len) {
     if (!memory_map_readable(m, addr, len))
         return 0;
     memcpy(out, (const void *)addr, len);
     return 1;
 }
 
-static int text_equal(const char *a, const char *b)
-{
+static int text_equal(const char *a, const char *b) {
     while (*a != '\0' && *a == *b) {
         a++;
         b++;
@@ -33,8 +31,7 @@ static int text_equal(const char *a, const char *b)
 }
 
 /* Whether the mapping at index `next` continues the file mapped at `first`. */
-static int continues_file(const memory_map *m, const map_entry *first, const map_entry *next)
-{
+static int continues_file(const memory_map *m, const map_entry *first, const map_entry *next) {
     if (next->path == 0 || next->inode != first->inode || next->offset == 0)
         return 0;  /* offset 0 would be a second copy of the file, a module of its own */
     return next->path == first->path ||
@@ -43,8 +40,7 @@ static int continues_file(const memory_map *m, const map_entry *first, const map
 
 /* Index of the last mapping belonging to the file whose offset-0 mapping is at `first_index`, and
  * whether any of the file's mappings is executable. */
-static size_t module_extent(const memory_map *m, size_t first_index, int *executable)
-{
+static size_t module_extent(const memory_map *m, size_t first_index, int *executable) {
     const map_entry *first = &m->entries[first_index];
     size_t last = first_index;
     size_t anonymous_run = 0;
@@ -69,8 +65,7 @@ static size_t module_extent(const memory_map *m, size_t first_index, int *execut
 
 /* Pseudo-files in brackets ([heap], [stack], [vvar]...) are not modules, except the vdso, which the
  * kernel maps as a complete ELF image with its own CFI (clock_gettime and friends run there). */
-static int may_be_module(const char *path)
-{
+static int may_be_module(const char *path) {
     if (path[0] == '\0')
         return 0;
     if (path[0] == '[')
@@ -83,8 +78,7 @@ static int may_be_module(const char *path)
  * A value inside the module's address range is taken as already relocated; otherwise the link-time
  * value plus the bias must land inside the module. Both cannot be true unless the bias were smaller
  * than the module, which the loader never produces for a shared object. */
-static uintptr_t dynamic_address(const module_info *mod, uint64_t value)
-{
+static uintptr_t dynamic_address(const module_info *mod, uint64_t value) {
     if (value >= mod->base && value < mod->end)
         return (uintptr_t)value;
     uintptr_t biased = (uintptr_t)value + mod->load_bias;
@@ -93,8 +87,7 @@ static uintptr_t dynamic_address(const module_info *mod, uint64_t value)
     return 0;
 }
 
-static int read_phdr(const memory_map *m, uintptr_t table, size_t index, Elf64_Phdr *out)
-{
+static int read_phdr(const memory_map *m, uintptr_t table, size_t index, Elf64_Phdr *out) {
     return read_checked(m, table + index * sizeof(Elf64_Phdr), out, sizeof(*out));
 }
 
@@ -102,8 +95,7 @@ static int read_phdr(const memory_map *m, uintptr_t table, size_t index, Elf64_P
  * first PT_LOAD with p_offset 0): file offset p_offset is at p_vaddr + bias, and p_vaddr - p_offset is
  * page aligned, so file offset 0 is at p_vaddr - p_offset + bias. */
 static int find_load_bias(const memory_map *m, const module_info *mod, uintptr_t phdrs, size_t count,
-                          uintptr_t *bias)
-{
+                          uintptr_t *bias) {
     const uint64_t largest_page = 64 * 1024;  /* the segment must start within the first page */
     int found = 0;
     Elf64_Phdr first = {0};
@@ -125,14 +117,12 @@ static int find_load_bias(const memory_map *m, const module_info *mod, uintptr_t
     return 1;
 }
 
-static size_t align_up(size_t value, size_t alignment)
-{
+static size_t align_up(size_t value, size_t alignment) {
     return (value + alignment - 1) & ~(alignment - 1);
 }
 
 /* Walks the notes of one PT_NOTE segment looking for NT_GNU_BUILD_ID with owner "GNU". */
-static void read_build_id(const memory_map *m, module_info *mod, const Elf64_Phdr *ph)
-{
+static void read_build_id(const memory_map *m, module_info *mod, const Elf64_Phdr *ph) {
     size_t size = (size_t)ph->p_filesz;
     size_t alignment = ph->p_align == 8 ? 8 : 4;  /* 8 for .note.gnu.property-style segments */
     uintptr_t start = mod->load_bias + (uintptr_t)ph->p_vaddr;
@@ -160,8 +150,7 @@ static void read_build_id(const memory_map *m, module_info *mod, const Elf64_Phd
 
 /* Symbol count of a DT_GNU_HASH table: the chains end at the highest symbol index, found by following
  * the chain of the highest bucket to the entry whose low bit marks the end. */
-static size_t gnu_hash_symbol_count(const memory_map *m, uintptr_t table)
-{
+static size_t gnu_hash_symbol_count(const memory_map *m, uintptr_t table) {
     uint32_t header[4];  /* nbuckets, symoffset, bloom_size, bloom_shift */
     if (!read_checked(m, table, header, sizeof(header)))
         return 0;
@@ -202,8 +191,7 @@ static size_t gnu_hash_symbol_count(const memory_map *m, uintptr_t table)
 }
 
 /* Finds .dynsym, .dynstr and the symbol count through PT_DYNAMIC. */
-static void read_dynamic(const memory_map *m, module_info *mod, const Elf64_Phdr *ph)
-{
+static void read_dynamic(const memory_map *m, module_info *mod, const Elf64_Phdr *ph) {
     uintptr_t dynamic = mod->load_bias + (uintptr_t)ph->p_vaddr;
     size_t count = (size_t)(ph->p_memsz / sizeof(Elf64_Dyn));
     uint64_t symtab = 0, strtab = 0, strsz = 0, hash = 0, gnu_hash = 0, syment = sizeof(Elf64_Sym);
@@ -253,8 +241,7 @@ static void read_dynamic(const memory_map *m, module_info *mod, const Elf64_Phdr
     mod->dynsym_count = symbols;
 }
 
-static int header_is_native_elf(const Elf64_Ehdr *eh)
-{
+static int header_is_native_elf(const Elf64_Ehdr *eh) {
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     const unsigned char native_data = ELFDATA2LSB;
 #else
@@ -265,8 +252,7 @@ static int header_is_native_elf(const Elf64_Ehdr *eh)
            eh->e_phnum > 0 && eh->e_phnum <= MAX_PROGRAM_HEADERS;
 }
 
-static void read_elf_image(const memory_map *m, module_info *mod)
-{
+static void read_elf_image(const memory_map *m, module_info *mod) {
     Elf64_Ehdr eh;
     if (!read_checked(m, mod->base, &eh, sizeof(eh)) || !header_is_native_elf(&eh))
         return;
@@ -301,8 +287,7 @@ static void read_elf_image(const memory_map *m, module_info *mod)
     }
 }
 
-size_t module_list_build(const memory_map *m, module_info *out, size_t cap)
-{
+size_t module_list_build(const memory_map *m, module_info *out, size_t cap) {
     size_t count = 0;
     size_t i;
     if (m == NULL || out == NULL)
@@ -329,8 +314,7 @@ size_t module_list_build(const memory_map *m, module_info *out, size_t cap)
     return count;
 }
 
-const module_info *module_list_find(const module_info *mods, size_t count, uintptr_t addr)
-{
+const module_info *module_list_find(const module_info *mods, size_t count, uintptr_t addr) {
     /* Modules come out of module_list_build in address order and do not overlap. */
     size_t lo = 0;
     size_t hi = count;
@@ -348,8 +332,7 @@ const module_info *module_list_find(const module_info *mods, size_t count, uintp
     return NULL;
 }
 
-static int symbol_may_contain_code(const Elf64_Sym *sym)
-{
+static int symbol_may_contain_code(const Elf64_Sym *sym) {
     unsigned type = ELF64_ST_TYPE(sym->st_info);
     if (type != STT_FUNC && type != STT_GNU_IFUNC && type != STT_NOTYPE)
         return 0;
@@ -357,16 +340,14 @@ static int symbol_may_contain_code(const Elf64_Sym *sym)
 }
 
 /* A global name beats a weak or local alias of the same code ("memcpy" over "__memcpy_chk" etc.). */
-static int better_match(const Elf64_Sym *candidate, const Elf64_Sym *current)
-{
+static int better_match(const Elf64_Sym *candidate, const Elf64_Sym *current) {
     if (current == NULL)
         return 1;
     return ELF64_ST_BIND(candidate->st_info) == STB_GLOBAL && ELF64_ST_BIND(current->st_info) != STB_GLOBAL;
 }
 
 int elf_symbol_for(const memory_map *m, const module_info *mod, uintptr_t addr,
-                   const char **name, uintptr_t *symbol_start)
-{
+                   const char **name, uintptr_t *symbol_start) {
     if (mod == NULL || mod->dynsym == 0 || mod->dynstr == 0 || mod->dynsym_count == 0 ||
         mod->dynsym_count > MAX_SYMBOLS)
         return 0;

@@ -12,8 +12,7 @@
 #define MAX_READ_CALLS (1u << 20)
 #define MAX_EINTR_RETRIES 100
 
-static int is_hex_digit(char c, unsigned *value)
-{
+static int is_hex_digit(char c, unsigned *value) {
     if (c >= '0' && c <= '9') {
         *value = (unsigned)(c - '0');
         return 1;
@@ -30,8 +29,7 @@ static int is_hex_digit(char c, unsigned *value)
 }
 
 /* Parses at least one hex digit at *pos; 0 on failure (no digits, or more than 64 bits). */
-static int parse_hex(const char **pos, const char *end, uint64_t *out)
-{
+static int parse_hex(const char **pos, const char *end, uint64_t *out) {
     const char *p = *pos;
     uint64_t value = 0;
     unsigned digit;
@@ -49,8 +47,7 @@ static int parse_hex(const char **pos, const char *end, uint64_t *out)
     return 1;
 }
 
-static int parse_decimal(const char **pos, const char *end, uint64_t *out)
-{
+static int parse_decimal(const char **pos, const char *end, uint64_t *out) {
     const char *p = *pos;
     uint64_t value = 0;
     int digits = 0;
@@ -67,22 +64,19 @@ static int parse_decimal(const char **pos, const char *end, uint64_t *out)
     return 1;
 }
 
-static int expect_char(const char **pos, const char *end, char c)
-{
+static int expect_char(const char **pos, const char *end, char c) {
     if (*pos >= end || **pos != c)
         return 0;
     (*pos)++;
     return 1;
 }
 
-static void skip_spaces(const char **pos, const char *end)
-{
+static void skip_spaces(const char **pos, const char *end) {
     while (*pos < end && **pos == ' ')
         (*pos)++;
 }
 
-static int parse_perms(const char **pos, const char *end, unsigned *perms)
-{
+static int parse_perms(const char **pos, const char *end, unsigned *perms) {
     const char *p = *pos;
     if (end - p < 4)
         return 0;
@@ -92,8 +86,7 @@ static int parse_perms(const char **pos, const char *end, unsigned *perms)
     return 1;
 }
 
-static int same_text(const char *a, size_t a_len, const char *b_nul_terminated)
-{
+static int same_text(const char *a, size_t a_len, const char *b_nul_terminated) {
     size_t i;
     for (i = 0; i < a_len; i++) {
         if (b_nul_terminated[i] != a[i])
@@ -102,8 +95,7 @@ static int same_text(const char *a, size_t a_len, const char *b_nul_terminated)
     return b_nul_terminated[a_len] == '\0';
 }
 
-static int starts_with(const char *text, size_t len, const char *prefix)
-{
+static int starts_with(const char *text, size_t len, const char *prefix) {
     size_t i;
     for (i = 0; prefix[i] != '\0'; i++) {
         if (i >= len || text[i] != prefix[i])
@@ -115,8 +107,7 @@ static int starts_with(const char *text, size_t len, const char *prefix)
 /* Pages that say 'r' but must not be touched: [vvar] holds pages (HPET, pvclock, time namespace) that
  * fault when the clock source does not provide them, and device files can have side effects on read or
  * raise SIGBUS. The unwinder never needs either. /dev/zero is how shared anonymous memory appears. */
-static uint8_t path_is_read_hazard(const char *path, size_t len)
-{
+static uint8_t path_is_read_hazard(const char *path, size_t len) {
     if (starts_with(path, len, "[vvar"))
         return 1;
     if (starts_with(path, len, "/dev/") && !starts_with(path, len, "/dev/zero"))
@@ -126,8 +117,7 @@ static uint8_t path_is_read_hazard(const char *path, size_t len)
 
 /* Stores the path in the pool, sharing the previous entry's copy when it is the same file (a library's
  * four or five mappings then cost one string). Returns its offset, or 0 when the pool is full. */
-static uint32_t store_path(memory_map *m, const char *path, size_t len)
-{
+static uint32_t store_path(memory_map *m, const char *path, size_t len) {
     if (len == 0)
         return 0;
     if (m->count > 0) {
@@ -150,8 +140,7 @@ static uint32_t store_path(memory_map *m, const char *path, size_t len)
 
 /* One line: "start-end perms offset major:minor inode    path". The path is everything after the
  * spaces that follow the inode, spaces and a " (deleted)" suffix included. Malformed lines are skipped. */
-static void parse_line(memory_map *m, const char *line, size_t len)
-{
+static void parse_line(memory_map *m, const char *line, size_t len) {
     const char *p = line;
     const char *end = line + len;
     uint64_t start, stop, offset, inode;
@@ -189,8 +178,7 @@ static void parse_line(memory_map *m, const char *line, size_t len)
     m->count++;
 }
 
-static void move_down(char *buffer, size_t from, size_t len)
-{
+static void move_down(char *buffer, size_t from, size_t len) {
     size_t i;
     for (i = 0; i < len; i++)
         buffer[i] = buffer[from + i];
@@ -198,8 +186,7 @@ static void move_down(char *buffer, size_t from, size_t len)
 
 /* Parses the complete lines in buffer[0, filled) and returns how many bytes were consumed.
  * *skipping is set while the rest of an over-long line is being discarded. */
-static size_t parse_complete_lines(memory_map *m, const char *buffer, size_t filled, int *skipping)
-{
+static size_t parse_complete_lines(memory_map *m, const char *buffer, size_t filled, int *skipping) {
     size_t line_start = 0;
     size_t i;
     for (i = 0; i < filled; i++) {
@@ -214,8 +201,7 @@ static size_t parse_complete_lines(memory_map *m, const char *buffer, size_t fil
     return line_start;
 }
 
-int memory_map_read(memory_map *m, char *scratch, size_t scratch_size)
-{
+int memory_map_read(memory_map *m, char *scratch, size_t scratch_size) {
     if (m == NULL || m->entries == NULL || m->paths == NULL || m->paths_capacity < 1 || scratch == NULL ||
         scratch_size < 128)
         return -1;
@@ -269,8 +255,7 @@ int memory_map_read(memory_map *m, char *scratch, size_t scratch_size)
     return result;
 }
 
-const map_entry *memory_map_find(const memory_map *m, uintptr_t addr)
-{
+const map_entry *memory_map_find(const memory_map *m, uintptr_t addr) {
     if (m == NULL)
         return NULL;
     size_t lo = 0;
@@ -288,8 +273,7 @@ const map_entry *memory_map_find(const memory_map *m, uintptr_t addr)
     return NULL;
 }
 
-int memory_map_readable(const memory_map *m, uintptr_t addr, size_t len)
-{
+int memory_map_readable(const memory_map *m, uintptr_t addr, size_t len) {
     if (m == NULL)
         return 0;
     if (len == 0)
@@ -311,8 +295,7 @@ int memory_map_readable(const memory_map *m, uintptr_t addr, size_t len)
     return 0;
 }
 
-const char *memory_map_path(const memory_map *m, const map_entry *e)
-{
+const char *memory_map_path(const memory_map *m, const map_entry *e) {
     if (m == NULL || e == NULL || m->paths == NULL || e->path >= m->paths_used)
         return "";
     return m->paths + e->path;

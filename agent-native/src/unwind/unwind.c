@@ -14,8 +14,7 @@
 /* ---- applying the rules ---- */
 
 
-static unwind_status compute_cfa(const expression_env *env, const frame_rules *rules, uintptr_t *cfa)
-{
+static unwind_status compute_cfa(const expression_env *env, const frame_rules *rules, uintptr_t *cfa) {
     uintptr_t base;
     switch (rules->cfa_kind) {
     case CFA_REGISTER_OFFSET:
@@ -33,8 +32,7 @@ static unwind_status compute_cfa(const expression_env *env, const frame_rules *r
 /* The caller's value of register `reg`: sets *value and *known. Fails only when a read the rule needs
  * is impossible. */
 static unwind_status recover_register(const expression_env *env, const frame_rules *rules, size_t reg,
-                                      enum rule_kind kind, uintptr_t cfa, uintptr_t *value, int *known)
-{
+                                      enum rule_kind kind, uintptr_t cfa, uintptr_t *value, int *known) {
     const unwind_regs *regs = env->regs;
     uintptr_t address;
     *value = regs->r[reg];
@@ -75,16 +73,14 @@ static unwind_status recover_register(const expression_env *env, const frame_rul
     return UNWIND_OK;
 }
 
-static int sp_has_rule(const frame_rules *rules)
-{
+static int sp_has_rule(const frame_rules *rules) {
     uint8_t kind = rules->kind[ARCH_DWARF_SP];
     return kind != RULE_UNSPECIFIED && kind != RULE_SAME_VALUE && kind != RULE_UNDEFINED;
 }
 
 /* Builds the caller's registers from the rules; `status` reports an outermost frame as UNWIND_END. */
 static unwind_status apply_rules(const memory_map *m, const cie_info *cie, const frame_rules *rules,
-                                 const unwind_regs *regs, unwind_regs *caller)
-{
+                                 const unwind_regs *regs, unwind_regs *caller) {
     expression_env env = {m, regs};
     uintptr_t cfa;
     unwind_status status = compute_cfa(&env, rules, &cfa);
@@ -127,19 +123,16 @@ static unwind_status apply_rules(const memory_map *m, const cie_info *cie, const
 
 /* ---------------------------------------------------------------------------------------------- */
 
-static int map_readable(const void *ctx, uintptr_t addr, size_t len)
-{
+static int map_readable(const void *ctx, uintptr_t addr, size_t len) {
     return memory_map_readable((const memory_map *)ctx, addr, len);
 }
 
-static int is_executable(const memory_map *m, uintptr_t pc)
-{
+static int is_executable(const memory_map *m, uintptr_t pc) {
     const map_entry *e = memory_map_find(m, pc);
     return e != NULL && (e->perms & MAP_PERM_X);
 }
 
-unwind_status unwind_step(const unwind_context *ctx, unwind_regs *regs, int first_frame)
-{
+unwind_status unwind_step(const unwind_context *ctx, unwind_regs *regs, int first_frame) {
     const memory_map *m = ctx->map;
     int exact = first_frame || regs->pc_exact;
 
@@ -210,8 +203,7 @@ unwind_status unwind_step(const unwind_context *ctx, unwind_regs *regs, int firs
     return UNWIND_OK;
 }
 
-const char *unwind_status_name(unwind_status status)
-{
+const char *unwind_status_name(unwind_status status) {
     switch (status) {
     case UNWIND_OK: return "ok";
     case UNWIND_END: return "end";
