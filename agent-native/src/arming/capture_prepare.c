@@ -1,14 +1,14 @@
 #include "capture.h"
 
 #include <dlfcn.h>
-#include <sys/mman.h>
 
 #include "capture_prepared.h"
+#include "sys.h"
 #include "text.h"
 
+/* Untouched until a crash: address space, not resident memory. */
 static void *reserve(size_t bytes) {
-    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    return p == MAP_FAILED ? NULL : p;
+    return sys_mmap_anonymous(bytes, MAP_NORESERVE);
 }
 
 const char *capture_prepare(const char *bundle_folder, const char *header, size_t header_len,
