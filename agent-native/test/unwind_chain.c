@@ -16,8 +16,7 @@ static void (*volatile null_function)(void);
 static const char *volatile bad_string = (const char *)16;
 volatile int chain_sink;
 
-__attribute__((noinline)) int chain_level3(int mode)
-{
+__attribute__((noinline)) int chain_level3(int mode) {
     int result = mode;
     if (mode == CHAIN_WRITE_NULL)
         *null_data = 42;
@@ -29,15 +28,13 @@ __attribute__((noinline)) int chain_level3(int mode)
     return chain_sink + 3;
 }
 
-__attribute__((noinline)) int chain_level2(int mode)
-{
+__attribute__((noinline)) int chain_level2(int mode) {
     int result = chain_level3(mode);
     chain_sink += result;
     return result * 2;
 }
 
-__attribute__((noinline)) int chain_level1(int mode)
-{
+__attribute__((noinline)) int chain_level1(int mode) {
     int result = chain_level2(mode);
     chain_sink ^= result;
     return result + 1;

@@ -24,24 +24,19 @@
 #include "elf_image.h"
 #include "memory_map.h"
 #include "unwind.h"
+#include "unwind_harness.h"
 
-/* test/unwind_chain.c */
-int chain_level1(int mode);
-int chain_level2(int mode);
-int chain_level3(int mode);
 enum { CHAIN_WRITE_NULL = 0, CHAIN_CALL_NULL = 1, CHAIN_LIBC_BAD_POINTER = 2 };
 
 #define MAX_ENTRIES 8192
-#define MAX_MODULES 1024
-#define MAX_FRAMES 64
 
 /* Storage the handler uses: static, as the agent pre-allocates it. */
 static map_entry entries[MAX_ENTRIES];
 static char paths[512 * 1024];
 static char scratch[8192];
-static memory_map map;
-static module_info modules[MAX_MODULES];
-static size_t module_count;
+memory_map map;
+module_info modules[MAX_MODULES];
+size_t module_count;
 
 typedef struct {
     uintptr_t pc;
@@ -60,7 +55,7 @@ typedef struct {
 static walk crash_walk;       /* from the signal's ucontext */
 static walk handler_walk;     /* from inside the handler, through the signal trampoline */
 static unwind_regs crash_regs;
-static unwind_regs chain_crash_regs;   /* crash_regs of the null store in chain_level3 */
+unwind_regs chain_crash_regs;   /* crash_regs of the null store in chain_level3 */
 static ucontext_t crash_context;
 static int handler_map_failed;
 static volatile sig_atomic_t walk_from_handler;
@@ -69,8 +64,7 @@ static sigjmp_buf back_to_test;
 static int passed;
 static int failed;
 
-static void check(int ok, const char *fmt, ...)
-{
+void check(int ok, const char *fmt, ...) {
     va_list args;
     va_start(args, fmt);
     printf("  %s: ", ok ? "ok  " : "FAIL");
@@ -83,8 +77,7 @@ static void check(int ok, const char *fmt, ...)
         failed++;
 }
 
-static int reset_map(memory_map *m, size_t capacity, char *scratch_buffer, size_t scratch_size)
-{
+static int reset_map(memory_map *m, size_t capacity, char *scratch_buffer, size_t scratch_size) {
     memset(m, 0, sizeof(*m));
     m->entries = entries;
     m->capacity = capacity;
@@ -93,8 +86,7 @@ static int reset_map(memory_map *m, size_t capacity, char *scratch_buffer, size_
     return memory_map_read(m, scratch_buffer, scratch_size);
 }
 
-static int refresh_modules(void)
-{
+int refresh_modules(void) {
     if (reset_map(&map, MAX_ENTRIES, scratch, sizeof(scratch)) != 0)
         return 0;
     module_count = module_list_build(&map, modules, MAX_MODULES);
@@ -103,8 +95,7 @@ static int refresh_modules(void)
 
 /* ---- walking, as the agent does it -------------------------------------------------------- */
 
-static void record_walk(unwind_regs regs, walk *w)
-{
+static void record_walk(unwind_regs regs, walk *w) {
     unwind_context ctx = {&map, modules, module_count};
     w->count = 0;
     w->stop = UNWIND_OK;
@@ -127,8 +118,7 @@ static void record_walk(unwind_regs regs, walk *w)
     }
 }
 
-static void crash_handler(int sig, siginfo_t *info, void *ucontext)
-{
+static void crash_handler(int sig, siginfo_t *info, void *ucontext) {
     (void)sig;
     (void)info;
     handler_map_failed = !refresh_modules();
@@ -149,8 +139,7 @@ static void crash_handler(int sig, siginfo_t *info, void *ucontext)
     siglongjmp(back_to_test, 1);
 }
 
-static int crash_chain(int mode, int also_walk_from_handler)
-{
+static int crash_chain(int mode, int also_walk_from_handler) {
     memset(&crash_walk, 0, sizeof(crash_walk));
     memset(&handler_walk, 0, sizeof(handler_walk));
     walk_from_handler = also_walk_from_handler;
@@ -163,21 +152,18 @@ static int crash_chain(int mode, int also_walk_from_handler)
 
 /* ---- helpers for checking ---------------------------------------------------------------------- */
 
-static int ends_with(const char *text, const char *suffix)
-{
+static int ends_with(const char *text, const char *suffix) {
     size_t t = strlen(text);
     size_t s = strlen(suffix);
     return t >= s && strcmp(text + t - s, suffix) == 0;
 }
 
-static const char *base_name(const char *path)
-{
+static const char *base_name(const char *path) {
     const char *slash = strrchr(path, '/');
     return slash ? slash + 1 : path;
 }
 
-static void print_walk(const char *title, const walk *w)
-{
+static void print_walk(const char *title, const walk *w) {
     size_t i;
     printf("  %s:\n", title);
     for (i = 0; i < w->count; i++) {
@@ -192,14 +178,12 @@ static void print_walk(const char *title, const walk *w)
     printf("    stop: %s\n", unwind_status_name(w->stop));
 }
 
-static int frame_is(const walk *w, size_t i, const char *symbol)
-{
+static int frame_is(const walk *w, size_t i, const char *symbol) {
     return i < w->count && w->frames[i].symbol != NULL && strcmp(w->frames[i].symbol, symbol) == 0;
 }
 
 /* Index of the first frame at or after `from` whose symbol is `symbol`, or -1. */
-static long find_frame(const walk *w, size_t from, const char *symbol)
-{
+static long find_frame(const walk *w, size_t from, const char *symbol) {
     size_t i;
     for (i = from; i < w->count; i++) {
         if (frame_is(w, i, symbol))
@@ -212,8 +196,7 @@ int main(void);
 
 /* chain_level3, chain_level2, chain_level1 as consecutive frames starting at `first`, all in
  * libunwindchain.so with a build-id. */
-static void check_chain_frames(const walk *w, size_t first, const char *what)
-{
+static void check_chain_frames(const walk *w, size_t first, const char *what) {
     check(frame_is(w, first, "chain_level3") && frame_is(w, first + 1, "chain_level2") &&
               frame_is(w, first + 2, "chain_level1"),
           "%s: frames #%zu..#%zu are chain_level3, chain_level2, chain_level1", what, first, first + 2);
@@ -228,8 +211,7 @@ static void check_chain_frames(const walk *w, size_t first, const char *what)
 
 /* ---- tests ------------------------------------------------------------------------------------- */
 
-static void test_memory_map(void)
-{
+static void test_memory_map(void) {
     printf("memory map\n");
     check(refresh_modules(), "memory_map_read succeeds");
     check(map.count > 10 && !map.truncated, "%zu mappings read, not truncated", map.count);
@@ -324,8 +306,7 @@ struct phdr_check {
 };
 
 /* Cross-checks load bias and .eh_frame_hdr against what the dynamic loader says. */
-static int compare_with_loader(struct dl_phdr_info *info, size_t size, void *data)
-{
+static int compare_with_loader(struct dl_phdr_info *info, size_t size, void *data) {
     struct phdr_check *result = data;
     uintptr_t first_load = 0;
     uintptr_t eh_frame_hdr = 0;
@@ -352,8 +333,7 @@ static int compare_with_loader(struct dl_phdr_info *info, size_t size, void *dat
     return 0;
 }
 
-static void test_modules(void)
-{
+static void test_modules(void) {
     printf("modules\n");
     const module_info *chain = module_list_find(modules, module_count, (uintptr_t)chain_level2);
     check(chain != NULL && ends_with(chain->path, "/libunwindchain.so") && chain->is_elf,
@@ -400,8 +380,7 @@ static void test_modules(void)
           result.objects, result.mismatch[0] ? ", first mismatch: " : "", result.mismatch);
 }
 
-static void test_crash_in_chain(void)
-{
+static void test_crash_in_chain(void) {
     printf("crash: store through a null pointer in chain_level3 (frame-pointer-less code)\n");
     check(crash_chain(CHAIN_WRITE_NULL, 1), "crashed and unwound in the handler");
     print_walk("from the ucontext", &crash_walk);
@@ -442,8 +421,7 @@ static void test_crash_in_chain(void)
           arch_register_count(), rip_name);
 }
 
-static void test_call_through_null(void)
-{
+static void test_call_through_null(void) {
     printf("crash: call through a null function pointer in chain_level3\n");
     check(crash_chain(CHAIN_CALL_NULL, 0), "crashed and unwound in the handler");
     print_walk("from the ucontext", &crash_walk);
@@ -454,8 +432,7 @@ static void test_call_through_null(void)
           unwind_status_name(crash_walk.stop));
 }
 
-static void test_crash_in_libc(void)
-{
+static void test_crash_in_libc(void) {
     printf("crash: strlen on an unmapped address, called from chain_level3\n");
     check(crash_chain(CHAIN_LIBC_BAD_POINTER, 0), "crashed and unwound in the handler");
     print_walk("from the ucontext", &crash_walk);
@@ -466,219 +443,7 @@ static void test_crash_in_libc(void)
           unwind_status_name(crash_walk.stop));
 }
 
-static unwind_status one_step(unwind_regs regs, int first_frame)
-{
-    unwind_context ctx = {&map, modules, module_count};
-    return unwind_step(&ctx, &regs, first_frame);
-}
-
-/* Deterministic pseudo-random numbers (xorshift64). */
-static uint64_t random_state = 0x9e3779b97f4a7c15u;
-static uint64_t next_random(void)
-{
-    random_state ^= random_state << 13;
-    random_state ^= random_state >> 7;
-    random_state ^= random_state << 17;
-    return random_state;
-}
-
-#define FUZZ_WORDS 8192
-static uintptr_t fuzz_stack[FUZZ_WORDS];
-
-/* An address somewhere in the executable mappings of libc or libunwindchain. */
-static uintptr_t random_code_address(const module_info *a, const module_info *b)
-{
-    const module_info *mod = (next_random() & 1) ? a : b;
-    size_t tries;
-    for (tries = 0; tries < 100; tries++) {
-        uintptr_t addr = mod->base + (uintptr_t)(next_random() % (mod->end - mod->base));
-        const map_entry *e = memory_map_find(&map, addr);
-        if (e != NULL && (e->perms & MAP_PERM_X))
-            return addr;
-    }
-    return mod->base;
-}
-
-static void test_robustness(void)
-{
-    printf("robustness: garbage registers must give an error status, never a crash\n");
-    refresh_modules();
-    long page = sysconf(_SC_PAGESIZE);
-    char *hole = mmap(NULL, (size_t)page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    char *gone = mmap(NULL, (size_t)page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    munmap(gone, (size_t)page);
-    refresh_modules();
-
-    const uintptr_t bad_sps[] = {0, 8, 0x1000, (uintptr_t)hole, (uintptr_t)gone + 64, UINTPTR_MAX - 3,
-                                 UINTPTR_MAX & ~(uintptr_t)7, (uintptr_t)1 << 47};
-    size_t i;
-    int all_errors = 1;
-    for (i = 0; i < sizeof(bad_sps) / sizeof(bad_sps[0]); i++) {
-        unwind_regs regs = chain_crash_regs;  /* pc in chain_level3 */
-        regs.sp = bad_sps[i];
-        regs.r[ARCH_DWARF_SP] = bad_sps[i];
-        unwind_status status = one_step(regs, 1);
-        if (status != UNWIND_BAD_MEMORY) {
-            printf("    sp=0x%lx: %s\n", (unsigned long)bad_sps[i], unwind_status_name(status));
-            all_errors = 0;
-        }
-    }
-    check(all_errors, "pc in chain_level3 with %zu unreadable stack pointers: bad-memory every time",
-          sizeof(bad_sps) / sizeof(bad_sps[0]));
-
-    unwind_regs regs = chain_crash_regs;
-    regs.pc = 0x1234;
-    check(one_step(regs, 0) == UNWIND_NO_MODULE, "pc 0x1234 (not first frame): no-module");
-    regs.pc = 1;
-    check(one_step(regs, 0) == UNWIND_NO_MODULE, "pc 1 (not first frame): no-module");
-    regs.pc = 0;
-    regs.sp = (uintptr_t)hole;
-    check(one_step(regs, 1) == UNWIND_BAD_MEMORY, "pc 0 on the first frame with an unreadable sp: bad-memory");
-    uintptr_t zero_word = 0;
-    regs.sp = (uintptr_t)&zero_word;
-    check(one_step(regs, 1) == UNWIND_END, "pc 0 on the first frame returning to 0: end");
-    const module_info *chain = module_list_find(modules, module_count, (uintptr_t)chain_level1);
-    regs = chain_crash_regs;
-    regs.pc = chain->base + 0x10;  /* inside the ELF header: a module, but no FDE */
-    check(one_step(regs, 0) == UNWIND_NO_CFI, "pc in a module but outside any FDE: no-cfi");
-
-    /* Fuzz: stacks full of random words, code pointers and pointers into the stack itself. */
-    const module_info *libc = module_list_find(modules, module_count, (uintptr_t)getpid);
-    unsigned counts[UNWIND_NO_PROGRESS + 1] = {0};
-    unsigned walks = 0, steps = 0, unknown = 0;
-    for (walks = 0; walks < 3000; walks++) {
-        size_t w;
-        for (w = 0; w < FUZZ_WORDS; w++) {
-            uint64_t kind = next_random() % 4;
-            if (kind == 0)
-                fuzz_stack[w] = (uintptr_t)next_random();
-            else if (kind == 1)
-                fuzz_stack[w] = random_code_address(libc, chain);
-            else if (kind == 2)
-                fuzz_stack[w] = (uintptr_t)&fuzz_stack[next_random() % FUZZ_WORDS];
-            else
-                fuzz_stack[w] = (uintptr_t)(next_random() % 256);
-        }
-        for (i = 0; i < ARCH_DWARF_REGS; i++)
-            regs.r[i] = (next_random() & 1) ? (uintptr_t)&fuzz_stack[next_random() % FUZZ_WORDS]
-                                            : (uintptr_t)next_random();
-        regs.valid = next_random();
-        regs.pc = random_code_address(libc, chain);
-        regs.sp = (uintptr_t)&fuzz_stack[next_random() % (FUZZ_WORDS / 2)];
-        regs.pc_exact = (int)(next_random() & 1);
-        unwind_context ctx = {&map, modules, module_count};
-        unwind_status status = UNWIND_OK;
-        int depth;
-        for (depth = 0; depth < MAX_FRAMES && status == UNWIND_OK; depth++, steps++)
-            status = unwind_step(&ctx, &regs, depth == 0 && (next_random() & 1));
-        if ((unsigned)status <= UNWIND_NO_PROGRESS)
-            counts[status]++;
-        else
-            unknown++;
-    }
-    printf("    fuzz stops:");
-    for (i = 0; i <= UNWIND_NO_PROGRESS; i++)
-        printf(" %s=%u", unwind_status_name((unwind_status)i), counts[i]);
-    printf("\n");
-    check(unknown == 0, "%u fuzzed walks (%u steps) ended without a crash, every status known", walks, steps);
-    munmap(hole, (size_t)page);
-}
-
-/* A fake return address area: every word is a return address into chain_level1. */
-static uintptr_t fake_stack[64];
-static uint8_t fake_hdr[32 + 16 * 1024];
-
-/* Compares one step with the real .eh_frame_hdr against one with a rewritten copy, for every pc of
- * libunwindchain's code. */
-static int same_steps_with_header(const module_info *real, const uint8_t *header, const char *what)
-{
-    module_info fake = *real;
-    fake.eh_frame_hdr = (uintptr_t)header;
-    unwind_context real_ctx = {&map, modules, module_count};
-    unwind_context fake_ctx = {&map, &fake, 1};
-    size_t i;
-    unsigned compared = 0, ok_steps = 0, differences = 0;
-    for (i = 0; i < map.count; i++) {
-        const map_entry *e = &map.entries[i];
-        if (!(e->perms & MAP_PERM_X) || e->start < real->base || e->end > real->end)
-            continue;
-        uintptr_t pc;
-        for (pc = e->start; pc < e->end; pc++) {
-            unwind_regs a;
-            memset(&a, 0, sizeof(a));
-            a.valid = ~(uint64_t)0 >> (64 - ARCH_DWARF_REGS);
-            a.pc = pc;
-            a.sp = (uintptr_t)&fake_stack[8];
-            a.pc_exact = 1;
-            unwind_regs b = a;
-            unwind_status sa = unwind_step(&real_ctx, &a, 1);
-            unwind_status sb = unwind_step(&fake_ctx, &b, 1);
-            compared++;
-            ok_steps += sa == UNWIND_OK;
-            if (sa != sb || (sa == UNWIND_OK && (a.pc != b.pc || a.sp != b.sp)))
-                differences++;
-        }
-    }
-    check(differences == 0 && ok_steps > 50, "%s: %u pcs, %u unwound, same results as the real header (%u differ)",
-          what, compared, ok_steps, differences);
-    return differences == 0;
-}
-
-static void test_eh_frame_hdr_variants(void)
-{
-    printf(".eh_frame_hdr variants (rewritten copies of libunwindchain's)\n");
-    refresh_modules();
-    const module_info *chain = module_list_find(modules, module_count, (uintptr_t)chain_level1);
-    const uint8_t *hdr = chain ? (const uint8_t *)chain->eh_frame_hdr : NULL;
-    size_t i;
-    for (i = 0; i < sizeof(fake_stack) / sizeof(fake_stack[0]); i++)
-        fake_stack[i] = (uintptr_t)chain_level1 + 9;
-    /* What GNU ld writes: pcrel|sdata4 .eh_frame pointer, udata4 count, datarel|sdata4 table. */
-    if (hdr == NULL || hdr[0] != 1 || hdr[1] != 0x1b || hdr[2] != 0x03 || hdr[3] != 0x3b) {
-        check(0, "libunwindchain's .eh_frame_hdr has the usual encodings");
-        return;
-    }
-    int32_t relative;
-    uint32_t count;
-    memcpy(&relative, hdr + 4, sizeof(relative));
-    memcpy(&count, hdr + 8, sizeof(count));
-    uintptr_t eh_frame = (uintptr_t)(hdr + 4) + (uintptr_t)(intptr_t)relative;
-    uint64_t eh_frame_value = eh_frame;
-    uint64_t count_value = count;
-
-    /* No search table at all: the unwinder has to walk .eh_frame. */
-    memset(fake_hdr, 0, sizeof(fake_hdr));
-    fake_hdr[0] = 1;
-    fake_hdr[1] = 0x04;  /* udata8, absolute */
-    fake_hdr[2] = 0xff;  /* omit */
-    fake_hdr[3] = 0xff;
-    memcpy(fake_hdr + 4, &eh_frame_value, 8);
-    same_steps_with_header(chain, fake_hdr, "no table (linear scan of .eh_frame)");
-
-    /* A table of absolute udata8 pairs instead of datarel|sdata4. */
-    if (count > 1024) {
-        check(0, "table small enough to copy (%u)", count);
-        return;
-    }
-    fake_hdr[2] = 0x04;
-    fake_hdr[3] = 0x04;
-    memcpy(fake_hdr + 12, &count_value, 8);
-    for (i = 0; i < count; i++) {
-        int32_t pair[2];
-        memcpy(pair, hdr + 12 + 8 * i, sizeof(pair));
-        uint64_t absolute[2] = {(uint64_t)((uintptr_t)hdr + (uintptr_t)(intptr_t)pair[0]),
-                                (uint64_t)((uintptr_t)hdr + (uintptr_t)(intptr_t)pair[1])};
-        memcpy(fake_hdr + 20 + 16 * i, absolute, sizeof(absolute));
-    }
-    same_steps_with_header(chain, fake_hdr, "udata8 absolute table (generic binary search)");
-
-    /* A table in an encoding that cannot be indexed (uleb128) falls back to the scan. */
-    fake_hdr[3] = 0x01;
-    same_steps_with_header(chain, fake_hdr, "uleb128 table (falls back to the scan)");
-}
-
-static void test_status_names(void)
-{
+static void test_status_names(void) {
     printf("status names\n");
     static const char *const expected[] = {"ok", "end", "no-module", "no-cfi", "bad-cfi", "bad-memory", "no-progress"};
     int ok = 1;
@@ -688,8 +453,7 @@ static void test_status_names(void)
     check(ok, "ok, end, no-module, no-cfi, bad-cfi, bad-memory, no-progress");
 }
 
-int main(void)
-{
+int main(void) {
     struct sigaction action;
     memset(&action, 0, sizeof(action));
     action.sa_sigaction = crash_handler;

@@ -1,6 +1,6 @@
 package dev.crashcap.agent;
 
-/** The native half of the agent (libcrashcap.so, agent-native/src/jni_bridge.c). */
+/** The native half of the agent (libcrashcap.so, agent-native/src/arming/jni_bridge.c). */
 final class NativeAgent {
     private NativeAgent() {}
 

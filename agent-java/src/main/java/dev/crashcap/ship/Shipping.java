@@ -28,7 +28,7 @@ public final class Shipping {
         return !directory.getFileName().toString().startsWith(SNAPSHOT_PREFIX) && BundleLocator.isBundleDirectory(directory);
     }
 
-    /** How the native agent names snapshot bundles (capture.c). */
+    /** How the native agent names snapshot bundles (agent-native/src/handler/bundle_name.c). */
     static final String SNAPSHOT_PREFIX = "snapshot-";
 
     public static Uploader uploader(Path folder, ShipTarget target, DiskCap cap, Consumer<String> log)

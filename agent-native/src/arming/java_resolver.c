@@ -1,0 +1,228 @@
+#include "java_resolver.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "background_thread.h"
+#include "text.h"
+#include "thread_registry.h"
+
+#define ARENA_BYTES (8u << 20)
+#define EXISTING_MAX 4096
+
+typedef struct {
+    char *name;
+    jthread thread;               /* global reference */
+} existing_thread;
+
+static JavaVM *java_vm;
+static jvmtiEnv *jvmti;
+
+/* Threads that existed when the agent armed: JVMTI cannot tell their tids, so they are matched by
+ * name later (the kernel name is the start of the Java name). */
+static existing_thread existing[EXISTING_MAX];
+static int existing_count;
+
+/* Strings handed back to the capture: a bump allocator, never freed (used once, at a crash). */
+static char *arena;
+static size_t arena_used;
+
+static const char *keep(const char *text) {
+    size_t len = strlen(text);
+    if (arena == NULL || arena_used + len + 1 > ARENA_BYTES) return "?";
+    char *copy = arena + arena_used;
+    memcpy(copy, text, len + 1);
+    arena_used += len + 1;
+    return copy;
+}
+
+static const char *class_name_of(const char *signature) {
+    if (arena == NULL || arena_used + 2 > ARENA_BYTES) return "?";
+    char *copy = arena + arena_used;
+    arena_used += java_class_name(copy, ARENA_BYTES - arena_used, signature) + 1;
+    return copy;
+}
+
+static int line_of(jmethodID method, int bci) {
+    jint count = 0;
+    jvmtiLineNumberEntry *table = NULL;
+    if (bci < 0 || (*jvmti)->GetLineNumberTable(jvmti, method, &count, &table) != JVMTI_ERROR_NONE) return -1;
+    int line = -1;
+    jlocation best = -1;
+    for (jint i = 0; i < count; i++) {
+        if (table[i].start_location <= bci && table[i].start_location > best) {
+            best = table[i].start_location;
+            line = table[i].line_number;
+        }
+    }
+    (*jvmti)->Deallocate(jvmti, (unsigned char *)table);
+    return line;
+}
+
+static void resolve_frame(JNIEnv *jni, resolved_frame *item) {
+    jmethodID method = item->frame.method;
+    item->class_name = "?";
+    item->method_name = "?";
+    item->line = -1;
+    char *name = NULL;
+    jclass declaring = NULL;
+    char *signature = NULL;
+    if (method != NULL && (*jvmti)->GetMethodName(jvmti, method, &name, NULL, NULL) == JVMTI_ERROR_NONE) {
+        item->method_name = keep(name);
+        (*jvmti)->Deallocate(jvmti, (unsigned char *)name);
+    }
+    if (method != NULL && (*jvmti)->GetMethodDeclaringClass(jvmti, method, &declaring) == JVMTI_ERROR_NONE) {
+        if ((*jvmti)->GetClassSignature(jvmti, declaring, &signature, NULL) == JVMTI_ERROR_NONE) {
+            item->class_name = class_name_of(signature);
+            (*jvmti)->Deallocate(jvmti, (unsigned char *)signature);
+        }
+        (*jni)->DeleteLocalRef(jni, declaring);
+    }
+    if (method != NULL) item->line = line_of(method, item->frame.bci);
+}
+
+static const char *state_name(jint state) {
+    switch (state & JVMTI_JAVA_LANG_THREAD_STATE_MASK) {
+    case JVMTI_JAVA_LANG_THREAD_STATE_NEW: return "NEW";
+    case JVMTI_JAVA_LANG_THREAD_STATE_TERMINATED: return "TERMINATED";
+    case JVMTI_JAVA_LANG_THREAD_STATE_RUNNABLE: return "RUNNABLE";
+    case JVMTI_JAVA_LANG_THREAD_STATE_BLOCKED: return "BLOCKED";
+    case JVMTI_JAVA_LANG_THREAD_STATE_WAITING: return "WAITING";
+    case JVMTI_JAVA_LANG_THREAD_STATE_TIMED_WAITING: return "TIMED_WAITING";
+    default: return NULL;
+    }
+}
+
+/* A thread from before the agent whose Java name starts with the kernel name, if exactly one does. */
+static existing_thread *existing_by_kernel_name(int tid) {
+    char comm[32];
+    size_t len = thread_comm_name(tid, comm, sizeof comm);
+    if (len == 0) return NULL;
+    existing_thread *match = NULL;
+    for (int i = 0; i < existing_count; i++) {
+        size_t name_len = strlen(existing[i].name);
+        size_t compared = name_len < 15 ? name_len : 15;
+        if (compared == len && strncmp(existing[i].name, comm, len) == 0) {
+            if (match != NULL) return NULL; /* ambiguous */
+            match = &existing[i];
+        }
+    }
+    return match;
+}
+
+static void resolve_thread(resolved_thread *item) {
+    item->state = NULL;
+    item->java_name = NULL;
+    thread_slot *slot = thread_registry_find(item->tid);
+    jthread thread = slot != NULL ? (jthread)slot->java_thread : NULL;
+    if (thread == NULL) {
+        existing_thread *known = existing_by_kernel_name(item->tid);
+        if (known != NULL) {
+            thread = known->thread;
+            item->java_name = known->name;
+        }
+    }
+    jint state = 0;
+    if (thread != NULL && (*jvmti)->GetThreadState(jvmti, thread, &state) == JVMTI_ERROR_NONE) {
+        item->state = state_name(state);
+    }
+}
+
+/* Classes loaded before the agent armed get their jmethodIDs here, in the background, so that
+ * AsyncGetCallTrace can report their methods (later classes: the ClassPrepare event). */
+static void create_method_ids_of_loaded_classes(JNIEnv *jni) {
+    jint count = 0;
+    jclass *classes = NULL;
+    if ((*jvmti)->GetLoadedClasses(jvmti, &count, &classes) != JVMTI_ERROR_NONE) return;
+    for (jint i = 0; i < count; i++) {
+        jint method_count = 0;
+        jmethodID *methods = NULL;
+        if ((*jvmti)->GetClassMethods(jvmti, classes[i], &method_count, &methods) == JVMTI_ERROR_NONE) {
+            (*jvmti)->Deallocate(jvmti, (unsigned char *)methods);
+        }
+        (*jni)->DeleteLocalRef(jni, classes[i]);
+    }
+    (*jvmti)->Deallocate(jvmti, (unsigned char *)classes);
+}
+
+/* Attached to the JVM only while it works: a thread attached and blocked in native code (read) makes
+ * the JVM wait 300 ms at every exit (VM_Exit::wait_for_threads_in_native_to_block). */
+static JNIEnv *attach_self(void) {
+    JNIEnv *jni = NULL;
+    JavaVMAttachArgs attach = { JNI_VERSION_1_6, "crashcap-resolver", NULL };
+    if ((*java_vm)->AttachCurrentThreadAsDaemon(java_vm, (void **)&jni, &attach) != JNI_OK) return NULL;
+    return jni;
+}
+
+static void resolve_request(JNIEnv *jni) {
+    arena_used = 0; /* the previous request's strings were written out already */
+    for (int i = 0; i < resolver_channel.thread_count; i++) {
+        resolve_thread(&resolver_channel.threads[i]);
+        atomic_store(&resolver_channel.threads[i].ready, 1);
+    }
+    for (int i = 0; i < resolver_channel.frame_count; i++) {
+        resolve_frame(jni, resolver_channel.frames[i]);
+        atomic_store(&resolver_channel.frames[i]->ready, 1);
+    }
+}
+
+static void *resolver_main(void *unused) {
+    /* At once, not later: a crash early in the JVM's life needs the names of JDK frames as much as any.
+     * (Deferring this by a second was measured: 5 ms less start-up, but unnamed Thread.sleep and
+     * Thread.run frames in crashes during that second.) */
+    JNIEnv *jni = attach_self();
+    if (jni != NULL) {
+        create_method_ids_of_loaded_classes(jni);
+        (*java_vm)->DetachCurrentThread(java_vm);
+    }
+    atomic_store(&resolver_channel.method_ids_ready, 1); /* done, or nothing will create them: nobody should wait */
+    for (;;) {
+        char byte;
+        ssize_t n = read(resolver_channel.wake_pipe[0], &byte, 1);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        /* At a crash: attaching can block if the crash holds a lock the JVM needs for it; the
+         * capture's deadline covers that. */
+        jni = attach_self();
+        if (jni != NULL) resolve_request(jni);
+        (void)!write(resolver_channel.done_pipe[1], "x", 1);
+    }
+    return NULL;
+}
+
+static void remember_existing_threads(JNIEnv *jni) {
+    jint count = 0;
+    jthread *threads = NULL;
+    if ((*jvmti)->GetAllThreads(jvmti, &count, &threads) != JVMTI_ERROR_NONE) return;
+    for (jint i = 0; i < count && existing_count < EXISTING_MAX; i++) {
+        jvmtiThreadInfo info;
+        if ((*jvmti)->GetThreadInfo(jvmti, threads[i], &info) == JVMTI_ERROR_NONE) {
+            existing[existing_count].name = strdup(info.name != NULL ? info.name : "");
+            existing[existing_count].thread = (*jni)->NewGlobalRef(jni, threads[i]);
+            existing_count++;
+            (*jvmti)->Deallocate(jvmti, (unsigned char *)info.name);
+            if (info.thread_group != NULL) (*jni)->DeleteLocalRef(jni, info.thread_group);
+            if (info.context_class_loader != NULL) (*jni)->DeleteLocalRef(jni, info.context_class_loader);
+        }
+        (*jni)->DeleteLocalRef(jni, threads[i]);
+    }
+    (*jvmti)->Deallocate(jvmti, (unsigned char *)threads);
+}
+
+const char *java_resolver_start(JavaVM *vm, jvmtiEnv *env, JNIEnv *jni) {
+    java_vm = vm;
+    jvmti = env;
+    jvmtiCapabilities wanted = { 0 };
+    wanted.can_get_line_numbers = 1;
+    (*jvmti)->AddCapabilities(jvmti, &wanted); /* without it lines are unknown, names still work */
+    /* Arming time, not a handler. Untouched until a crash: address space, not resident memory. */
+    arena = malloc(ARENA_BYTES); /* arming time, never in a handler */
+    if (pipe2(resolver_channel.wake_pipe, O_CLOEXEC) != 0 || pipe2(resolver_channel.done_pipe, O_CLOEXEC) != 0) return "cannot create resolver pipes";
+    remember_existing_threads(jni);
+    if (background_thread_start(resolver_main, 256 * 1024) != 0) return "cannot start the resolver thread";
+    return NULL;
+}
+

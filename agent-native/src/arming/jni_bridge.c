@@ -1,0 +1,181 @@
+/* The JNI face of libcrashcap.so: dev.crashcap.agent.NativeAgent's native methods, and the JVMTI
+ * thread events that tell us which native thread is which Java thread. Nothing here runs in a
+ * signal handler. */
+#include <jni.h>
+#include <jvmti.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "altstack.h"
+#include "capture.h"
+#include "clock.h"
+#include "java_frames.h"
+#include "java_resolver.h"
+#include "library_loads.h"
+#include "proc.h"
+#include "service_signal.h"
+#include "signal_handler.h"
+#include "signal_install.h"
+#include "thread_registry.h"
+#include "thread_sweeper.h"
+
+#define EXPORT __attribute__((visibility("default")))
+
+static jvmtiEnv *jvmti;
+
+/* Remembers a Java thread by tid: its name, and its java.lang.Thread for the state at a crash. */
+static void register_java_thread(JNIEnv *jni, jthread thread, const char *name) {
+    thread_slot *slot = thread_registry_claim(current_tid());
+    if (slot == NULL) return;
+    thread_registry_set_name(slot, name);
+    thread_registry_set_own_stack(slot);
+    if (slot->java_thread == NULL && thread != NULL) slot->java_thread = (*jni)->NewGlobalRef(jni, thread);
+}
+
+/* Runs on the new thread itself, so its tid is ours to read and its alternate stack ours to set. */
+static void JNICALL on_thread_start(jvmtiEnv *env, JNIEnv *jni, jthread thread) {
+    jvmtiThreadInfo info;
+    if ((*env)->GetThreadInfo(env, thread, &info) == JVMTI_ERROR_NONE) {
+        register_java_thread(jni, thread, info.name != NULL ? info.name : "");
+        (*env)->Deallocate(env, (unsigned char *)info.name);
+        if (info.thread_group != NULL) (*jni)->DeleteLocalRef(jni, info.thread_group);
+        if (info.context_class_loader != NULL) (*jni)->DeleteLocalRef(jni, info.context_class_loader);
+    }
+    altstack_ensure_current_thread(NULL);
+}
+
+static void JNICALL on_thread_end(jvmtiEnv *env, JNIEnv *jni, jthread thread) {
+    altstack_release_current_thread();
+    thread_slot *slot = thread_registry_find(current_tid());
+    if (slot == NULL) return;
+    if (slot->java_thread != NULL) (*jni)->DeleteGlobalRef(jni, (jobject)slot->java_thread);
+    slot->java_thread = NULL;
+    thread_registry_free(slot);
+}
+
+/* AsyncGetCallTrace reports a method only if its jmethodID exists already: creating them for every
+ * class as it is prepared is what makes Java frames nameable at a crash. */
+static void JNICALL on_class_prepare(jvmtiEnv *env, JNIEnv *jni, jthread thread, jclass klass) {
+    jint count = 0;
+    jmethodID *methods = NULL;
+    if ((*env)->GetClassMethods(env, klass, &count, &methods) == JVMTI_ERROR_NONE) {
+        (*env)->Deallocate(env, (unsigned char *)methods);
+    }
+}
+
+/* Empty, but enabled: AsyncGetCallTrace refuses to walk (ticks_no_class_load) unless some JVMTI
+ * environment receives ClassLoad events (forte.cpp). */
+static void JNICALL on_class_load(jvmtiEnv *env, JNIEnv *jni, jthread thread, jclass klass) {
+}
+
+static const char *watch_threads_and_classes(void) {
+    jvmtiEventCallbacks callbacks = { 0 };
+    callbacks.ThreadStart = on_thread_start;
+    callbacks.ThreadEnd = on_thread_end;
+    callbacks.ClassPrepare = on_class_prepare;
+    callbacks.ClassLoad = on_class_load;
+    if ((*jvmti)->SetEventCallbacks(jvmti, &callbacks, sizeof callbacks) != JVMTI_ERROR_NONE ||
+        (*jvmti)->SetEventNotificationMode(jvmti, JVMTI_ENABLE, JVMTI_EVENT_THREAD_START, NULL) != JVMTI_ERROR_NONE ||
+        (*jvmti)->SetEventNotificationMode(jvmti, JVMTI_ENABLE, JVMTI_EVENT_THREAD_END, NULL) != JVMTI_ERROR_NONE ||
+        (*jvmti)->SetEventNotificationMode(jvmti, JVMTI_ENABLE, JVMTI_EVENT_CLASS_PREPARE, NULL) != JVMTI_ERROR_NONE ||
+        (*jvmti)->SetEventNotificationMode(jvmti, JVMTI_ENABLE, JVMTI_EVENT_CLASS_LOAD, NULL) != JVMTI_ERROR_NONE) {
+        return "cannot enable JVMTI events";
+    }
+    return NULL;
+}
+
+static jstring error(JNIEnv *jni, const char *message) {
+    return (*jni)->NewStringUTF(jni, message);
+}
+
+static const char *arm(JNIEnv *jni, jstring thread_name) {
+    JavaVM *vm;
+    if ((*jni)->GetJavaVM(jni, &vm) != JNI_OK) return "GetJavaVM failed";
+    if ((*vm)->GetEnv(vm, (void **)&jvmti, JVMTI_VERSION_1_2) != JNI_OK) return "JVMTI is not available";
+
+    const char *name = (*jni)->GetStringUTFChars(jni, thread_name, NULL);
+    jthread current = NULL;
+    (*jvmti)->GetCurrentThread(jvmti, &current);
+    register_java_thread(jni, current, name != NULL ? name : "");
+    if (name != NULL) (*jni)->ReleaseStringUTFChars(jni, thread_name, name);
+
+    const char *failure = watch_threads_and_classes();
+    if (failure != NULL) return failure;
+    java_frames_prepare(vm);
+    library_loads_watch(vm, jvmti); /* best effort: without it the bundle names no Java callers */
+    failure = java_resolver_start(vm, jvmti, jni);
+    if (failure != NULL) return failure;
+    if (service_signal_install() < 0) return "no free real-time signal for crashcap";
+    /* Alternate signal stacks for this thread and every thread that exists already; the sweep
+     * covers threads native code starts from now on. */
+    altstack_ensure_current_thread(NULL);
+    service_signal_send_to_all_others();
+    failure = thread_sweeper_start();
+    if (failure != NULL) return failure;
+    return signal_handler_install();
+}
+
+/* Arms the process. Returns null on success, or a one-line reason. */
+EXPORT JNIEXPORT jstring JNICALL Java_dev_crashcap_agent_NativeAgent_arm(
+        JNIEnv *jni, jclass cls, jstring folder, jbyteArray header, jlong start_epoch_ms, jstring thread_name) {
+    if (signal_handler_installed()) return NULL;
+    const char *folder_chars = (*jni)->GetStringUTFChars(jni, folder, NULL);
+    jsize header_len = (*jni)->GetArrayLength(jni, header);
+    jbyte *header_bytes = (*jni)->GetByteArrayElements(jni, header, NULL);
+    if (folder_chars == NULL || header_bytes == NULL) return error(jni, "out of memory");
+    const char *failure = capture_prepare(folder_chars, (const char *)header_bytes, (size_t)header_len,
+                                          (int64_t)start_epoch_ms);
+    (*jni)->ReleaseByteArrayElements(jni, header, header_bytes, JNI_ABORT);
+    (*jni)->ReleaseStringUTFChars(jni, folder, folder_chars);
+    if (failure == NULL) failure = arm(jni, thread_name);
+    return failure != NULL ? error(jni, failure) : NULL;
+}
+
+EXPORT JNIEXPORT jlong JNICALL Java_dev_crashcap_agent_NativeAgent_pid(JNIEnv *jni, jclass cls) {
+    return (jlong)getpid();
+}
+
+/* When this process started, in milliseconds since the epoch: field 22 of /proc/self/stat is the start
+ * in clock ticks since boot, and CLOCK_BOOTTIME against CLOCK_REALTIME turns that into wall time.
+ * Returns 0 when it cannot be known. (Cheaper at start-up than ProcessHandle, which loads dozens of
+ * classes.) */
+EXPORT JNIEXPORT jlong JNICALL Java_dev_crashcap_agent_NativeAgent_processStartEpochMillis(JNIEnv *jni, jclass cls) {
+    char stat[1024];
+    if (proc_read_file("/proc/self/stat", stat, sizeof stat) <= 0) return 0;
+    const char *field = proc_stat_field(stat, 22);
+    if (field == NULL) return 0;
+    long long start_ticks = strtoll(field, NULL, 10);
+    long ticks_per_second = sysconf(_SC_CLK_TCK);
+    struct timespec boot, wall;
+    if (ticks_per_second <= 0 || clock_gettime(CLOCK_BOOTTIME, &boot) != 0 || clock_gettime(CLOCK_REALTIME, &wall) != 0) {
+        return 0;
+    }
+    long long since_boot_ms = (long long)boot.tv_sec * 1000 + boot.tv_nsec / 1000000;
+    long long wall_ms = (long long)wall.tv_sec * 1000 + wall.tv_nsec / 1000000;
+    return (jlong)(wall_ms - since_boot_ms + start_ticks * 1000 / ticks_per_second);
+}
+
+/* A live snapshot bundle of every thread into folder; returns its path, or throws IOException. */
+EXPORT JNIEXPORT jstring JNICALL Java_dev_crashcap_agent_NativeAgent_snapshot(JNIEnv *jni, jclass cls, jstring folder) {
+    char path[4096];
+    const char *failure = "the agent is not armed";
+    const char *folder_chars = (*jni)->GetStringUTFChars(jni, folder, NULL);
+    if (folder_chars == NULL) return NULL;
+    if (signal_handler_installed()) {
+        /* Right after arming, the Java names of older classes need the resolver's first job done. */
+        java_resolver_await_method_ids(monotonic_ns() + 2000000000LL);
+        failure = signal_handler_snapshot(folder_chars, path, sizeof path);
+    }
+    (*jni)->ReleaseStringUTFChars(jni, folder, folder_chars);
+    if (failure == NULL) return (*jni)->NewStringUTF(jni, path);
+    jclass io_exception = (*jni)->FindClass(jni, "java/io/IOException");
+    if (io_exception != NULL) (*jni)->ThrowNew(jni, io_exception, failure);
+    return NULL;
+}
+
+EXPORT JNIEXPORT jboolean JNICALL Java_dev_crashcap_agent_NativeAgent_isArmed(JNIEnv *jni, jclass cls) {
+    return signal_handler_installed() ? JNI_TRUE : JNI_FALSE;
+}

@@ -1,0 +1,103 @@
+/* The one door from handler-reachable code (handler/, unwind/, common/) to libc and the kernel. Every
+ * function here is async-signal-safe: each is a single system call through libc's thin wrapper (on
+ * POSIX's list of async-signal-safe functions unless its line says otherwise), with no lock, no
+ * allocation and no state of libc's own. Handler code calls sys_* and never includes <unistd.h>,
+ * <fcntl.h>, <sys/mman.h>, <time.h>, <poll.h> or <dlfcn.h> itself, so its safety is visible by name
+ * (the idea of Breakpad's linux_libc_support.h). The ctest handler_imports checks what the handler
+ * objects import against test/handler_imports.allow. */
+#ifndef CRASHCAP_SYS_H
+#define CRASHCAP_SYS_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h> /* memcpy, memset, memcmp: pure functions the compiler emits on its own too */
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+static inline int sys_open(const char *path, int flags, mode_t mode) {
+    return open(path, flags, mode);
+}
+
+static inline ssize_t sys_read(int fd, void *buffer, size_t size) {
+    return read(fd, buffer, size);
+}
+
+static inline ssize_t sys_write(int fd, const void *bytes, size_t len) {
+    return write(fd, bytes, len);
+}
+
+static inline int sys_close(int fd) {
+    return close(fd);
+}
+
+static inline int sys_fsync(int fd) {
+    return fsync(fd);
+}
+
+static inline int sys_mkdir(const char *path, mode_t mode) {
+    return mkdir(path, mode);
+}
+
+static inline int sys_poll(struct pollfd *fds, nfds_t count, int timeout_ms) {
+    return poll(fds, count, timeout_ms);
+}
+
+/* Not on POSIX's list (Linux-specific), but a plain system call; opendir/readdir would allocate. */
+static inline long sys_getdents64(int fd, void *buffer, size_t size) {
+    return syscall(SYS_getdents64, fd, buffer, size);
+}
+
+static inline pid_t sys_getpid(void) {
+    return getpid();
+}
+
+/* The calling thread's kernel id (gettid: a plain system call). */
+static inline int current_tid(void) {
+    return (int)syscall(SYS_gettid);
+}
+
+/* Signal to one thread of this process (tgkill: a plain system call; raise() would be the libc way). */
+static inline int sys_tgkill(int tid, int sig) {
+    return (int)syscall(SYS_tgkill, getpid(), tid, sig);
+}
+
+static inline int sys_sigaction(int sig, const struct sigaction *action, struct sigaction *old) {
+    return sigaction(sig, action, old);
+}
+
+static inline int sys_sigaltstack(const stack_t *stack, stack_t *old) {
+    return sigaltstack(stack, old);
+}
+
+/* Not on POSIX's list: on Linux mmap, munmap and mprotect are plain system calls with no lock in user
+ * space. Used for memory whose size is known only at a crash (one slot per thread). */
+static inline void *sys_mmap_anonymous(size_t bytes, int extra_flags) {
+    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | extra_flags, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+static inline int sys_munmap(void *address, size_t bytes) {
+    return munmap(address, bytes);
+}
+
+static inline int sys_mprotect(void *address, size_t bytes, int protection) {
+    return mprotect(address, bytes, protection);
+}
+
+static inline int sys_clock_gettime(clockid_t clock, struct timespec *out) {
+    return clock_gettime(clock, out);
+}
+
+static inline int sys_nanosleep(const struct timespec *pause) {
+    return nanosleep(pause, NULL);
+}
+
+#endif

@@ -1,0 +1,381 @@
+#include "capture.h"
+
+#include <limits.h>
+#include <setjmp.h>
+#include <stdatomic.h>
+
+#include "arch.h"
+#include "bundle_name.h"
+#include "bundle_writer.h"
+#include "capture_prepared.h"
+#include "clock.h"
+#include "elf_image.h"
+#include "java_frames.h"
+#include "java_resolver.h"
+#include "library_loads.h"
+#include "memory_map.h"
+#include "service_signal.h"
+#include "signal_names.h"
+#include "sys.h"
+#include "thread_sections.h"
+#include "thread_stack.h"
+#include "unwind.h"
+
+/* Other threads get this long to answer; the resolver this long to name Java frames. */
+#define THREADS_DEADLINE_NS (500LL * 1000000)
+#define RESOLVE_DEADLINE_NS (1000LL * 1000000)
+#define SNAPSHOT_DEADLINE_NS (10LL * 1000000000)
+
+capture_prepared prepared;
+
+/* The capture's own writer, bundle path and fault guard: used by one thread at a time (the capture
+ * owner, chosen by the signal handler), so plain statics. */
+static bundle_writer writer;
+static char bundle_dir[PATH_MAX];
+static sigjmp_buf guard;
+static volatile sig_atomic_t guard_active;
+static volatile int guard_owner_tid;
+
+/* ---- the fault guard ---------------------------------------------------------------------- */
+
+void capture_recover_from_nested_fault(int sig) {
+    if (guard_active && guard_owner_tid == current_tid()) {
+        guard_active = 0;
+        siglongjmp(guard, sig);
+    }
+}
+
+/* A record cut in the middle by a fault would read as garbage: take it back out of the buffer. */
+static void drop_partial_record(void) {
+    while (writer.used > 0 && writer.buffer[writer.used - 1] != '\n') writer.used--;
+    if (writer.used == 0) bw_bytes(&writer, "\n", 1);
+}
+
+typedef void (*capture_step)(void *arg);
+
+/* Runs one step of the capture; a fault inside it (SIGSEGV on memory that vanished, say) comes back
+ * here through capture_recover_from_nested_fault, is recorded, and the capture goes on. */
+static void run_guarded(const char *what, capture_step step, void *arg) {
+    int fault = sigsetjmp(guard, 1);
+    if (fault == 0) {
+        guard_owner_tid = current_tid();
+        guard_active = 1;
+        step(arg);
+        guard_active = 0;
+        return;
+    }
+    drop_partial_record();
+    bw_text(&writer, "capture.fault\t");
+    bw_text(&writer, what);
+    bw_text(&writer, "\t");
+    bw_text(&writer, signal_name(fault));
+    bw_text(&writer, "\n");
+}
+
+/* ---- the bundle folder and file ----------------------------------------------------------- */
+
+static int open_bundle_file(const char *folder, const char *prefix, int64_t now_ms) {
+    size_t n = copy_text(bundle_dir, sizeof bundle_dir, folder);
+    n += copy_text(bundle_dir + n, sizeof bundle_dir - n, "/");
+    n += bundle_name(bundle_dir + n, sizeof bundle_dir - n, prefix, now_ms, (int)sys_getpid());
+    /* A second bundle of the same pid in the same second (pid reuse) gets a suffix, never overwrites. */
+    for (int attempt = 0; attempt < 10; attempt++) {
+        if (attempt > 0) {
+            bundle_dir[n] = '.';
+            bundle_dir[n + 1] = (char)('0' + attempt);
+            bundle_dir[n + 2] = '\0';
+        }
+        if (sys_mkdir(bundle_dir, 0700) == 0) break;
+        if (errno != EEXIST || attempt == 9) return -1;
+    }
+    char file[PATH_MAX];
+    size_t len = copy_text(file, sizeof file, bundle_dir);
+    copy_text(file + len, sizeof file - len, "/capture.txt");
+    return sys_open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+}
+
+static void sync_folder(const char *path) {
+    int fd = sys_open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+    if (fd >= 0) {
+        sys_fsync(fd);
+        sys_close(fd);
+    }
+}
+
+/* ---- sections ----------------------------------------------------------------------------- */
+
+typedef struct {
+    int sig;
+    siginfo_t *info;
+    void *ucontext;
+    int64_t now_ms;
+    int64_t deadline_ns;
+    int tid;
+} crash_facts;
+
+static void write_crash_section(const crash_facts *crash) {
+    bw_section(&writer, "crash");
+    bw_field_dec(&writer, "time.epochMillis", crash->now_ms);
+    bw_field_dec(&writer, "process.pid", sys_getpid());
+    if (prepared.start_epoch_ms > 0) {
+        bw_field_dec(&writer, "process.uptimeMillis", crash->now_ms - prepared.start_epoch_ms);
+    }
+    bw_field_dec(&writer, "signal.number", crash->sig);
+    bw_field_text(&writer, "signal.name", signal_name(crash->sig));
+    bw_field_dec(&writer, "signal.code", crash->info->si_code);
+    bw_field_text(&writer, "signal.codeName", signal_code_name(crash->sig, crash->info->si_code));
+    bw_field_hex(&writer, "signal.address", (uintptr_t)crash->info->si_addr);
+    if (crash->info->si_code <= 0) bw_field_dec(&writer, "signal.senderPid", crash->info->si_pid);
+    bw_field_dec(&writer, "thread.tid", crash->tid);
+    bw_flush(&writer);
+}
+
+/* Read apart from the rest: the message lives in memory glibc mapped, which the guard protects. */
+static void write_abort_message(void *unused) {
+    if (prepared.abort_msg == NULL || *prepared.abort_msg == NULL) return;
+    const struct glibc_abort_msg *message = *prepared.abort_msg;
+    if (!memory_map_readable(&prepared.map, (uintptr_t)message, sizeof *message + 1)) return;
+    bw_field_text(&writer, "abort.message", message->msg);
+    bw_flush(&writer);
+}
+
+static void read_memory_map(void *unused) {
+    memory_map_read(&prepared.map, prepared.maps_line, MAPS_LINE_BYTES);
+    prepared.module_count = module_list_build(&prepared.map, prepared.modules, MODULES_MAX);
+}
+
+static void write_registers(const void *ucontext) {
+    for (size_t i = 0; i < arch_register_count(); i++) {
+        bw_text(&writer, "reg\t");
+        bw_text(&writer, arch_register_name(i));
+        bw_text(&writer, "\t");
+        bw_hex(&writer, arch_register_value(ucontext, i));
+        bw_text(&writer, "\n");
+    }
+}
+
+/* The crashing thread's native frames are streamed to the file as they are unwound: a stack
+ * overflow has tens of thousands of them, and whatever was written survives a later fault. */
+static void write_native_frames(const crash_facts *crash, const unwind_context *context) {
+    unwind_regs regs;
+    arch_regs_from_ucontext(crash->ucontext, &regs);
+    const char *stop = "max-frames";
+    for (int depth = 0; depth < FRAMES_MAX; depth++) {
+        write_native_frame(&writer, context, regs.pc, regs.pc_exact);
+        if ((depth & 63) == 63) {
+            bw_flush(&writer);
+            if (monotonic_ns() > crash->deadline_ns) {
+                stop = "deadline";
+                break;
+            }
+        }
+        unwind_status status = unwind_step(context, &regs, depth == 0);
+        if (status != UNWIND_OK) {
+            stop = unwind_status_name(status);
+            break;
+        }
+    }
+    bw_field_text(&writer, "unwind.stop", stop);
+}
+
+/* Set once work.context can be used by threads that crash while the capture runs. */
+static atomic_int context_ready;
+
+/* What the later steps share. */
+static struct {
+    unwind_context context;
+    java_frame crashing_java[CRASHING_JAVA_FRAMES];
+    int crashing_java_count;
+    thread_stack_set others;
+    int64_t collect_micros;       /* how long the other threads took to answer */
+    int64_t names_micros;         /* how long the resolver took */
+    java_names names;
+    resolved_thread *states;      /* one per thread of `others`, in the same order */
+} work;
+
+void capture_record_also_crashed(int sig, siginfo_t *info, void *ucontext, int64_t deadline_ns) {
+    /* The owner reads the memory map first; without it nothing can be unwound. */
+    while (!atomic_load(&context_ready) && monotonic_ns() < deadline_ns) pause_micros(200);
+    if (atomic_load(&context_ready)) thread_stack_record_also_crashed(sig, info, ucontext, &work.context);
+}
+
+static void write_crashing_thread(void *arg) {
+    const crash_facts *crash = arg;
+    unwind_regs regs;
+    arch_regs_from_ucontext(crash->ucontext, &regs);
+    write_thread_identity(&writer, crash->tid, 1, NULL);
+    write_registers(crash->ucontext);
+    write_stack(&writer, &prepared.map, crash->tid, regs.sp);
+    bw_flush(&writer);
+    write_native_frames(crash, &work.context);
+    bw_flush(&writer);
+    /* Java frames are taken now (the ucontext is at hand) and written once named, at the end. */
+    int java = java_frames_take(crash->ucontext, work.crashing_java, CRASHING_JAVA_FRAMES);
+    work.crashing_java_count = java > 0 ? java : 0;
+    if (java < 0 && java != JAVA_FRAMES_NOT_JAVA && java != JAVA_FRAMES_IN_VM_CODE) bw_field_dec(&writer, "java.error", java);
+}
+
+static void collect_other_threads(void *arg) {
+    const crash_facts *crash = arg;
+    int64_t deadline = monotonic_ns() + THREADS_DEADLINE_NS;
+    if (deadline > crash->deadline_ns) deadline = crash->deadline_ns;
+    int64_t started = monotonic_ns();
+    thread_stack_collect_all(&work.context, crash->tid, service_signal_number(), deadline, &work.others);
+    work.collect_micros = (monotonic_ns() - started) / 1000;
+}
+
+/* Names for Java frames and states for threads, from the resolver thread (JVMTI), with a deadline. */
+static void resolve_java_names(void *arg) {
+    const crash_facts *crash = arg;
+    if (java_names_build(&work.names, &work.others, work.crashing_java, work.crashing_java_count) != 0) return;
+    int count = work.others.count;
+    work.states = sys_mmap_anonymous((size_t)(count + 1) * sizeof(resolved_thread), 0);
+    if (work.states == NULL) return;
+    for (int i = 0; i < count; i++) work.states[i].tid = work.others.items[i].tid;
+    int64_t deadline = monotonic_ns() + RESOLVE_DEADLINE_NS;
+    if (deadline > crash->deadline_ns) deadline = crash->deadline_ns;
+    int64_t started = monotonic_ns();
+    java_resolver_resolve(work.names.list, work.names.count, work.states, count, deadline);
+    work.names_micros = (monotonic_ns() - started) / 1000;
+}
+
+static void write_other_threads(void *arg) {
+    const crash_facts *crash = arg;
+    bw_section(&writer, "threads");
+    bw_field_dec(&writer, "threads.total", work.others.count);
+    bw_field_dec(&writer, "threads.answered", work.others.answered);
+    bw_field_dec(&writer, "threads.deadlineMillis", THREADS_DEADLINE_NS / 1000000);
+    bw_field_dec(&writer, "threads.collectMicros", work.collect_micros);
+    bw_field_dec(&writer, "threads.namesMicros", work.names_micros);
+    bw_field_dec(&writer, "threads.javaMethods", work.names.count);
+    for (int i = 0; i < work.others.count; i++) {
+        const thread_stack *stack = &work.others.items[i];
+        if (stack->tid == crash->tid) continue;
+        write_thread_section(&writer, &work.context, stack, &work.names, work.states ? &work.states[i] : NULL);
+        bw_flush(&writer);
+    }
+}
+
+static void write_crashing_java_frames(void *arg) {
+    const crash_facts *crash = arg;
+    bw_section(&writer, "java-frames");
+    bw_field_dec(&writer, "tid", crash->tid);
+    for (int i = 0; i < work.others.count; i++) {
+        if (work.others.items[i].tid == crash->tid && work.states != NULL && atomic_load(&work.states[i].ready) &&
+            work.states[i].state != NULL) {
+            bw_field_text(&writer, "state", work.states[i].state);
+        }
+    }
+    write_java_frames(&writer, &work.names, work.crashing_java, work.crashing_java_count);
+    bw_flush(&writer);
+}
+
+static void write_modules(void *unused) {
+    bw_section(&writer, "modules");
+    for (size_t i = 0; i < prepared.module_count; i++) {
+        const module_info *module = &prepared.modules[i];
+        bw_text(&writer, "module\t");
+        bw_hex(&writer, module->base);
+        bw_text(&writer, "\t");
+        bw_hex(&writer, module->end - module->base);
+        bw_text(&writer, "\t");
+        bw_hex_bytes(&writer, module->build_id, module->build_id_len);
+        bw_text(&writer, "\t");
+        bw_value(&writer, module->path);
+        bw_text(&writer, "\n");
+    }
+    bw_flush(&writer);
+}
+
+static void write_library_loads(void *unused) {
+    library_loads_write(&writer);
+    bw_flush(&writer);
+}
+
+/* After a snapshot (the process lives on): give back what the collection mapped. A crash keeps it. */
+static void release_work(void) {
+    if (work.others.items != NULL) sys_munmap(work.others.items, (size_t)work.others.count * sizeof(thread_stack));
+    if (work.states != NULL) sys_munmap(work.states, (size_t)(work.others.count + 1) * sizeof(resolved_thread));
+    java_names_release(&work.names);
+    work.others = (thread_stack_set){ 0 };
+    work.states = NULL;
+}
+
+/* The file's start: format line and the header rendered at arming time. */
+static int begin_bundle(const char *folder, const char *prefix, int64_t now_ms) {
+    int fd = open_bundle_file(folder, prefix, now_ms);
+    if (fd < 0) return -1;
+    bw_init(&writer, fd);
+    bw_text(&writer, "crashcap-capture\t1\n");
+    bw_bytes(&writer, prepared.header, prepared.header_len);
+    bw_flush(&writer);
+    return fd;
+}
+
+static void read_map_and_modules(void) {
+    atomic_store(&context_ready, 0);
+    prepared.module_count = 0;
+    run_guarded("maps", read_memory_map, NULL);
+    work.context = (unwind_context){ &prepared.map, prepared.modules, prepared.module_count };
+    atomic_store(&context_ready, 1);
+}
+
+/* Every other thread, named, then the modules. */
+static void write_all_threads_and_modules(crash_facts *crash) {
+    run_guarded("threads", collect_other_threads, crash);
+    run_guarded("java-names", resolve_java_names, crash);
+    run_guarded("threads", write_other_threads, crash);
+    if (crash->ucontext != NULL) run_guarded("java-frames", write_crashing_java_frames, crash);
+    run_guarded("modules", write_modules, NULL);
+    run_guarded("libraries", write_library_loads, NULL);
+}
+
+/* Durable first (the folder entries too), then the line that says so. */
+static void end_bundle(int fd, const char *folder, int64_t started_ns) {
+    bw_section(&writer, "end");
+    bw_flush(&writer);
+    sys_fsync(fd);
+    sync_folder(bundle_dir);
+    sync_folder(folder);
+    bw_field_dec(&writer, "capture.micros", (monotonic_ns() - started_ns) / 1000);
+    bw_field_text(&writer, "end", "complete");
+    bw_flush(&writer);
+    sys_fsync(fd);
+    sys_close(fd);
+}
+
+void capture_write(int sig, siginfo_t *info, void *ucontext, int64_t deadline_ns) {
+    int64_t started_ns = monotonic_ns();
+    crash_facts crash = { sig, info, ucontext, epoch_ms(), deadline_ns, current_tid() };
+    int fd = begin_bundle(prepared.folder, "crash-", crash.now_ms);
+    if (fd < 0) return; /* nowhere to write: the JVM's own handler still runs after us */
+    write_crash_section(&crash);
+    read_map_and_modules();
+    run_guarded("abort-message", write_abort_message, NULL);
+    /* The crashing thread first, so it is on disk before anything riskier is tried. */
+    run_guarded("thread", write_crashing_thread, &crash);
+    write_all_threads_and_modules(&crash);
+    /* Durable before the JVM's handler runs: that handler ends in abort(). */
+    end_bundle(fd, prepared.folder, started_ns);
+}
+
+const char *capture_snapshot(const char *folder, char *path, size_t path_size) {
+    int64_t started_ns = monotonic_ns();
+    crash_facts request = { 0, NULL, NULL, epoch_ms(), started_ns + SNAPSHOT_DEADLINE_NS, current_tid() };
+    int fd = begin_bundle(folder, "snapshot-", request.now_ms);
+    if (fd < 0) return "cannot create the snapshot bundle";
+    bw_section(&writer, "snapshot");
+    bw_field_dec(&writer, "time.epochMillis", request.now_ms);
+    bw_field_dec(&writer, "process.pid", sys_getpid());
+    if (prepared.start_epoch_ms > 0) {
+        bw_field_dec(&writer, "process.uptimeMillis", request.now_ms - prepared.start_epoch_ms);
+    }
+    bw_field_dec(&writer, "thread.tid", request.tid);
+    bw_flush(&writer);
+    read_map_and_modules();
+    write_all_threads_and_modules(&request);
+    end_bundle(fd, folder, started_ns);
+    copy_text(path, path_size, bundle_dir);
+    release_work();
+    return NULL;
+}

@@ -1,0 +1,61 @@
+/* Names for the raw Java frames and states for the threads of a capture. JVMTI is not async-signal-
+ * safe, so a native thread crashcap starts at arming time (arming/java_resolver.c; it attaches to the
+ * JVM as the daemon thread "crashcap-resolver" only while it works) does the JVMTI calls while the
+ * capturing thread waits for it with a deadline (handler/java_resolver_request.c). If the JVM cannot answer
+ * (the crash holds a lock it needs, a safepoint never ends), the bundle keeps what was resolved. */
+#ifndef CRASHCAP_JAVA_RESOLVER_H
+#define CRASHCAP_JAVA_RESOLVER_H
+
+#include <jni.h>
+#include <jvmti.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "java_frames.h"
+
+typedef struct {
+    java_frame frame;             /* in: what AsyncGetCallTrace gave */
+    atomic_int ready;             /* out: 1 when the fields below are filled */
+    const char *class_name;       /* "java.lang.Thread" */
+    const char *method_name;
+    int line;                     /* source line, -1 when unknown */
+} resolved_frame;
+
+typedef struct {
+    int tid;                      /* in */
+    atomic_int ready;             /* out */
+    const char *state;            /* "RUNNABLE", "WAITING", ... or NULL when unknown */
+    const char *java_name;        /* the full Java name when crashcap had not known it, else NULL */
+} resolved_thread;
+
+/* What the capture and the resolver thread share: two pipes and the current request (written by the
+ * capture owner before it wakes the resolver). */
+typedef struct {
+    int wake_pipe[2];
+    int done_pipe[2];
+    resolved_frame *const *frames;
+    int frame_count;
+    resolved_thread *threads;
+    int thread_count;
+    /* Set once the resolver has created the jmethodIDs of the classes loaded before arming (or gave up). */
+    atomic_int method_ids_ready;
+} resolver_channel_t;
+
+extern resolver_channel_t resolver_channel;
+
+/* Arming time (JNI thread): starts the resolver thread and remembers the threads that exist already
+ * (to find their states later). Returns NULL, or a static error message. */
+const char *java_resolver_start(JavaVM *vm, jvmtiEnv *jvmti, JNIEnv *jni);
+
+/* Capture owner, in the signal handler: asks the resolver to fill frames and threads, waits until
+ * it is done or the deadline passes. Returns 1 when everything was resolved. */
+int java_resolver_resolve(resolved_frame *const *frames, int frame_count, resolved_thread *threads,
+                          int thread_count, int64_t deadline_ns);
+
+/* A live snapshot (not a crash): waits, up to the deadline, until the resolver has created the
+ * jmethodIDs of the classes loaded before arming; without them AsyncGetCallTrace reports those
+ * methods as 0, and a dump taken right after arming (crashcap dump of an unarmed JVM) would have
+ * no Java names. Returns 1 when they are ready. */
+int java_resolver_await_method_ids(int64_t deadline_ns);
+
+#endif

@@ -1,0 +1,28 @@
+#include "service_signal.h"
+
+#include "altstack.h"
+#include "sys.h"
+#include "thread_stack.h"
+
+static int service_signal = -1;
+
+void service_signal_handler(int sig, siginfo_t *info, void *ucontext) {
+    int saved_errno = errno;
+    /* A capture's request is answered without touching the stack setup; otherwise this is the
+     * request to install an alternate signal stack. */
+    if (!thread_stack_answer_request(ucontext)) altstack_ensure_current_thread(ucontext);
+    errno = saved_errno;
+}
+
+void service_signal_set_number(int sig) {
+    service_signal = sig;
+}
+
+int service_signal_number(void) {
+    return service_signal;
+}
+
+int service_signal_send(int tid) {
+    if (service_signal < 0) return -1;
+    return sys_tgkill(tid, service_signal);
+}

@@ -1,0 +1,122 @@
+/* The fatal-signal hook, and the whole chain of a crash in one place.
+ *
+ * Arming (arming/jni_bridge.c, a JNI thread, long before): capture_prepare reserves memory and renders
+ * the header; the resolver thread and the thread sweep start; every thread gets an alternate signal
+ * stack (service signal); signal_install.c saves the previous handlers in crash_chain and installs
+ * crash_handler for SIGSEGV, SIGBUS, SIGFPE, SIGILL and SIGABRT (SA_ONSTACK | SA_NODEFER).
+ *
+ * A crash, on the faulting thread, on its alternate stack (so a stack overflow can still be reported):
+ *   crash_handler
+ *   1. *_recover_from_nested_fault: was this fault raised inside one of our own guarded steps on this
+ *      thread? Then siglongjmp back to that step's guard (see below); nothing else runs.
+ *   2. JVM_handle_linux_signal(sig, info, uc, 0): HotSpot's everyday signals (implicit null checks,
+ *      safepoint polls, stack banging, deopt traps) end here, handled, and we return.
+ *   3. capture_once: the first thread to get here owns the capture and runs capture_write (capture.c):
+ *      crash facts, /proc/self/maps and modules, the crashing thread unwound from its ucontext, then
+ *      every other thread: thread_stack_collect_all sends each the service signal and each unwinds
+ *      itself in service_signal_handler -> thread_stack_take (own stack or altstack, own ucontext,
+ *      AsyncGetCallTrace), with a 500 ms deadline; Java names come from the resolver thread over a
+ *      pipe (java_resolver_request.c, 1 s); modules and library loads; fsync; "end complete".
+ *      A thread that crashes meanwhile records its own stack (capture_record_also_crashed) and waits.
+ *   4. hand_over: to the handler that was there before (HotSpot's: it writes hs_err and calls abort(),
+ *      whose SIGABRT may come back here: it finds CAPTURE_DONE and goes straight to step 4), or, with none,
+ *      the default action restored and the signal raised again: the process ends as it would have.
+ * Everything in 1-4 runs in signal context: handler/, unwind/ and common/ reach libc only through
+ * common/sys.h, and the ctest handler_imports holds them to test/handler_imports.allow.
+ *
+ * A fault inside the capture: SA_NODEFER lets the nested SIGSEGV in, step 1 jumps back to run_guarded
+ * (capture.c) or thread_stack_take's guard, the fault is written as a capture.fault record and the
+ * capture goes on with the next section. A fault outside any guard re-enters crash_handler on the
+ * owner thread, which then skips the capture (it owns it already) and hands over to the JVM. The
+ * whole capture has a 10 s deadline, after which the JVM reports anyway. */
+#include "signal_handler.h"
+
+#include <stdatomic.h>
+
+#include "capture.h"
+#include "clock.h"
+#include "sys.h"
+#include "thread_stack.h"
+
+/* A capture may take this long before the handler gives up on it and lets the JVM report. */
+#define CAPTURE_DEADLINE_NS (10LL * 1000000000)
+
+signal_chain crash_chain;
+
+enum { CAPTURE_IDLE, CAPTURE_RUNNING, CAPTURE_DONE, CAPTURE_SNAPSHOT };
+static atomic_int capture_state = CAPTURE_IDLE;
+static atomic_int capture_owner;
+
+/* The first crashing thread writes the bundle. Any other thread that crashes meanwhile waits (with a
+ * deadline) for it to finish, because going on to the JVM's handler would end the process under the
+ * capture. A fault inside our own capture that the guard did not catch lands here on the owner
+ * thread: the capture is abandoned and the JVM takes over. */
+static void capture_once(int sig, siginfo_t *info, void *ucontext) {
+    int64_t deadline = monotonic_ns() + CAPTURE_DEADLINE_NS;
+    /* A live snapshot in progress uses the same buffers: let it finish, then capture. */
+    while (atomic_load(&capture_state) == CAPTURE_SNAPSHOT && monotonic_ns() < deadline) pause_micros(1000);
+    int idle = CAPTURE_IDLE;
+    if (atomic_compare_exchange_strong(&capture_state, &idle, CAPTURE_RUNNING)) {
+        atomic_store(&capture_owner, current_tid());
+        capture_write(sig, info, ucontext, deadline);
+        atomic_store(&capture_state, CAPTURE_DONE);
+        return;
+    }
+    if (atomic_load(&capture_owner) == current_tid()) return;
+    capture_record_also_crashed(sig, info, ucontext, deadline);
+    while (atomic_load(&capture_state) == CAPTURE_RUNNING && monotonic_ns() < deadline + 1000000000LL) {
+        pause_micros(1000);
+    }
+}
+
+static void restore_default_and_redeliver(int sig, siginfo_t *info) {
+    struct sigaction fallback = { 0 };
+    fallback.sa_handler = SIG_DFL;
+    sys_sigaction(sig, &fallback, NULL);
+    /* A sent signal (kill, abort's raise) is not repeated by returning: send it again. A hardware
+     * fault is: the faulting instruction runs again on return and the default action ends us. */
+    if (info->si_code <= 0 || sig == SIGABRT) sys_tgkill(current_tid(), sig);
+}
+
+static void hand_over(int sig, siginfo_t *info, void *ucontext) {
+    const struct sigaction *before = &crash_chain.previous[sig];
+    if (crash_chain.chained_by_libjsig) {
+        /* Unregister: the JVM's chained_handler then finds no handler and reports the crash itself
+         * when the instruction faults again after we return. */
+        sys_sigaction(sig, before, NULL);
+        return;
+    }
+    if (before->sa_flags & SA_SIGINFO) {
+        before->sa_sigaction(sig, info, ucontext);
+    } else if (before->sa_handler != SIG_DFL && before->sa_handler != SIG_IGN) {
+        before->sa_handler(sig);
+    } else {
+        restore_default_and_redeliver(sig, info);
+    }
+}
+
+void crash_handler(int sig, siginfo_t *info, void *ucontext) {
+    int saved_errno = errno;
+    capture_recover_from_nested_fault(sig);
+    thread_stack_recover_from_nested_fault(sig);
+    if (sig != SIGABRT && crash_chain.jvm_hook != NULL && !crash_chain.chained_by_libjsig &&
+        crash_chain.jvm_hook(sig, info, ucontext, 0)) {
+        errno = saved_errno;
+        return;
+    }
+    /* After a capture, a second fatal signal is the JVM's own abort() at the end of hs_err (or a
+     * second crash while it reports): no second bundle. */
+    if (atomic_load(&capture_state) != CAPTURE_DONE) capture_once(sig, info, ucontext);
+    hand_over(sig, info, ucontext);
+    errno = saved_errno;
+}
+
+const char *signal_handler_snapshot(const char *folder, char *path, size_t path_size) {
+    int idle = CAPTURE_IDLE;
+    if (!atomic_compare_exchange_strong(&capture_state, &idle, CAPTURE_SNAPSHOT)) {
+        return "a capture is running already";
+    }
+    const char *failure = capture_snapshot(folder, path, path_size);
+    atomic_store(&capture_state, CAPTURE_IDLE);
+    return failure;
+}

@@ -1,0 +1,238 @@
+#include "thread_sections.h"
+
+#include "signal_names.h"
+#include "sys.h"
+#include "thread_registry.h"
+
+/* ---- native frames, with a cache of .dynsym look-ups ---------------------------------------- */
+
+#define SYMBOL_CACHE_SLOTS 16384 /* a power of two */
+
+typedef struct {
+    uintptr_t address;            /* the looked-up address; 0 = empty */
+    const module_info *module;
+    const char *symbol;
+    uintptr_t symbol_start;
+} symbol_entry;
+
+/* Only the capture owner writes frames, so one static cache (bss: resident only once used). */
+static symbol_entry symbol_cache[SYMBOL_CACHE_SLOTS];
+
+static const symbol_entry *symbol_for(const unwind_context *context, uintptr_t address) {
+    symbol_entry *entry = &symbol_cache[(address >> 2) * 2654435761u & (SYMBOL_CACHE_SLOTS - 1)];
+    if (entry->address == address) return entry;
+    entry->address = address;
+    entry->module = module_list_find(context->modules, context->module_count, address);
+    entry->symbol = NULL;
+    entry->symbol_start = 0;
+    if (entry->module != NULL) {
+        elf_symbol_for(context->map, entry->module, address, &entry->symbol, &entry->symbol_start);
+    }
+    return entry;
+}
+
+void write_native_frame(bundle_writer *w, const unwind_context *context, uintptr_t pc, int pc_exact) {
+    /* A return address points after the call: look up pc-1 so that a call at the very end of a
+     * function is attributed to that function, not the next one. */
+    const symbol_entry *entry = symbol_for(context, pc_exact ? pc : pc - 1);
+    bw_text(w, "frame\tnative\t");
+    bw_hex(w, pc);
+    bw_text(w, "\t");
+    if (entry->module != NULL) {
+        bw_value(w, entry->module->path);
+        bw_text(w, "\t");
+        bw_hex(w, pc - entry->module->base);
+    } else {
+        bw_text(w, "\t");
+    }
+    bw_text(w, "\t");
+    if (entry->symbol != NULL) {
+        bw_value(w, entry->symbol);
+        bw_text(w, "\t");
+        bw_hex(w, pc - entry->symbol_start);
+    } else {
+        bw_text(w, "\t");
+    }
+    bw_text(w, "\n");
+}
+
+/* ---- Java frames -------------------------------------------------------------------------- */
+
+static size_t java_home(const java_names *names, java_frame frame) {
+    uintptr_t key = (uintptr_t)frame.method * 31 + (uintptr_t)(unsigned)frame.bci;
+    return (key >> 3) * 2654435761u & (names->capacity - 1);
+}
+
+static resolved_frame *java_slot(const java_names *names, java_frame frame, int insert) {
+    size_t index = java_home(names, frame);
+    for (size_t probe = 0; probe < names->capacity; probe++, index = (index + 1) & (names->capacity - 1)) {
+        resolved_frame *item = &names->items[index];
+        if (item->frame.method == frame.method && item->frame.bci == frame.bci && item->frame.method != NULL) return item;
+        if (item->frame.method == NULL) {
+            if (!insert) return NULL;
+            item->frame = frame;
+            return item;
+        }
+    }
+    return NULL;
+}
+
+static void add_java_frames(java_names *names, const java_frame *frames, int count) {
+    for (int i = 0; i < count; i++) {
+        if (frames[i].method == NULL) continue;
+        resolved_frame *item = java_slot(names, frames[i], 0);
+        if (item == NULL && names->count < (int)names->capacity / 2) {
+            item = java_slot(names, frames[i], 1);
+            if (item != NULL) names->list[names->count++] = item;
+        }
+    }
+}
+
+int java_names_build(java_names *names, const thread_stack_set *threads, const java_frame *extra, int extra_count) {
+    size_t frames = (size_t)extra_count;
+    for (int i = 0; i < threads->count; i++) {
+        if (threads->items[i].java_count > 0) frames += (size_t)threads->items[i].java_count;
+    }
+    size_t capacity = 64;
+    while (capacity < frames * 2) capacity *= 2;
+    /* mmap, not a static table: its size depends on the thread count (see thread_stack.c). */
+    names->items = sys_mmap_anonymous(capacity * sizeof(resolved_frame), 0);
+    names->list = sys_mmap_anonymous(capacity * sizeof(resolved_frame *), 0);
+    if (names->items == NULL || names->list == NULL) {
+        if (names->items != NULL) sys_munmap(names->items, capacity * sizeof(resolved_frame));
+        if (names->list != NULL) sys_munmap(names->list, capacity * sizeof(resolved_frame *));
+        names->items = NULL;
+        names->list = NULL;
+        names->count = 0;
+        return -1;
+    }
+    names->capacity = capacity;
+    names->count = 0;
+    add_java_frames(names, extra, extra_count);
+    for (int i = 0; i < threads->count; i++) {
+        const thread_stack *stack = &threads->items[i];
+        if (atomic_load(&stack->state) == STACK_DONE) add_java_frames(names, stack->java, stack->java_count);
+    }
+    return 0;
+}
+
+void java_names_release(java_names *names) {
+    if (names->items != NULL) sys_munmap(names->items, names->capacity * sizeof(resolved_frame));
+    if (names->list != NULL) sys_munmap(names->list, names->capacity * sizeof(resolved_frame *));
+    names->items = NULL;
+    names->list = NULL;
+    names->count = 0;
+}
+
+void write_java_frames(bundle_writer *w, const java_names *names, const java_frame *frames, int count) {
+    for (int i = 0; i < count; i++) {
+        const resolved_frame *item = names->items != NULL ? java_slot(names, frames[i], 0) : NULL;
+        int ready = item != NULL && atomic_load(&item->ready);
+        bw_text(w, "frame\tjava\t");
+        bw_value(w, ready ? item->class_name : "?");
+        bw_text(w, "\t");
+        if (ready) {
+            bw_value(w, item->method_name);
+        } else {
+            bw_text(w, "jmethodID:"); /* unresolved: at least distinct methods stay distinct */
+            bw_hex(w, (uintptr_t)frames[i].method);
+        }
+        bw_text(w, "\t");
+        if (frames[i].bci == JAVA_FRAME_NATIVE_METHOD) bw_text(w, "native");
+        else if (ready && item->line >= 0) bw_dec(w, item->line);
+        bw_text(w, "\n");
+    }
+}
+
+/* ---- thread sections ---------------------------------------------------------------------- */
+
+void write_thread_identity(bundle_writer *w, int tid, int crashed, const resolved_thread *resolved) {
+    char name[THREAD_NAME_MAX];
+    int is_java = thread_registry_java_name(tid, name, sizeof name);
+    int ready = resolved != NULL && atomic_load(&resolved->ready);
+    if (!is_java && ready && resolved->java_name != NULL) {
+        copy_text(name, sizeof name, resolved->java_name);
+        is_java = 1;
+    }
+    if (!is_java) thread_comm_name(tid, name, sizeof name);
+    bw_section(w, "thread");
+    bw_field_dec(w, "tid", tid);
+    bw_field_text(w, "name", name);
+    bw_field_dec(w, "java", is_java);
+    bw_field_dec(w, "crashed", crashed);
+    if (ready && resolved->state != NULL) bw_field_text(w, "state", resolved->state);
+    char kernel_state[2] = { thread_kernel_state(tid), '\0' };
+    bw_field_text(w, "kstate", kernel_state);
+}
+
+static void write_crash_signal(bundle_writer *w, const thread_stack *stack) {
+    bw_field_dec(w, "signal.number", stack->signal);
+    bw_field_text(w, "signal.name", signal_name(stack->signal));
+    bw_field_text(w, "signal.codeName", signal_code_name(stack->signal, stack->signal_code));
+    bw_field_hex(w, "signal.address", stack->signal_address);
+}
+
+static int same_stack(const memory_map *map, const map_entry *a, const map_entry *b) {
+    return a->end == b->start && a->perms == b->perms && a->path == b->path;
+}
+
+/* The thread's stack: the readable mapping holding sp, and below it mappings of the same kind (HotSpot
+ * unprotects its guard zones as a stack overflows, which splits one stack into several mappings). Never
+ * joined upwards: a stack ends where its mapping ends, and the mapping above may be anything anonymous.
+ * A thread that overflowed has sp in the guard page below its stack: then the mapping above sp is used. */
+void write_stack(bundle_writer *w, const memory_map *map, int tid, uintptr_t sp) {
+    uintptr_t low = 0, high = 0;
+    /* Best: the bounds pthread gave when the thread started (Java threads, via JVMTI ThreadStart). */
+    thread_slot *slot = thread_registry_find(tid);
+    if (slot != NULL && slot->stack_high != 0 && sp >= slot->stack_low - 65536 && sp < slot->stack_high) {
+        low = slot->stack_low;
+        high = slot->stack_high;
+    } else {
+        const map_entry *entry = memory_map_find(map, sp);
+        if (entry == NULL || !(entry->perms & MAP_PERM_R)) entry = memory_map_find(map, entry ? entry->end : sp + 4096);
+        if (entry != NULL && (entry->perms & MAP_PERM_R)) {
+            const map_entry *lowest = entry;
+            while (lowest > map->entries && same_stack(map, lowest - 1, lowest)) lowest--;
+            low = lowest->start;
+            high = entry->end;
+        }
+    }
+    if (high != 0) {
+        bw_text(w, "stack\t");
+        bw_hex(w, low);
+        bw_text(w, "\t");
+        bw_hex(w, high);
+        bw_text(w, "\n");
+    }
+    bw_field_hex(w, "stack.sp", sp);
+}
+
+void write_thread_section(bundle_writer *w, const unwind_context *context, const thread_stack *stack,
+                          const java_names *names, const resolved_thread *resolved) {
+    const thread_stack *crash = thread_stack_also_crashed(stack->tid);
+    if (crash != NULL) stack = crash;
+    write_thread_identity(w, stack->tid, crash != NULL, resolved);
+    if (crash != NULL) write_crash_signal(w, stack);
+    if (crash == NULL && atomic_load(&stack->state) != STACK_DONE) {
+        bw_field_text(w, "missing", "no answer within the deadline (signals blocked, or stuck in the kernel)");
+        return;
+    }
+    write_stack(w, context->map, stack->tid, stack->sp);
+    int native_count = stack->native_count;
+    /* Where the native walk ends in code of no module and Java frames follow, that last pc is the
+     * first Java frame itself (JIT-compiled or interpreted): the Java frame names it. */
+    if (stack->java_count > 0 && native_count > 0 &&
+        module_list_find(context->modules, context->module_count, stack->native_pcs[native_count - 1]) == NULL) {
+        native_count--;
+    }
+    for (int i = 0; i < native_count; i++) {
+        int exact = i < 64 && (stack->exact_pcs >> i & 1);
+        write_native_frame(w, context, stack->native_pcs[i], exact);
+    }
+    write_java_frames(w, names, stack->java, stack->java_count);
+    if (stack->java_status < 0 && stack->java_status != JAVA_FRAMES_NOT_JAVA &&
+        stack->java_status != JAVA_FRAMES_IN_VM_CODE) {
+        bw_field_dec(w, "java.error", stack->java_status);
+    }
+    bw_field_text(w, "unwind.stop", stack->native_stop);
+}

@@ -1,0 +1,37 @@
+/* Writing threads into the capture file: identity, native frames named from .dynsym (with a cache,
+ * since thousands of threads share the same few hundred return addresses), Java frames named by the
+ * resolver. Async-signal-safe. */
+#ifndef CRASHCAP_THREAD_SECTIONS_H
+#define CRASHCAP_THREAD_SECTIONS_H
+
+#include "bundle_writer.h"
+#include "java_resolver.h"
+#include "thread_stack.h"
+#include "unwind.h"
+
+/* Every distinct (method, bytecode index) of a capture, to be named once by the resolver. */
+typedef struct {
+    resolved_frame *items;        /* open addressing on (method, bci) */
+    size_t capacity;              /* a power of two */
+    resolved_frame **list;        /* the used items, in insertion order */
+    int count;
+} java_names;
+
+/* Collects the distinct Java frames of all thread stacks plus the crashing thread's. Maps its storage. */
+int java_names_build(java_names *names, const thread_stack_set *threads, const java_frame *extra, int extra_count);
+
+/* "stack" (the bounds of the stack holding sp) and "stack.sp" records. */
+void write_stack(bundle_writer *w, const memory_map *map, int tid, uintptr_t sp);
+
+/* Gives back what java_names_build mapped (after a live snapshot, crashcap dump; a crash never needs to). */
+void java_names_release(java_names *names);
+
+void write_thread_identity(bundle_writer *w, int tid, int crashed, const resolved_thread *resolved);
+void write_native_frame(bundle_writer *w, const unwind_context *context, uintptr_t pc, int pc_exact);
+void write_java_frames(bundle_writer *w, const java_names *names, const java_frame *frames, int count);
+
+/* A whole thread section for a thread that was asked for its stack (answered or not). */
+void write_thread_section(bundle_writer *w, const unwind_context *context, const thread_stack *stack,
+                          const java_names *names, const resolved_thread *resolved);
+
+#endif

@@ -1,0 +1,68 @@
+/* One thread's stack (thread_stack) at the moment of a capture: its native frames (DWARF unwind from its own
+ * ucontext) and its Java frames (AsyncGetCallTrace), each taken by the thread itself inside a signal
+ * handler, into memory the capture owner prepared. */
+#ifndef CRASHCAP_THREAD_STACK_H
+#define CRASHCAP_THREAD_STACK_H
+
+#include <setjmp.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "java_frames.h"
+#include "unwind.h"
+
+#define STACK_NATIVE_FRAMES 128
+#define STACK_JAVA_FRAMES 128
+
+enum { STACK_REQUESTED = 0, STACK_TAKING, STACK_DONE, STACK_FAULTED };
+
+typedef struct {
+    atomic_int state;
+    int tid;
+    int crashed;                  /* crashed itself while the capture ran */
+    int signal;                   /* for crashed threads */
+    int signal_code;
+    uintptr_t signal_address;
+    uintptr_t sp;
+    int native_count;
+    const char *native_stop;      /* why the native walk ended */
+    uintptr_t native_pcs[STACK_NATIVE_FRAMES];
+    uint64_t exact_pcs;           /* bit i: native_pcs[i] is an exact pc (first 64 frames) */
+    int java_count;
+    int java_status;              /* java_frames_take's result: why there are no Java frames */
+    java_frame java[STACK_JAVA_FRAMES];
+    volatile sig_atomic_t guard_active;
+    sigjmp_buf guard;             /* a fault while taking the stack comes back here */
+} thread_stack;
+
+typedef struct {
+    thread_stack *items;       /* sorted by tid */
+    int count;
+    int answered;
+} thread_stack_set;
+
+/* Takes the calling thread's stack from ucontext (in a signal handler). */
+void thread_stack_take(thread_stack *stack, const unwind_context *context, void *ucontext);
+
+/* Capture owner: lists the process's threads, asks each but itself to take its own stack (a signal),
+ * and waits until all answered or the deadline passed. Storage is mapped here (a crash is the one
+ * time it is needed). Returns 0, or -1 when nothing could be collected. */
+int thread_stack_collect_all(const unwind_context *context, int self_tid, int service_signal,
+                         int64_t deadline_ns, thread_stack_set *out);
+
+/* In the service signal handler: if a capture asked this thread for its stack, takes it and
+ * returns 1; else 0. */
+int thread_stack_answer_request(void *ucontext);
+
+/* A thread that crashes while another one captures: records its own crash and stack, so that the
+ * bundle shows it as crashed too. Returns 1 if recorded. */
+int thread_stack_record_also_crashed(int sig, siginfo_t *info, void *ucontext, const unwind_context *context);
+
+/* The also-crashed record of tid, or NULL. */
+const thread_stack *thread_stack_also_crashed(int tid);
+
+/* In the crash handler, first thing: a fault inside thread_stack_take on this thread jumps back to it. */
+void thread_stack_recover_from_nested_fault(int sig);
+
+#endif
