@@ -50,7 +50,7 @@ final class UploadCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print what would be sent; send nothing, change no state.")
     boolean dryRun;
 
-    @Option(names = "--timeout", defaultValue = "30", paramLabel = "<seconds>",
+    @Option(names = "--timeout", defaultValue = "" + ShipTarget.DEFAULT_TIMEOUT_SECONDS, paramLabel = "<seconds>",
             description = "Per request: connect and answer (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
