@@ -4,17 +4,22 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 
 /**
  * The agent's configuration. One precedence for every option, highest first: the agent argument
  * ({@code -javaagent:crashcap.jar=dir=/var/crash}), the system property ({@code -Dcrashcap.dir=…}),
- * the environment ({@code CRASHCAP_DIR=…}), the default.
+ * the environment ({@code CRASHCAP_DIR=…}), the default. The CLI reads the same configuration for the options it
+ * shares with the agent ({@code crashcap list} and {@code upload}), parsed here with no agent argument.
  */
-final class AgentOptions {
+public final class AgentOptions {
     /** Option names this version knows; anything else is reported once and ignored. */
-    static final List<String> KNOWN = List.of("dir", "url", "token", "sentry-dsn", "max-bundles", "max-mb");
+    public static final List<String> KNOWN = List.of("dir", "url", "token", "sentry-dsn", "max-bundles", "max-mb");
+
+    /** Where bundles go unless {@code dir} says otherwise, relative to the working directory. */
+    public static final String DEFAULT_DIR = "crashcap";
 
     private final Map<String, String> values;
     private final String raw;
@@ -26,13 +31,13 @@ final class AgentOptions {
         this.warnings = warnings;
     }
 
-    static AgentOptions parse(String agentArgument, Properties properties, Map<String, String> environment) {
+    public static AgentOptions parse(String agentArgument, Properties properties, Map<String, String> environment) {
         String raw = agentArgument == null ? "" : agentArgument.trim();
         Map<String, String> values = new LinkedHashMap<>();
         List<String> warnings = new ArrayList<>();
         for (String name : KNOWN) {
-            String fromProperty = properties.getProperty("crashcap." + name);
-            String fromEnvironment = environment.get("CRASHCAP_" + name.toUpperCase().replace('-', '_'));
+            String fromProperty = properties.getProperty(propertyName(name));
+            String fromEnvironment = environment.get(environmentName(name));
             if (fromEnvironment != null && !fromEnvironment.isEmpty()) values.put(name, fromEnvironment);
             if (fromProperty != null && !fromProperty.isEmpty()) values.put(name, fromProperty);
         }
@@ -51,15 +56,25 @@ final class AgentOptions {
         return new AgentOptions(values, raw, List.copyOf(warnings));
     }
 
+    /** The system property that sets an option: {@code crashcap.max-mb}. */
+    public static String propertyName(String name) {
+        return "crashcap." + name;
+    }
+
+    /** The environment variable that sets an option: {@code CRASHCAP_MAX_MB}. */
+    public static String environmentName(String name) {
+        return "CRASHCAP_" + name.toUpperCase(Locale.ROOT).replace('-', '_');
+    }
+
     /** Where bundles go: {@code dir}, by default a {@code crashcap} folder in the working directory. */
     Path bundleFolder() {
         String dir = values.get("dir");
         Path cwd = Path.of(System.getProperty("user.dir"));
-        return dir == null ? cwd.resolve("crashcap") : cwd.resolve(dir).normalize();
+        return dir == null ? cwd.resolve(DEFAULT_DIR) : cwd.resolve(dir).normalize();
     }
 
     /** An option's value after precedence (upload target and disk cap: docs/ship.md), or null if unset. */
-    String value(String name) {
+    public String value(String name) {
         return values.get(name);
     }
 

@@ -15,7 +15,7 @@ final class DumpFastPath {
         if (args.length < 2 || !args[0].equals("dump")) return null;
         Long pid = null;
         String folder = null;
-        double timeout = Dumping.DEFAULT_TIMEOUT_SECONDS;
+        double timeout = TimeoutOption.DEFAULT_SECONDS;
         for (int i = 1; i < args.length; i++) {
             String arg = args[i];
             boolean hasValue = i + 1 < args.length;

@@ -11,19 +11,14 @@ import java.time.Duration;
 
 /**
  * What {@code crashcap dump} does once its arguments are read, shared by {@link DumpCommand} and {@link DumpFastPath}.
- * stdout gets the bundle path alone, for scripts; failures are one line on stderr and attach's exit codes.
+ * stdout gets the bundle path alone, for scripts; failures are one line on stderr and an {@link ExitCode}.
  */
 final class Dumping {
-    static final double DEFAULT_TIMEOUT_SECONDS = 10;
-
     private Dumping() {}
 
     static int run(long pid, String out, double timeoutSeconds, PrintWriter stdout, PrintWriter stderr) {
         try {
-            if (!(timeoutSeconds > 0 && timeoutSeconds <= 3600)) {
-                throw new AttachException(AttachFailure.BAD_INPUT, "--timeout must be between 0 and 3600 seconds");
-            }
-            Duration timeout = Duration.ofMillis(Math.round(timeoutSeconds * 1000));
+            Duration timeout = TimeoutOption.duration(timeoutSeconds);
             Dumper.Outcome outcome = Dumper.dump(pid, OwnJar.path(), folder(out), timeout);
             if (outcome.armedNow()) {
                 // That the JVM is armed from now on is worth a line, but not on stdout.
@@ -32,10 +27,10 @@ final class Dumping {
                         + armed.bundleFolder() + " (crashcap " + armed.agentVersion() + ")");
             }
             stdout.println(outcome.bundle());
-            return Main.OK;
+            return ExitCode.OK.code();
         } catch (AttachException e) {
             stderr.println("crashcap: " + e.getMessage());
-            return e.failure().exitCode();
+            return ExitCode.of(e.failure()).code();
         }
     }
 

@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code crashcap inspect [--json] <bundle>}: one bundle, as a report or as JSON. */
-@Command(name = "inspect", mixinStandardHelpOptions = true,
+@Command(name = "inspect",
         description = "Shows one bundle: a crash (what happened, where) or a live snapshot from crashcap dump "
                 + "(deadlocks first), and every thread's stack.")
 final class InspectCommand implements Callable<Integer> {
@@ -46,6 +46,6 @@ final class InspectCommand implements Callable<Integer> {
         } else {
             out.print(HumanReport.render(bundle, hsErr));
         }
-        return Main.OK; // a truncated bundle is shown, not refused: it holds what the crash left
+        return ExitCode.OK.code(); // a truncated bundle is shown, not refused: it holds what the crash left
     }
 }

@@ -1,18 +1,18 @@
 package dev.crashcap.cli;
 
+import dev.crashcap.agent.AgentOptions;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import picocli.CommandLine;
+import java.util.Map;
+import java.util.Properties;
 
 /**
- * The jar's Main-Class: {@code java -jar crashcap.jar <command> …}. Exit codes: 0 success, 2 bad input (no such
- * file, not a bundle, unknown option), 1 an internal error. Errors are one line on stderr, never a stack trace.
+ * The jar's Main-Class: {@code java -jar crashcap.jar <command> …}. Exit codes: {@link ExitCode}. Errors are one line
+ * on stderr, never a stack trace. No picocli type appears here, so that the plain forms of {@code dump}
+ * ({@link DumpFastPath}) run without loading any of it (CliIT checks).
  */
 public final class Main {
-    public static final int OK = 0;
-    public static final int INTERNAL_ERROR = 1;
-    public static final int BAD_INPUT = 2;
 
     private Main() {
     }
@@ -26,21 +26,19 @@ public final class Main {
 
     /** Runs the CLI without exiting, so tests can run it in-process; returns the exit code. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        return run(args, out, err, System.getProperties(), System.getenv());
+    }
+
+    /** With the system properties and environment the options shared with the agent default to (tests). */
+    static int run(String[] args, PrintWriter out, PrintWriter err, Properties properties, Map<String, String> environment) {
         try {
             Integer fast = DumpFastPath.run(args, out, err);
-            return fast != null ? fast : commandLine(out, err).execute(args);
+            if (fast != null) return fast;
+            AgentOptions configuration = AgentOptions.parse(null, properties, environment);
+            return CrashcapCommand.execute(args, out, err, configuration);
         } finally {
             out.flush();
             err.flush();
         }
-    }
-
-    static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-        OneLineErrors errors = new OneLineErrors();
-        return new CommandLine(new CrashcapCommand())
-                .setOut(out)
-                .setErr(err)
-                .setParameterExceptionHandler(errors)
-                .setExecutionExceptionHandler(errors);
     }
 }

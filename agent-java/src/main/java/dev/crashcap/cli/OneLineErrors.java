@@ -17,19 +17,19 @@ final class OneLineErrors implements IParameterExceptionHandler, IExecutionExcep
     public int handleParseException(ParameterException ex, String[] args) {
         String hint = " (see: " + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help)";
         ex.getCommandLine().getErr().println("crashcap: " + firstLine(ex.getMessage()) + hint);
-        return Main.BAD_INPUT;
+        return ExitCode.BAD_INPUT.code();
     }
 
     @Override
     public int handleExecutionException(Exception ex, CommandLine commandLine, ParseResult parseResult) {
         if (ex instanceof BundleException) {
             commandLine.getErr().println(ex.getMessage()); // already "crashcap: …", one line
-            return Main.BAD_INPUT;
+            return ExitCode.BAD_INPUT.code();
         }
         // A bug in crashcap, not in the input: still one line, with the exception's type to report it by.
         commandLine.getErr().println("crashcap: internal error: " + ex.getClass().getName() + ": "
                 + firstLine(ex.getMessage()));
-        return Main.INTERNAL_ERROR;
+        return ExitCode.INTERNAL_ERROR.code();
     }
 
     private static String firstLine(String message) {

@@ -13,7 +13,9 @@ import java.time.Duration;
  */
 public record ShipTarget(String url, String token, String sentryDsn, Duration timeout) {
 
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    /** Per request (connect, then the answer): the agent's, and the default of {@code crashcap upload --timeout}. */
+    public static final int DEFAULT_TIMEOUT_SECONDS = 30;
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(DEFAULT_TIMEOUT_SECONDS);
 
     public boolean isConfigured() {
         return url != null || sentryDsn != null;

@@ -11,8 +11,15 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,10 +45,15 @@ class MainTest {
         truncated = Samples.bundleDir(folder, "crash-20261124T142004Z-6262", Samples.bytes(Samples.TRUNCATED));
     }
 
+    /** Runs the CLI with neither crashcap system properties nor CRASHCAP_* variables, whatever this JVM has. */
     static Result run(String... args) {
+        return run(new Properties(), Map.of(), args);
+    }
+
+    static Result run(Properties properties, Map<String, String> environment, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
+        int code = Main.run(args, new PrintWriter(out), new PrintWriter(err), properties, environment);
         return new Result(code, out.toString(), err.toString());
     }
 
@@ -190,16 +202,93 @@ class MainTest {
         assertEquals(0, run("inspect", "--help").code());
     }
 
+    /** Each command's help lists exactly the exit codes it can return, with the meanings of the one table. */
     @Test
-    void attachHelpListsEveryExitCode() {
-        Result help = run("attach", "--help");
-        assertEquals(0, help.code());
-        for (dev.crashcap.attach.AttachFailure failure : dev.crashcap.attach.AttachFailure.values()) {
-            if (failure == dev.crashcap.attach.AttachFailure.DUMP_FAILED) continue; // dump's own
-            assertTrue(help.out().contains(" " + failure.exitCode() + "   "), failure + " in " + help.out());
+    void helpListsTheExitCodesOfEachCommand() {
+        Map<String, Set<Integer>> expected = Map.of(
+                "attach", Set.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9),
+                "dump", Set.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10),
+                "upload", Set.of(0, 1, 2, 11, 12),
+                "inspect", Set.of(0, 1, 2),
+                "list", Set.of(0, 1, 2));
+        expected.forEach((command, codes) -> {
+            Result help = run(command, "--help");
+            assertEquals(0, help.code(), help.err());
+            assertEquals(codes, listedExitCodes(help.out()), command + ": " + help.out());
+            assertTrue(help.out().contains("   3   no such process") == codes.contains(3), help.out());
+        });
+        Result top = run("--help");
+        assertEquals(IntStream.rangeClosed(0, 12).boxed().collect(Collectors.toSet()), listedExitCodes(top.out()));
+        assertTrue(top.out().contains("  11   some bundles are still pending: run it again later (upload)"), top.out());
+        assertTrue(run("attach", "--help").out().contains("-XX:+EnableDynamicAgentLoading"));
+    }
+
+    private static Set<Integer> listedExitCodes(String help) {
+        String list = help.substring(help.indexOf("Exit codes:"));
+        Matcher code = Pattern.compile("(?m)^ +([0-9]+)   ").matcher(list);
+        Set<Integer> codes = new HashSet<>();
+        while (code.find()) {
+            assertTrue(codes.add(Integer.parseInt(code.group(1))), "listed twice: " + code.group(1));
         }
-        assertTrue(help.out().contains("-XX:+EnableDynamicAgentLoading"), help.out());
-        assertTrue(run("--help").out().contains("attach"));
+        return codes;
+    }
+
+    @Test
+    void helpCommand() {
+        assertEquals(run("inspect", "--help"), run("help", "inspect"));
+        assertEquals(run("--help"), run("help"));
+        Result upload = run("help", "upload");
+        assertEquals(0, upload.code());
+        assertTrue(upload.out().startsWith("Usage: crashcap upload "), upload.out());
+        assertOneLineError(run("help", "frobnicate"), "crashcap: Unknown subcommand 'frobnicate'");
+    }
+
+    @Test
+    void versionOnEveryCommand() {
+        for (String command : List.of("attach", "dump", "inspect", "list", "upload", "generate-completion")) {
+            for (String option : List.of("--version", "-V")) {
+                assertEquals(new Result(0, "crashcap dev\n", ""), normalised(run(command, option)), command + " " + option);
+            }
+        }
+    }
+
+    @Test
+    void generateCompletionPrintsABashScript() {
+        Result script = run("generate-completion");
+        assertEquals(0, script.code(), script.err());
+        assertEquals("", script.err());
+        assertTrue(script.out().contains("complete -F _complete_crashcap"), script.out());
+        for (String command : List.of("attach", "dump", "inspect", "list", "upload", "help")) {
+            assertTrue(script.out().contains(command), command);
+        }
+        assertTrue(script.out().contains("--max-bundles") && script.out().contains("--json"), script.out());
+    }
+
+    /** Without a folder, list looks where the agent writes: -Dcrashcap.dir, else CRASHCAP_DIR, else ./crashcap. */
+    @Test
+    void listTakesItsFolderFromTheAgentsConfiguration() throws Exception {
+        Path empty = Files.createDirectories(temp.resolve("empty"));
+        Result fromEnvironment = run(new Properties(), Map.of("CRASHCAP_DIR", folder.toString()), "list", "--json");
+        assertEquals(3, ((List<?>) JsonReader.read(fromEnvironment.out())).size(), fromEnvironment.toString());
+
+        Properties properties = new Properties();
+        properties.setProperty("crashcap.dir", empty.toString());
+        Result fromProperty = run(properties, Map.of("CRASHCAP_DIR", folder.toString()), "list");
+        assertEquals(new Result(0, "no bundles\n", ""), normalised(fromProperty), "the property before the environment");
+
+        Result given = run(properties, Map.of("CRASHCAP_DIR", empty.toString()), "list", "--json", folder.toString());
+        assertEquals(3, ((List<?>) JsonReader.read(given.out())).size(), "the command line before both");
+
+        String help = run(new Properties(), Map.of("CRASHCAP_DIR", folder.toString()), "list", "--help").out();
+        assertTrue(help.replaceAll("\\s+", " ").contains("(default: " + folder + ", from "), help);
+    }
+
+    /** picocli expands ${…} in default values; a folder from the configuration is taken as written. */
+    @Test
+    void aConfiguredFolderIsTakenLiterally() throws Exception {
+        Path odd = Files.createDirectories(temp.resolve("a${user.home}"));
+        Result result = run(new Properties(), Map.of("CRASHCAP_DIR", odd.toString()), "list");
+        assertEquals(new Result(0, "no bundles\n", ""), normalised(result));
     }
 
     @Test
@@ -209,16 +298,6 @@ class MainTest {
         assertOneLineError(run("attach", "--timeout", "0", "1"), "crashcap: --timeout must be");
         // Run from classes, not from crashcap.jar: there is no agent jar to load.
         assertOneLineError(run("attach", "1"), "crashcap: attach and dump work only from crashcap.jar");
-    }
-
-    @Test
-    void dumpHelpListsEveryExitCode() {
-        Result help = run("dump", "--help");
-        assertEquals(0, help.code());
-        for (dev.crashcap.attach.AttachFailure failure : dev.crashcap.attach.AttachFailure.values()) {
-            assertTrue(help.out().contains(String.format("%2d   ", failure.exitCode())), failure + " in " + help.out());
-        }
-        assertTrue(run("--help").out().contains("dump"));
     }
 
     /** The fast path leaves anything but a plain dump to picocli, which explains in one line. */

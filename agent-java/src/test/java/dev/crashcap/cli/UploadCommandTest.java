@@ -11,6 +11,8 @@ import dev.crashcap.collector.LoopbackCollector.Mode;
 import dev.crashcap.ship.ShipBundles;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -88,10 +90,10 @@ class UploadCommandTest {
 
             Path third = ShipBundles.bundle(folder, Samples.DOUBLE_FREE, 3);
             collector.mode(Mode.CLIENT_ERROR);
-            assertEquals(4, run("upload", folder.toString(), "--url", collector.url("/b")).code());
+            assertEquals(12, run("upload", folder.toString(), "--url", collector.url("/b")).code(), "refused");
             Path fourth = ShipBundles.bundle(folder, Samples.DOUBLE_FREE, 4);
             collector.mode(Mode.SERVER_ERROR);
-            assertEquals(3, run("upload", folder.toString(), "--url", collector.url("/b")).code());
+            assertEquals(11, run("upload", folder.toString(), "--url", collector.url("/b")).code(), "still pending");
 
             String table = run("list", folder.toString()).out();
             assertTrue(table.lines().findFirst().orElse("").contains("STATE"), table);
@@ -117,6 +119,57 @@ class UploadCommandTest {
             assertEquals(5, collector.requests().size());
         }
         assertEquals(2, run("list", folder.toString()).out().lines().filter(l -> l.contains(" suppressed ")).count());
+    }
+
+    /**
+     * The target and the disk cap come from the agent's configuration (CRASHCAP_URL, CRASHCAP_MAX_BUNDLES,
+     * CRASHCAP_MAX_MB) unless given on the command line; the cap is enforced after the pass.
+     */
+    @Test
+    void theTargetAndTheDiskCapComeFromTheAgentsConfigurationUnlessGiven() throws Exception {
+        for (int i = 0; i < 4; i++) {
+            ShipBundles.bundle(folder, Samples.SEGV, i);
+        }
+        try (LoopbackCollector collector = new LoopbackCollector(Mode.OK)) {
+            Map<String, String> environment = Map.of("CRASHCAP_URL", collector.url("/b"), "CRASHCAP_MAX_BUNDLES", "2");
+            MainTest.Result given = run(new Properties(), environment, "upload", folder.toString(), "--max-bundles", "4");
+            assertEquals(0, given.code(), given.out() + given.err());
+            assertEquals(4, collector.requests().size(), "sent to CRASHCAP_URL");
+            assertEquals(4, bundleCount(), "--max-bundles 4 before CRASHCAP_MAX_BUNDLES=2");
+
+            MainTest.Result configured = run(new Properties(), environment, "upload", folder.toString());
+            assertEquals(0, configured.code(), configured.out() + configured.err());
+            assertEquals(2, bundleCount(), "CRASHCAP_MAX_BUNDLES=2: the two oldest sent bundles deleted");
+
+            Properties properties = new Properties();
+            properties.setProperty("crashcap.max-mb", "0");
+            MainTest.Result byProperty = run(properties, Map.of("CRASHCAP_MAX_MB", "512"), "upload", folder.toString(),
+                    "--url", collector.url("/b"));
+            assertEquals(0, byProperty.code(), byProperty.out() + byProperty.err());
+            assertEquals(0, bundleCount(), "-Dcrashcap.max-mb=0 before CRASHCAP_MAX_MB: every sent bundle deleted");
+            assertEquals(4, collector.requests().size(), "nothing sent twice");
+        }
+    }
+
+    @Test
+    void aBadDiskCapIsOneLine() {
+        MainTest.Result configured = run(new Properties(), Map.of("CRASHCAP_MAX_MB", "lots"), "upload", folder.toString(),
+                "--url", "https://a/x");
+        assertEquals(2, configured.code());
+        assertEquals("crashcap: -Dcrashcap.max-mb or CRASHCAP_MAX_MB is not a whole number: lots "
+                + "(see: crashcap upload --help)\n", configured.err());
+        MainTest.Result overridden = run(new Properties(), Map.of("CRASHCAP_MAX_MB", "lots"), "upload",
+                folder.toString(), "--url", "https://a/x", "--max-mb", "5");
+        assertEquals(0, overridden.code(), "given on the command line, the configured value is not read: " + overridden);
+        MainTest.Result negative = run("upload", folder.toString(), "--url", "https://a/x", "--max-bundles", "-1");
+        assertEquals(2, negative.code());
+        assertEquals("crashcap: --max-bundles must not be negative: -1\n", negative.err());
+    }
+
+    private long bundleCount() throws java.io.IOException {
+        try (var children = Files.list(folder)) {
+            return children.filter(child -> child.getFileName().toString().startsWith("crash-")).count();
+        }
     }
 
     @Test

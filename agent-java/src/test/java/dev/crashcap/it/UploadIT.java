@@ -71,7 +71,7 @@ class UploadIT {
             Process a = upload(folder, collector);
             Process b = upload(folder, collector);
             assertTrue(a.waitFor(120, TimeUnit.SECONDS) && b.waitFor(120, TimeUnit.SECONDS));
-            // one may find a bundle the other is sending (exit 3, "pending"); a third run mops up
+            // one may find a bundle the other is sending (exit 11, "pending"); a third run mops up
             Process c = upload(folder, collector);
             assertTrue(c.waitFor(120, TimeUnit.SECONDS));
             assertEquals(0, c.exitValue());

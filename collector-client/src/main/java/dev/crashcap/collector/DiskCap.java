@@ -17,7 +17,10 @@ import java.util.stream.Stream;
  * never looks like a bundle.
  */
 public record DiskCap(int maxBundles, long maxBytes) {
-    public static final DiskCap DEFAULT = new DiskCap(100, 512L * 1024 * 1024);
+    /** The defaults, also of the agent's {@code max-bundles=} and {@code max-mb=} and the CLI's options. */
+    public static final int DEFAULT_MAX_BUNDLES = 100;
+    public static final int DEFAULT_MAX_MB = 512;
+    public static final DiskCap DEFAULT = new DiskCap(DEFAULT_MAX_BUNDLES, (long) DEFAULT_MAX_MB << 20);
 
     public int enforce(Spool spool, Consumer<String> log) throws IOException {
         finishInterruptedDeletions(spool.folder());
