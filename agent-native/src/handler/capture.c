@@ -314,6 +314,7 @@ static int begin_bundle(const char *folder, const char *prefix, int64_t now_ms) 
 
 static void read_map_and_modules(void) {
     atomic_store(&context_ready, 0);
+    symbol_cache_forget();
     prepared.module_count = 0;
     run_guarded("maps", read_memory_map, NULL);
     work.context = (unwind_context){ &prepared.map, prepared.modules, prepared.module_count };

@@ -9,19 +9,33 @@
 #define SYMBOL_CACHE_SLOTS 16384 /* a power of two */
 
 typedef struct {
-    uintptr_t address;            /* the looked-up address; 0 = empty */
-    const module_info *module;
-    const char *symbol;
+    uintptr_t address;            /* the looked-up address */
+    unsigned generation;          /* the capture that filled it; another capture's entry is empty */
+    const module_info *module;    /* points into that capture's module table */
+    const char *symbol;           /* points into the module's .dynstr, mapped when that capture ran */
     uintptr_t symbol_start;
 } symbol_entry;
 
-/* Only the capture owner writes frames, so one static cache (bss: resident only once used). */
+/* Only the capture owner writes frames, so one static cache (bss: resident only once used). Its entries
+ * point into the module table of one capture: each capture rebuilds that table (a library loaded or
+ * unloaded since moves every module after it), so an entry is only used by the capture that filled it.
+ * Counting captures is cheaper than clearing 16384 entries each time. */
 static symbol_entry symbol_cache[SYMBOL_CACHE_SLOTS];
+static unsigned symbol_cache_generation = 1;
+
+void symbol_cache_forget(void) {
+    symbol_cache_generation++;
+    if (symbol_cache_generation == 0) { /* wrapped around after 2^32 captures: old entries could match */
+        for (size_t i = 0; i < SYMBOL_CACHE_SLOTS; i++) symbol_cache[i].generation = 0;
+        symbol_cache_generation = 1;
+    }
+}
 
 static const symbol_entry *symbol_for(const unwind_context *context, uintptr_t address) {
     symbol_entry *entry = &symbol_cache[(address >> 2) * 2654435761u & (SYMBOL_CACHE_SLOTS - 1)];
-    if (entry->address == address) return entry;
+    if (entry->generation == symbol_cache_generation && entry->address == address) return entry;
     entry->address = address;
+    entry->generation = symbol_cache_generation;
     entry->module = module_list_find(context->modules, context->module_count, address);
     entry->symbol = NULL;
     entry->symbol_start = 0;

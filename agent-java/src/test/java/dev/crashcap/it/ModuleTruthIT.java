@@ -1,0 +1,189 @@
+package dev.crashcap.it;
+
+import static dev.crashcap.it.Inspect.functions;
+import static dev.crashcap.it.Inspect.objects;
+import static dev.crashcap.it.Inspect.thread;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.crashcap.bundle.JsonReader;
+import dev.crashcap.testapp.TruthModules;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every native frame in the module it really is in: bundles of a real JVM ({@link TruthModules}) compared with the
+ * process's own memory map, /proc/PID/maps, read around each dump and just before the crash.
+ */
+class ModuleTruthIT {
+    static final Path TRUTH_LIBRARY = TestJvm.TESTLIB.resolveSibling("libtruthmodules.so");
+
+    @TempDir
+    Path work;
+
+    /**
+     * A dump loads libmanagement into the JVM (the locks come from ThreadMXBean), and here a library is loaded
+     * between the dumps: the module table of each later capture differs from the one before. Nothing named in one
+     * capture may be carried into the next one.
+     */
+    @Test
+    void framesNameTheirModulesAfterDumpsAndLibraryLoads() throws Exception {
+        Path bundles = work.resolve("bundles");
+        try (RunningJvm jvm = start(bundles)) {
+            Path first = dump(jvm);
+            Map<String, Object> firstJson = Inspect.json(work, first);
+            assertFramesInTheirModules(firstJson, Maps.of(jvm.pid()), "first dump");
+            assertSleeperInLibcrashcaptest(firstJson);
+
+            jvm.send("load " + TRUTH_LIBRARY);
+            jvm.awaitOutput("loaded");
+            Path second = dump(jvm);
+            Map<String, Object> secondJson = Inspect.json(work, second);
+            assertFramesInTheirModules(secondJson, Maps.of(jvm.pid()), "second dump");
+            assertSleeperInLibcrashcaptest(secondJson);
+
+            Maps beforeCrash = Maps.of(jvm.pid());
+            jvm.send("crash");
+            jvm.awaitExit();
+            Map<String, Object> crash = Inspect.json(work, bundle(bundles, "crash-"));
+            assertFramesInTheirModules(crash, beforeCrash, "crash");
+            assertSleeperInLibcrashcaptest(crash);
+            Map<String, Object> top = objects(crash, "crashingThread.frames").get(0);
+            assertEquals("truth_write_null", top.get("function"));
+            assertEquals("libtruthmodules.so", top.get("module"));
+            assertEquals("libtruthmodules.so", JsonReader.get(crash, "diagnosis.suspectModule"));
+        }
+    }
+
+    private RunningJvm start(Path bundles) throws IOException, InterruptedException {
+        List<String> command = TestJvm.command(List.of(), List.of("-javaagent:" + TestJvm.JAR + "=dir=" + bundles,
+                "-XX:ErrorFile=" + work.resolve("hs_err_pid%p.log")), TruthModules.class.getName());
+        return RunningJvm.start(work, command, Map.of()).awaitOutput(TruthModules.READY);
+    }
+
+    private Path dump(RunningJvm jvm) throws IOException, InterruptedException {
+        TestJvm.Result dump = TestJvm.cli(work, "dump", Long.toString(jvm.pid()));
+        assertEquals(0, dump.exitCode(), dump.toString());
+        return Path.of(dump.stdout().strip());
+    }
+
+    private static Path bundle(Path bundles, String prefix) throws IOException {
+        try (Stream<Path> entries = Files.list(bundles)) {
+            List<Path> matching = entries.filter(path -> path.getFileName().toString().startsWith(prefix)).toList();
+            assertEquals(1, matching.size(), "one " + prefix + " bundle: " + matching);
+            return matching.get(0);
+        }
+    }
+
+    /** The Java thread asleep in libcrashcaptest.so names its C functions, each in that library. */
+    private static void assertSleeperInLibcrashcaptest(Map<String, Object> json) {
+        List<Map<String, Object>> frames = objects(thread(json, TruthModules.SLEEPER), "frames");
+        List<String> functions = functions(frames);
+        int inner = functions.indexOf("crashcaptest_sleep_inner");
+        assertTrue(inner >= 0, "no crashcaptest_sleep_inner in " + functions);
+        assertEquals(List.of("crashcaptest_sleep_inner", "crashcaptest_sleep_outer",
+                "Java_dev_crashcap_testapp_Crasher_sleepInNative"), functions.subList(inner, inner + 3));
+        for (int i = inner; i < inner + 3; i++) {
+            assertEquals("libcrashcaptest.so", frames.get(i).get("module"), frames.get(i).toString());
+        }
+    }
+
+    /**
+     * Each native frame of each thread names the module whose mapping holds its pc (for a return address, the byte
+     * before it: the call), with the offset from that module's first mapping; a pc in no file names no module.
+     * A file deleted while mapped counts under its path (the kernel's " (deleted)" is not part of it).
+     */
+    static void assertFramesInTheirModules(Map<String, Object> json, Maps maps, String what) {
+        int checked = 0;
+        List<String> wrong = new ArrayList<>();
+        for (Map<String, Object> thread : objects(json, "threads")) {
+            for (Map<String, Object> frame : objects(thread, "frames")) {
+                if (!"native".equals(frame.get("kind"))) continue;
+                long pc = Long.parseUnsignedLong(((String) frame.get("pc")).substring(2), 16);
+                long lookup = Boolean.TRUE.equals(frame.get("exact")) ? pc : pc - 1;
+                Maps.Mapping mapping = maps.at(lookup);
+                String expectedPath = mapping == null ? null : mapping.modulePath();
+                String path = (String) frame.get("modulePath");
+                String actual = path == null ? null : Maps.withoutDeleted(path);
+                checked++;
+                if (!java.util.Objects.equals(expectedPath, actual)) {
+                    wrong.add(thread.get("name") + " " + frame + ": the maps say " + expectedPath);
+                    continue;
+                }
+                if (expectedPath != null) {
+                    String offset = "0x" + Long.toHexString(pc - maps.base(expectedPath));
+                    if (!offset.equals(frame.get("offset"))) {
+                        wrong.add(thread.get("name") + " " + frame + ": the maps say offset " + offset);
+                    }
+                }
+            }
+        }
+        assertTrue(checked > 50, what + ": only " + checked + " native frames");
+        assertTrue(wrong.isEmpty(), what + ": " + wrong.size() + " of " + checked + " native frames are wrong: "
+                + String.join("\n", wrong.subList(0, Math.min(10, wrong.size()))));
+    }
+
+    /** /proc/PID/maps as the kernel lists it. */
+    record Maps(List<Mapping> mappings) {
+        record Mapping(long start, long end, long offset, String path) {
+            /** The module a pc here belongs to: a file's path, or the vDSO; null for anonymous memory. */
+            String modulePath() {
+                if (path.equals("[vdso]")) return path;
+                return path.startsWith("/") ? withoutDeleted(path) : null;
+            }
+        }
+
+        static Maps of(long pid) throws IOException {
+            List<Mapping> mappings = new ArrayList<>();
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/maps"))) {
+                String[] fields = line.split(" +", 6);
+                String[] range = fields[0].split("-");
+                mappings.add(new Mapping(Long.parseUnsignedLong(range[0], 16), Long.parseUnsignedLong(range[1], 16),
+                        Long.parseUnsignedLong(fields[2], 16), fields.length > 5 ? fields[5] : ""));
+            }
+            return new Maps(mappings);
+        }
+
+        static String withoutDeleted(String path) {
+            return path.endsWith(" (deleted)") ? path.substring(0, path.length() - " (deleted)".length()) : path;
+        }
+
+        Mapping at(long address) {
+            for (Mapping mapping : mappings) {
+                if (Long.compareUnsigned(address, mapping.start) >= 0 && Long.compareUnsigned(address, mapping.end) < 0) {
+                    return mapping;
+                }
+            }
+            return null;
+        }
+
+        /** Where the module of that path starts: its mapping of file offset 0. */
+        long base(String modulePath) {
+            for (Mapping mapping : mappings) {
+                if (modulePath.equals(mapping.modulePath()) && mapping.offset == 0) return mapping.start;
+            }
+            throw new AssertionError("no mapping of " + modulePath + " at offset 0");
+        }
+
+        /** Every line whose path contains {@code text}. */
+        List<Mapping> withPath(String text) {
+            return mappings.stream().filter(mapping -> mapping.path.contains(text)).toList();
+        }
+    }
+
+    static void assertNotDeleted(Maps maps, String text) {
+        List<Maps.Mapping> lines = maps.withPath(text);
+        assertNotNull(lines.isEmpty() ? null : lines, "no mapping of " + text);
+        for (Maps.Mapping mapping : lines) {
+            assertTrue(!mapping.path().endsWith(" (deleted)"), mapping.toString());
+        }
+    }
+}
