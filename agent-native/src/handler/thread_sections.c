@@ -47,7 +47,8 @@ static const symbol_entry *symbol_for(const unwind_context *context, uintptr_t a
 
 void write_native_frame(bundle_writer *w, const unwind_context *context, uintptr_t pc, int pc_exact) {
     /* A return address points after the call: look up pc-1 so that a call at the very end of a
-     * function is attributed to that function, not the next one. */
+     * function is attributed to that function, not the next one. The record says which it was, so that
+     * whoever names the frame later (from .symtab, debug lines) looks up the same address. */
     const symbol_entry *entry = symbol_for(context, pc_exact ? pc : pc - 1);
     bw_text(w, "frame\tnative\t");
     bw_hex(w, pc);
@@ -67,7 +68,7 @@ void write_native_frame(bundle_writer *w, const unwind_context *context, uintptr
     } else {
         bw_text(w, "\t");
     }
-    bw_text(w, "\n");
+    bw_text(w, pc_exact ? "\t1\n" : "\t0\n");
 }
 
 /* ---- Java frames -------------------------------------------------------------------------- */
@@ -240,7 +241,7 @@ void write_thread_section(bundle_writer *w, const unwind_context *context, const
         native_count--;
     }
     for (int i = 0; i < native_count; i++) {
-        int exact = i < 64 && (stack->exact_pcs >> i & 1);
+        int exact = (int)(stack->exact_pcs[i / 64] >> (i % 64) & 1);
         write_native_frame(w, context, stack->native_pcs[i], exact);
     }
     write_java_frames(w, names, stack->java, stack->java_count);

@@ -225,8 +225,12 @@ public final class CaptureParser {
             values.warn("line " + line.number() + ": native frame without a readable pc, skipped");
             return;
         }
+        String exact = line.valueOrNull(6);
+        if (exact == null) {
+            thread.framesWithoutExactness = true;
+        }
         thread.frames.add(new NativeFrame(pc, line.valueOrNull(2), Hex.parse(line.valueOrNull(3)),
-                line.valueOrNull(4), Hex.parse(line.valueOrNull(5))));
+                line.valueOrNull(4), Hex.parse(line.valueOrNull(5)), "1".equals(exact)));
     }
 
     private void javaFrame(ThreadBuilder thread, CaptureLine line) {
@@ -298,6 +302,12 @@ public final class CaptureParser {
         Map<String, String> scalars = thread.scalars;
         Long tid = values.decimal(scalars, "thread", "tid");
         boolean crashed = "1".equals(scalars.get("crashed"));
+        if (crashed && thread.framesWithoutExactness && !thread.frames.isEmpty()
+                && thread.frames.get(0) instanceof NativeFrame top && !top.exact()) {
+            // Captures from before frames said whether their pc is exact: frame 0 of a thread that crashed was.
+            thread.frames.set(0, new NativeFrame(top.pc(), top.modulePath(), top.offset(), top.function(),
+                    top.functionOffset(), true));
+        }
         return new ThreadInfo(tid, text(scalars, "name"), "1".equals(scalars.get("java")), crashed,
                 crashed ? threadSignal(scalars, tid, crash) : null, text(scalars, "state"), text(scalars, "kstate"),
                 text(scalars, "missing"), Collections.unmodifiableMap(new LinkedHashMap<>(thread.registers)),
@@ -354,6 +364,7 @@ public final class CaptureParser {
         final Map<String, String> scalars = new HashMap<>();
         final Map<String, Long> registers = new LinkedHashMap<>();
         final List<Frame> frames = new ArrayList<>();
+        boolean framesWithoutExactness; // a native frame line of an older capture, without the exact field
         StackBounds stack;
     }
 }

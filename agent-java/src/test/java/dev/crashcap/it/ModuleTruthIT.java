@@ -63,6 +63,33 @@ class ModuleTruthIT {
         }
     }
 
+    /**
+     * {@code truth_tail_caller} ends with a call to a function that never returns: the return address is the first
+     * byte of the next function. The caller's frame is named after the caller (from .symtab, after the crash), and
+     * the bundle says which pc is exact.
+     */
+    @Test
+    void aCallThatEndsItsFunctionIsNamedAfterItsCaller() throws Exception {
+        Path bundles = work.resolve("bundles");
+        try (RunningJvm jvm = start(bundles)) {
+            jvm.send("load " + TRUTH_LIBRARY);
+            jvm.awaitOutput("loaded");
+            jvm.send("crash-end");
+            jvm.awaitExit();
+        }
+        Map<String, Object> crash = Inspect.json(work, bundle(bundles, "crash-"));
+        List<Map<String, Object>> frames = objects(crash, "crashingThread.frames");
+        assertEquals(List.of("truth_noreturn_crash", "truth_tail_caller",
+                "Java_dev_crashcap_testapp_TruthModules_crashAtFunctionEnd"), functions(frames).subList(0, 3));
+        assertEquals(List.of(true, false, false), frames.subList(0, 3).stream().map(f -> f.get("exact")).toList());
+        for (Map<String, Object> frame : frames.subList(0, 3)) {
+            assertEquals("libtruthmodules.so", frame.get("module"), frame.toString());
+        }
+        // Every other thread was stopped by a signal: its frame 0 is exact too.
+        Map<String, Object> sleeper = objects(thread(crash, TruthModules.SLEEPER), "frames").get(0);
+        assertEquals(true, sleeper.get("exact"), sleeper.toString());
+    }
+
     private RunningJvm start(Path bundles) throws IOException, InterruptedException {
         List<String> command = TestJvm.command(List.of(), List.of("-javaagent:" + TestJvm.JAR + "=dir=" + bundles,
                 "-XX:ErrorFile=" + work.resolve("hs_err_pid%p.log")), TruthModules.class.getName());
