@@ -282,6 +282,7 @@ static void write_modules(void *unused) {
         bw_hex_bytes(&writer, module->build_id, module->build_id_len);
         bw_text(&writer, "\t");
         bw_value(&writer, module->path);
+        if (module->deleted) bw_text(&writer, "\tdeleted");
         bw_text(&writer, "\n");
     }
     bw_flush(&writer);

@@ -229,8 +229,9 @@ public final class CaptureParser {
         if (exact == null) {
             thread.framesWithoutExactness = true;
         }
-        thread.frames.add(new NativeFrame(pc, line.valueOrNull(2), Hex.parse(line.valueOrNull(3)),
-                line.valueOrNull(4), Hex.parse(line.valueOrNull(5)), "1".equals(exact)));
+        String modulePath = LoadedModule.withoutDeletedSuffix(line.valueOrNull(2));
+        thread.frames.add(new NativeFrame(pc, modulePath, Hex.parse(line.valueOrNull(3)), line.valueOrNull(4),
+                Hex.parse(line.valueOrNull(5)), "1".equals(exact)));
     }
 
     private void javaFrame(ThreadBuilder thread, CaptureLine line) {
@@ -258,7 +259,9 @@ public final class CaptureParser {
             values.warn("line " + line.number() + ": unreadable module line, skipped");
             return;
         }
-        modules.add(new LoadedModule(path, base, size, line.valueOrNull(2)));
+        String name = LoadedModule.withoutDeletedSuffix(path);
+        boolean deleted = "deleted".equals(line.valueOrNull(4)) || !name.equals(path);
+        modules.add(new LoadedModule(name, base, size, line.valueOrNull(2), deleted));
     }
 
     private Bundle build(Path directory) {

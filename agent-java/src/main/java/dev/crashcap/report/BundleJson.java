@@ -286,6 +286,7 @@ public final class BundleJson {
             entry.put("base", Hex.of(module.base()));
             entry.put("size", module.size());
             entry.put("buildId", module.buildId());
+            entry.put("deleted", module.deleted());
             entry.put("loadedBy", loadedBy(module.loadedBy()));
             json.add(entry);
         }

@@ -307,6 +307,23 @@ class CaptureParserTest {
     }
 
     @Test
+    void aDeletedModuleKeepsItsPathAndSaysItIsGone() throws Exception {
+        Bundle bundle = Samples.parseLines("crashcap-capture|1", "section|thread", "tid|1", "crashed|1",
+                "frame|native|0x7f0000001100|/tmp/jna1.tmp|0x1100|f|0x0|1",
+                "frame|native|0x7f1000001100|/lib/old.so (deleted)|0x1100|g|0x0", // an older agent's capture
+                "section|modules", "module|0x7f0000000000|0x4000|ab12|/tmp/jna1.tmp|deleted",
+                "module|0x7f1000000000|0x4000||/lib/old.so (deleted)", "module|0x7f2000000000|0x4000||/lib/c.so",
+                "section|libraries", "library|/tmp/jna1.tmp|com.sun.jna.Native|file:/app/jna.jar",
+                "section|end", "end|complete");
+        assertEquals(List.of(new LoadedModule("/tmp/jna1.tmp", 0x7f0000000000L, 0x4000, "ab12", true,
+                        new LibraryCaller("com.sun.jna.Native", "file:/app/jna.jar")),
+                new LoadedModule("/lib/old.so", 0x7f1000000000L, 0x4000, null, true),
+                new LoadedModule("/lib/c.so", 0x7f2000000000L, 0x4000, null, false)), bundle.modules());
+        assertEquals("jna1.tmp", ((NativeFrame) bundle.threads().get(0).frames().get(0)).moduleName());
+        assertEquals("/lib/old.so", ((NativeFrame) bundle.threads().get(0).frames().get(1)).modulePath());
+    }
+
+    @Test
     void emptyFieldsMeanUnknown() throws Exception {
         Bundle bundle = Samples.parseLines("crashcap-capture|1", "section|header", "agent.options|",
                 "section|thread", "tid|1", "frame|native|0x7f00||||", "frame|java|A|b|", "section|end", "end|complete");

@@ -90,6 +90,46 @@ class ModuleTruthIT {
         assertEquals(true, sleeper.get("exact"), sleeper.toString());
     }
 
+    /**
+     * A JNI library extracted to a temporary file, loaded, and the file deleted (what JNA does): its module is
+     * named by its path, not "… (deleted)", says it is deleted, and joins the record of who loaded it.
+     */
+    @Test
+    void aLibraryDeletedAfterLoadingKeepsItsNameAndItsLoader() throws Exception {
+        Path bundles = work.resolve("bundles");
+        Maps beforeCrash;
+        String copy;
+        try (RunningJvm jvm = start(bundles)) {
+            jvm.send("load-deleted " + TRUTH_LIBRARY);
+            jvm.awaitOutput("loaded /");
+            copy = jvm.stdout().lines().filter(line -> line.startsWith("loaded /")).findFirst().orElseThrow()
+                    .substring("loaded ".length());
+            beforeCrash = Maps.of(jvm.pid());
+            assertTrue(beforeCrash.withPath(copy).stream().allMatch(m -> m.path().equals(copy + " (deleted)")),
+                    "the kernel says the copy is deleted: " + beforeCrash.withPath(copy));
+            jvm.send("crash");
+            jvm.awaitExit();
+        }
+        String name = Path.of(copy).getFileName().toString();
+        Map<String, Object> crash = Inspect.json(work, bundle(bundles, "crash-"));
+        assertFramesInTheirModules(crash, beforeCrash, "crash");
+        Map<String, Object> top = objects(crash, "crashingThread.frames").get(0);
+        assertEquals("truth_write_null", top.get("function"));
+        assertEquals(name, top.get("module"));
+        assertEquals(copy, top.get("modulePath"));
+        assertEquals(name, JsonReader.get(crash, "diagnosis.suspectModule"));
+        assertEquals(copy, JsonReader.get(crash, "diagnosis.suspectModulePath"));
+        Map<String, Object> module = objects(crash, "modules").stream().filter(m -> copy.equals(m.get("path")))
+                .findFirst().orElseThrow(() -> new AssertionError("no module " + copy + " in " + crash.get("modules")));
+        assertEquals(name, module.get("name"));
+        assertEquals(true, module.get("deleted"));
+        assertEquals(TruthModules.class.getName(), JsonReader.get(module, "loadedBy.class"),
+                "joined with the record of the load");
+        Map<String, Object> libc = objects(crash, "modules").stream()
+                .filter(m -> String.valueOf(m.get("name")).startsWith("libc.so")).findFirst().orElseThrow();
+        assertEquals(false, libc.get("deleted"));
+    }
+
     private RunningJvm start(Path bundles) throws IOException, InterruptedException {
         List<String> command = TestJvm.command(List.of(), List.of("-javaagent:" + TestJvm.JAR + "=dir=" + bundles,
                 "-XX:ErrorFile=" + work.resolve("hs_err_pid%p.log")), TruthModules.class.getName());

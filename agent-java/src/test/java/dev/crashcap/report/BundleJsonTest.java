@@ -204,6 +204,7 @@ class BundleJsonTest {
                 "name", "libcrashcaptest.so", "base", "0x7f3a2c100000", "size", 0x4028L,
                 "buildId", "3f1c9a0b7e6d5c4b3a2918f7e6d5c4b3a2918f7e"));
         expected.put("loadedBy", null); // the sample has no libraries section
+        expected.put("deleted", false);
         assertEquals(expected, modules.get(1));
     }
 
