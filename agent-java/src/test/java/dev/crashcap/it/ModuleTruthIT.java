@@ -6,6 +6,7 @@ import static dev.crashcap.it.Inspect.thread;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.crashcap.bundle.JsonReader;
 import dev.crashcap.testapp.TruthModules;
@@ -60,6 +61,20 @@ class ModuleTruthIT {
             assertEquals("truth_write_null", top.get("function"));
             assertEquals("libtruthmodules.so", top.get("module"));
             assertEquals("libtruthmodules.so", JsonReader.get(crash, "diagnosis.suspectModule"));
+            assertOwnFramesNamed(crash);
+        }
+    }
+
+    /**
+     * crashcap's own thread, asleep in libcrashcap: its frames there are named after the crash from the library
+     * file, which stays on disk (its functions are hidden: .dynsym does not name them, .symtab does).
+     */
+    private static void assertOwnFramesNamed(Map<String, Object> json) {
+        List<Map<String, Object>> own = objects(thread(json, "crashcap-sweep"), "frames").stream()
+                .filter(frame -> isLibcrashcap(String.valueOf(frame.get("module")))).toList();
+        assertTrue(!own.isEmpty(), "no libcrashcap frame in " + thread(json, "crashcap-sweep"));
+        for (Map<String, Object> frame : own) {
+            assertNotNull(frame.get("function"), frame.toString());
         }
     }
 
@@ -128,6 +143,59 @@ class ModuleTruthIT {
         Map<String, Object> libc = objects(crash, "modules").stream()
                 .filter(m -> String.valueOf(m.get("name")).startsWith("libc.so")).findFirst().orElseThrow();
         assertEquals(false, libc.get("deleted"));
+    }
+
+    /**
+     * The agent's library stays on disk while the JVM runs: /proc/PID/maps names it without " (deleted)", in the
+     * user's cache folder ($XDG_CACHE_HOME/crashcap here), and gdb, which reads a library's .eh_frame and .symtab
+     * from its file, walks and names the frames of crashcap's own threads in it. Skipped where gdb is absent.
+     */
+    @Test
+    void gdbReadsTheAgentsLibraryOfAnArmedJvm() throws Exception {
+        assumeTrue(gdbPresent(), "gdb is not installed");
+        Path cache = work.resolve("cache");
+        List<String> command = TestJvm.command(List.of(), List.of("-javaagent:" + TestJvm.JAR + "=dir="
+                + work.resolve("bundles")), TruthModules.class.getName());
+        try (RunningJvm jvm = RunningJvm.start(work, command, Map.of("XDG_CACHE_HOME", cache.toString()))
+                .awaitOutput(TruthModules.READY)) {
+            List<Maps.Mapping> mapped = Maps.of(jvm.pid()).mappings().stream()
+                    .filter(m -> isLibcrashcap(Path.of(Maps.withoutDeleted(m.path())).getFileName().toString())).toList();
+            assertTrue(!mapped.isEmpty(), "libcrashcap is mapped");
+            String library = mapped.get(0).path();
+            for (Maps.Mapping mapping : mapped) {
+                assertEquals(library, mapping.path(), "one file, not deleted: " + mapped);
+            }
+            assertTrue(library.startsWith(cache.resolve("crashcap") + "/libcrashcap-"), library);
+            assertTrue(Files.isRegularFile(Path.of(library)), library);
+
+            Process gdb = new ProcessBuilder("gdb", "-batch", "-nx", "-p", Long.toString(jvm.pid()),
+                    "-ex", "thread apply all bt").redirectErrorStream(true).start();
+            String out = new String(gdb.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(gdb.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "gdb finished");
+            List<String> frames = out.lines().filter(line -> line.matches("#\\d+ .*") && line.contains(library)).toList();
+            assertTrue(!frames.isEmpty(), "gdb shows frames in " + library + ":\n" + out);
+            for (String frame : frames) {
+                assertTrue(!frame.contains(" ?? "), "gdb names each frame in libcrashcap: " + frame + "\n" + out);
+            }
+            jvm.send("ping");
+            jvm.awaitOutput("pong");
+        }
+    }
+
+    private static boolean gdbPresent() {
+        try {
+            return new ProcessBuilder("gdb", "--version").redirectErrorStream(true).start().waitFor() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** crashcap's own library, as the jar unpacks it ({@code libcrashcap-<sha256>.so}) or as distributed. */
+    static boolean isLibcrashcap(String moduleName) {
+        return moduleName.equals("libcrashcap.so") || moduleName.startsWith("libcrashcap-");
     }
 
     private RunningJvm start(Path bundles) throws IOException, InterruptedException {
@@ -246,11 +314,4 @@ class ModuleTruthIT {
         }
     }
 
-    static void assertNotDeleted(Maps maps, String text) {
-        List<Maps.Mapping> lines = maps.withPath(text);
-        assertNotNull(lines.isEmpty() ? null : lines, "no mapping of " + text);
-        for (Maps.Mapping mapping : lines) {
-            assertTrue(!mapping.path().endsWith(" (deleted)"), mapping.toString());
-        }
-    }
 }
