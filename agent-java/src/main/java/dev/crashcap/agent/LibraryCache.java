@@ -100,12 +100,14 @@ final class LibraryCache {
         if (!Files.exists(folder, LinkOption.NOFOLLOW_LINKS)) {
             Files.createDirectories(folder.getParent());
             try {
-                Files.createDirectory(folder, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(FOLDER_MODE)));
+                Files.createDirectory(folder,
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(FOLDER_MODE)));
             } catch (FileAlreadyExistsException e) {
                 // made by another JVM at the same moment: checked below like any folder found there
             }
         }
-        PosixFileAttributes attributes = Files.readAttributes(folder, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        PosixFileAttributes attributes =
+                Files.readAttributes(folder, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         if (!attributes.isDirectory()) throw new IOException(folder + " is not a directory");
         if (owner(folder) != uid) throw new IOException(folder + " belongs to another user");
         Set<PosixFilePermission> wanted = PosixFilePermissions.fromString(FOLDER_MODE);

@@ -85,7 +85,7 @@ class LibraryCacheTest {
 
     @Test
     void narrowsTheModeOfItsOwnFolder() throws IOException {
-        Files.createDirectories(folder, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxrwxrwx")));
+        Files.createDirectories(folder);
         Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxrwxrwx"));
         LibraryCache.ensure(folder, LIBRARY, HASH, uid);
         assertEquals("rwx------", mode(folder));
@@ -117,7 +117,8 @@ class LibraryCacheTest {
         Path bundles = Path.of("/work/app/crashcap");
         assertEquals(List.of(Path.of("/xdg/crashcap"), Path.of("/var/tmp/crashcap-1000"), bundles.resolve(".native")),
                 LibraryCache.candidates(Map.of("XDG_CACHE_HOME", "/xdg"), "/home/u", "/var/tmp", bundles, 1000));
-        assertEquals(List.of(Path.of("/home/u/.cache/crashcap"), Path.of("/tmp/crashcap-7"), bundles.resolve(".native")),
+        assertEquals(List.of(Path.of("/home/u/.cache/crashcap"), Path.of("/tmp/crashcap-7"),
+                        bundles.resolve(".native")),
                 LibraryCache.candidates(Map.of("XDG_CACHE_HOME", "relative"), "/home/u", "/tmp", bundles, 7),
                 "a relative XDG_CACHE_HOME is ignored, as the XDG specification says");
         assertEquals(List.of(Path.of("/tmp/crashcap-7"), bundles.resolve(".native")),

@@ -99,7 +99,7 @@ class CaptureParserTest {
                         false),
                 new NativeFrame(0x7f3a2c101215L, "/tmp/libcrashcaptest.so", 0x1215L,
                         "Java_dev_crashcap_it_Crasher_segv", 0x15L, false)), thread.frames(),
-                "a capture without the exact field: frame 0 of a thread that crashed is exact, the rest return addresses");
+                "a capture without the exact field: frame 0 of a thread that crashed is exact, the rest are not");
         assertEquals("libcrashcaptest.so", ((NativeFrame) thread.frames().get(0)).moduleName());
     }
 

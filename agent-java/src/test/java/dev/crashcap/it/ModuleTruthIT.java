@@ -159,7 +159,8 @@ class ModuleTruthIT {
         try (RunningJvm jvm = RunningJvm.start(work, command, Map.of("XDG_CACHE_HOME", cache.toString()))
                 .awaitOutput(TruthModules.READY)) {
             List<Maps.Mapping> mapped = Maps.of(jvm.pid()).mappings().stream()
-                    .filter(m -> isLibcrashcap(Path.of(Maps.withoutDeleted(m.path())).getFileName().toString())).toList();
+                    .filter(m -> isLibcrashcap(Path.of(Maps.withoutDeleted(m.path())).getFileName().toString()))
+                    .toList();
             assertTrue(!mapped.isEmpty(), "libcrashcap is mapped");
             String library = mapped.get(0).path();
             for (Maps.Mapping mapping : mapped) {
@@ -172,7 +173,8 @@ class ModuleTruthIT {
                     "-ex", "thread apply all bt").redirectErrorStream(true).start();
             String out = new String(gdb.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             assertTrue(gdb.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "gdb finished");
-            List<String> frames = out.lines().filter(line -> line.matches("#\\d+ .*") && line.contains(library)).toList();
+            List<String> frames = out.lines().filter(line -> line.matches("#\\d+ .*") && line.contains(library))
+                    .toList();
             assertTrue(!frames.isEmpty(), "gdb shows frames in " + library + ":\n" + out);
             for (String frame : frames) {
                 assertTrue(!frame.contains(" ?? "), "gdb names each frame in libcrashcap: " + frame + "\n" + out);
@@ -293,7 +295,8 @@ class ModuleTruthIT {
 
         Mapping at(long address) {
             for (Mapping mapping : mappings) {
-                if (Long.compareUnsigned(address, mapping.start) >= 0 && Long.compareUnsigned(address, mapping.end) < 0) {
+                if (Long.compareUnsigned(address, mapping.start) >= 0
+                        && Long.compareUnsigned(address, mapping.end) < 0) {
                     return mapping;
                 }
             }

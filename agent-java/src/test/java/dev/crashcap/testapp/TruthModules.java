@@ -43,7 +43,8 @@ public final class TruthModules {
                 answer("loaded");
             } else if (line.startsWith("load-deleted ")) {
                 Path copy = Files.createTempFile(Path.of("").toAbsolutePath(), "libtruthcopy-", ".so");
-                Files.copy(Path.of(line.substring("load-deleted ".length())), copy, StandardCopyOption.REPLACE_EXISTING);
+                Path original = Path.of(line.substring("load-deleted ".length()));
+                Files.copy(original, copy, StandardCopyOption.REPLACE_EXISTING);
                 System.load(copy.toString());
                 Files.delete(copy);
                 answer("loaded " + copy);
