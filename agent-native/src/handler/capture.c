@@ -282,6 +282,7 @@ static void write_modules(void *unused) {
         bw_hex_bytes(&writer, module->build_id, module->build_id_len);
         bw_text(&writer, "\t");
         bw_value(&writer, module->path);
+        if (module->deleted) bw_text(&writer, "\tdeleted");
         bw_text(&writer, "\n");
     }
     bw_flush(&writer);
@@ -314,6 +315,7 @@ static int begin_bundle(const char *folder, const char *prefix, int64_t now_ms) 
 
 static void read_map_and_modules(void) {
     atomic_store(&context_ready, 0);
+    symbol_cache_forget();
     prepared.module_count = 0;
     run_guarded("maps", read_memory_map, NULL);
     work.context = (unwind_context){ &prepared.map, prepared.modules, prepared.module_count };

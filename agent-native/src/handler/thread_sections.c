@@ -9,19 +9,33 @@
 #define SYMBOL_CACHE_SLOTS 16384 /* a power of two */
 
 typedef struct {
-    uintptr_t address;            /* the looked-up address; 0 = empty */
-    const module_info *module;
-    const char *symbol;
+    uintptr_t address;            /* the looked-up address */
+    unsigned generation;          /* the capture that filled it; another capture's entry is empty */
+    const module_info *module;    /* points into that capture's module table */
+    const char *symbol;           /* points into the module's .dynstr, mapped when that capture ran */
     uintptr_t symbol_start;
 } symbol_entry;
 
-/* Only the capture owner writes frames, so one static cache (bss: resident only once used). */
+/* Only the capture owner writes frames, so one static cache (bss: resident only once used). Its entries
+ * point into the module table of one capture: each capture rebuilds that table (a library loaded or
+ * unloaded since moves every module after it), so an entry is only used by the capture that filled it.
+ * Counting captures is cheaper than clearing 16384 entries each time. */
 static symbol_entry symbol_cache[SYMBOL_CACHE_SLOTS];
+static unsigned symbol_cache_generation = 1;
+
+void symbol_cache_forget(void) {
+    symbol_cache_generation++;
+    if (symbol_cache_generation == 0) { /* wrapped around after 2^32 captures: old entries could match */
+        for (size_t i = 0; i < SYMBOL_CACHE_SLOTS; i++) symbol_cache[i].generation = 0;
+        symbol_cache_generation = 1;
+    }
+}
 
 static const symbol_entry *symbol_for(const unwind_context *context, uintptr_t address) {
     symbol_entry *entry = &symbol_cache[(address >> 2) * 2654435761u & (SYMBOL_CACHE_SLOTS - 1)];
-    if (entry->address == address) return entry;
+    if (entry->generation == symbol_cache_generation && entry->address == address) return entry;
     entry->address = address;
+    entry->generation = symbol_cache_generation;
     entry->module = module_list_find(context->modules, context->module_count, address);
     entry->symbol = NULL;
     entry->symbol_start = 0;
@@ -33,7 +47,8 @@ static const symbol_entry *symbol_for(const unwind_context *context, uintptr_t a
 
 void write_native_frame(bundle_writer *w, const unwind_context *context, uintptr_t pc, int pc_exact) {
     /* A return address points after the call: look up pc-1 so that a call at the very end of a
-     * function is attributed to that function, not the next one. */
+     * function is attributed to that function, not the next one. The record says which it was, so that
+     * whoever names the frame later (from .symtab, debug lines) looks up the same address. */
     const symbol_entry *entry = symbol_for(context, pc_exact ? pc : pc - 1);
     bw_text(w, "frame\tnative\t");
     bw_hex(w, pc);
@@ -53,7 +68,7 @@ void write_native_frame(bundle_writer *w, const unwind_context *context, uintptr
     } else {
         bw_text(w, "\t");
     }
-    bw_text(w, "\n");
+    bw_text(w, pc_exact ? "\t1\n" : "\t0\n");
 }
 
 /* ---- Java frames -------------------------------------------------------------------------- */
@@ -226,7 +241,7 @@ void write_thread_section(bundle_writer *w, const unwind_context *context, const
         native_count--;
     }
     for (int i = 0; i < native_count; i++) {
-        int exact = i < 64 && (stack->exact_pcs >> i & 1);
+        int exact = (int)(stack->exact_pcs[i / 64] >> (i % 64) & 1);
         write_native_frame(w, context, stack->native_pcs[i], exact);
     }
     write_java_frames(w, names, stack->java, stack->java_count);

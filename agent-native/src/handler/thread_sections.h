@@ -26,6 +26,10 @@ void write_stack(bundle_writer *w, const memory_map *map, int tid, uintptr_t sp)
 /* Gives back what java_names_build mapped (after a live snapshot, crashcap dump; a crash never needs to). */
 void java_names_release(java_names *names);
 
+/* A new capture is about to rebuild the module table: the names looked up for the previous one point into
+ * the old table and must not be used again. Called by the capture owner before it reads the memory map. */
+void symbol_cache_forget(void);
+
 void write_thread_identity(bundle_writer *w, int tid, int crashed, const resolved_thread *resolved);
 void write_native_frame(bundle_writer *w, const unwind_context *context, uintptr_t pc, int pc_exact);
 void write_java_frames(bundle_writer *w, const java_names *names, const java_frame *frames, int count);

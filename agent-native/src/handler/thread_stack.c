@@ -24,7 +24,7 @@ void thread_stack_take(thread_stack *stack, const unwind_context *context, void 
     stack->sp = regs.sp;
     stack->native_count = 0;
     stack->native_stop = "max-frames";
-    stack->exact_pcs = 0;
+    for (size_t i = 0; i < sizeof stack->exact_pcs / sizeof stack->exact_pcs[0]; i++) stack->exact_pcs[i] = 0;
     stack->java_count = 0;
     if (sigsetjmp(stack->guard, 1) != 0) {
         stack->native_stop = "fault";
@@ -33,7 +33,7 @@ void thread_stack_take(thread_stack *stack, const unwind_context *context, void 
     stack->guard_active = 1;
     for (int depth = 0; depth < STACK_NATIVE_FRAMES; depth++) {
         stack->native_pcs[depth] = regs.pc;
-        if (depth < 64 && regs.pc_exact) stack->exact_pcs |= 1ull << depth;
+        if (regs.pc_exact) stack->exact_pcs[depth / 64] |= 1ull << (depth % 64);
         stack->native_count = depth + 1;
         unwind_status status = unwind_step(context, &regs, depth == 0);
         if (status != UNWIND_OK) {

@@ -28,7 +28,7 @@ typedef struct {
     int native_count;
     const char *native_stop;      /* why the native walk ended */
     uintptr_t native_pcs[STACK_NATIVE_FRAMES];
-    uint64_t exact_pcs;           /* bit i: native_pcs[i] is an exact pc (first 64 frames) */
+    uint64_t exact_pcs[STACK_NATIVE_FRAMES / 64]; /* bit i: native_pcs[i] is exact, not a return address */
     int java_count;
     int java_status;              /* java_frames_take's result: why there are no Java frames */
     java_frame java[STACK_JAVA_FRAMES];

@@ -307,6 +307,7 @@ size_t module_list_build(const memory_map *m, module_info *out, size_t cap) {
         module_info *mod = &out[count++];
         memset(mod, 0, sizeof(*mod));
         mod->path = path;
+        mod->deleted = e->deleted;
         mod->base = e->start;
         mod->end = m->entries[last].end;
         read_elf_image(m, mod);

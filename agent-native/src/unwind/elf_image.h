@@ -11,6 +11,7 @@
 
 typedef struct {
     const char *path;             /* points into the memory_map's path pool */
+    int deleted;                  /* 1 when the file was deleted or replaced while mapped (path is still its path) */
     uintptr_t base;               /* lowest mapping of the file (where its ELF header is) */
     uintptr_t end;                /* end of its highest mapping */
     uintptr_t load_bias;          /* run-time address minus link-time address */

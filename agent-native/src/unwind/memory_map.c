@@ -138,8 +138,22 @@ static uint32_t store_path(memory_map *m, const char *path, size_t len) {
     return offset;
 }
 
+/* The kernel appends " (deleted)" to the path of a file that was unlinked (or replaced by another) while it
+ * was mapped. That is no part of the file's path: the entry keeps the path without it and says `deleted`.
+ * A file whose real name ends in " (deleted)" reads the same and is taken for a deleted one; telling the two
+ * apart would take a stat() of a path, which can block on a hung network file system, inside a signal
+ * handler. */
+#define DELETED_SUFFIX " (deleted)"
+#define DELETED_SUFFIX_LEN (sizeof DELETED_SUFFIX - 1)
+
+static int has_deleted_suffix(const char *path, size_t len) {
+    if (len <= DELETED_SUFFIX_LEN || path[0] != '/')
+        return 0;
+    return same_text(path + len - DELETED_SUFFIX_LEN, DELETED_SUFFIX_LEN, DELETED_SUFFIX);
+}
+
 /* One line: "start-end perms offset major:minor inode    path". The path is everything after the
- * spaces that follow the inode, spaces and a " (deleted)" suffix included. Malformed lines are skipped. */
+ * spaces that follow the inode, spaces included, less a " (deleted)" suffix. Malformed lines are skipped. */
 static void parse_line(memory_map *m, const char *line, size_t len) {
     const char *p = line;
     const char *end = line + len;
@@ -173,6 +187,9 @@ static void parse_line(memory_map *m, const char *line, size_t len) {
     e->offset = offset;
     e->inode = inode;
     e->perms = perms;
+    e->deleted = (uint8_t)has_deleted_suffix(p, path_len);
+    if (e->deleted)
+        path_len -= DELETED_SUFFIX_LEN;
     e->read_hazard = path_is_read_hazard(p, path_len);
     e->path = store_path(m, p, path_len);
     m->count++;

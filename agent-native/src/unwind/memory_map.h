@@ -14,6 +14,8 @@ typedef struct {
     uint64_t inode;
     unsigned perms;           /* MAP_PERM_* */
     uint32_t path;            /* offset into memory_map.paths; 0 means "no path" */
+    uint8_t deleted;          /* 1 when the kernel said the file was deleted (or replaced) while mapped: its
+                               * " (deleted)" suffix is not part of `path` */
     uint8_t read_hazard;      /* 1 when reading may fault or have side effects although the mapping
                                * says 'r' ([vvar*] pages, device files): memory_map_readable refuses it */
 } map_entry;

@@ -1,20 +1,18 @@
 package dev.crashcap.agent;
 
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
- * Loads libcrashcap.so from inside crashcap.jar. The library is copied to a fresh private folder
- * (0700, created with mkdir, which fails rather than follow a planted link), loaded, and deleted again
- * at once (Linux keeps a loaded file mapped). A temporary folder mounted noexec makes loading fail:
- * then the bundle folder is tried, which we own. No Files.createTempDirectory: its SecureRandom costs
- * start-up time.
+ * Loads libcrashcap.so from inside crashcap.jar, from a file that stays on disk in a private cache folder
+ * ({@link LibraryCache}): gdb, core-file readers and the symbolisation of crashcap's own frames read it there.
+ * A folder where the library cannot be kept, or where it cannot be loaded (a file system mounted noexec makes
+ * System.load fail), is passed over for the next one: the user's cache folder, then a folder of the user's in
+ * java.io.tmpdir, then one in the bundle folder, which the agent owns.
  */
 final class NativeLibrary {
     private static boolean loaded;
@@ -24,21 +22,28 @@ final class NativeLibrary {
     static synchronized void load(Path bundleFolder) throws AgentException {
         if (loaded) return;
         String resource = "/native/" + platform() + "/libcrashcap.so";
-        Path tmp = Path.of(System.getProperty("java.io.tmpdir", "/tmp"));
-        AgentException first;
+        byte[] library;
+        String sha256;
+        long uid;
         try {
-            loadFrom(resource, tmp);
-            loaded = true;
-            return;
-        } catch (AgentException e) {
-            first = e;
+            library = LibraryCache.resource(resource);
+            sha256 = new String(LibraryCache.resource(resource + ".sha256"), StandardCharsets.US_ASCII).strip();
+            uid = LibraryCache.ownUid();
+        } catch (IOException | RuntimeException e) {
+            throw new AgentException("cannot load the native library: " + e.getMessage(), e);
         }
-        try {
-            loadFrom(resource, bundleFolder);
-            loaded = true;
-        } catch (AgentException e) {
-            throw first;
+        List<String> failures = new ArrayList<>();
+        for (Path folder : LibraryCache.candidates(System.getenv(), System.getProperty("user.home"),
+                System.getProperty("java.io.tmpdir"), bundleFolder, uid)) {
+            try {
+                System.load(LibraryCache.ensure(folder, library, sha256, uid).toString());
+                loaded = true;
+                return;
+            } catch (IOException | UnsatisfiedLinkError | RuntimeException e) {
+                failures.add(folder + ": " + e.getMessage());
+            }
         }
+        throw new AgentException("cannot load the native library from " + String.join("; ", failures));
     }
 
     static String platform() throws AgentException {
@@ -49,48 +54,6 @@ final class NativeLibrary {
             case "amd64", "x86_64": return "linux-x86_64";
             case "aarch64", "arm64": return "linux-aarch64";
             default: throw new AgentException("unsupported processor: " + arch);
-        }
-    }
-
-    private static void loadFrom(String resource, Path parent) throws AgentException {
-        Path folder = null;
-        Path library = null;
-        try (InputStream in = NativeLibrary.class.getResourceAsStream(resource)) {
-            if (in == null) throw new AgentException("crashcap.jar has no " + resource);
-            folder = createPrivateFolder(parent);
-            library = folder.resolve("libcrashcap.so");
-            try (FileOutputStream out = new FileOutputStream(library.toFile())) {
-                in.transferTo(out);
-            }
-            System.load(library.toString());
-        } catch (IOException | UnsatisfiedLinkError e) {
-            throw new AgentException("cannot load the native library in " + parent + ": " + e.getMessage(), e);
-        } finally {
-            deleteQuietly(library);
-            deleteQuietly(folder);
-        }
-    }
-
-    /** A new folder of our own: mkdir fails on any existing name, so a clash is just tried again. */
-    private static Path createPrivateFolder(Path parent) throws IOException {
-        FileAlreadyExistsException clash = null;
-        for (int attempt = 0; attempt < 10; attempt++) {
-            try {
-                return Files.createDirectory(parent.resolve("crashcap-" + Long.toHexString(System.nanoTime())),
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            } catch (FileAlreadyExistsException e) {
-                clash = e;
-            }
-        }
-        throw clash;
-    }
-
-    private static void deleteQuietly(Path path) {
-        if (path == null) return;
-        try {
-            Files.deleteIfExists(path);
-        } catch (IOException e) {
-            // A leftover empty temporary folder is harmless.
         }
     }
 }

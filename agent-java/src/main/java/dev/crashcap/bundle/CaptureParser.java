@@ -225,8 +225,13 @@ public final class CaptureParser {
             values.warn("line " + line.number() + ": native frame without a readable pc, skipped");
             return;
         }
-        thread.frames.add(new NativeFrame(pc, line.valueOrNull(2), Hex.parse(line.valueOrNull(3)),
-                line.valueOrNull(4), Hex.parse(line.valueOrNull(5))));
+        String exact = line.valueOrNull(6);
+        if (exact == null) {
+            thread.framesWithoutExactness = true;
+        }
+        String modulePath = LoadedModule.withoutDeletedSuffix(line.valueOrNull(2));
+        thread.frames.add(new NativeFrame(pc, modulePath, Hex.parse(line.valueOrNull(3)), line.valueOrNull(4),
+                Hex.parse(line.valueOrNull(5)), "1".equals(exact)));
     }
 
     private void javaFrame(ThreadBuilder thread, CaptureLine line) {
@@ -254,7 +259,9 @@ public final class CaptureParser {
             values.warn("line " + line.number() + ": unreadable module line, skipped");
             return;
         }
-        modules.add(new LoadedModule(path, base, size, line.valueOrNull(2)));
+        String name = LoadedModule.withoutDeletedSuffix(path);
+        boolean deleted = "deleted".equals(line.valueOrNull(4)) || !name.equals(path);
+        modules.add(new LoadedModule(name, base, size, line.valueOrNull(2), deleted));
     }
 
     private Bundle build(Path directory) {
@@ -298,6 +305,12 @@ public final class CaptureParser {
         Map<String, String> scalars = thread.scalars;
         Long tid = values.decimal(scalars, "thread", "tid");
         boolean crashed = "1".equals(scalars.get("crashed"));
+        if (crashed && thread.framesWithoutExactness && !thread.frames.isEmpty()
+                && thread.frames.get(0) instanceof NativeFrame top && !top.exact()) {
+            // Captures from before frames said whether their pc is exact: frame 0 of a thread that crashed was.
+            thread.frames.set(0, new NativeFrame(top.pc(), top.modulePath(), top.offset(), top.function(),
+                    top.functionOffset(), true));
+        }
         return new ThreadInfo(tid, text(scalars, "name"), "1".equals(scalars.get("java")), crashed,
                 crashed ? threadSignal(scalars, tid, crash) : null, text(scalars, "state"), text(scalars, "kstate"),
                 text(scalars, "missing"), Collections.unmodifiableMap(new LinkedHashMap<>(thread.registers)),
@@ -354,6 +367,7 @@ public final class CaptureParser {
         final Map<String, String> scalars = new HashMap<>();
         final Map<String, Long> registers = new LinkedHashMap<>();
         final List<Frame> frames = new ArrayList<>();
+        boolean framesWithoutExactness; // a native frame line of an older capture, without the exact field
         StackBounds stack;
     }
 }

@@ -256,6 +256,7 @@ public final class BundleJson {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("kind", frame.kind());
         json.put("pc", Hex.of(frame.pc()));
+        json.put("exact", frame.exact());
         json.put("module", frame.moduleName());
         json.put("modulePath", frame.modulePath());
         json.put("offset", hex(frame.offset()));
@@ -285,6 +286,7 @@ public final class BundleJson {
             entry.put("base", Hex.of(module.base()));
             entry.put("size", module.size());
             entry.put("buildId", module.buildId());
+            entry.put("deleted", module.deleted());
             entry.put("loadedBy", loadedBy(module.loadedBy()));
             json.add(entry);
         }

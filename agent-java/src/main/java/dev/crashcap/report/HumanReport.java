@@ -237,7 +237,8 @@ public abstract class HumanReport {
         line(String.format("  %-18s  %10s  %-40s  %s", "base", "size", "build-id", "path"));
         for (LoadedModule module : bundle.modules()) {
             line(String.format("  %-18s  %10d  %-40s  %s", Hex.padded(module.base()), module.size(),
-                    module.buildId() == null ? "-" : shown(module.buildId()), shown(module.path())));
+                    module.buildId() == null ? "-" : shown(module.buildId()),
+                    shown(module.path()) + (module.deleted() ? "  [deleted while mapped]" : "")));
         }
     }
 

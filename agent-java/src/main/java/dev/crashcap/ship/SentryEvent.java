@@ -130,6 +130,9 @@ public final class SentryEvent {
         }
         Map<String, Object> stacktrace = new LinkedHashMap<>();
         stacktrace.put("frames", frames);
+        // Each native frame's instruction_addr is already the address to look up (see nativeFrame): Sentry must not
+        // guess which ones are return addresses.
+        stacktrace.put("instruction_addr_adjustment", "none");
         if (!thread.registers().isEmpty()) {
             Map<String, Object> registers = new LinkedHashMap<>();
             thread.registers().forEach((name, value) -> registers.put(name, hex(value)));
@@ -141,7 +144,9 @@ public final class SentryEvent {
     private static Map<String, Object> nativeFrame(NativeFrame frame) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("platform", "native");
-        json.put("instruction_addr", hex(frame.pc()));
+        // The capture knows which pcs are return addresses: for those the call is the byte before (a call may be the
+        // last instruction of its function). Sentry wants the address that lies in the frame's function and line.
+        json.put("instruction_addr", hex(frame.lookupAddress()));
         if (frame.function() != null) {
             json.put("function", frame.function());
             if (frame.functionOffset() != null) {

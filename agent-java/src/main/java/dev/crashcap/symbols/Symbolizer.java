@@ -34,7 +34,12 @@ public final class Symbolizer {
         }
         this.saved = new HashMap<>();
         for (SymbolsFile.Entry entry : saved) {
-            this.saved.putIfAbsent(entry.key(), entry);
+            if (entry.exact() != null) {
+                this.saved.putIfAbsent(SymbolsFile.key(entry.buildId(), entry.offset(), entry.exact()), entry);
+            } else { // a file from before entries said which: it served both
+                this.saved.putIfAbsent(SymbolsFile.key(entry.buildId(), entry.offset(), true), entry);
+                this.saved.putIfAbsent(SymbolsFile.key(entry.buildId(), entry.offset(), false), entry);
+            }
         }
     }
 
@@ -56,10 +61,7 @@ public final class Symbolizer {
         for (ThreadInfo thread : bundle.threads()) {
             List<Frame> frames = new ArrayList<>();
             for (Frame frame : thread.frames()) {
-                // Frame 0 of a thread that crashed is the faulting instruction; every other pc is a return address
-                // (or the instruction after a system call), whose call may end its line or function: look up pc-1.
-                boolean exact = thread.crashed() && frames.isEmpty();
-                Frame named = frame instanceof NativeFrame n ? resolve(bundle, n, exact) : frame;
+                Frame named = frame instanceof NativeFrame n ? resolve(bundle, n) : frame;
                 changed |= named != frame;
                 frames.add(named);
             }
@@ -75,7 +77,7 @@ public final class Symbolizer {
                 bundle.locks());
     }
 
-    private Frame resolve(Bundle bundle, NativeFrame frame, boolean exact) {
+    private Frame resolve(Bundle bundle, NativeFrame frame) {
         if (frame.modulePath() == null || frame.offset() == null) {
             return frame;
         }
@@ -83,8 +85,9 @@ public final class Symbolizer {
         if (module == null || module.buildId() == null) {
             return frame;
         }
-        SymbolsFile.Entry entry = saved != null ? saved.get(SymbolsFile.key(module.buildId(), frame.offset()))
-                : lookUp(module, frame.offset(), exact);
+        SymbolsFile.Entry entry = saved != null
+                ? saved.get(SymbolsFile.key(module.buildId(), frame.offset(), frame.exact()))
+                : lookUp(module, frame.offset(), frame.exact());
         return entry == null ? frame : merged(frame, entry);
     }
 
@@ -95,13 +98,17 @@ public final class Symbolizer {
                 named ? frame.function() : entry.function(),
                 named ? frame.functionOffset() : entry.function() == null ? null : entry.functionOffset(),
                 frame.file() != null ? frame.file() : entry.file(),
-                frame.file() != null ? frame.line() : entry.line());
+                frame.file() != null ? frame.line() : entry.line(), frame.exact());
         return Objects.equals(merged, frame) ? frame : merged;
     }
 
-    /** What the module file says about an offset in it, remembered for symbols.txt; null if nothing. */
+    /**
+     * What the module file says about an offset in it, remembered for symbols.txt; null if nothing. A return
+     * address ({@code exact} false) is looked up one byte before it, at the call: the call may end its line, or even
+     * its function (a call to a function that never returns), and the next byte belong to the next one.
+     */
     private SymbolsFile.Entry lookUp(LoadedModule module, long offset, boolean exact) {
-        String key = SymbolsFile.key(module.buildId(), offset);
+        String key = SymbolsFile.key(module.buildId(), offset, exact);
         if (found.containsKey(key)) {
             return found.get(key);
         }
@@ -110,14 +117,15 @@ public final class Symbolizer {
             return null;
         }
         long address = symbols.linkBase + offset;
-        ElfSymbols.Symbol symbol = symbols.at(address);
-        DwarfLines.Position position = symbols.lines.at(exact ? address : address - 1);
+        long lookup = exact ? address : address - 1;
+        ElfSymbols.Symbol symbol = symbols.at(lookup);
+        DwarfLines.Position position = symbols.lines.at(lookup);
         if (symbol == null && position == null) {
             return null;
         }
         SymbolsFile.Entry entry = new SymbolsFile.Entry(module.buildId(), offset,
                 symbol == null ? null : symbol.name(), symbol == null ? null : address - symbol.address(),
-                position == null ? null : position.file(), position == null ? null : position.line());
+                position == null ? null : position.file(), position == null ? null : position.line(), exact);
         found.put(key, entry);
         return entry;
     }

@@ -10,24 +10,23 @@ import java.util.List;
 /**
  * {@code symbols.txt} in a finished bundle: the names and source lines finishing found in the module files, so a
  * bundle moved to a machine without those files still shows them. One line a module offset, tab-separated: build-id,
- * offset, function, function offset, file, line (offsets in hex with 0x; an unknown value is empty). Documented
- * in docs/ship.md.
+ * offset, function, function offset, file, line (offsets in hex with 0x; an unknown value is empty), exact ({@code 1}
+ * for an exact pc, {@code 0} for a return address, looked up one byte before; absent in files of older versions,
+ * whose entries serve both). Documented in docs/ship.md.
  */
 public final class SymbolsFile {
     public static final String NAME = "symbols.txt";
 
-    /** What the module with this build-id has at this offset; null fields are unknown. */
-    public record Entry(String buildId, long offset, String function, Long functionOffset, String file, Integer line) {
-        String key() {
-            return SymbolsFile.key(buildId, offset);
-        }
+    /** What the module with this build-id has at this offset; null fields are unknown ({@code exact}: both). */
+    public record Entry(String buildId, long offset, String function, Long functionOffset, String file, Integer line,
+            Boolean exact) {
     }
 
     private SymbolsFile() {
     }
 
-    static String key(String buildId, long offset) {
-        return buildId.toLowerCase(java.util.Locale.ROOT) + "+" + Long.toHexString(offset);
+    static String key(String buildId, long offset, boolean exact) {
+        return buildId.toLowerCase(java.util.Locale.ROOT) + "+" + Long.toHexString(offset) + (exact ? "" : "-1");
     }
 
     public static byte[] render(List<Entry> entries) {
@@ -37,7 +36,8 @@ public final class SymbolsFile {
                     .append('\t').append(field(entry.function()))
                     .append('\t').append(hexOrEmpty(entry.functionOffset()))
                     .append('\t').append(field(entry.file()))
-                    .append('\t').append(entry.line() == null ? "" : entry.line().toString()).append('\n');
+                    .append('\t').append(entry.line() == null ? "" : entry.line().toString())
+                    .append('\t').append(entry.exact() == null ? "" : entry.exact() ? "1" : "0").append('\n');
         }
         return text.toString().getBytes(StandardCharsets.UTF_8);
     }
@@ -70,7 +70,8 @@ public final class SymbolsFile {
         try {
             return new Entry(fields[0], hex(fields[1]), text(fields[2]),
                     fields[3].isEmpty() ? null : hex(fields[3]), text(fields[4]),
-                    fields[5].isEmpty() ? null : Integer.valueOf(fields[5]));
+                    fields[5].isEmpty() ? null : Integer.valueOf(fields[5]),
+                    fields.length < 7 || fields[6].isEmpty() ? null : Boolean.valueOf(fields[6].equals("1")));
         } catch (NumberFormatException e) {
             return null;
         }

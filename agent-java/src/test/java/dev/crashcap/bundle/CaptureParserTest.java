@@ -91,11 +91,15 @@ class CaptureParserTest {
         assertEquals(new StackBounds(0x7f3a0c900000L, 0x7f3a0ca00000L), thread.stack());
         assertEquals("no-module", thread.unwindStop());
         assertEquals(List.of(
-                new NativeFrame(0x7f3a2c1011a9L, "/tmp/libcrashcaptest.so", 0x11a9L, "crashcaptest_write_null", 0x9L),
-                new NativeFrame(0x7f3a2c1011c2L, "/tmp/libcrashcaptest.so", 0x11c2L, "crashcaptest_level3", 0xaL),
-                new NativeFrame(0x7f3a2c1011e2L, "/tmp/libcrashcaptest.so", 0x11e2L, "crashcaptest_level2", 0xaL),
+                new NativeFrame(0x7f3a2c1011a9L, "/tmp/libcrashcaptest.so", 0x11a9L, "crashcaptest_write_null", 0x9L,
+                        true),
+                new NativeFrame(0x7f3a2c1011c2L, "/tmp/libcrashcaptest.so", 0x11c2L, "crashcaptest_level3", 0xaL,
+                        false),
+                new NativeFrame(0x7f3a2c1011e2L, "/tmp/libcrashcaptest.so", 0x11e2L, "crashcaptest_level2", 0xaL,
+                        false),
                 new NativeFrame(0x7f3a2c101215L, "/tmp/libcrashcaptest.so", 0x1215L,
-                        "Java_dev_crashcap_it_Crasher_segv", 0x15L)), thread.frames());
+                        "Java_dev_crashcap_it_Crasher_segv", 0x15L, false)), thread.frames(),
+                "a capture without the exact field: frame 0 of a thread that crashed is exact, the rest are not");
         assertEquals("libcrashcaptest.so", ((NativeFrame) thread.frames().get(0)).moduleName());
     }
 
@@ -287,11 +291,44 @@ class CaptureParserTest {
     }
 
     @Test
+    void eachNativeFrameSaysWhetherItsPcIsExact() throws Exception {
+        Bundle bundle = Samples.parseLines("crashcap-capture|1", "section|thread", "tid|1", "crashed|0",
+                "frame|native|0x7f00|/lib/a.so|0x100|f|0x0|1", "frame|native|0x7f10|/lib/a.so|0x110|g|0x4|0",
+                "frame|native|0x7f20|/lib/a.so|0x120|h|0x8|1", "section|thread", "tid|2", "crashed|1",
+                "frame|native|0x7f30|/lib/a.so|0x130|f|0x30|0", "section|end", "end|complete");
+        List<Frame> quiet = bundle.threads().get(0).frames();
+        assertTrue(((NativeFrame) quiet.get(0)).exact(), "frame 0 of a thread a signal stopped");
+        assertFalse(((NativeFrame) quiet.get(1)).exact());
+        assertTrue(((NativeFrame) quiet.get(2)).exact(), "a frame a signal interrupted, below its handler");
+        assertEquals(0x7f0fL, ((NativeFrame) quiet.get(1)).lookupAddress(), "a return address is looked up at pc-1");
+        assertEquals(0x7f20L, ((NativeFrame) quiet.get(2)).lookupAddress());
+        assertFalse(((NativeFrame) bundle.threads().get(1).frames().get(0)).exact(),
+                "the capture says so: no guess from the thread's shape");
+    }
+
+    @Test
+    void aDeletedModuleKeepsItsPathAndSaysItIsGone() throws Exception {
+        Bundle bundle = Samples.parseLines("crashcap-capture|1", "section|thread", "tid|1", "crashed|1",
+                "frame|native|0x7f0000001100|/tmp/jna1.tmp|0x1100|f|0x0|1",
+                "frame|native|0x7f1000001100|/lib/old.so (deleted)|0x1100|g|0x0", // an older agent's capture
+                "section|modules", "module|0x7f0000000000|0x4000|ab12|/tmp/jna1.tmp|deleted",
+                "module|0x7f1000000000|0x4000||/lib/old.so (deleted)", "module|0x7f2000000000|0x4000||/lib/c.so",
+                "section|libraries", "library|/tmp/jna1.tmp|com.sun.jna.Native|file:/app/jna.jar",
+                "section|end", "end|complete");
+        assertEquals(List.of(new LoadedModule("/tmp/jna1.tmp", 0x7f0000000000L, 0x4000, "ab12", true,
+                        new LibraryCaller("com.sun.jna.Native", "file:/app/jna.jar")),
+                new LoadedModule("/lib/old.so", 0x7f1000000000L, 0x4000, null, true),
+                new LoadedModule("/lib/c.so", 0x7f2000000000L, 0x4000, null, false)), bundle.modules());
+        assertEquals("jna1.tmp", ((NativeFrame) bundle.threads().get(0).frames().get(0)).moduleName());
+        assertEquals("/lib/old.so", ((NativeFrame) bundle.threads().get(0).frames().get(1)).modulePath());
+    }
+
+    @Test
     void emptyFieldsMeanUnknown() throws Exception {
         Bundle bundle = Samples.parseLines("crashcap-capture|1", "section|header", "agent.options|",
                 "section|thread", "tid|1", "frame|native|0x7f00||||", "frame|java|A|b|", "section|end", "end|complete");
         assertNull(bundle.header().agentOptions());
-        assertEquals(new NativeFrame(0x7f00L, null, null, null, null), bundle.threads().get(0).frames().get(0));
+        assertEquals(new NativeFrame(0x7f00L, null, null, null, null, false), bundle.threads().get(0).frames().get(0));
         assertEquals(new JavaFrame("A", "b", null), bundle.threads().get(0).frames().get(1));
     }
 

@@ -94,7 +94,9 @@ class BundleJsonTest {
                 "function", "crashcaptest_write_null", "functionOffset", "0x9"));
         top.put("file", null); // the capture has no source lines: they come from debug info after the crash
         top.put("line", null);
+        top.put("exact", true); // the faulting instruction itself
         assertEquals(top, frames.get(0));
+        assertEquals(false, ((Map<?, ?>) frames.get(1)).get("exact"), "a return address");
         assertEquals("Java_dev_crashcap_it_Crasher_segv", ((Map<?, ?>) frames.get(3)).get("function"));
     }
 
@@ -202,6 +204,7 @@ class BundleJsonTest {
                 "name", "libcrashcaptest.so", "base", "0x7f3a2c100000", "size", 0x4028L,
                 "buildId", "3f1c9a0b7e6d5c4b3a2918f7e6d5c4b3a2918f7e"));
         expected.put("loadedBy", null); // the sample has no libraries section
+        expected.put("deleted", false);
         assertEquals(expected, modules.get(1));
     }
 

@@ -70,7 +70,7 @@ class BundleFinisherTest {
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(symbols)));
         String expected = BuiltLibrary.buildId() + "\t0x"
                 + Long.toHexString(BuiltLibrary.address("crashcaptest_write_null"))
-                + "\tcrashcaptest_write_null\t0x0\t" + BuiltLibrary.SOURCE + "\t" + BuiltLibrary.faultingLine();
+                + "\tcrashcaptest_write_null\t0x0\t" + BuiltLibrary.SOURCE + "\t" + BuiltLibrary.faultingLine() + "\t1";
         String text = Files.readString(symbols);
         assertTrue(text.lines().anyMatch(line -> line.equals(expected)), text);
         assertTrue(Files.readString(bundle.resolve("manifest.json")).contains("\"name\": \"symbols.txt\""));

@@ -105,6 +105,10 @@ class SentryEnvelopeTest {
         assertEquals("/tmp/libcrashcaptest.so", top.getPackage());
         assertEquals("0x7f3a2c100000", top.getImageAddr());
         assertEquals("crashcaptest_level3", frames.get(frames.size() - 2).getFunction());
+        assertEquals("0x7f3a2c1011c1", frames.get(frames.size() - 2).getInstructionAddr(),
+                "a return address (0x7f3a2c1011c2) is given as its call, for instruction_addr_adjustment none");
+        assertTrue(new String(items.get("event").getData(), StandardCharsets.UTF_8)
+                .contains("\"instruction_addr_adjustment\": \"none\""));
         assertNotNull(exception.getStacktrace().getRegisters().get("rip"));
 
         SentryThread crashed = event.getThreads().stream().filter(t -> Boolean.TRUE.equals(t.isCrashed()))

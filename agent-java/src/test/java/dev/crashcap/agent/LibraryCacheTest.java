@@ -1,0 +1,143 @@
+package dev.crashcap.agent;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The private folder libcrashcap.so is kept in: made right, reused when right, replaced or refused when not. */
+class LibraryCacheTest {
+    private static final byte[] LIBRARY = "\177ELF pretend library bytes".getBytes(StandardCharsets.ISO_8859_1);
+    private static final String HASH = "00ab";
+
+    @TempDir
+    Path temp;
+    Path folder;
+    long uid;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        folder = temp.resolve("cache/crashcap");
+        uid = LibraryCache.ownUid();
+    }
+
+    @Test
+    void writesTheLibraryUnderItsHashInAPrivateFolder() throws IOException {
+        Path file = LibraryCache.ensure(folder, LIBRARY, HASH, uid);
+        assertEquals(folder.resolve("libcrashcap-00ab.so"), file);
+        assertArrayEquals(LIBRARY, Files.readAllBytes(file));
+        assertEquals("rwx------", mode(folder));
+        assertEquals("r-x------", mode(file));
+        try (var entries = Files.list(folder)) {
+            assertEquals(List.of(file), entries.toList(), "no temporary file left");
+        }
+    }
+
+    @Test
+    void reusesAFileThatPassesTheChecks() throws IOException {
+        Path file = LibraryCache.ensure(folder, LIBRARY, HASH, uid);
+        Object inode = Files.readAttributes(file, "unix:ino").get("ino");
+        assertEquals(file, LibraryCache.ensure(folder, LIBRARY, HASH, uid));
+        assertEquals(inode, Files.readAttributes(file, "unix:ino").get("ino"), "the same file, not written again");
+    }
+
+    @Test
+    void replacesATamperedFile() throws IOException {
+        Path file = LibraryCache.ensure(folder, LIBRARY, HASH, uid);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
+        byte[] tampered = LIBRARY.clone();
+        tampered[5] ^= 1;
+        Files.write(file, tampered);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r-x------"));
+
+        assertEquals(file, LibraryCache.ensure(folder, LIBRARY, HASH, uid));
+        assertArrayEquals(LIBRARY, Files.readAllBytes(file));
+    }
+
+    @Test
+    void replacesAFileOfTheWrongModeOrAPlantedLink() throws IOException {
+        Path file = LibraryCache.ensure(folder, LIBRARY, HASH, uid);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxrwxrwx"));
+        LibraryCache.ensure(folder, LIBRARY, HASH, uid);
+        assertEquals("r-x------", mode(file), "re-created");
+
+        Path elsewhere = Files.write(temp.resolve("elsewhere.so"), LIBRARY);
+        Files.delete(file);
+        Files.createSymbolicLink(file, elsewhere);
+        LibraryCache.ensure(folder, LIBRARY, HASH, uid);
+        assertTrue(Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS), "the link is replaced by a file");
+        assertArrayEquals(LIBRARY, Files.readAllBytes(elsewhere), "the link's target is left alone");
+    }
+
+    @Test
+    void narrowsTheModeOfItsOwnFolder() throws IOException {
+        Files.createDirectories(folder);
+        Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxrwxrwx"));
+        LibraryCache.ensure(folder, LIBRARY, HASH, uid);
+        assertEquals("rwx------", mode(folder));
+    }
+
+    @Test
+    void refusesAFolderThatIsALinkOrNotOurs() throws IOException {
+        Path real = Files.createDirectories(temp.resolve("real"));
+        Files.createDirectories(folder.getParent());
+        Files.createSymbolicLink(folder, real);
+        assertThrows(IOException.class, () -> LibraryCache.ensure(folder, LIBRARY, HASH, uid));
+        assertThrows(IOException.class, () -> LibraryCache.ensure(real, LIBRARY, HASH, uid + 1),
+                "another user's folder (as a process of uid + 1 sees ours)");
+        try (var entries = Files.list(real)) {
+            assertEquals(0, entries.count(), "nothing written through the link");
+        }
+    }
+
+    @Test
+    void aFolderOfAnotherUserIsRefused() throws IOException {
+        assumeTrue(uid == 0, "only root can give a folder away");
+        Files.createDirectories(folder);
+        Files.setAttribute(folder, "unix:uid", 65534);
+        assertThrows(IOException.class, () -> LibraryCache.ensure(folder, LIBRARY, HASH, uid));
+    }
+
+    @Test
+    void candidateFolders() {
+        Path bundles = Path.of("/work/app/crashcap");
+        assertEquals(List.of(Path.of("/xdg/crashcap"), Path.of("/var/tmp/crashcap-1000"), bundles.resolve(".native")),
+                LibraryCache.candidates(Map.of("XDG_CACHE_HOME", "/xdg"), "/home/u", "/var/tmp", bundles, 1000));
+        assertEquals(List.of(Path.of("/home/u/.cache/crashcap"), Path.of("/tmp/crashcap-7"),
+                        bundles.resolve(".native")),
+                LibraryCache.candidates(Map.of("XDG_CACHE_HOME", "relative"), "/home/u", "/tmp", bundles, 7),
+                "a relative XDG_CACHE_HOME is ignored, as the XDG specification says");
+        assertEquals(List.of(Path.of("/tmp/crashcap-7"), bundles.resolve(".native")),
+                LibraryCache.candidates(Map.of(), "?", null, bundles, 7), "no usable home");
+    }
+
+    @Test
+    void theJarsHashNamesTheJarsLibrary() throws Exception {
+        String resource = "/native/" + NativeLibrary.platform() + "/libcrashcap.so";
+        byte[] library = LibraryCache.resource(resource);
+        String hash = new String(LibraryCache.resource(resource + ".sha256"), StandardCharsets.US_ASCII).strip();
+        StringBuilder hex = new StringBuilder();
+        for (byte b : java.security.MessageDigest.getInstance("SHA-256").digest(library)) {
+            hex.append(String.format("%02x", b));
+        }
+        assertEquals(hex.toString(), hash);
+    }
+
+    private static String mode(Path path) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS));
+    }
+}
