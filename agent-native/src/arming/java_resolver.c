@@ -4,10 +4,12 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "background_thread.h"
 #include "text.h"
+#include "thread_hold.h"
 #include "thread_registry.h"
 
 #define ARENA_BYTES (8u << 20)
@@ -170,6 +172,9 @@ static void resolve_request(JNIEnv *jni) {
 }
 
 static void *resolver_main(void *unused) {
+    prctl(PR_SET_NAME, "crashcap-resolv"); /* its kernel name: 15 characters at most */
+    /* A crash capture needs this thread to name Java frames while every other thread is held. */
+    thread_hold_exempt_current_thread();
     /* At once, not later: a crash early in the JVM's life needs the names of JDK frames as much as any.
      * (Deferring this by a second was measured: 5 ms less start-up, but unnamed Thread.sleep and
      * Thread.run frames in crashes during that second.) */
