@@ -76,6 +76,13 @@ static inline int sys_sigaction(int sig, const struct sigaction *action, struct 
     return sigaction(sig, action, old);
 }
 
+/* Blocks sig for the calling thread (rt_sigprocmask on the kernel's own 64-bit set: a plain system call;
+ * sigemptyset/sigaddset would be more imports for two bit operations). */
+static inline int sys_block_signal(int sig) {
+    uint64_t set = 1ull << (sig - 1);
+    return (int)syscall(SYS_rt_sigprocmask, SIG_BLOCK, &set, NULL, sizeof set);
+}
+
 static inline int sys_sigaltstack(const stack_t *stack, stack_t *old) {
     return sigaltstack(stack, old);
 }
