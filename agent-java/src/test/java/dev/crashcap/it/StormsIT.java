@@ -63,8 +63,13 @@ class StormsIT {
                 assertEquals("crashcaptest_write_null", site.get("function"), name + ": its own crash site first");
             }
         }
-        assertEquals(JsonReader.get(json, "threadsSummary.total"), (Long) JsonReader.get(json, "threadsSummary.answered") + 1,
-                "every thread but the capturing one answered or recorded its crash within the deadline");
+        // Within the deadline: every thread answered, but one that ended meanwhile (HotSpot stops compiler threads it
+        // no longer needs), which /proc no longer knows.
+        for (Map<String, Object> thread : objects(json, "threads")) {
+            if (thread.get("missing") != null) {
+                assertEquals("?", thread.get("kernelState"), "only a thread that ended may miss the deadline: " + thread);
+            }
+        }
         System.out.printf("storm %s x%d: exit %d, capture %d us%n", kind, threads, armed.exitCode(),
                 JsonReader.get(json, "captureMicros"));
     }
