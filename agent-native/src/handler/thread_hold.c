@@ -32,14 +32,28 @@ void thread_hold_exempt_current_thread(void) {
     atomic_store(&exempt_tid, current_tid());
 }
 
-void thread_hold_here(void) {
-    if (!atomic_load(&held) || current_tid() == atomic_load(&exempt_tid)) return;
-    for (;;) {
-        int64_t left = atomic_load(&hold_until) - monotonic_ns();
-        if (!atomic_load(&held) || left <= 0) return;
-        if (left > WAIT_SLICE_NS) left = WAIT_SLICE_NS;
+static int holding(void) {
+    return atomic_load(&held) && current_tid() != atomic_load(&exempt_tid) &&
+           monotonic_ns() < atomic_load(&hold_until);
+}
+
+int thread_hold_wait(void) {
+    if (!holding()) return 0;
+    int64_t left = atomic_load(&hold_until) - monotonic_ns();
+    if (left > WAIT_SLICE_NS) left = WAIT_SLICE_NS;
+    if (left > 0) {
         struct timespec slice = { 0, (long)left };
-        /* Returns at once if the word is no longer 1; EINTR and timeouts just go round again. */
+        /* Returns at once if the word is no longer 1; a wake-up, EINTR or the timeout: look again. */
         sys_futex_wait(&held, 1, &slice);
     }
+    return holding();
+}
+
+void thread_hold_here(void) {
+    while (thread_hold_wait()) {
+    }
+}
+
+void thread_hold_nudge(void) {
+    sys_futex_wake_all(&held);
 }

@@ -22,6 +22,14 @@ void thread_hold_release(void);
  * waits until the hold is released or its bound passes. Async-signal-safe (futex, clock_gettime). */
 void thread_hold_here(void);
 
+/* One part of thread_hold_here, for a holder that has something to do meanwhile: waits until the hold
+ * is released, its bound passes, thread_hold_nudge is called, or 100 ms pass. Returns 1 while the hold
+ * is still on for the calling thread, 0 when it is over. */
+int thread_hold_wait(void);
+
+/* Wakes every held thread once, to look again (a capture's request just opened). */
+void thread_hold_nudge(void);
+
 /* The calling thread is never held: crashcap's resolver, which the capture itself needs. */
 void thread_hold_exempt_current_thread(void);
 

@@ -3,6 +3,7 @@
 #include "clock.h"
 #include "proc.h"
 #include "sys.h"
+#include "thread_hold.h"
 
 #define MAX_THREADS 65536
 /* After closing a request, how long the owner waits for threads still inside their handlers. */
@@ -159,6 +160,7 @@ int thread_stack_collect_all(const unwind_context *context, int self_tid, int se
     request.count = count;
     request.context = context;
     atomic_store(&request_open, 1);
+    thread_hold_nudge(); /* threads held since an earlier signal answer from where they are held */
     for (int i = 0; i < count; i++) {
         if (tids[i] != self_tid) sys_tgkill(tids[i], service_signal);
     }
