@@ -72,6 +72,13 @@ public final class Storms {
 
     private static void javaStorm(String kind, int threads) throws InterruptedException {
         prepareBarrier(threads);
+        if (kind.equals("unsafe")) {
+            // Once on memory of our own first: the first use loads, links and (JDK 24+) warns, and may make the JVM
+            // ask for a safepoint, which a thread crashed in the JVM's own code never lets end: a storm thread
+            // still on its way to its crash would then stop at that safepoint and never crash at all.
+            long scratch = UNSAFE.allocateMemory(8);
+            UNSAFE.putAddress(scratch, 42L);
+        }
         Runnable body = kind.equals("jni") ? Storms::jniCrash : Storms::unsafeCrash;
         List<Thread> started = new ArrayList<>();
         for (int i = 0; i < threads; i++) {
