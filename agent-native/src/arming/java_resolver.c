@@ -4,10 +4,13 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "background_thread.h"
 #include "text.h"
+#include "thread_hold.h"
 #include "thread_registry.h"
 
 #define ARENA_BYTES (8u << 20)
@@ -157,19 +160,28 @@ static JNIEnv *attach_self(void) {
     return jni;
 }
 
-static void resolve_request(JNIEnv *jni) {
+static void resolve_job_items(JNIEnv *jni, resolve_job *job) {
     arena_used = 0; /* the previous request's strings were written out already */
-    for (int i = 0; i < resolver_channel.thread_count; i++) {
-        resolve_thread(&resolver_channel.threads[i]);
-        atomic_store(&resolver_channel.threads[i].ready, 1);
+    for (int i = 0; i < job->thread_count; i++) {
+        resolve_thread(&job->threads[i]);
+        atomic_store(&job->threads[i].ready, 1);
     }
-    for (int i = 0; i < resolver_channel.frame_count; i++) {
-        resolve_frame(jni, resolver_channel.frames[i]);
-        atomic_store(&resolver_channel.frames[i]->ready, 1);
+    for (int i = 0; i < job->frame_count; i++) {
+        resolve_frame(jni, &job->frames[i]);
+        atomic_store(&job->frames[i].ready, 1);
     }
 }
 
+/* Done with a job: hands it back, or unmaps it if its capture stopped waiting. */
+static void finish_job(resolve_job *job) {
+    int expected = JOB_RUNNING;
+    if (!atomic_compare_exchange_strong(&job->state, &expected, JOB_DONE)) munmap(job, job->bytes);
+}
+
 static void *resolver_main(void *unused) {
+    prctl(PR_SET_NAME, "crashcap-resolv"); /* its kernel name: 15 characters at most */
+    /* A crash capture needs this thread to name Java frames while every other thread is held. */
+    thread_hold_exempt_current_thread();
     /* At once, not later: a crash early in the JVM's life needs the names of JDK frames as much as any.
      * (Deferring this by a second was measured: 5 ms less start-up, but unnamed Thread.sleep and
      * Thread.run frames in crashes during that second.) */
@@ -186,8 +198,13 @@ static void *resolver_main(void *unused) {
         if (n <= 0) break;
         /* At a crash: attaching can block if the crash holds a lock the JVM needs for it; the
          * capture's deadline covers that. */
-        jni = attach_self();
-        if (jni != NULL) resolve_request(jni);
+        resolve_job *job = atomic_load(&resolver_channel.job);
+        if (job != NULL) {
+            jni = attach_self();
+            if (jni != NULL) resolve_job_items(jni, job);
+            finish_job(job);
+        }
+        atomic_store(&resolver_channel.busy, 0);
         (void)!write(resolver_channel.done_pipe[1], "x", 1);
     }
     return NULL;

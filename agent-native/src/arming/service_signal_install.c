@@ -18,7 +18,9 @@ int service_signal_install(void) {
         memset(&action, 0, sizeof action);
         action.sa_sigaction = service_signal_handler;
         sigemptyset(&action.sa_mask);
-        /* SA_RESTART: a thread interrupted in read() or write() goes on as if nothing happened. */
+        /* SA_RESTART: a thread interrupted in read(), write(), a futex wait... goes on as if nothing
+         * happened. Sleeps, poll and epoll_wait are never restarted (signal(7)): what that means for a
+         * crash and for a dump is in docs/threads.md, "What other threads see". */
         action.sa_flags = SA_SIGINFO | SA_RESTART | SA_ONSTACK;
         if (sigaction(sig, &action, NULL) != 0) return -1;
         service_signal_set_number(sig);

@@ -10,8 +10,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <linux/futex.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h> /* memcpy, memset, memcmp: pure functions the compiler emits on its own too */
@@ -73,6 +76,13 @@ static inline int sys_sigaction(int sig, const struct sigaction *action, struct 
     return sigaction(sig, action, old);
 }
 
+/* Blocks sig for the calling thread (rt_sigprocmask on the kernel's own 64-bit set: a plain system call;
+ * sigemptyset/sigaddset would be more imports for two bit operations). */
+static inline int sys_block_signal(int sig) {
+    uint64_t set = 1ull << (sig - 1);
+    return (int)syscall(SYS_rt_sigprocmask, SIG_BLOCK, &set, NULL, sizeof set);
+}
+
 static inline int sys_sigaltstack(const stack_t *stack, stack_t *old) {
     return sigaltstack(stack, old);
 }
@@ -98,6 +108,16 @@ static inline int sys_clock_gettime(clockid_t clock, struct timespec *out) {
 
 static inline int sys_nanosleep(const struct timespec *pause) {
     return nanosleep(pause, NULL);
+}
+
+/* Not on POSIX's list (Linux-specific), but a plain system call: waits while *word == expected, until
+ * woken or timeout (relative) passes; private to this process. */
+static inline long sys_futex_wait(atomic_int *word, int expected, const struct timespec *timeout) {
+    return syscall(SYS_futex, word, FUTEX_WAIT_PRIVATE, expected, timeout, NULL, 0);
+}
+
+static inline long sys_futex_wake_all(atomic_int *word) {
+    return syscall(SYS_futex, word, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
 }
 
 #endif

@@ -178,8 +178,9 @@ static void write_native_frames(const crash_facts *crash, const unwind_context *
     bw_field_text(&writer, "unwind.stop", stop);
 }
 
-/* Set once work.context can be used by threads that crash while the capture runs. */
-static atomic_int context_ready;
+/* Set once the crash capture (there is one per process) has collected the threads, or given up before:
+ * until then a thread that crashes meanwhile waits for the collection's request to record its crash in. */
+static atomic_int crash_collection_over;
 
 /* What the later steps share. */
 static struct {
@@ -194,9 +195,14 @@ static struct {
 } work;
 
 void capture_record_also_crashed(int sig, siginfo_t *info, void *ucontext, int64_t deadline_ns) {
-    /* The owner reads the memory map first; without it nothing can be unwound. */
-    while (!atomic_load(&context_ready) && monotonic_ns() < deadline_ns) pause_micros(200);
-    if (atomic_load(&context_ready)) thread_stack_record_also_crashed(sig, info, ucontext, &work.context);
+    /* Its own crash, not an answer to the service signal, is what this thread's slot must hold: the
+     * signal stays blocked until the handler returns (the kernel restores the mask then). */
+    sys_block_signal(service_signal_number());
+    /* The owner opens the request after the crashing thread's own stack is written. */
+    while (!atomic_load(&crash_collection_over) && monotonic_ns() < deadline_ns) {
+        if (thread_stack_record_crash(sig, info, ucontext) != 0) return;
+        pause_micros(200);
+    }
 }
 
 static void write_crashing_thread(void *arg) {
@@ -295,8 +301,8 @@ static void write_library_loads(void *unused) {
 
 /* After a snapshot (the process lives on): give back what the collection mapped. A crash keeps it. */
 static void release_work(void) {
-    if (work.others.items != NULL) sys_munmap(work.others.items, (size_t)work.others.count * sizeof(thread_stack));
     if (work.states != NULL) sys_munmap(work.states, (size_t)(work.others.count + 1) * sizeof(resolved_thread));
+    thread_stack_release(&work.others);
     java_names_release(&work.names);
     work.others = (thread_stack_set){ 0 };
     work.states = NULL;
@@ -314,17 +320,16 @@ static int begin_bundle(const char *folder, const char *prefix, int64_t now_ms) 
 }
 
 static void read_map_and_modules(void) {
-    atomic_store(&context_ready, 0);
     symbol_cache_forget();
     prepared.module_count = 0;
     run_guarded("maps", read_memory_map, NULL);
     work.context = (unwind_context){ &prepared.map, prepared.modules, prepared.module_count };
-    atomic_store(&context_ready, 1);
 }
 
 /* Every other thread, named, then the modules. */
 static void write_all_threads_and_modules(crash_facts *crash) {
     run_guarded("threads", collect_other_threads, crash);
+    if (crash->ucontext != NULL) atomic_store(&crash_collection_over, 1);
     run_guarded("java-names", resolve_java_names, crash);
     run_guarded("threads", write_other_threads, crash);
     if (crash->ucontext != NULL) run_guarded("java-frames", write_crashing_java_frames, crash);
@@ -350,7 +355,10 @@ void capture_write(int sig, siginfo_t *info, void *ucontext, int64_t deadline_ns
     int64_t started_ns = monotonic_ns();
     crash_facts crash = { sig, info, ucontext, epoch_ms(), deadline_ns, current_tid() };
     int fd = begin_bundle(prepared.folder, "crash-", crash.now_ms);
-    if (fd < 0) return; /* nowhere to write: the JVM's own handler still runs after us */
+    if (fd < 0) {
+        atomic_store(&crash_collection_over, 1);
+        return; /* nowhere to write: the JVM's own handler still runs after us */
+    }
     write_crash_section(&crash);
     read_map_and_modules();
     run_guarded("abort-message", write_abort_message, NULL);

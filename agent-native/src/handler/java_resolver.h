@@ -28,15 +28,28 @@ typedef struct {
     const char *java_name;        /* the full Java name when crashcap had not known it, else NULL */
 } resolved_thread;
 
-/* What the capture and the resolver thread share: two pipes and the current request (written by the
- * capture owner before it wakes the resolver). */
+/* One request, in memory of its own: the capture copies what is to be resolved into it and copies the
+ * answers out. Whoever of the two is last with it unmaps it, so a capture that stopped waiting (its
+ * deadline) never frees memory the resolver still writes into, and the resolver never writes into the
+ * capture's memory at all. */
+enum { JOB_RUNNING, JOB_DONE, JOB_ABANDONED };
+typedef struct {
+    atomic_int state;
+    size_t bytes;                 /* of the whole mapping */
+    int frame_count;
+    int thread_count;
+    resolved_frame *frames;       /* inside this mapping */
+    resolved_thread *threads;
+} resolve_job;
+
+/* What the capture and the resolver thread share: two pipes (the done pipe only says "look") and the
+ * current job. */
 typedef struct {
     int wake_pipe[2];
     int done_pipe[2];
-    resolved_frame *const *frames;
-    int frame_count;
-    resolved_thread *threads;
-    int thread_count;
+    resolve_job *_Atomic job;
+    /* 1 from waking the resolver until it is done with the job (also one whose capture gave up on it). */
+    atomic_int busy;
     /* Set once the resolver has created the jmethodIDs of the classes loaded before arming (or gave up). */
     atomic_int method_ids_ready;
 } resolver_channel_t;

@@ -12,23 +12,76 @@ int java_resolver_await_method_ids(int64_t deadline_ns) {
     return atomic_load(&resolver_channel.method_ids_ready);
 }
 
+/* The answers that are ready, from the job into the capture's items. */
+static void copy_answers(resolve_job *job, resolved_frame *const *frames, resolved_thread *threads) {
+    for (int i = 0; i < job->frame_count; i++) {
+        const resolved_frame *answer = &job->frames[i];
+        if (!atomic_load(&answer->ready) || atomic_load(&frames[i]->ready)) continue;
+        frames[i]->class_name = answer->class_name;
+        frames[i]->method_name = answer->method_name;
+        frames[i]->line = answer->line;
+        atomic_store(&frames[i]->ready, 1);
+    }
+    for (int i = 0; i < job->thread_count; i++) {
+        const resolved_thread *answer = &job->threads[i];
+        if (!atomic_load(&answer->ready) || atomic_load(&threads[i].ready)) continue;
+        threads[i].state = answer->state;
+        threads[i].java_name = answer->java_name;
+        atomic_store(&threads[i].ready, 1);
+    }
+}
+
+static resolve_job *new_job(resolved_frame *const *frames, int frame_count, resolved_thread *threads, int thread_count) {
+    size_t bytes = sizeof(resolve_job) + (size_t)frame_count * sizeof(resolved_frame) +
+                   (size_t)thread_count * sizeof(resolved_thread);
+    resolve_job *job = sys_mmap_anonymous(bytes, 0);
+    if (job == NULL) return NULL;
+    job->bytes = bytes;
+    job->frame_count = frame_count;
+    job->thread_count = thread_count;
+    job->frames = (resolved_frame *)(job + 1);
+    job->threads = (resolved_thread *)(job->frames + frame_count);
+    for (int i = 0; i < frame_count; i++) job->frames[i].frame = frames[i]->frame;
+    for (int i = 0; i < thread_count; i++) job->threads[i].tid = threads[i].tid;
+    atomic_store(&job->state, JOB_RUNNING);
+    return job;
+}
+
 int java_resolver_resolve(resolved_frame *const *frames, int frame_count, resolved_thread *threads,
                           int thread_count, int64_t deadline_ns) {
     if (resolver_channel.wake_pipe[1] < 0) return 0;
-    resolver_channel.frames = frames;
-    resolver_channel.frame_count = frame_count;
-    resolver_channel.threads = threads;
-    resolver_channel.thread_count = thread_count;
-    if (sys_write(resolver_channel.wake_pipe[1], "x", 1) != 1) return 0;
-    for (;;) {
+    /* Still at work on a job an earlier capture gave up on (its JVM could not answer in time)? Wait
+     * for it within our own deadline: one job at a time. */
+    while (atomic_load(&resolver_channel.busy)) {
+        if (monotonic_ns() >= deadline_ns) return 0;
+        pause_micros(1000);
+    }
+    resolve_job *job = new_job(frames, frame_count, threads, thread_count);
+    if (job == NULL) return 0;
+    atomic_store(&resolver_channel.job, job);
+    atomic_store(&resolver_channel.busy, 1);
+    if (sys_write(resolver_channel.wake_pipe[1], "x", 1) != 1) {
+        atomic_store(&resolver_channel.busy, 0);
+        sys_munmap(job, job->bytes);
+        return 0;
+    }
+    /* The done pipe only says "look": a byte left from a job given up earlier is read and ignored. */
+    while (atomic_load(&job->state) != JOB_DONE) {
         int64_t left_ms = (deadline_ns - monotonic_ns()) / 1000000;
-        if (left_ms <= 0) return 0;
+        if (left_ms <= 0) break;
         struct pollfd done = { resolver_channel.done_pipe[0], POLLIN, 0 };
         int ready = sys_poll(&done, 1, (int)left_ms);
         if (ready > 0) {
             char byte;
-            return sys_read(resolver_channel.done_pipe[0], &byte, 1) == 1;
+            (void)!sys_read(resolver_channel.done_pipe[0], &byte, 1);
+        } else if (ready < 0 && errno != EINTR) {
+            break;
         }
-        if (ready < 0 && errno != EINTR) return 0;
     }
+    copy_answers(job, frames, threads);
+    int expected = JOB_RUNNING;
+    if (atomic_compare_exchange_strong(&job->state, &expected, JOB_ABANDONED)) return 0; /* the resolver unmaps it */
+    copy_answers(job, frames, threads); /* done after all, just now */
+    sys_munmap(job, job->bytes);
+    return 1;
 }

@@ -2,6 +2,7 @@
 
 #include "altstack.h"
 #include "sys.h"
+#include "thread_hold.h"
 #include "thread_stack.h"
 
 static int service_signal = -1;
@@ -11,6 +12,10 @@ void service_signal_handler(int sig, siginfo_t *info, void *ucontext) {
     /* A capture's request is answered without touching the stack setup; otherwise this is the
      * request to install an alternate signal stack. */
     if (!thread_stack_answer_request(ucontext)) altstack_ensure_current_thread(ucontext);
+    /* During a crash, a thread that was interrupted must not run on (thread_hold.h). One held here for
+     * an earlier signal (arming's, the sweep's, delivered late) cannot take the capture's signal, which
+     * stays blocked while its handler runs: it answers the capture's request from here. */
+    while (thread_hold_wait()) thread_stack_answer_request(ucontext);
     errno = saved_errno;
 }
 

@@ -17,10 +17,12 @@
  *      itself in service_signal_handler -> thread_stack_take (own stack or altstack, own ucontext,
  *      AsyncGetCallTrace), with a 500 ms deadline; Java names come from the resolver thread over a
  *      pipe (java_resolver_request.c, 1 s); modules and library loads; fsync; "end complete".
- *      A thread that crashes meanwhile records its own stack (capture_record_also_crashed) and waits.
+ *      A thread that crashes meanwhile records its own stack (capture_record_also_crashed) and is held;
+ *      so is every thread that answered the service signal (thread_hold.c): none runs on before the end.
  *   4. hand_over: to the handler that was there before (HotSpot's: it writes hs_err and calls abort(),
  *      whose SIGABRT may come back here: it finds CAPTURE_DONE and goes straight to step 4), or, with none,
- *      the default action restored and the signal raised again: the process ends as it would have.
+ *      the default action restored and the signal raised again: the process ends as it would have, the held
+ *      threads with it. Only if the previous handler returns (it handled the signal) are they let go.
  * Everything in 1-4 runs in signal context: handler/, unwind/ and common/ reach libc only through
  * common/sys.h, and the ctest handler_imports holds them to test/handler_imports.allow.
  *
@@ -36,6 +38,7 @@
 #include "capture.h"
 #include "clock.h"
 #include "sys.h"
+#include "thread_hold.h"
 #include "thread_stack.h"
 
 /* A capture may take this long before the handler gives up on it and lets the JVM report. */
@@ -47,10 +50,10 @@ enum { CAPTURE_IDLE, CAPTURE_RUNNING, CAPTURE_DONE, CAPTURE_SNAPSHOT };
 static atomic_int capture_state = CAPTURE_IDLE;
 static atomic_int capture_owner;
 
-/* The first crashing thread writes the bundle. Any other thread that crashes meanwhile waits (with a
- * deadline) for it to finish, because going on to the JVM's handler would end the process under the
- * capture. A fault inside our own capture that the guard did not catch lands here on the owner
- * thread: the capture is abandoned and the JVM takes over. */
+/* The first crashing thread writes the bundle. Any other thread that crashes meanwhile records its own
+ * crash site for that bundle and is then held (thread_hold.h), because going on to the JVM's handler
+ * would end the process under the capture. A fault inside our own capture that the guard did not catch
+ * lands here on the owner thread: the capture is abandoned and the JVM takes over. */
 static void capture_once(int sig, siginfo_t *info, void *ucontext) {
     int64_t deadline = monotonic_ns() + CAPTURE_DEADLINE_NS;
     /* A live snapshot in progress uses the same buffers: let it finish, then capture. */
@@ -58,15 +61,15 @@ static void capture_once(int sig, siginfo_t *info, void *ucontext) {
     int idle = CAPTURE_IDLE;
     if (atomic_compare_exchange_strong(&capture_state, &idle, CAPTURE_RUNNING)) {
         atomic_store(&capture_owner, current_tid());
+        /* Before anyone is signalled: from here on, threads that answer stay in their handlers. */
+        thread_hold_begin();
         capture_write(sig, info, ucontext, deadline);
         atomic_store(&capture_state, CAPTURE_DONE);
         return;
     }
     if (atomic_load(&capture_owner) == current_tid()) return;
     capture_record_also_crashed(sig, info, ucontext, deadline);
-    while (atomic_load(&capture_state) == CAPTURE_RUNNING && monotonic_ns() < deadline + 1000000000LL) {
-        pause_micros(1000);
-    }
+    thread_hold_here();
 }
 
 static void restore_default_and_redeliver(int sig, siginfo_t *info) {
@@ -78,21 +81,27 @@ static void restore_default_and_redeliver(int sig, siginfo_t *info) {
     if (info->si_code <= 0 || sig == SIGABRT) sys_tgkill(current_tid(), sig);
 }
 
-static void hand_over(int sig, siginfo_t *info, void *ucontext) {
+/* Returns 1 when the handler before ours was called and returned: it handled the signal, and the process
+ * goes on. 0 when the process is about to end: the default action is restored (or, with libjsig, our
+ * handler unregistered) and the fault repeats, or the signal is sent again, once we return. */
+static int hand_over(int sig, siginfo_t *info, void *ucontext) {
     const struct sigaction *before = &crash_chain.previous[sig];
     if (crash_chain.chained_by_libjsig) {
         /* Unregister: the JVM's chained_handler then finds no handler and reports the crash itself
          * when the instruction faults again after we return. */
         sys_sigaction(sig, before, NULL);
-        return;
+        return 0;
     }
     if (before->sa_flags & SA_SIGINFO) {
         before->sa_sigaction(sig, info, ucontext);
-    } else if (before->sa_handler != SIG_DFL && before->sa_handler != SIG_IGN) {
-        before->sa_handler(sig);
-    } else {
-        restore_default_and_redeliver(sig, info);
+        return 1;
     }
+    if (before->sa_handler != SIG_DFL && before->sa_handler != SIG_IGN) {
+        before->sa_handler(sig);
+        return 1;
+    }
+    restore_default_and_redeliver(sig, info);
+    return 0;
 }
 
 void crash_handler(int sig, siginfo_t *info, void *ucontext) {
@@ -107,7 +116,9 @@ void crash_handler(int sig, siginfo_t *info, void *ucontext) {
     /* After a capture, a second fatal signal is the JVM's own abort() at the end of hs_err (or a
      * second crash while it reports): no second bundle. */
     if (atomic_load(&capture_state) != CAPTURE_DONE) capture_once(sig, info, ucontext);
-    hand_over(sig, info, ucontext);
+    /* HotSpot's handler does not return from a crash (hs_err, then abort): the held threads end with the
+     * process, as the JVM found them. If it returns, it handled the signal and everyone goes on. */
+    if (hand_over(sig, info, ucontext)) thread_hold_release();
     errno = saved_errno;
 }
 

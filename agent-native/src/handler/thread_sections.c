@@ -224,11 +224,11 @@ void write_stack(bundle_writer *w, const memory_map *map, int tid, uintptr_t sp)
 
 void write_thread_section(bundle_writer *w, const unwind_context *context, const thread_stack *stack,
                           const java_names *names, const resolved_thread *resolved) {
-    const thread_stack *crash = thread_stack_also_crashed(stack->tid);
-    if (crash != NULL) stack = crash;
-    write_thread_identity(w, stack->tid, crash != NULL, resolved);
-    if (crash != NULL) write_crash_signal(w, stack);
-    if (crash == NULL && atomic_load(&stack->state) != STACK_DONE) {
+    int done = atomic_load(&stack->state) == STACK_DONE;
+    int crashed = done && stack->crashed;
+    write_thread_identity(w, stack->tid, crashed, resolved);
+    if (crashed) write_crash_signal(w, stack);
+    if (!done) {
         bw_field_text(w, "missing", "no answer within the deadline (signals blocked, or stuck in the kernel)");
         return;
     }

@@ -3,20 +3,30 @@
 #include "clock.h"
 #include "proc.h"
 #include "sys.h"
+#include "thread_hold.h"
 
 #define MAX_THREADS 65536
-#define ALSO_CRASHED_MAX 8
+/* After closing a request, how long the owner waits for threads still inside their handlers. */
+#define CLOSE_WAIT_NS (200LL * 1000000)
 
-/* The request a capture publishes for the threads it signals. */
+/* The request a capture publishes for the threads it signals. Every thread, the ones that crash while
+ * the capture runs included, writes only into its own slot of it. */
 static struct {
     thread_stack *items;
     int count;
     const unwind_context *context;
 } request;
 static atomic_int request_open;
+/* Threads between "the request is open" and their last write into it: the owner closes the request,
+ * then waits for this to drop to zero before it reads (or unmaps) the slots. Both sides use seq_cst
+ * atomics: a thread either sees the request closed, or is counted before the owner looks. */
+static atomic_int inside;
 
-static thread_stack also_crashed[ALSO_CRASHED_MAX];
-static atomic_int also_crashed_count;
+/* Slots a live snapshot could not give back because a thread was still inside: freed later. */
+static struct {
+    thread_stack *items;
+    size_t bytes;
+} kept;
 
 void thread_stack_take(thread_stack *stack, const unwind_context *context, void *ucontext) {
     unwind_regs regs;
@@ -58,61 +68,71 @@ static thread_stack *find_in(thread_stack *items, int count, int tid) {
     return NULL;
 }
 
-const thread_stack *thread_stack_also_crashed(int tid) {
-    int count = atomic_load(&also_crashed_count);
-    for (int i = 0; i < count && i < ALSO_CRASHED_MAX; i++) {
-        if (also_crashed[i].tid == tid && atomic_load(&also_crashed[i].state) == STACK_DONE) return &also_crashed[i];
-    }
-    return NULL;
+/* The calling thread's slot in the open request, counted as inside; NULL (and not counted) when no
+ * request is open or the thread has no slot. Every non-NULL result is paired with leave_request. */
+static thread_stack *enter_request(int *open) {
+    atomic_fetch_add(&inside, 1);
+    *open = atomic_load(&request_open);
+    thread_stack *stack = *open ? find_in(request.items, request.count, current_tid()) : NULL;
+    if (stack == NULL) atomic_fetch_sub(&inside, 1);
+    return stack;
 }
 
-static thread_stack *own_also_crashed(int tid) {
-    int count = atomic_load(&also_crashed_count);
-    for (int i = 0; i < count && i < ALSO_CRASHED_MAX; i++) {
-        if (also_crashed[i].tid == tid) return &also_crashed[i];
-    }
-    return NULL;
+static void leave_request(void) {
+    atomic_fetch_sub(&inside, 1);
 }
 
-int thread_stack_record_also_crashed(int sig, siginfo_t *info, void *ucontext, const unwind_context *context) {
-    int index = atomic_fetch_add(&also_crashed_count, 1);
-    if (index >= ALSO_CRASHED_MAX) return 0;
-    thread_stack *stack = &also_crashed[index];
-    stack->tid = current_tid();
+int thread_stack_record_crash(int sig, siginfo_t *info, void *ucontext) {
+    int open;
+    thread_stack *stack = enter_request(&open);
+    if (stack == NULL) return open ? -1 : 0;
+    int expected = STACK_REQUESTED;
+    if (!atomic_compare_exchange_strong(&stack->state, &expected, STACK_TAKING)) {
+        leave_request();
+        return -1;
+    }
     stack->crashed = 1;
     stack->signal = sig;
     stack->signal_code = info->si_code;
     stack->signal_address = (uintptr_t)info->si_addr;
-    atomic_store(&stack->state, STACK_TAKING);
-    thread_stack_take(stack, context, ucontext);
+    thread_stack_take(stack, request.context, ucontext);
     atomic_store(&stack->state, STACK_DONE);
+    leave_request();
     return 1;
 }
 
 void thread_stack_recover_from_nested_fault(int sig) {
-    int tid = current_tid();
-    thread_stack *stack = NULL;
-    if (atomic_load(&request_open)) stack = find_in(request.items, request.count, tid);
-    if (stack == NULL || !stack->guard_active) stack = own_also_crashed(tid);
-    if (stack != NULL && stack->guard_active) {
+    int open;
+    thread_stack *stack = enter_request(&open);
+    if (stack == NULL) return;
+    int active = stack->guard_active;
+    leave_request(); /* the thread_stack_take we jump back into is still counted by its own caller */
+    if (active) {
         stack->guard_active = 0;
         siglongjmp(stack->guard, sig);
     }
 }
 
 int thread_stack_answer_request(void *ucontext) {
-    if (!atomic_load(&request_open)) return 0;
-    int tid = current_tid();
-    /* A thread that crashed during the capture is waiting in its crash handler: its stack was
-     * recorded from its own crash site already. */
-    if (own_also_crashed(tid) != NULL) return 1;
-    thread_stack *stack = find_in(request.items, request.count, tid);
+    int open;
+    thread_stack *stack = enter_request(&open);
     if (stack == NULL) return 0;
+    /* Taken already: this thread crashed during the capture and recorded its own crash site. */
     int expected = STACK_REQUESTED;
-    if (!atomic_compare_exchange_strong(&stack->state, &expected, STACK_TAKING)) return 1;
-    thread_stack_take(stack, request.context, ucontext);
-    atomic_store(&stack->state, STACK_DONE);
+    if (atomic_compare_exchange_strong(&stack->state, &expected, STACK_TAKING)) {
+        thread_stack_take(stack, request.context, ucontext);
+        atomic_store(&stack->state, STACK_DONE);
+    }
+    leave_request();
     return 1;
+}
+
+/* Gives back slots kept by an earlier live snapshot, once nobody is inside any more. */
+static void release_kept(void) {
+    if (kept.items != NULL && atomic_load(&inside) == 0) {
+        sys_munmap(kept.items, kept.bytes);
+        kept.items = NULL;
+    }
 }
 
 int thread_stack_collect_all(const unwind_context *context, int self_tid, int service_signal,
@@ -120,15 +140,18 @@ int thread_stack_collect_all(const unwind_context *context, int self_tid, int se
     out->items = NULL;
     out->count = 0;
     out->answered = 0;
+    release_kept();
     /* mmap is not on POSIX's async-signal-safe list, but on Linux it is a plain system call with no
      * lock in user space; the alternative, reserving stacks for 65,536 threads up front, would cost
      * far more address space for nothing. */
     int *tids = sys_mmap_anonymous(MAX_THREADS * sizeof(int), 0);
     if (tids == NULL) return -1;
     int count = proc_task_list(tids, MAX_THREADS);
-    if (count <= 0) return -1;
-    thread_stack *items = sys_mmap_anonymous((size_t)count * sizeof(thread_stack), 0);
-    if (items == NULL) return -1;
+    thread_stack *items = count > 0 ? sys_mmap_anonymous((size_t)count * sizeof(thread_stack), 0) : NULL;
+    if (items == NULL) {
+        sys_munmap(tids, MAX_THREADS * sizeof(int));
+        return -1;
+    }
     for (int i = 0; i < count; i++) {
         items[i].tid = tids[i];
         atomic_store(&items[i].state, tids[i] == self_tid ? STACK_DONE : STACK_REQUESTED);
@@ -137,27 +160,48 @@ int thread_stack_collect_all(const unwind_context *context, int self_tid, int se
     request.count = count;
     request.context = context;
     atomic_store(&request_open, 1);
+    thread_hold_nudge(); /* threads held since an earlier signal answer from where they are held */
     for (int i = 0; i < count; i++) {
         if (tids[i] != self_tid) sys_tgkill(tids[i], service_signal);
     }
+    sys_munmap(tids, MAX_THREADS * sizeof(int));
+    /* A thread that crashes meanwhile records itself in its slot: it is done like one that answered. */
     int pending = count - 1;
     while (pending > 0 && monotonic_ns() < deadline_ns) {
         pause_micros(200);
         pending = 0;
         for (int i = 0; i < count; i++) {
-            int state = atomic_load(&items[i].state);
-            if (state != STACK_DONE && own_also_crashed(items[i].tid) == NULL) pending++;
+            if (atomic_load(&items[i].state) != STACK_DONE) pending++;
         }
     }
-    /* Late answers would write into memory we are reading: close the request first. */
+    /* Late answers would write into memory we are about to read: close the request, then wait for the
+     * threads that had entered it already. */
     atomic_store(&request_open, 0);
+    int64_t close_deadline = monotonic_ns() + CLOSE_WAIT_NS;
+    while (atomic_load(&inside) > 0 && monotonic_ns() < close_deadline) pause_micros(200);
     int answered = 0;
     for (int i = 0; i < count; i++) {
         if (atomic_load(&items[i].state) == STACK_DONE && items[i].tid != self_tid) answered++;
     }
-    sys_munmap(tids, MAX_THREADS * sizeof(int));
     out->items = items;
     out->count = count;
     out->answered = answered;
     return 0;
+}
+
+void thread_stack_release(thread_stack_set *set) {
+    if (set->items != NULL) {
+        size_t bytes = (size_t)set->count * sizeof(thread_stack);
+        if (atomic_load(&inside) == 0) {
+            sys_munmap(set->items, bytes);
+        } else if (kept.items == NULL) {
+            kept.items = set->items;
+            kept.bytes = bytes;
+        }
+        /* else: a second set kept while the first still is, which needs a thread stuck in our handler
+         * across two dumps; it stays mapped (a leak, never a fault). */
+    }
+    set->items = NULL;
+    set->count = 0;
+    set->answered = 0;
 }

@@ -20,7 +20,7 @@ enum { STACK_REQUESTED = 0, STACK_TAKING, STACK_DONE, STACK_FAULTED };
 typedef struct {
     atomic_int state;
     int tid;
-    int crashed;                  /* crashed itself while the capture ran */
+    int crashed;                  /* crashed itself while the capture ran: the stack is of its crash */
     int signal;                   /* for crashed threads */
     int signal_code;
     uintptr_t signal_address;
@@ -51,16 +51,21 @@ void thread_stack_take(thread_stack *stack, const unwind_context *context, void 
 int thread_stack_collect_all(const unwind_context *context, int self_tid, int service_signal,
                          int64_t deadline_ns, thread_stack_set *out);
 
+/* After a live snapshot: gives back what thread_stack_collect_all mapped. If a thread is still inside its
+ * handler (it answered so late that it was still writing when the request closed), the memory is kept
+ * until a later collection finds nobody inside: a dump never unmaps memory a thread may write into. */
+void thread_stack_release(thread_stack_set *set);
+
 /* In the service signal handler: if a capture asked this thread for its stack, takes it and
  * returns 1; else 0. */
 int thread_stack_answer_request(void *ucontext);
 
-/* A thread that crashes while another one captures: records its own crash and stack, so that the
- * bundle shows it as crashed too. Returns 1 if recorded. */
-int thread_stack_record_also_crashed(int sig, siginfo_t *info, void *ucontext, const unwind_context *context);
-
-/* The also-crashed record of tid, or NULL. */
-const thread_stack *thread_stack_also_crashed(int tid);
+/* A thread that crashes while another one captures: records its own crash and stack in its own slot
+ * of the open request, so that the bundle shows it as crashed with its own signal. The caller blocks
+ * the service signal first (else the thread might answer it from inside its crash handler).
+ * Returns 1 if recorded, 0 when no request is open (yet), -1 when this thread has no slot to write
+ * (not listed, or it answered already). */
+int thread_stack_record_crash(int sig, siginfo_t *info, void *ucontext);
 
 /* In the crash handler, first thing: a fault inside thread_stack_take on this thread jumps back to it. */
 void thread_stack_recover_from_nested_fault(int sig);

@@ -266,23 +266,21 @@ public final class ThreadsApp {
         Crasher.overflowNativeThread(OVERFLOW_STACK_KIB);
     }
 
-    /** Two threads released by one latch, both writing through a null pointer. */
+    /**
+     * Two threads released together (Storms' barrier), both writing through a null pointer. They block real-time
+     * signals first: a thread that answered the capture's service signal before reaching its crash would be held
+     * there and never crash (docs/threads.md), which would make "both crash" a matter of timing.
+     */
     private static void bothCrash() throws InterruptedException {
-        CountDownLatch go = new CountDownLatch(1);
+        Storms.prepareBarrier(2);
         Runnable crash = () -> {
-            try {
-                go.await();
-            } catch (InterruptedException e) {
-                return;
-            }
+            Storms.blockRealtimeSignalsAndWait();
             crashHere(Crasher.KINDS.indexOf("segv") + 1);
         };
         Thread first = new Thread(crash, CRASH_WORKER);
         Thread second = new Thread(crash, CRASH_WORKER_2);
         first.start();
         second.start();
-        awaitJavaStates(Map.of(first, Thread.State.WAITING, second, Thread.State.WAITING));
-        go.countDown();
         first.join();
         second.join();
     }

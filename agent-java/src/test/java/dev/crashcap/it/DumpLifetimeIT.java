@@ -1,0 +1,112 @@
+package dev.crashcap.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.crashcap.testapp.ThreadsApp;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A dump must never be able to harm its target, also when the JVM cannot name Java frames in time: crashcap's resolver
+ * thread is stopped (ptrace, one thread only: crashcaptest-stop-thread) while several dumps give up waiting for it, then
+ * let go. The target must live on, the next dump must be whole (Java frames named), and dumps must give back the
+ * memory they map.
+ */
+class DumpLifetimeIT {
+    private static final String RESOLVER_KERNEL_NAME = "crashcap-resolv";
+    private static final int DUMPS_WHILE_STOPPED = 3;
+    private static final int DUMPS_COUNTED = 6;
+
+    @TempDir
+    Path work;
+
+    @Test
+    void dumpsThatGiveUpOnAStuckResolverLeaveTheTargetHealthyAndTheNextDumpWhole() throws Exception {
+        Path bundles = work.resolve("bundles");
+        List<String> options = new ArrayList<>(AttachIT.quiet());
+        options.add("-javaagent:" + TestJvm.JAR + "=dir=" + bundles);
+        try (RunningJvm jvm = RunningJvm.start(work.resolve("target"),
+                TestJvm.command(List.of(), options, ThreadsApp.class.getName(), "idle"), Map.of()).awaitOutput("ready ")) {
+            assertWhole(dump(jvm)); // the resolver has done a job: its thread is known and attached
+            int resolver = tidNamed(jvm.pid(), RESOLVER_KERNEL_NAME);
+
+            Process stopper = new ProcessBuilder(stopThreadTool().toString(), Integer.toString(resolver))
+                    .redirectErrorStream(true).start();
+            try {
+                BufferedReader said = new BufferedReader(new InputStreamReader(stopper.getInputStream(), StandardCharsets.UTF_8));
+                assertEquals("stopped", said.readLine(), "crashcaptest-stop-thread could not stop the resolver");
+                for (int i = 0; i < DUMPS_WHILE_STOPPED; i++) {
+                    dump(jvm); // each gives up on the resolver after its deadline, and returns
+                }
+            } finally {
+                stopper.getOutputStream().close(); // the resolver goes on with what it was asked
+                assertTrue(stopper.waitFor(30, TimeUnit.SECONDS), "the stopper did not let go");
+            }
+            assertEquals(0, stopper.exitValue(), "the resolver was stopped until then");
+
+            assertWhole(dump(jvm));
+            AttachIT.assertAnswers(jvm);
+
+            long mappings = mappings(jvm.pid());
+            for (int i = 0; i < DUMPS_COUNTED; i++) {
+                dump(jvm);
+            }
+            assertEquals(mappings, mappings(jvm.pid()), "dumps give back what they map (/proc/<pid>/maps lines)");
+            AttachIT.assertAnswers(jvm);
+            assertEquals("", jvm.stderr(), "nothing printed in the target");
+        }
+    }
+
+    /** crashcap dump of the target; returns its bundle. */
+    private Path dump(RunningJvm jvm) throws IOException, InterruptedException {
+        TestJvm.Result dump = TestJvm.cli(work, "dump", Long.toString(jvm.pid()));
+        assertEquals(0, dump.exitCode(), dump.toString());
+        assertTrue(jvm.process.isAlive(), "the target died: " + jvm.stderr());
+        return Path.of(dump.stdout().strip());
+    }
+
+    /** Every thread answered and the Java frames of the parked threads are named. */
+    private void assertWhole(Path bundle) throws IOException, InterruptedException {
+        Map<String, Object> json = Inspect.json(work, bundle);
+        assertEquals(false, json.get("truncated"), "warnings: " + json.get("warnings"));
+        ThreadsCaptureIT.assertParked(json);
+    }
+
+    private static Path stopThreadTool() {
+        return TestJvm.TESTLIB.resolveSibling("crashcaptest-stop-thread");
+    }
+
+    private static int tidNamed(long pid, String name) throws IOException {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            List<Path> matching = tasks.filter(task -> name.equals(comm(task))).toList();
+            assertEquals(1, matching.size(), "one thread named " + name);
+            return Integer.parseInt(matching.get(0).getFileName().toString());
+        }
+    }
+
+    private static String comm(Path task) {
+        try {
+            return Files.readString(task.resolve("comm")).strip();
+        } catch (IOException gone) {
+            return "";
+        }
+    }
+
+    private static long mappings(long pid) throws IOException {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/" + pid + "/maps"))) {
+            return lines.count();
+        }
+    }
+}
