@@ -9,6 +9,8 @@ import java.util.List;
  * <ul>
  *   <li>{@code Command Line:}, {@code jvm_args:} and {@code java_command:} lines as command-line arguments (split at
  *       spaces, as HotSpot joined them);</li>
+ *   <li>the agents' options in the "JVMTI agents" section of newer JDKs
+ *       ({@code /x/crashcap.jar path:none, loaded, initialized, instrumentlib options:token=…}) as agent options;</li>
  *   <li>{@code NAME=value} lines (the "Environment Variables" section, {@code JAVA_TOOL_OPTIONS=…}) as environment
  *       variables;</li>
  *   <li>every line for secrets told by their value (URL passwords, token shapes), and PEM private key blocks across
@@ -21,6 +23,7 @@ public final class HsErrRedaction {
     public static final String NOTE = "# crashcap: secrets in this copy of the hs_err file are replaced by "
             + Redaction.REDACTED + " (docs/ship.md)";
 
+    private static final String AGENT_OPTIONS = " options:";
     private static final List<String> ARGUMENT_LINES = List.of("Command Line: ", "jvm_args: ", "java_command: ");
 
     private HsErrRedaction() {}
@@ -44,6 +47,11 @@ public final class HsErrRedaction {
                 List<String> args = Arrays.asList(line.substring(prefix.length()).split(" ", -1));
                 return prefix + String.join(" ", Redaction.arguments(args));
             }
+        }
+        int options = line.indexOf(AGENT_OPTIONS);
+        if (options >= 0 && line.contains(" path:")) {
+            int start = options + AGENT_OPTIONS.length();
+            return line.substring(0, start) + OptionItems.redact(line.substring(start));
         }
         int equals = line.indexOf('=');
         if (equals > 0 && isVariableName(line, equals)) {
