@@ -123,9 +123,11 @@ class SecretsIT {
         command.addAll(TestJvm.nativeAccessFlag());
         command.addAll(List.of("-XX:ErrorFile=" + work + "/hs_err_%p.log", "-Dcrashcap.testlib=" + TestJvm.TESTLIB,
                 "-cp", TestJvm.TEST_CLASSES.toString(), Crasher.class.getName(), "segv"));
-        TestJvm.Result run = TestJvm.run(work, command, Map.of());
+        // the library cache too (LibraryCache: $XDG_CACHE_HOME/crashcap)
+        TestJvm.Result run = TestJvm.run(work, command, Map.of("XDG_CACHE_HOME", work.resolve("x/y/cache").toString()));
         assertFalse(run.stderr().contains("crashcap: not armed"), run.stderr());
-        for (Path folder : List.of(work.resolve("a"), work.resolve("a/b"), bundles, Inspect.onlyBundle(bundles))) {
+        for (Path folder : List.of(work.resolve("a"), work.resolve("a/b"), bundles, Inspect.onlyBundle(bundles),
+                work.resolve("x"), work.resolve("x/y"), work.resolve("x/y/cache"))) {
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(folder)),
                     folder.toString());
         }
