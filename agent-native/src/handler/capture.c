@@ -91,7 +91,8 @@ static int open_bundle_file(const char *folder, const char *prefix, int64_t now_
     char file[PATH_MAX];
     size_t len = copy_text(file, sizeof file, bundle_dir);
     copy_text(file + len, sizeof file - len, "/capture.txt");
-    return sys_open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    /* O_EXCL alone already refuses a link in capture.txt's place; O_NOFOLLOW says so (docs/ship.md). */
+    return sys_open(file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 }
 
 static void sync_folder(const char *path) {

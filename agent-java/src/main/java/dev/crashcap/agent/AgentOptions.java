@@ -1,5 +1,6 @@
 package dev.crashcap.agent;
 
+import dev.crashcap.secrets.OptionItems;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,7 +17,7 @@ import java.util.Properties;
  */
 public final class AgentOptions {
     /** Option names this version knows; anything else is reported once and ignored. */
-    public static final List<String> KNOWN = List.of("dir", "url", "token", "sentry-dsn", "max-bundles", "max-mb");
+    public static final List<String> KNOWN = OptionItems.CRASHCAP_OPTIONS;
 
     /** Where bundles go unless {@code dir} says otherwise, relative to the working directory. */
     public static final String DEFAULT_DIR = "crashcap";
@@ -41,7 +42,7 @@ public final class AgentOptions {
             if (fromEnvironment != null && !fromEnvironment.isEmpty()) values.put(name, fromEnvironment);
             if (fromProperty != null && !fromProperty.isEmpty()) values.put(name, fromProperty);
         }
-        for (String item : raw.isEmpty() ? new String[0] : raw.split(",")) {
+        for (String item : OptionItems.split(raw)) { // a comma may belong to a value: see OptionItems
             int equals = item.indexOf('=');
             String name = (equals < 0 ? item : item.substring(0, equals)).trim();
             String value = equals < 0 ? "" : item.substring(equals + 1).trim();

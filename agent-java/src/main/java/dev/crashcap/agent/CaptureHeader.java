@@ -1,9 +1,10 @@
 package dev.crashcap.agent;
 
 import dev.crashcap.bundle.AgentVersion;
+import dev.crashcap.secrets.OptionItems;
+import dev.crashcap.secrets.Redaction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -19,7 +20,7 @@ final class CaptureHeader {
         Lines lines = new Lines();
         lines.add("section", "header");
         lines.add("agent.version", AgentVersion.get());
-        lines.add("agent.options", String.join(",", Redaction.arguments(List.of(options.raw().split(",", -1)))));
+        lines.add("agent.options", OptionItems.redact(options.raw()));
         lines.add("agent.bundleFolder", bundleFolder.toString());
         lines.add("jvm.name", System.getProperty("java.vm.name", ""));
         lines.add("jvm.version", System.getProperty("java.vm.version", ""));

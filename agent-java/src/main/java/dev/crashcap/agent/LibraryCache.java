@@ -1,5 +1,6 @@
 package dev.crashcap.agent;
 
+import dev.crashcap.collector.SafeFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -98,7 +99,7 @@ final class LibraryCache {
     /** Creates the folder (0700) or checks the one there: a directory of ours, not a link; narrows a wider mode. */
     private static void privateFolder(Path folder, long uid) throws IOException {
         if (!Files.exists(folder, LinkOption.NOFOLLOW_LINKS)) {
-            Files.createDirectories(folder.getParent());
+            SafeFiles.privateDirectory(folder.getParent()); // parents it makes are 0700 too, whatever the umask
             try {
                 Files.createDirectory(folder,
                         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(FOLDER_MODE)));

@@ -1,10 +1,13 @@
 package dev.crashcap.bundle;
 
+import dev.crashcap.collector.BundleFiles;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,12 +32,14 @@ public final class BundleLocator {
     }
 
     public static Bundle load(Path path) throws BundleException {
-        if (!Files.exists(path)) {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             throw new BundleException("no such file: " + path);
         }
-        Path directory = Files.isDirectory(path) ? path : parentOf(path);
-        Path capture = Files.isDirectory(path) ? path.resolve(CAPTURE_FILE) : path;
-        if (!Files.isRegularFile(capture)) {
+        boolean isDirectory = Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS);
+        Path directory = isDirectory ? path : parentOf(path);
+        Path capture = isDirectory ? path.resolve(CAPTURE_FILE) : path;
+        refuseUntrusted(directory, capture);
+        if (!BundleFiles.isPlainFile(capture)) {
             String hint = holdsBundles(path) ? "; it holds bundles: see crashcap list " + path : "";
             throw new BundleException("not a crashcap bundle: " + path + " (it has no " + CAPTURE_FILE + hint + ")");
         }
@@ -42,9 +47,30 @@ public final class BundleLocator {
         return withLocks(bundle, directory.resolve(LocksParser.FILE));
     }
 
+    /**
+     * Refuses a bundle that someone other than its owner could have planted or changed: a symbolic link (the bundle
+     * folder or its capture), a folder owned by another user (unless root runs crashcap), a capture owned by another
+     * user than its folder (BundleFiles, docs/ship.md).
+     */
+    private static void refuseUntrusted(Path directory, Path capture) throws BundleException {
+        if (Files.isSymbolicLink(capture)) {
+            throw new BundleException("refused " + capture + ": it is a symbolic link; crashcap does not follow links"
+                    + " in bundle folders");
+        }
+        String refusal = BundleFiles.refusal(directory);
+        if (refusal != null) {
+            throw new BundleException("refused bundle " + directory + ": it " + refusal);
+        }
+        int owner = BundleFiles.uidOf(directory);
+        if (BundleFiles.isPlainFile(capture) && BundleFiles.uidOf(capture) != owner) {
+            throw new BundleException("refused " + capture + ": it is owned by uid " + BundleFiles.uidOf(capture)
+                    + ", its folder by uid " + owner);
+        }
+    }
+
     /** A snapshot's locks.txt, if it has one; a bundle without it (a crash, an older agent) is read all the same. */
     private static Bundle withLocks(Bundle bundle, Path locksFile) {
-        if (!Files.isRegularFile(locksFile)) {
+        if (!BundleFiles.isPlainFile(locksFile)) {
             return bundle;
         }
         List<String> warnings = new ArrayList<>();
@@ -57,7 +83,8 @@ public final class BundleLocator {
 
     /** True if {@code directory} looks like a bundle (holds a capture file); says nothing about its contents. */
     public static boolean isBundleDirectory(Path directory) {
-        return Files.isDirectory(directory) && Files.isRegularFile(directory.resolve(CAPTURE_FILE));
+        return Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)
+                && BundleFiles.isPlainFile(directory.resolve(CAPTURE_FILE));
     }
 
     // People pass the bundle folder itself; say what they probably meant.
@@ -76,10 +103,11 @@ public final class BundleLocator {
 
     private static byte[] read(Path capture) throws BundleException {
         try {
-            if (Files.size(capture) > MAX_CAPTURE_BYTES) {
+            if (Files.readAttributes(capture, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).size()
+                    > MAX_CAPTURE_BYTES) {
                 throw new BundleException("not a crashcap bundle: " + capture + " (larger than any capture)");
             }
-            return Files.readAllBytes(capture);
+            return BundleFiles.read(capture, MAX_CAPTURE_BYTES);
         } catch (AccessDeniedException e) {
             throw new BundleException("cannot read " + capture + ": permission denied", e);
         } catch (IOException e) {

@@ -4,6 +4,7 @@ import static dev.crashcap.bundle.CaptureValues.decimal;
 import static dev.crashcap.bundle.CaptureValues.emptyToNull;
 import static dev.crashcap.bundle.CaptureValues.text;
 
+import dev.crashcap.secrets.Redaction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -134,10 +135,10 @@ public final class CaptureParser {
 
     private void headerLine(CaptureLine line) {
         switch (line.key()) {
-            case "arg" -> args.add(line.value(0) == null ? "" : line.value(0));
+            case "arg" -> args.add(line.value(0) == null ? "" : Redaction.text(line.value(0)));
             case "env" -> {
                 if (line.value(0) != null) {
-                    env.put(line.value(0), line.value(1) == null ? "" : line.value(1));
+                    env.put(line.value(0), line.value(1) == null ? "" : Redaction.text(line.value(1)));
                 }
             }
             default -> header.put(line.key(), line.value(0));
@@ -298,7 +299,9 @@ public final class CaptureParser {
                 values.integer(crash, "crash", "signal.number"), text(crash, "signal.name"),
                 values.integer(crash, "crash", "signal.code"), text(crash, "signal.codeName"),
                 values.hex(crash, "crash", "signal.address"), values.decimal(crash, "crash", "signal.senderPid"),
-                values.decimal(crash, "crash", "thread.tid"), text(crash, "abort.message"));
+                values.decimal(crash, "crash", "thread.tid"),
+                // written raw by the signal handler, which cannot redact; older agents redacted by name only
+                Redaction.text(text(crash, "abort.message")));
     }
 
     private ThreadInfo buildThread(ThreadBuilder thread, Crash crash) {

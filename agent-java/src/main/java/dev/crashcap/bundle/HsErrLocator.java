@@ -1,8 +1,12 @@
 package dev.crashcap.bundle;
 
+import dev.crashcap.collector.BundleFiles;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,14 +22,19 @@ import java.util.List;
  *   <li>{@code <cwd>/hs_err_pid<pid>.log};</li>
  *   <li>{@code <tmp>/hs_err_pid<pid>.log}: the {@code -Djava.io.tmpdir} of the process, then {@code /tmp}.</li>
  * </ol>
- * A candidate counts only if it exists and was written no earlier than 5 s before the crash: an older file with
- * the same name belongs to an earlier process that had the same pid.
+ * A candidate counts only if it is the crashed process's own: a regular file (not a symbolic link) owned by the
+ * process's user (the owner of its capture), written no earlier than 5 s before the crash (an older file with the
+ * same name belongs to an earlier process that had the same pid) nor before the process started, and whose header
+ * names the process's pid ({@code pid=<pid>,} as HotSpot writes it). The capture names the path, and a capture
+ * can be crafted: without these checks {@code -XX:ErrorFile=/root/secret} would make root's crashcap copy that
+ * file into a bundle and ship it.
  */
 public final class HsErrLocator {
     /** The name of an hs_err copy inside a bundle directory. */
     public static final String BUNDLED_FILE = "hs_err.log";
 
     private static final long CLOCK_SLACK_MILLIS = 5_000;
+    private static final int HEADER_BYTES = 4096;
     private static final String ERROR_FILE = "-XX:ErrorFile=";
     private static final String TMPDIR = "-Djava.io.tmpdir=";
 
@@ -39,13 +48,14 @@ public final class HsErrLocator {
 
     /** As {@link #find(Bundle)}, with {@code systemTmp} standing in for {@code /tmp} (tests). */
     public static String find(Bundle bundle, Path systemTmp) {
-        if (bundle.directory() != null && Files.isRegularFile(bundle.directory().resolve(BUNDLED_FILE))) {
+        int owner = processOwner(bundle);
+        if (bundle.directory() != null && BundleFiles.ownedBy(bundle.directory().resolve(BUNDLED_FILE), owner)) {
             return bundle.directory().resolve(BUNDLED_FILE).toAbsolutePath().toString();
         }
         Long notBefore = notBefore(bundle);
         for (String candidate : candidates(bundle, systemTmp)) {
             Path path = resolve(bundle.header().cwd(), candidate);
-            if (path != null && isFresh(path, notBefore)) {
+            if (path != null && isGenuine(path, owner, notBefore, bundle.pid())) {
                 return path.toAbsolutePath().normalize().toString();
             }
         }
@@ -139,23 +149,44 @@ public final class HsErrLocator {
         }
     }
 
+    /**
+     * The uid of the crashed process's user: the owner of the capture it wrote (its bundle folder's, which
+     * BundleLocator checked), or the current user's for a bundle read without a folder.
+     */
+    private static int processOwner(Bundle bundle) {
+        if (bundle.directory() == null) {
+            return BundleFiles.currentUid();
+        }
+        Path capture = bundle.directory().resolve(BundleLocator.CAPTURE_FILE);
+        return BundleFiles.uidOf(BundleFiles.isPlainFile(capture) ? capture : bundle.directory());
+    }
+
     /** The earliest modification time a genuine hs_err can have, or null to accept any. */
     private static Long notBefore(Bundle bundle) {
-        Long time = bundle.crash().timeEpochMillis();
-        if (time == null) {
-            time = bundle.header().startEpochMillis(); // cut off before the crash time: the start still helps
-        }
+        Long crash = bundle.crash().timeEpochMillis();
+        Long start = bundle.header().startEpochMillis(); // also when cut off before the crash time
+        Long time = crash == null ? start : start == null ? crash : Long.valueOf(Math.max(crash, start));
         return time == null ? null : time - CLOCK_SLACK_MILLIS;
     }
 
-    private static boolean isFresh(Path path, Long notBefore) {
+    private static boolean isGenuine(Path path, int owner, Long notBefore, Long pid) {
         try {
-            if (!Files.isRegularFile(path)) {
+            if (pid == null || !BundleFiles.ownedBy(path, owner)) {
                 return false;
             }
-            return notBefore == null || Files.getLastModifiedTime(path).toMillis() >= notBefore;
+            long modified = Files.getLastModifiedTime(path, LinkOption.NOFOLLOW_LINKS).toMillis();
+            return (notBefore == null || modified >= notBefore) && namesPid(path, pid);
         } catch (IOException | SecurityException e) {
             return false;
         }
+    }
+
+    /** HotSpot's header line: {@code #  SIGSEGV (0xb) at pc=0x…, pid=4242, tid=4243}, within its first lines. */
+    static boolean namesPid(Path path, long pid) throws IOException {
+        byte[] head;
+        try (InputStream in = BundleFiles.open(path)) {
+            head = in.readNBytes(HEADER_BYTES);
+        }
+        return new String(head, StandardCharsets.ISO_8859_1).contains(", pid=" + pid + ",");
     }
 }

@@ -5,6 +5,7 @@ import dev.crashcap.bundle.Bundle;
 import dev.crashcap.bundle.BundleException;
 import dev.crashcap.bundle.BundleLocator;
 import dev.crashcap.bundle.HsErrLocator;
+import dev.crashcap.collector.BundleFiles;
 import dev.crashcap.collector.BundleLock;
 import dev.crashcap.collector.Finisher;
 import dev.crashcap.collector.Packer;
@@ -12,25 +13,35 @@ import dev.crashcap.collector.SafeFiles;
 import dev.crashcap.collector.SentryTransport;
 import dev.crashcap.collector.Shipment;
 import dev.crashcap.report.Diagnosis;
+import dev.crashcap.secrets.HsErrRedaction;
+import dev.crashcap.secrets.Redaction;
 import dev.crashcap.symbols.Symbolizer;
 import dev.crashcap.symbols.SymbolsFile;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Finishes a raw bundle with what the dying process could not do: copies the hs_err file HotSpot wrote into the
- * bundle as {@code hs_err.log}, keeps the native frames' names and source lines in {@code symbols.txt}, writes
+ * Finishes a raw bundle with what the dying process could not do: redacts what the signal handler wrote raw (an
+ * abort message) in the capture, copies the hs_err file HotSpot wrote into the bundle as {@code hs_err.log} with its
+ * secrets redacted ({@link HsErrRedaction}; HotSpot's own file is left as it is), keeps the native frames' names and source lines in {@code symbols.txt}, writes
  * {@code manifest.json}, packs it into {@code bundle.zip}. The manifest is the mark of a finished bundle: once it
  * exists nothing is added or rewritten, so finishing twice changes nothing (a crash between the manifest and the
  * zip only leaves the zip to do).
  */
 public final class BundleFinisher implements Finisher {
+    // far above any hs_err file (a few MiB with thousands of threads); a larger one is not copied
+    private static final long MAX_HS_ERR_BYTES = 64L * 1024 * 1024;
+    // as BundleLocator: no capture is larger
+    private static final long MAX_CAPTURE_BYTES = 512L * 1024 * 1024;
+
     private final boolean sentryEvent;
 
     /** @param sentryEvent whether shipments carry a Sentry event (only the Sentry target needs one) */
@@ -44,32 +55,37 @@ public final class BundleFinisher implements Finisher {
         if (!Readiness.isSettled(bundle, directory)) {
             return null;
         }
+        boolean finished = BundleFiles.isPlainFile(directory.resolve(Manifest.NAME));
+        if (!finished) {
+            redactCapture(directory); // before the id: the id is the hash of the capture as it travels
+        }
         String id = id(directory);
         String signature = Signature.of(bundle);
-        if (!Files.isRegularFile(directory.resolve(Manifest.NAME))) {
+        if (!finished) {
             String hsErrSource = attachHsErr(bundle, directory);
             List<Path> files = new ArrayList<>();
             files.add(directory.resolve(BundleLocator.CAPTURE_FILE));
-            if (Files.isRegularFile(directory.resolve(HsErrLocator.BUNDLED_FILE))) {
+            boolean hsErrCopied = BundleFiles.isPlainFile(directory.resolve(HsErrLocator.BUNDLED_FILE));
+            if (hsErrCopied) {
                 files.add(directory.resolve(HsErrLocator.BUNDLED_FILE));
             }
             if (keepSymbols(bundle, directory)) {
                 files.add(directory.resolve(SymbolsFile.NAME));
             }
             SafeFiles.write(directory.resolve(Manifest.NAME),
-                    Manifest.render(bundle, id, signature, hsErrSource, files, AgentVersion.get()));
+                    Manifest.render(bundle, id, signature, hsErrSource, hsErrCopied, files, AgentVersion.get()));
         }
         Path packed = Packer.pack(directory);
         Path hsErr = directory.resolve(HsErrLocator.BUNDLED_FILE);
         byte[] event = sentryEvent
                 ? SentryEvent.of(Symbolizer.apply(bundle), SentryTransport.eventId(id), AgentVersion.get()) : null;
         return new Shipment(id, signature, packed, metadata(bundle), event,
-                Files.isRegularFile(hsErr) ? List.of(hsErr) : List.of());
+                BundleFiles.isPlainFile(hsErr) ? List.of(hsErr) : List.of());
     }
 
     /** Finishes without complaint, for {@code crashcap inspect}: a read-only bundle is still shown. */
     public static void quietly(Path directory) {
-        if (!Files.isDirectory(directory) || !Files.isWritable(directory)) {
+        if (BundleFiles.refusal(directory) != null || !Files.isWritable(directory)) {
             return;
         }
         try (BundleLock lock = BundleLock.tryAcquire(directory)) {
@@ -95,7 +111,7 @@ public final class BundleFinisher implements Finisher {
      */
     private static boolean keepSymbols(Bundle bundle, Path directory) throws IOException {
         Path target = directory.resolve(SymbolsFile.NAME);
-        if (Files.isRegularFile(target)) {
+        if (BundleFiles.isPlainFile(target)) {
             return true;
         }
         List<SymbolsFile.Entry> entries = Symbolizer.fromModuleFiles(bundle);
@@ -106,27 +122,40 @@ public final class BundleFinisher implements Finisher {
         return true;
     }
 
-    /** Copies the hs_err file into the bundle; returns where it came from, or null if there is none. */
+    /**
+     * Copies the hs_err file into the bundle, redacted; returns where it came from, or null if there is none. A copy
+     * already in the bundle (a finishing cut off before the manifest, or put there by hand) is redacted in place
+     * unless it already is.
+     */
     private static String attachHsErr(Bundle bundle, Path directory) throws IOException {
         String found = HsErrLocator.find(bundle);
         if (found == null) {
             return null;
         }
         Path target = directory.resolve(HsErrLocator.BUNDLED_FILE);
-        if (Path.of(found).equals(target.toAbsolutePath())) {
+        String text = new String(BundleFiles.read(Path.of(found), MAX_HS_ERR_BYTES), StandardCharsets.ISO_8859_1);
+        if (Path.of(found).equals(target.toAbsolutePath()) && text.startsWith(HsErrRedaction.NOTE)) {
             return found;
         }
-        Path temporary = SafeFiles.temporaryFor(target);
-        try (FileChannel out = SafeFiles.openPrivate(temporary); FileChannel in = FileChannel.open(Path.of(found))) {
-            long position = 0;
-            long size = in.size();
-            while (position < size) {
-                position += in.transferTo(position, size - position, out);
-            }
-            out.force(true);
-        }
-        SafeFiles.publish(temporary, target);
+        // ISO-8859-1 both ways keeps every byte; the rules only look at ASCII
+        SafeFiles.write(target, HsErrRedaction.redact(text).getBytes(StandardCharsets.ISO_8859_1));
         return found;
+    }
+
+    /**
+     * Redacts, in the capture itself, the secrets the signal handler could not (it writes an abort message as glibc
+     * left it). The header was redacted when the agent armed; the value rules are applied to the whole file, and it
+     * is rewritten only if they change something, keeping its time (Readiness and the spool's order use it).
+     */
+    private static void redactCapture(Path directory) throws IOException {
+        Path capture = directory.resolve(BundleLocator.CAPTURE_FILE);
+        String text = new String(BundleFiles.read(capture, MAX_CAPTURE_BYTES), StandardCharsets.ISO_8859_1);
+        String redacted = Redaction.text(text);
+        if (!redacted.equals(text)) {
+            FileTime written = Files.getLastModifiedTime(capture, LinkOption.NOFOLLOW_LINKS);
+            SafeFiles.write(capture, redacted.getBytes(StandardCharsets.ISO_8859_1));
+            Files.setLastModifiedTime(capture, written);
+        }
     }
 
     private static Map<String, String> metadata(Bundle bundle) {

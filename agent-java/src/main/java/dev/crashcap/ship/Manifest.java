@@ -1,6 +1,7 @@
 package dev.crashcap.ship;
 
 import dev.crashcap.bundle.Bundle;
+import dev.crashcap.collector.BundleFiles;
 import dev.crashcap.report.BundleJson;
 import dev.crashcap.report.Diagnosis;
 import dev.crashcap.report.Json;
@@ -8,7 +9,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -29,8 +32,8 @@ public final class Manifest {
     private Manifest() {
     }
 
-    static byte[] render(Bundle bundle, String id, String signature, String hsErrSource, List<Path> files,
-            String finisherVersion) throws IOException {
+    static byte[] render(Bundle bundle, String id, String signature, String hsErrSource, boolean hsErrRedacted,
+            List<Path> files, String finisherVersion) throws IOException {
         Diagnosis diagnosis = Diagnosis.of(bundle);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("schema", SCHEMA);
@@ -48,6 +51,8 @@ public final class Manifest {
         json.put("capturedBy", bundle.header().agentVersion());
         json.put("finishedBy", finisherVersion);
         json.put("hsErrSource", hsErrSource);
+        // the copy is redacted (HsErrRedaction), HotSpot's file at hsErrSource is not
+        json.put("hsErrRedacted", hsErrRedacted);
         json.put("files", describe(files));
         return (Json.write(json) + "\n").getBytes(StandardCharsets.UTF_8);
     }
@@ -57,7 +62,7 @@ public final class Manifest {
         for (Path file : files) {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("name", file.getFileName().toString());
-            entry.put("bytes", Files.size(file));
+            entry.put("bytes", Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).size());
             entry.put("sha256", sha256(file));
             list.add(entry);
         }
@@ -65,7 +70,7 @@ public final class Manifest {
     }
 
     static String sha256(Path file) throws IOException {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+        try (InputStream in = new DigestInputStream(BundleFiles.open(file), MessageDigest.getInstance("SHA-256"))) {
             in.transferTo(java.io.OutputStream.nullOutputStream());
             return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
         } catch (NoSuchAlgorithmException e) {

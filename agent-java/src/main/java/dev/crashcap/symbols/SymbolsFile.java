@@ -1,5 +1,6 @@
 package dev.crashcap.symbols;
 
+import dev.crashcap.collector.BundleFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,12 +45,14 @@ public final class SymbolsFile {
 
     /** The entries of the bundle's symbols.txt, or null if it has none (or it cannot be read). */
     static List<Entry> read(Path directory) {
-        if (directory == null || !Files.isRegularFile(directory.resolve(NAME))) {
+        if (directory == null || !BundleFiles.isPlainFile(directory.resolve(NAME))) {
             return null;
         }
         try {
             List<Entry> entries = new ArrayList<>();
-            for (String line : Files.readAllLines(directory.resolve(NAME), StandardCharsets.UTF_8)) {
+            String text = new String(BundleFiles.read(directory.resolve(NAME), 256L * 1024 * 1024),
+                    StandardCharsets.UTF_8);
+            for (String line : text.split("\n")) {
                 Entry entry = parse(line);
                 if (entry != null) {
                     entries.add(entry);

@@ -3,6 +3,7 @@ package dev.crashcap.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.crashcap.secrets.Redaction;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;

@@ -120,10 +120,11 @@ class HsErrLocatorTest {
         return Samples.parseLines(lines.toArray(String[]::new));
     }
 
-    /** Creates an hs_err file modified {@code offsetMillis} after the crash. */
+    /** Creates an hs_err file of pid 4242 (HotSpot's header line) modified {@code offsetMillis} after the crash. */
     private static Path hsErr(Path path, long offsetMillis) throws IOException {
         Files.createDirectories(path.getParent());
-        Files.writeString(path, "# A fatal error has been detected by the Java Runtime Environment:\n");
+        Files.writeString(path, "# A fatal error has been detected by the Java Runtime Environment:\n#\n"
+                + "#  SIGSEGV (0xb) at pc=0x00007f0000001000, pid=4242, tid=4243\n");
         Files.setLastModifiedTime(path, FileTime.fromMillis(CRASH_TIME + offsetMillis));
         return path;
     }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.crashcap.bundle.Samples;
 import dev.crashcap.cli.Main;
 import dev.crashcap.collector.Shipment;
+import dev.crashcap.secrets.HsErrRedaction;
 import dev.crashcap.symbols.BuiltLibrary;
 import dev.crashcap.symbols.DebugId;
 import dev.crashcap.symbols.Symbolizer;
@@ -29,12 +30,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class BundleFinisherTest {
+    private static final String HS_ERR = "#  SIGSEGV (0xb) at pc=0x00007f0000001000, pid=" + ShipBundles.GONE_PID
+            + ", tid=4243\n";
     @TempDir
     Path folder;
 
     private Path bundleWithHsErr() throws Exception {
         Path bundle = ShipBundles.bundle(folder, Samples.SEGV, 1, "-XX:ErrorFile=" + folder + "/hs_err_%p.log");
-        Path hsErr = Files.writeString(folder.resolve("hs_err_" + ShipBundles.GONE_PID + ".log"), "# SIGSEGV\n");
+        Path hsErr = Files.writeString(folder.resolve("hs_err_" + ShipBundles.GONE_PID + ".log"), HS_ERR);
         Files.setLastModifiedTime(hsErr, FileTime.fromMillis(1795517364001L));
         return bundle;
     }
@@ -44,7 +47,7 @@ class BundleFinisherTest {
         Path bundle = bundleWithHsErr();
         Shipment shipment = new BundleFinisher(false).finish(bundle);
 
-        assertEquals("# SIGSEGV\n", Files.readString(bundle.resolve("hs_err.log")));
+        assertEquals(HsErrRedaction.NOTE + "\n" + HS_ERR, Files.readString(bundle.resolve("hs_err.log")));
         String manifest = Files.readString(bundle.resolve("manifest.json"));
         assertTrue(manifest.contains("\"id\": \"" + shipment.id() + "\""), manifest);
         assertTrue(manifest.contains("\"signature\": \"fault|SIGSEGV|crashcaptest_write_null|"), manifest);
@@ -103,7 +106,7 @@ class BundleFinisherTest {
         assertArrayEquals(manifest, Files.readAllBytes(bundle.resolve("manifest.json")));
         assertArrayEquals(zip, Files.readAllBytes(bundle.resolve("bundle.zip")));
         assertEquals(zipTime, Files.getLastModifiedTime(bundle.resolve("bundle.zip")));
-        assertEquals("# SIGSEGV\n", Files.readString(bundle.resolve("hs_err.log")));
+        assertEquals(HsErrRedaction.NOTE + "\n" + HS_ERR, Files.readString(bundle.resolve("hs_err.log")));
         assertNotNull(again.sentryEvent());
     }
 

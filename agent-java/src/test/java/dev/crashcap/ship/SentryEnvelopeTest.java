@@ -9,6 +9,7 @@ import dev.crashcap.bundle.Samples;
 import dev.crashcap.cli.Main;
 import dev.crashcap.collector.LoopbackCollector;
 import dev.crashcap.collector.SentryTransport;
+import dev.crashcap.secrets.HsErrRedaction;
 import dev.crashcap.symbols.BuiltLibrary;
 import io.sentry.EnvelopeReader;
 import io.sentry.ILogger;
@@ -52,7 +53,8 @@ class SentryEnvelopeTest {
     @Test
     void uploadToSentryDsnGivesAnEnvelopeSentryCanRead() throws Exception {
         Path bundle = ShipBundles.bundle(folder, Samples.THREADS, 1, "-XX:ErrorFile=" + folder + "/hs_err_%p.log");
-        Path hsErr = Files.writeString(folder.resolve("hs_err_" + ShipBundles.GONE_PID + ".log"), "# A fatal error\n");
+        Path hsErr = Files.writeString(folder.resolve("hs_err_" + ShipBundles.GONE_PID + ".log"),
+                "#  SIGSEGV (0xb) at pc=0x00007f0000001000, pid=" + ShipBundles.GONE_PID + ", tid=4243\n");
         Files.setLastModifiedTime(hsErr, FileTime.fromMillis(1795517364001L));
 
         LoopbackCollector.Request request;
@@ -78,7 +80,8 @@ class SentryEnvelopeTest {
             String key = item.getHeader().getType() == SentryItemType.Event ? "event" : item.getHeader().getFileName();
             items.put(key, item);
         }
-        assertEquals(Files.readString(hsErr), new String(items.get("hs_err.log").getData(), StandardCharsets.UTF_8));
+        assertEquals(HsErrRedaction.NOTE + "\n" + Files.readString(hsErr),
+                new String(items.get("hs_err.log").getData(), StandardCharsets.UTF_8), "the redacted copy");
         assertTrue(java.util.Arrays.equals(Files.readAllBytes(bundle.resolve("bundle.zip")),
                 items.get("bundle.zip").getData()), "the packed bundle is attached as it is");
         assertEquals("application/zip", items.get("bundle.zip").getHeader().getContentType());

@@ -5,6 +5,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -29,14 +30,15 @@ public final class BundleLock implements AutoCloseable {
     /** The lock, or null if another uploader holds it (in this JVM or another). */
     public static BundleLock tryAcquire(Path bundle) throws IOException {
         Path path = bundle.resolve(NAME);
-        if (!Files.exists(path)) {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             try {
                 Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             } catch (java.nio.file.FileAlreadyExistsException e) {
                 // another uploader created it first: fine, lock it
             }
         }
-        FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE);
+        // never through a link planted in its place: that would open (not change) another user's file as root
+        FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
         try {
             FileLock lock = channel.tryLock();
             if (lock == null) {

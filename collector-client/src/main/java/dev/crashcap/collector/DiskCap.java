@@ -85,7 +85,7 @@ public record DiskCap(int maxBundles, long maxBytes) {
 
     static long size(Path directory) {
         try (Stream<Path> files = Files.walk(directory)) {
-            return files.filter(Files::isRegularFile).mapToLong(DiskCap::fileSize).sum();
+            return files.filter(BundleFiles::isPlainFile).mapToLong(DiskCap::fileSize).sum();
         } catch (IOException | RuntimeException e) {
             return 0;
         }

@@ -39,7 +39,7 @@ public final class HttpCollector implements Transport {
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(timeout)
                     .header("Content-Type", "application/zip")
-                    .POST(HttpRequest.BodyPublishers.ofFile(shipment.packed()));
+                    .POST(body(shipment.packed()));
             headers(shipment).forEach(request::header);
             if (token != null) {
                 request.header("Authorization", "Bearer " + token);
@@ -80,9 +80,24 @@ public final class HttpCollector implements Transport {
         return URLEncoder.encode(value == null ? "" : value, StandardCharsets.UTF_8);
     }
 
+    /** The zip, opened without following a link (BundleFiles): ofFile would follow one planted in its place. */
+    private static HttpRequest.BodyPublisher body(java.nio.file.Path zip) throws IOException {
+        long size = Files.readAttributes(zip, java.nio.file.attribute.BasicFileAttributes.class,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS).size();
+        BundleFiles.open(zip).close(); // fails now, as ofFile would, if it is a link or cannot be read
+        return HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
+            try {
+                return BundleFiles.open(zip);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }), size);
+    }
+
     private static long size(Shipment shipment) {
         try {
-            return Files.size(shipment.packed());
+            return Files.readAttributes(shipment.packed(), java.nio.file.attribute.BasicFileAttributes.class,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS).size();
         } catch (IOException e) {
             return -1;
         }

@@ -2,6 +2,7 @@ package dev.crashcap.collector;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -30,7 +31,7 @@ public final class Packer {
     /** The packed file, created if missing. */
     public static Path pack(Path bundle) throws IOException {
         Path target = bundle.resolve(NAME);
-        if (Files.isRegularFile(target)) {
+        if (BundleFiles.isPlainFile(target)) {
             return target;
         }
         Path temporary = SafeFiles.temporaryFor(target);
@@ -41,7 +42,9 @@ public final class Packer {
                 ZipEntry entry = new ZipEntry(bundle.relativize(file).toString());
                 entry.setTime(FIXED_TIME);
                 zip.putNextEntry(entry);
-                Files.copy(file, zip);
+                try (InputStream in = BundleFiles.open(file)) {
+                    in.transferTo(zip);
+                }
                 zip.closeEntry();
             }
             zip.finish();
@@ -52,11 +55,11 @@ public final class Packer {
         return target;
     }
 
-    /** The files that travel: everything but the spool's bookkeeping and half-written files, sorted. */
+    /** The files that travel: everything but the spool's bookkeeping and half-written files, sorted; no links. */
     static List<Path> packable(Path bundle) throws IOException {
         List<Path> files = new ArrayList<>();
         try (Stream<Path> walk = Files.walk(bundle)) {
-            walk.filter(Files::isRegularFile).filter(file -> travels(bundle, file)).sorted().forEach(files::add);
+            walk.filter(BundleFiles::isPlainFile).filter(file -> travels(bundle, file)).sorted().forEach(files::add);
         }
         return files;
     }

@@ -5,6 +5,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
@@ -35,11 +36,15 @@ public final class RateLimiter {
     }
 
     public Admission admit(String signature, long now) throws IOException {
-        SafeFiles.privateDirectory(directory.getParent());
-        SafeFiles.privateDirectory(directory);
+        for (Path folder : List.of(directory.getParent(), directory)) {
+            if (Files.isSymbolicLink(folder)) { // planted by someone who can write the folder: never written through
+                throw new IOException(folder + " is a symbolic link; crashcap does not follow links in bundle folders");
+            }
+            SafeFiles.privateDirectory(folder);
+        }
         synchronized (RateLimiter.class) { // file locks are per process: threads of one JVM queue here first
             try (FileChannel channel = FileChannel.open(directory.resolve(".lock"), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE); FileLock lock = channel.lock()) {
+                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS); FileLock lock = channel.lock()) {
                 return admitLocked(directory.resolve(name(signature)), now);
             }
         }
@@ -49,8 +54,8 @@ public final class RateLimiter {
         long suppressed = 0;
         long total = 0;
         List<Long> sent = new ArrayList<>();
-        if (Files.isRegularFile(file)) {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        if (BundleFiles.isPlainFile(file)) {
+            for (String line : new String(BundleFiles.read(file, 1024 * 1024), StandardCharsets.UTF_8).split("\n")) {
                 String[] parts = line.split(" ");
                 try {
                     switch (parts[0]) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -68,12 +69,28 @@ public final class SafeFiles {
         syncDirectory(target.toAbsolutePath().getParent());
     }
 
-    /** Creates a directory readable by its owner only (0700), with its parents. */
+    /**
+     * Creates a directory readable by its owner only (0700), and so each missing parent, whatever the umask:
+     * Files.createDirectories leaves parents to the umask (0777 under umask 000), and a mode given at creation is
+     * still cut by it, so each is set after it is made. An existing directory is left as it is.
+     */
     public static Path privateDirectory(Path directory) throws IOException {
-        if (!Files.isDirectory(directory)) {
-            Files.createDirectories(directory);
-            Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
+        if (Files.isDirectory(directory)) {
+            return directory;
         }
+        Path parent = directory.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            privateDirectory(parent);
+        }
+        try {
+            Files.createDirectory(directory);
+        } catch (FileAlreadyExistsException e) {
+            if (Files.isDirectory(directory)) {
+                return directory; // made by someone else meanwhile: not ours to change
+            }
+            throw e;
+        }
+        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
         return directory;
     }
 

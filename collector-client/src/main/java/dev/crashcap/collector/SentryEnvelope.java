@@ -3,7 +3,6 @@ package dev.crashcap.collector;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 
@@ -13,6 +12,8 @@ import java.time.Instant;
  * attachments.
  */
 public final class SentryEnvelope {
+    // Sentry's limit for one attachment is 100 MiB; an hs_err file is a few hundred KiB
+    private static final long MAX_ATTACHMENT_BYTES = 100L * 1024 * 1024;
     private SentryEnvelope() {
     }
 
@@ -29,7 +30,7 @@ public final class SentryEnvelope {
     }
 
     private static void attachment(ByteArrayOutputStream out, Path file, String contentType) throws IOException {
-        byte[] payload = Files.readAllBytes(file);
+        byte[] payload = BundleFiles.read(file, MAX_ATTACHMENT_BYTES); // never through a planted link
         String name = jsonString(file.getFileName().toString());
         item(out, "{\"type\":\"attachment\",\"length\":" + payload.length + ",\"filename\":" + name
                 + ",\"content_type\":\"" + contentType + "\"}", payload);

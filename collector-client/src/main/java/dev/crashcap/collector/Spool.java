@@ -40,7 +40,9 @@ public final class Spool {
         List<Entry> entries = new ArrayList<>();
         try (DirectoryStream<Path> children = Files.newDirectoryStream(folder)) {
             for (Path child : children) {
-                if (!child.getFileName().toString().startsWith(".") && isBundle.test(child)) {
+                // a link or another user's folder is never finished, sent or deleted (BundleFiles)
+                if (!child.getFileName().toString().startsWith(".") && BundleFiles.refusal(child) == null
+                        && isBundle.test(child)) {
                     entries.add(new Entry(child, StateFile.read(child), written(child.resolve(firstFile))));
                 }
             }

@@ -22,7 +22,7 @@ public final class StateFile {
     public static SpoolRecord read(Path bundle) {
         String text;
         try {
-            text = Files.readString(bundle.resolve(NAME), StandardCharsets.UTF_8);
+            text = new String(BundleFiles.read(bundle.resolve(NAME), 64 * 1024), StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             return SpoolRecord.NEW;
         } catch (IOException e) {

@@ -1,14 +1,20 @@
-package dev.crashcap.agent;
+package dev.crashcap.secrets;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * Bundles travel (to disk, to collectors, into tickets): secrets in the environment and on the
- * command line are replaced by {@value #REDACTED} before anything is written. Names are judged, not
- * values, except for passwords inside URLs. Written without regular expressions: this runs in premain,
- * where every class loaded is start-up time.
+ * Bundles travel (to disk, to collectors, into tickets): secrets are replaced by {@value #REDACTED} before they are
+ * written or shipped. The one set of rules crashcap has, used for the capture header (arguments, agent options,
+ * environment), the hs_err copy ({@link HsErrRedaction}) and whatever a capture holds that the dying process could
+ * not redact (abort messages: the reader and the finisher apply {@link #text}):
+ * <ul>
+ *   <li>by name: a variable, property or option whose name looks like a secret ({@link #isSecretName});</li>
+ *   <li>by value: passwords inside URLs, and well-known token shapes whatever they are called
+ *       ({@link SecretShapes}).</li>
+ * </ul>
+ * Written without regular expressions: this runs in premain, where every class loaded is start-up time.
  */
 public final class Redaction {
     public static final String REDACTED = "<redacted>";
@@ -46,18 +52,28 @@ public final class Redaction {
         return false;
     }
 
+    /**
+     * Any text with the secrets that can be told by their value redacted: passwords in URLs and the token shapes
+     * of {@link SecretShapes}. For text whose names are not known (abort messages, lines of an hs_err file).
+     */
+    public static String text(String text) {
+        if (text == null) return null;
+        return SecretShapes.redact(urlPasswords(text));
+    }
+
     /** An environment variable's value as it may be written: whole, redacted, or with secrets inside redacted. */
     public static String environmentValue(String name, String value) {
         if (isSecretName(name)) return REDACTED;
         if (name.endsWith("_OPTIONS") || name.endsWith("_OPTS")) {
             return String.join(" ", arguments(List.of(value.split(" ", -1))));
         }
-        return urlPasswords(value);
+        return text(value);
     }
 
     /**
      * Command-line arguments with secrets redacted: {@code -Ddb.password=x}, {@code --token=x},
-     * {@code --password x} (the next argument), {@code user:pass@} in URLs.
+     * {@code --password x} (the next argument), the options of {@code -javaagent:} and {@code -agentpath:}
+     * ({@link OptionItems}), {@code user:pass@} in URLs, and token shapes anywhere.
      */
     public static List<String> arguments(List<String> args) {
         List<String> result = new ArrayList<>(args.size());
@@ -70,24 +86,23 @@ public final class Redaction {
             }
             int equals = arg.indexOf('=');
             String name = equals < 0 ? arg : arg.substring(0, equals);
-            if (equals > 0 && arg.startsWith("-javaagent:")) {
+            if (equals > 0 && (arg.startsWith("-javaagent:") || arg.startsWith("-agentpath:"))) {
                 // an agent's own options, such as crashcap's token= and sentry-dsn=, are items of their own
-                List<String> items = List.of(arg.substring(equals + 1).split(",", -1));
-                result.add(arg.substring(0, equals + 1) + String.join(",", arguments(items)));
+                result.add(arg.substring(0, equals + 1) + OptionItems.redact(arg.substring(equals + 1)));
             } else if (equals > 0 && isSecretName(optionName(name))) {
                 result.add(arg.substring(0, equals + 1) + REDACTED);
             } else if (equals < 0 && name.startsWith("-") && isSecretName(optionName(name))) {
                 result.add(arg);
                 redactNext = true;
             } else {
-                result.add(urlPasswords(arg));
+                result.add(text(arg));
             }
         }
         return result;
     }
 
     /** {@code --db-password} → {@code db-password}; {@code -Dx.token} → {@code x.token}; {@code -XX:Flag} → {@code Flag}. */
-    private static String optionName(String option) {
+    static String optionName(String option) {
         int start = 0;
         while (start < option.length() && option.charAt(start) == '-') start++;
         if (start == 1 && option.startsWith("D", start)) start++;
@@ -102,7 +117,7 @@ public final class Redaction {
         for (int scheme = text.indexOf("://"); scheme >= 0; scheme = text.indexOf("://", scheme + 3)) {
             int authorityStart = scheme + 3;
             int authorityEnd = authorityStart;
-            while (authorityEnd < text.length() && "/ \t?#".indexOf(text.charAt(authorityEnd)) < 0) authorityEnd++;
+            while (authorityEnd < text.length() && "/ \t\r\n?#".indexOf(text.charAt(authorityEnd)) < 0) authorityEnd++;
             int at = text.lastIndexOf('@', authorityEnd - 1);
             int colon = text.indexOf(':', authorityStart);
             if (at < authorityStart || colon < 0 || colon > at) continue;
