@@ -21,7 +21,7 @@
 #error "crashcap: unsupported architecture"
 #endif
 
-/* ELF relocation types of a call through the GOT (library_loads.c patches such a slot). */
+/* ELF relocation types of a call through the GOT (got_slots.c finds such slots). */
 #if defined(__x86_64__)
 #define ARCH_R_GLOB_DAT 6         /* R_X86_64_GLOB_DAT */
 #define ARCH_R_JUMP_SLOT 7        /* R_X86_64_JUMP_SLOT */
