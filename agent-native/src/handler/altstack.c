@@ -29,3 +29,10 @@ int altstack_ensure_current_thread(void *ucontext) {
     if (ucontext != NULL) ((ucontext_t *)ucontext)->uc_stack = fresh;
     return 1;
 }
+
+int altstack_running_on_ours(void) {
+    stack_t current;
+    if (sys_sigaltstack(NULL, &current) != 0 || !(current.ss_flags & SS_ONSTACK)) return 0;
+    thread_slot *slot = thread_registry_find(current_tid());
+    return slot != NULL && slot->altstack != NULL && (char *)current.ss_sp == (char *)slot->altstack + GUARD_BYTES;
+}

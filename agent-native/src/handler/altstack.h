@@ -21,6 +21,10 @@ int altstack_ensure_current_thread(void *ucontext);
  * (this and the next: arming/altstack_release.c). */
 void altstack_release_current_thread(void);
 
+/* 1 if the calling thread is in a signal handler running on the alternate stack crashcap gave it (without
+ * crashcap it would have had none). Async-signal-safe. */
+int altstack_running_on_ours(void);
+
 /* Unmaps the stack crashcap gave a thread that has exited (found by the sweep). */
 void altstack_release_exited(void *stack, unsigned long bytes);
 
