@@ -6,6 +6,7 @@
 
 #include "got_slots.h"
 #include "text.h"
+#include "thread_start_hook.h"
 
 static JavaVM *java_vm;
 static jvmtiEnv *jvmti;
@@ -80,6 +81,7 @@ static void record_java_caller(library_load *load) {
  * in a signal handler: dlopen and JNI are fine here. */
 static void *dlopen_hook(const char *file, int mode) {
     void *handle = dlopen(file, mode); /* the JVM's own load path, not a handler */
+    if (handle != NULL) thread_start_hook_scan(); /* before the library can start a thread */
     if (handle == NULL || file == NULL || in_hook) return handle;
     int index = atomic_fetch_add(&library_load_count, 1);
     if (index >= LOADS_MAX) return handle;

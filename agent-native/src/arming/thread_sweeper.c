@@ -10,6 +10,7 @@
 #include "proc.h"
 #include "service_signal.h"
 #include "thread_registry.h"
+#include "thread_start_hook.h"
 
 #define TIDS_MAX 65536
 
@@ -46,6 +47,7 @@ static void forget_if_exited(thread_slot *slot, void *count) {
 }
 
 static void sweep_once(void) {
+    thread_start_hook_scan(); /* modules loaded by other means than libjvm's dlopen */
     int count = list_current();
     for (int i = 0; i < count; i++) {
         int tid = current[i];
