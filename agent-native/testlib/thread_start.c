@@ -1,11 +1,13 @@
 /* Native threads that need their alternate signal stack at once (issue 9, item 4), for ThreadStartApp:
  * a pthread that overflows its stack as soon as it starts, a pthread that installs its own alternate
- * stack, and plain pthread_create + join for bench/ThreadStartBench. Part of libcrashcaptest.so. */
+ * stack, threads that end in each way (do they give their stack back?), and plain pthread_create + join
+ * for bench/ThreadStartBench. Part of libcrashcaptest.so. */
 #define _GNU_SOURCE 1
 #include <jni.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <sys/mman.h>
 #include <time.h>
 
@@ -77,4 +79,47 @@ EXPORT JNIEXPORT jlong JNICALL Java_dev_crashcap_testapp_ThreadStartApp_createAn
     }
     clock_gettime(CLOCK_MONOTONIC, &end);
     return (jlong)(end.tv_sec - start.tv_sec) * 1000000000L + (end.tv_nsec - start.tv_nsec);
+}
+
+/* ---- threads that end by returning, by pthread_exit, by cancellation --------------------------- */
+
+enum { END_RETURN = 0, END_PTHREAD_EXIT, END_CANCELLED };
+
+static void *ends_by_return(void *arg) {
+    return arg;
+}
+
+static void *ends_by_pthread_exit(void *arg) {
+    pthread_exit(arg);
+}
+
+static void *waits_to_be_cancelled(void *arg) {
+    for (;;) pause(); /* a cancellation point */
+    return arg;
+}
+
+/* Lines of /proc/self/maps: one per mapping. */
+static int count_mappings(void) {
+    FILE *maps = fopen("/proc/self/maps", "re");
+    if (maps == NULL) return -1;
+    int lines = 0;
+    for (int c; (c = fgetc(maps)) != EOF;) lines += c == '\n';
+    fclose(maps);
+    return lines;
+}
+
+/* Starts count threads one after another that end the given way, joins each, and returns by how many
+ * mappings the process grew: a thread that kept its alternate stack (three mappings with its guard
+ * pages) would grow it by three. */
+EXPORT JNIEXPORT jint JNICALL Java_dev_crashcap_testapp_ThreadStartApp_mappingsGrowth(JNIEnv *env, jclass cls, jint how,
+                                                                                     jint count) {
+    void *(*routines[])(void *) = { ends_by_return, ends_by_pthread_exit, waits_to_be_cancelled };
+    int before = count_mappings();
+    for (jint i = 0; i < count; i++) {
+        pthread_t thread;
+        if (pthread_create(&thread, NULL, routines[how], NULL) != 0) return -1;
+        if (how == END_CANCELLED) pthread_cancel(thread);
+        pthread_join(thread, NULL);
+    }
+    return count_mappings() - before;
 }

@@ -51,9 +51,19 @@ int altstack_ensure_current_thread(void *ucontext) {
     if (memory == NULL) memory = map_stack();
     if (memory == NULL) return 0;
     stack_t fresh = { .ss_sp = memory + GUARD_BYTES, .ss_size = ALTSTACK_BYTES, .ss_flags = 0 };
-    if (sys_sigaltstack(&fresh, NULL) != 0) {
+    stack_t previous;
+    if (sys_sigaltstack(&fresh, &previous) != 0) {
         altstack_give_back(memory);
         return 0;
+    }
+    if (!(previous.ss_flags & SS_DISABLE)) {
+        /* A signal handler gave the thread one since we looked (the sweep's service signal reaching a
+         * thread that is still in its pthread_create trampoline): keep that one, return ours. */
+        previous.ss_flags = 0;
+        sys_sigaltstack(&previous, NULL);
+        altstack_give_back(memory);
+        if (ucontext != NULL) ((ucontext_t *)ucontext)->uc_stack = previous;
+        return 1;
     }
     slot->altstack = memory;
     slot->altstack_bytes = STACK_MAPPING_BYTES;

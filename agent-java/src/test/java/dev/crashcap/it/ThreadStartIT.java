@@ -12,7 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -68,6 +71,23 @@ class ThreadStartIT {
             assertOwnAltstackKept(command, jvm.stdout());
         }
         assertOverflowCaptured(bundles, thread, function, module);
+    }
+
+    /**
+     * Threads that end by returning, by pthread_exit and by cancellation give their alternate stack back: 500 of
+     * each, one after another, leave the process with about as many mappings as before (a stack kept by every
+     * thread would add 1,500 mappings: the stack and its two guard pages).
+     */
+    @Test
+    void threadsGiveTheirStackBackHoweverTheyEnd() throws Exception {
+        TestJvm.Result jvm = TestJvm.runWithAgent(work, work.resolve("bundles"), List.of(), Map.of(),
+                ThreadStartApp.class.getName(), "mappings-growth", "500");
+        assertEquals(0, jvm.exitCode(), jvm.stderr());
+        for (String how : List.of("return", "exit", "cancel")) {
+            Matcher growth = Pattern.compile("growth " + how + " (-?\\d+)").matcher(jvm.stdout());
+            assertTrue(growth.find(), jvm.stdout());
+            assertTrue(Integer.parseInt(growth.group(1)) < 100, how + ": " + jvm.stdout());
+        }
     }
 
     /** The JVM ends as it does without the agent (run once per command), and it did crash. */

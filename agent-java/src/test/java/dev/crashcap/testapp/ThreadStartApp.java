@@ -16,6 +16,9 @@ import java.nio.file.Path;
  *       same;</li>
  *   <li>{@code own-altstack}: a pthread {@value #OWN_ALTSTACK_THREAD} installs its own alternate signal stack,
  *       prints {@code own altstack kept: true|false} after 600 ms, then overflows;</li>
+ *   <li>{@code mappings-growth N}: N pthreads end by returning, N by {@code pthread_exit}, N are cancelled, one
+ *       after another; prints by how many mappings each kind grew the process ({@code growth return|exit|cancel
+ *       M});</li>
  *   <li>{@code create-join N}: prints the nanoseconds N pthread_create + pthread_join took in C
  *       ({@code native-nanos N}), then N Java thread start + join ({@code java-nanos N}); for the bench;</li>
  *   <li>{@code exit}.</li>
@@ -41,6 +44,9 @@ public final class ThreadStartApp {
 
     static native long createAndJoin(int count);
 
+    /** {@code how}: 0 return, 1 pthread_exit, 2 cancellation. */
+    static native int mappingsGrowth(int how, int count);
+
     public static void main(String[] args) throws Exception {
         System.load(System.getProperty("crashcap.testlib"));
         if (args.length > 0) {
@@ -65,6 +71,14 @@ public final class ThreadStartApp {
                 lateOverflowNewThread(STACK_KIB);
             });
             case "own-altstack" -> onStarter(() -> ownAltstackThenOverflow(STACK_KIB));
+            case "mappings-growth" -> {
+                int count = Integer.parseInt(words[1]);
+                String[] hows = { "return", "exit", "cancel" };
+                for (int how = 0; how < hows.length; how++) {
+                    System.out.println("growth " + hows[how] + " " + mappingsGrowth(how, count));
+                }
+                System.out.flush();
+            }
             case "create-join" -> {
                 int count = Integer.parseInt(words[1]);
                 System.out.println("native-nanos " + createAndJoin(count));
