@@ -41,6 +41,9 @@ static void forget_if_exited(thread_slot *slot, void *count) {
     int tid = atomic_load(&slot->tid);
     if (contains(current, *(int *)count, tid) || !contains(seen, seen_count, tid)) return;
     if (slot->java_thread != NULL) return; /* Java threads are released by JVMTI ThreadEnd */
+    /* The kernel may have given the tid to a new thread since the listing (tids wrap at pid_max): that
+     * thread may already run on the stack its pthread_create trampoline put in this slot. */
+    if (sys_tgkill(tid, 0) == 0) return;
     if (slot->altstack != NULL) altstack_release_exited(slot->altstack, slot->altstack_bytes);
     slot->altstack = NULL;
     thread_registry_free(slot);
