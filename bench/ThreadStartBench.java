@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
  * trampoline, which maps and installs an alternate signal stack before the start routine and unmaps it after.
  * {@code ThreadStartApp create-join N} times N pthread_create + pthread_join in C (default attributes, a start
  * routine that returns at once), then N Java {@code Thread.start} + {@code join}, in a JVM without and with the
- * agent ({@code -javaagent}), the runs interleaved; median of the runs, microseconds per thread.
+ * agent ({@code -javaagent}), the runs interleaved; microseconds per thread, median and minimum of the runs (on a
+ * loaded machine the minimum shows the cost, the median the noise).
  * Run: bench/run.sh, or
  * {@code java bench/ThreadStartBench.java <crashcap.jar> <libcrashcaptest.so> <test-classes> [runs] [threads]}.
  */
@@ -39,16 +40,18 @@ public class ThreadStartBench {
                 (agent ? javaArmed : javaPlain).add(nanos[1] / 1000.0 / threads);
             }
         }
-        System.out.printf("thread start + join, %,d threads per run, %d runs, median µs per thread; java %s, %d CPUs%n",
+        System.out.printf("thread start + join, %,d threads per run, %d runs, µs per thread; java %s, %d CPUs%n",
                 threads, runs, System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
-        System.out.printf("%-40s %14s %14s %10s%n", "", "without agent", "with agent", "added");
+        System.out.printf("%-36s %16s %16s %10s %10s%n", "", "without agent", "with agent", "added", "added");
+        System.out.printf("%-36s %16s %16s %10s %10s%n", "", "median (min)", "median (min)", "median", "min");
         row("pthread_create + pthread_join (C)", nativePlain, nativeArmed);
         row("Thread.start + join (Java)", javaPlain, javaArmed);
     }
 
     static void row(String what, List<Double> plain, List<Double> armed) {
-        double p = median(plain), a = median(armed);
-        System.out.printf("%-40s %14.1f %14.1f %+9.1f%%%n", what, p, a, (a - p) / p * 100);
+        double p = median(plain), a = median(armed), pMin = Collections.min(plain), aMin = Collections.min(armed);
+        System.out.printf("%-36s %8.1f (%5.1f) %8.1f (%5.1f) %+9.1f%% %+9.1f%%%n", what, p, pMin, a, aMin,
+                (a - p) / p * 100, (aMin - pMin) / pMin * 100);
     }
 
     /** Runs the application; returns the nanoseconds it printed for native and for Java threads. */
