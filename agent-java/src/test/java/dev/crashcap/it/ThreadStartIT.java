@@ -128,7 +128,10 @@ class ThreadStartIT {
         assertTrue(summary.startsWith("stack overflow: " + function + " recursed "), summary);
         assertTrue(summary.contains("\"" + thread + "\""), summary);
         assertEquals(module, JsonReader.get(json, "diagnosis.suspectModule"));
-        assertEquals(function, Inspect.functions(Inspect.objects(crashing, "frames")).get(0), "the overflow site");
+        List<String> functions = Inspect.functions(Inspect.objects(crashing, "frames"));
+        assertEquals(function, functions.get(0), "the overflow site");
+        assertTrue(functions.contains("crashcap_thread_start"), "started through the hook's trampoline: "
+                + functions.subList(Math.max(0, functions.size() - 5), functions.size()));
     }
 
     private static String errorFile(Path dir) {
