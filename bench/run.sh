@@ -2,6 +2,7 @@
 # Runs crashcap's benchmarks and prints their tables. Builds the jar and the test classes first if they are
 # not there.
 #   bench/run.sh [start-up runs] [crash runs per thread count] [attach runs] [dump runs] [upload bundles] [upload runs]
+#                [thread start runs]
 # Attach latency is measured against every JDK found among the usual ones (17, 21, 25); CRASHCAP_BENCH_JDKS
 # (space-separated java homes) overrides that.
 set -euo pipefail
@@ -26,3 +27,5 @@ echo
 java -cp "$jar" bench/DumpBench.java "$jar" "$testlib" "$classes" "${4:-5}"
 echo
 java bench/UploadBench.java "$jar" agent-java/src/test/resources/captures/segv.txt "${5:-1000}" "${6:-3}"
+echo
+java bench/ThreadStartBench.java "$jar" "$testlib" "$classes" "${7:-5}"

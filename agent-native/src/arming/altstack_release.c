@@ -1,5 +1,4 @@
 #include <signal.h>
-#include <sys/mman.h>
 
 #include "altstack.h"
 #include "thread_registry.h"
@@ -13,10 +12,10 @@ void altstack_release_current_thread(void) {
         stack_t disabled = { .ss_sp = NULL, .ss_size = 0, .ss_flags = SS_DISABLE };
         sigaltstack(&disabled, NULL);
     }
-    munmap(slot->altstack, slot->altstack_bytes);
+    altstack_give_back(slot->altstack);
     slot->altstack = NULL;
 }
 
 void altstack_release_exited(void *stack, unsigned long bytes) {
-    munmap(stack, bytes);
+    altstack_give_back(stack);
 }

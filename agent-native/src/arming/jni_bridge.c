@@ -20,6 +20,7 @@
 #include "signal_handler.h"
 #include "signal_install.h"
 #include "thread_registry.h"
+#include "thread_start_hook.h"
 #include "thread_sweeper.h"
 
 #define EXPORT __attribute__((visibility("default")))
@@ -106,11 +107,12 @@ static const char *arm(JNIEnv *jni, jstring thread_name) {
     if (failure != NULL) return failure;
     java_frames_prepare(vm);
     library_loads_watch(vm, jvmti); /* best effort: without it the bundle names no Java callers */
+    thread_start_hook_arm(); /* best effort: without it new native threads wait for the sweep */
     failure = java_resolver_start(vm, jvmti, jni);
     if (failure != NULL) return failure;
     if (service_signal_install() < 0) return "no free real-time signal for crashcap";
-    /* Alternate signal stacks for this thread and every thread that exists already; the sweep
-     * covers threads native code starts from now on. */
+    /* Alternate signal stacks for this thread and every thread that exists already; threads started
+     * from now on get theirs from the pthread_create hook, or else from the sweep. */
     altstack_ensure_current_thread(NULL);
     service_signal_send_to_all_others();
     failure = thread_sweeper_start();

@@ -1,15 +1,12 @@
 #include "library_loads.h"
 
 #include <dlfcn.h>
-#include <elf.h>
 #include <link.h>
-#include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
-#include "arch.h"
+#include "got_slots.h"
 #include "text.h"
+#include "thread_start_hook.h"
 
 static JavaVM *java_vm;
 static jvmtiEnv *jvmti;
@@ -84,6 +81,7 @@ static void record_java_caller(library_load *load) {
  * in a signal handler: dlopen and JNI are fine here. */
 static void *dlopen_hook(const char *file, int mode) {
     void *handle = dlopen(file, mode); /* the JVM's own load path, not a handler */
+    if (handle != NULL) thread_start_hook_scan(); /* before the library can start a thread */
     if (handle == NULL || file == NULL || in_hook) return handle;
     int index = atomic_fetch_add(&library_load_count, 1);
     if (index >= LOADS_MAX) return handle;
@@ -97,8 +95,8 @@ static void *dlopen_hook(const char *file, int mode) {
 }
 
 typedef struct {
-    const char *library;          /* a path ending */
-    uintptr_t slot;               /* out: the GOT slot of dlopen */
+    const char *library; /* a path ending */
+    uintptr_t slot;      /* out: the GOT slot of dlopen */
 } slot_search;
 
 static int ends_with(const char *text, const char *end) {
@@ -106,64 +104,11 @@ static int ends_with(const char *text, const char *end) {
     return a >= b && strcmp(text + a - b, end) == 0;
 }
 
-/* Looks through the library's relocations for the one that fills dlopen's GOT slot. */
 static int find_dlopen_slot(struct dl_phdr_info *info, size_t size, void *arg) {
     slot_search *search = arg;
     if (info->dlpi_name == NULL || !ends_with(info->dlpi_name, search->library)) return 0;
-    const ElfW(Dyn) *dynamic = NULL;
-    for (int i = 0; i < info->dlpi_phnum; i++) {
-        if (info->dlpi_phdr[i].p_type == PT_DYNAMIC) dynamic = (const ElfW(Dyn) *)(info->dlpi_addr + info->dlpi_phdr[i].p_vaddr);
-    }
-    if (dynamic == NULL) return 1;
-    const ElfW(Sym) *symbols = NULL;
-    const char *strings = NULL;
-    const ElfW(Rela) *jump_relocs = NULL, *relocs = NULL;
-    size_t jump_bytes = 0, reloc_bytes = 0;
-    for (const ElfW(Dyn) *d = dynamic; d->d_tag != DT_NULL; d++) {
-        /* glibc relocates these addresses in place on x86_64 and aarch64; be safe if it did not. */
-        uintptr_t address = d->d_un.d_ptr < info->dlpi_addr ? info->dlpi_addr + d->d_un.d_ptr : d->d_un.d_ptr;
-        switch (d->d_tag) {
-        case DT_SYMTAB: symbols = (const ElfW(Sym) *)address; break;
-        case DT_STRTAB: strings = (const char *)address; break;
-        case DT_JMPREL: jump_relocs = (const ElfW(Rela) *)address; break;
-        case DT_PLTRELSZ: jump_bytes = d->d_un.d_val; break;
-        case DT_RELA: relocs = (const ElfW(Rela) *)address; break;
-        case DT_RELASZ: reloc_bytes = d->d_un.d_val; break;
-        }
-    }
-    if (symbols == NULL || strings == NULL) return 1;
-    const ElfW(Rela) *tables[2] = { jump_relocs, relocs };
-    size_t counts[2] = { jump_bytes / sizeof(ElfW(Rela)), reloc_bytes / sizeof(ElfW(Rela)) };
-    for (int t = 0; t < 2; t++) {
-        for (size_t i = 0; tables[t] != NULL && i < counts[t]; i++) {
-            unsigned type = (unsigned)ELF64_R_TYPE(tables[t][i].r_info);
-            if (type != ARCH_R_JUMP_SLOT && type != ARCH_R_GLOB_DAT) continue;
-            const ElfW(Sym) *symbol = &symbols[ELF64_R_SYM(tables[t][i].r_info)];
-            if (strcmp(strings + symbol->st_name, "dlopen") == 0) {
-                search->slot = info->dlpi_addr + tables[t][i].r_offset;
-                return 1;
-            }
-        }
-    }
+    got_find_slots(info, "dlopen", &search->slot, 1);
     return 1;
-}
-
-/* The protection of the mapping holding address, from /proc/self/maps (arming time: stdio is fine). */
-static int protection_of(uintptr_t address) {
-    FILE *maps = fopen("/proc/self/maps", "re"); /* arming time, never in a handler */
-    if (maps == NULL) return -1;
-    char line[512];
-    int protection = -1;
-    while (protection < 0 && fgets(line, sizeof line, maps) != NULL) {
-        unsigned long start, end;
-        char perms[5];
-        if (sscanf(line, "%lx-%lx %4s", &start, &end, perms) == 3 && address >= start && address < end) {
-            protection = (perms[0] == 'r' ? PROT_READ : 0) | (perms[1] == 'w' ? PROT_WRITE : 0) |
-                         (perms[2] == 'x' ? PROT_EXEC : 0);
-        }
-    }
-    fclose(maps);
-    return protection;
 }
 
 const char *library_loads_watch(JavaVM *vm, jvmtiEnv *env) {
@@ -172,14 +117,6 @@ const char *library_loads_watch(JavaVM *vm, jvmtiEnv *env) {
     slot_search search = { "/libjvm.so", 0 };
     dl_iterate_phdr(find_dlopen_slot, &search); /* arming time: the loader's lock is fine here */
     if (search.slot == 0) return "no dlopen slot in libjvm.so";
-    /* The slot usually lies in RELRO memory (read-only once the loader is done): open it for the
-     * write, then give the page back the protection it had. */
-    long page = sysconf(_SC_PAGESIZE);
-    uintptr_t start = search.slot & ~(uintptr_t)(page - 1);
-    int original = protection_of(start);
-    if (mprotect((void *)start, (size_t)page, PROT_READ | PROT_WRITE) != 0) return "cannot write libjvm's GOT";
-    void *hook = (void *)dlopen_hook;
-    __atomic_store_n((void **)search.slot, hook, __ATOMIC_RELEASE);
-    if (original >= 0) mprotect((void *)start, (size_t)page, original);
+    if (got_write_slot(search.slot, (void *)dlopen_hook) != 0) return "cannot write libjvm's GOT";
     return NULL;
 }

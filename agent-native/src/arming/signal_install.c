@@ -4,8 +4,14 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <sys/auxv.h>
 
 #include "signal_handler.h"
+#include "stack_exhaustion.h"
+
+#ifndef AT_MINSIGSTKSZ
+#define AT_MINSIGSTKSZ 51 /* the kernel's signal frame size (Linux 5.14+ on x86_64, 4.19+ on arm64) */
+#endif
 
 static const int hooked_signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
 #define HOOKED_COUNT (sizeof hooked_signals / sizeof hooked_signals[0])
@@ -22,6 +28,7 @@ const char *signal_handler_install(void) {
     if (!atomic_compare_exchange_strong(&installed, &expected, 1)) return NULL;
     crash_chain.jvm_hook = (jvm_signal_hook)dlsym(RTLD_DEFAULT, "JVM_handle_linux_signal");
     crash_chain.chained_by_libjsig = dlsym(RTLD_DEFAULT, "JVM_get_signal_action") != NULL;
+    stack_exhaustion_prepare(getauxval(AT_MINSIGSTKSZ));
     for (size_t i = 0; i < HOOKED_COUNT; i++) {
         int sig = hooked_signals[i];
         struct sigaction action;

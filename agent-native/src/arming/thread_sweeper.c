@@ -10,6 +10,7 @@
 #include "proc.h"
 #include "service_signal.h"
 #include "thread_registry.h"
+#include "thread_start_hook.h"
 
 #define TIDS_MAX 65536
 
@@ -40,12 +41,16 @@ static void forget_if_exited(thread_slot *slot, void *count) {
     int tid = atomic_load(&slot->tid);
     if (contains(current, *(int *)count, tid) || !contains(seen, seen_count, tid)) return;
     if (slot->java_thread != NULL) return; /* Java threads are released by JVMTI ThreadEnd */
+    /* The kernel may have given the tid to a new thread since the listing (tids wrap at pid_max): that
+     * thread may already run on the stack its pthread_create trampoline put in this slot. */
+    if (sys_tgkill(tid, 0) == 0) return;
     if (slot->altstack != NULL) altstack_release_exited(slot->altstack, slot->altstack_bytes);
     slot->altstack = NULL;
     thread_registry_free(slot);
 }
 
 static void sweep_once(void) {
+    thread_start_hook_scan(); /* modules loaded by other means than libjvm's dlopen */
     int count = list_current();
     for (int i = 0; i < count; i++) {
         int tid = current[i];

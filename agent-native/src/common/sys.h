@@ -102,6 +102,13 @@ static inline int sys_mprotect(void *address, size_t bytes, int protection) {
     return mprotect(address, bytes, protection);
 }
 
+/* Whether the kernel can write 8 bytes at address, asked without touching them from user space:
+ * rt_sigprocmask(SIG_BLOCK, NULL, old) changes no mask and only writes the current one to old, or fails
+ * with EFAULT where the kernel cannot write (a plain system call). */
+static inline int sys_kernel_can_write(void *address) {
+    return syscall(SYS_rt_sigprocmask, SIG_BLOCK, NULL, address, 8) == 0;
+}
+
 static inline int sys_clock_gettime(clockid_t clock, struct timespec *out) {
     return clock_gettime(clock, out);
 }

@@ -9,6 +9,7 @@
  * mapped MAP_NORESERVE: only the pages a handler actually touched become resident. */
 #define ALTSTACK_BYTES (256 * 1024)
 #define GUARD_BYTES 4096
+#define STACK_MAPPING_BYTES (GUARD_BYTES + ALTSTACK_BYTES + GUARD_BYTES)
 
 /* Gives the calling thread an alternate signal stack unless it has one (ours or anyone's: never
  * replaced). Callable from a signal handler running on the thread's own stack (sigaltstack is
@@ -17,11 +18,19 @@
  * Returns 1 if the thread now has one. */
 int altstack_ensure_current_thread(void *ucontext);
 
-/* The thread is ending: disables and unmaps the stack crashcap gave it, if any. Not from handlers
- * (this and the next: arming/altstack_release.c). */
+/* The thread is ending: disables the stack crashcap gave it, if any, and gives it back (below). Not
+ * from handlers (this and altstack_release_exited: arming/altstack_release.c). */
 void altstack_release_current_thread(void);
 
-/* Unmaps the stack crashcap gave a thread that has exited (found by the sweep). */
+/* 1 if the calling thread is in a signal handler running on the alternate stack crashcap gave it (without
+ * crashcap it would have had none). Async-signal-safe. */
+int altstack_running_on_ours(void);
+
+/* The same for the stack of a thread that has exited (found by the sweep). */
 void altstack_release_exited(void *stack, unsigned long bytes);
+
+/* Keeps a stack (a mapping of STACK_MAPPING_BYTES from altstack_ensure_current_thread) for a later
+ * thread, or unmaps it when enough are kept. Async-signal-safe (lock-free). */
+void altstack_give_back(void *stack);
 
 #endif

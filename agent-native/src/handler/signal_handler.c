@@ -10,7 +10,9 @@
  *   1. *_recover_from_nested_fault: was this fault raised inside one of our own guarded steps on this
  *      thread? Then siglongjmp back to that step's guard (see below); nothing else runs.
  *   2. JVM_handle_linux_signal(sig, info, uc, 0): HotSpot's everyday signals (implicit null checks,
- *      safepoint polls, stack banging, deopt traps) end here, handled, and we return.
+ *      safepoint polls, stack banging, deopt traps) end here, handled, and we return. Not asked for a
+ *      stack overflow that only our alternate stack let the kernel deliver (stack_exhaustion.c): such a
+ *      crash is captured and then ends by the signal's default action, as it would without crashcap.
  *   3. capture_once: the first thread to get here owns the capture and runs capture_write (capture.c):
  *      crash facts, /proc/self/maps and modules, the crashing thread unwound from its ucontext, then
  *      every other thread: thread_stack_collect_all sends each the service signal and each unwinds
@@ -37,6 +39,7 @@
 
 #include "capture.h"
 #include "clock.h"
+#include "stack_exhaustion.h"
 #include "sys.h"
 #include "thread_hold.h"
 #include "thread_stack.h"
@@ -108,7 +111,12 @@ void crash_handler(int sig, siginfo_t *info, void *ucontext) {
     int saved_errno = errno;
     capture_recover_from_nested_fault(sig);
     thread_stack_recover_from_nested_fault(sig);
-    if (sig != SIGABRT && crash_chain.jvm_hook != NULL && !crash_chain.chained_by_libjsig &&
+    /* A stack overflow the kernel could only deliver thanks to our handler and alternate stack: without
+     * crashcap the process would be dead already, so the JVM is not asked (it would report and abort, or
+     * carry on). */
+    int only_ours = !crash_chain.chained_by_libjsig &&
+                    stack_exhaustion_fatal_without_us(sig, info, ucontext, crash_chain.previous[sig].sa_flags & SA_ONSTACK);
+    if (!only_ours && sig != SIGABRT && crash_chain.jvm_hook != NULL && !crash_chain.chained_by_libjsig &&
         crash_chain.jvm_hook(sig, info, ucontext, 0)) {
         errno = saved_errno;
         return;
@@ -118,7 +126,11 @@ void crash_handler(int sig, siginfo_t *info, void *ucontext) {
     if (atomic_load(&capture_state) != CAPTURE_DONE) capture_once(sig, info, ucontext);
     /* HotSpot's handler does not return from a crash (hs_err, then abort): the held threads end with the
      * process, as the JVM found them. If it returns, it handled the signal and everyone goes on. */
-    if (hand_over(sig, info, ucontext)) thread_hold_release();
+    if (only_ours) {
+        restore_default_and_redeliver(sig, info); /* dies by the signal, as without us; held threads with it */
+    } else if (hand_over(sig, info, ucontext)) {
+        thread_hold_release();
+    }
     errno = saved_errno;
 }
 

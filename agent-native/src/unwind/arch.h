@@ -21,7 +21,15 @@
 #error "crashcap: unsupported architecture"
 #endif
 
-/* ELF relocation types of a call through the GOT (library_loads.c patches such a slot). */
+/* Bytes below the stack pointer that the ABI lets a function use without moving it (the kernel puts a
+ * signal frame below them). */
+#if defined(__x86_64__)
+#define ARCH_RED_ZONE 128
+#else
+#define ARCH_RED_ZONE 0
+#endif
+
+/* ELF relocation types of a call through the GOT (got_slots.c finds such slots). */
 #if defined(__x86_64__)
 #define ARCH_R_GLOB_DAT 6         /* R_X86_64_GLOB_DAT */
 #define ARCH_R_JUMP_SLOT 7        /* R_X86_64_JUMP_SLOT */
