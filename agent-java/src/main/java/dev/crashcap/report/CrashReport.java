@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 
 /** The human report of a crash: what happened and where first, then the threads, the process and the modules. */
-final class CrashReport extends HumanReport {
+class CrashReport extends HumanReport {
     private final String hsErr;
 
     CrashReport(Bundle bundle, String hsErr) {
@@ -41,7 +41,7 @@ final class CrashReport extends HumanReport {
         warnings();
     }
 
-    private void whatHappened() {
+    void whatHappened() {
         Crash crash = bundle.crash();
         heading("WHAT HAPPENED");
         String signal = Signals.name(crash);
@@ -74,7 +74,7 @@ final class CrashReport extends HumanReport {
         }
     }
 
-    private void where() {
+    void where() {
         heading("WHERE");
         ThreadInfo thread = bundle.crashingThread();
         NativeFrame top = thread == null ? null : thread.topNativeFrame();
