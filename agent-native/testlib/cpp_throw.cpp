@@ -21,7 +21,8 @@ __attribute__((noinline)) void Worker::step(const std::string &task) {
 
 }  // namespace app
 
-extern "C" JNIEXPORT void JNICALL Java_dev_crashcap_testapp_CppThrower_throwUncaught(JNIEnv *env, jclass, jstring message) {
+extern "C" JNIEXPORT void JNICALL
+Java_dev_crashcap_testapp_CppThrower_throwUncaught(JNIEnv *env, jclass, jstring message) {
     const char *chars = env->GetStringUTFChars(message, nullptr);
     std::string task(chars == nullptr ? "" : chars);
     if (chars != nullptr) env->ReleaseStringUTFChars(message, chars);

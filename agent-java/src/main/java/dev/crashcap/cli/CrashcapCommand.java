@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = ManifestVersion.class,
         description = "Captures JVM hard crashes and shows what they left behind.",
-        subcommands = {AttachCommand.class, DumpCommand.class, InspectCommand.class, ListCommand.class, FinishCommand.class,
+        subcommands = {AttachCommand.class, DumpCommand.class, InspectCommand.class, ListCommand.class,
+                FinishCommand.class,
                 UploadCommand.class, HelpCommand.class, GenerateCompletion.class})
 final class CrashcapCommand implements Callable<Integer> {
     static final String NAME = "crashcap";

@@ -46,7 +46,8 @@ final class FinishCommand implements Callable<Integer> {
         int later = 0;
         for (Path bundle : bundles) {
             BundleFinisher.Outcome outcome = BundleFinisher.finishNow(bundle);
-            out.println(outcome.label() + "  " + bundle + (outcome.detail() == null ? "" : "  (" + outcome.detail() + ")"));
+            String detail = outcome.detail() == null ? "" : "  (" + outcome.detail() + ")";
+            out.println(outcome.label() + "  " + bundle + detail);
             later += outcome.finished() ? 0 : 1;
         }
         return (later > 0 ? ExitCode.STILL_PENDING : ExitCode.OK).code();

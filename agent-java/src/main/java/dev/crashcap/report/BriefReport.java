@@ -18,7 +18,8 @@ final class BriefReport extends CrashReport {
 
     @Override
     void sections() {
-        line("crashcap: a fatal error" + (bundle.directory() == null ? "" : ", bundle " + shown(bundle.directory().toString()))
+        String where = bundle.directory() == null ? "" : ", bundle " + shown(bundle.directory().toString());
+        line("crashcap: a fatal error" + where
                 + (bundle.truncated() ? " (the capture was cut off: shown is what it holds)" : ""));
         whatHappened();
         where();

@@ -86,7 +86,8 @@ public abstract class HumanReport {
         for (int i = 0; i < max - 1; i++) {
             kept.append(lines[i]).append('\n');
         }
-        kept.append("  … ").append(count - max + 1).append(" more lines: crashcap inspect without --brief shows all\n");
+        kept.append("  … ").append(count - max + 1)
+                .append(" more lines: crashcap inspect without --brief shows all\n");
         return kept.toString();
     }
 

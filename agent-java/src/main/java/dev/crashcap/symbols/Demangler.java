@@ -80,7 +80,8 @@ public final class Demangler {
         }
         List<String> answers = cxxfilt(unknown);
         for (int i = 0; i < unknown.size(); i++) {
-            String answer = answers != null && i < answers.size() && !answers.get(i).isBlank() ? answers.get(i) : unknown.get(i);
+            boolean answered = answers != null && i < answers.size() && !answers.get(i).isBlank();
+            String answer = answered ? answers.get(i) : unknown.get(i);
             if (KNOWN.size() < MAX_REMEMBERED) {
                 KNOWN.put(unknown.get(i), answer);
             }

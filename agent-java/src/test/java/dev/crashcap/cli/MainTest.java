@@ -220,7 +220,8 @@ class MainTest {
         });
         Result top = run("--help");
         assertEquals(IntStream.rangeClosed(0, 12).boxed().collect(Collectors.toSet()), listedExitCodes(top.out()));
-        assertTrue(top.out().contains("  11   some bundles are still pending: run it again later (upload, finish)"), top.out());
+        assertTrue(top.out().contains("  11   some bundles are still pending: run it again later (upload, finish)"),
+                top.out());
         assertTrue(run("attach", "--help").out().contains("-XX:+EnableDynamicAgentLoading"));
     }
 

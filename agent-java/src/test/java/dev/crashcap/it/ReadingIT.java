@@ -31,7 +31,8 @@ class ReadingIT {
         Path bundle = Inspect.onlyBundle(bundles);
         Map<String, String> before = tree(bundles);
 
-        for (List<String> args : List.of(List.of("list", bundles.toString()), List.of("list", "--json", bundles.toString()),
+        for (List<String> args : List.of(List.of("list", bundles.toString()),
+                List.of("list", "--json", bundles.toString()),
                 List.of("inspect", bundle.toString()), List.of("inspect", "--json", bundle.toString()),
                 List.of("inspect", "--brief", bundle.toString()))) {
             TestJvm.Result result = TestJvm.cli(work, args.toArray(String[]::new));

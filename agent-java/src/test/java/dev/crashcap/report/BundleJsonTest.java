@@ -109,8 +109,9 @@ class BundleJsonTest {
         assertEquals(json.get("crashingThread"), threads.get(0));
         Map<?, ?> main = (Map<?, ?>) threads.get(1);
         assertFalse(main.containsKey("registers"), "registers only for the crashing thread");
-        Map<String, Object> mainFrame = new java.util.HashMap<>(Map.of("kind", "java", "class", "dev.crashcap.it.Crasher",
-                "method", "main", "line", 42L, "nativeMethod", false, "text", "at dev.crashcap.it.Crasher.main(line 42)"));
+        Map<String, Object> mainFrame = new java.util.HashMap<>(Map.of("kind", "java",
+                "class", "dev.crashcap.it.Crasher", "method", "main", "line", 42L, "nativeMethod", false,
+                "text", "at dev.crashcap.it.Crasher.main(line 42)"));
         mainFrame.put("sourceFile", null); // the sample capture is from before source files were captured
         mainFrame.put("frameKind", null);
         assertEquals(mainFrame, ((List<?>) main.get("frames")).get(6));
