@@ -207,10 +207,13 @@ void capture_record_also_crashed(int sig, siginfo_t *info, void *ucontext, int64
     }
 }
 
-/* An uncaught C++ exception: its type and what(), in the crash section (handler/cxx_exception.c). */
+/* An uncaught C++ exception: its type and what(), in the crash section (handler/cxx_exception.c). Not when
+ * glibc left a message: then glibc itself aborted (heap corruption, a failed assert), possibly holding the
+ * allocator's lock, and asking the C++ runtime could need that lock (see cxx_exception_write). */
 static void write_cxx_exception(void *arg) {
     const crash_facts *crash = arg;
-    if (crash->sig == SIGABRT) cxx_exception_write(&writer, &work.context, crash->ucontext);
+    if (crash->sig != SIGABRT || (prepared.abort_msg != NULL && *prepared.abort_msg != NULL)) return;
+    cxx_exception_write(&writer, &work.context, crash->ucontext);
 }
 
 static void write_crashing_thread(void *arg) {

@@ -110,8 +110,12 @@ static const char *what_of(const memory_map *map, const map_entry *runtime_code,
 void cxx_exception_write(bundle_writer *w, const unwind_context *context, const void *ucontext) {
     if (!atomic_load(&runtime_ready) || runtime.current_exception_type == NULL || ucontext == NULL) return;
     const map_entry *runtime_code = memory_map_find(context->map, (uintptr_t)runtime.current_exception_type);
-    /* Only in the terminate path: there the thread's C++ state (thread-local, allocated by glibc on a
-     * thread's first use) certainly exists, so asking for it allocates nothing. */
+    /* Only when the stack passes through the C++ runtime (the terminate path): the runtime keeps its
+     * exceptions in thread-local storage, which glibc allocates (malloc) on a thread's first use in a
+     * library loaded by dlopen. __cxa_throw and the terminate handler have just used it on this thread, so
+     * reading it allocates nothing, except in the narrow case that another thread loaded a library with
+     * thread-local storage in between (glibc may then grow this thread's TLS vector). A thread that aborts
+     * elsewhere is never asked: it may hold the allocator's lock. */
     if (runtime_code == NULL || !in_terminate_path(context, ucontext, runtime_code)) return;
     const void *type = runtime.current_exception_type();
     if (type == NULL || !memory_map_readable(context->map, (uintptr_t)type, 2 * sizeof(void *))) return;

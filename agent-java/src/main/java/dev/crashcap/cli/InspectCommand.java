@@ -36,6 +36,10 @@ final class InspectCommand implements Callable<Integer> {
             + "frames: at most " + HumanReport.BRIEF_LINES + " lines, to paste into a ticket or a chat.")
     boolean brief;
 
+    @Option(names = "--debuginfod", description = "Also ask the debuginfod servers in $DEBUGINFOD_URLS for the debug "
+            + "files of modules missing here (sends their build-ids; timeout $DEBUGINFOD_TIMEOUT s, default 10).")
+    boolean debuginfod;
+
     @Parameters(paramLabel = "<bundle>", description = "A bundle directory, or the capture.txt inside one.")
     String bundlePath;
 
@@ -44,7 +48,7 @@ final class InspectCommand implements Callable<Integer> {
         if (json && brief) {
             throw new BundleException("--json and --brief cannot be used together");
         }
-        Bundle bundle = Symbolizer.apply(BundleLocator.load(bundlePath)); // symbols.txt, else the module files
+        Bundle bundle = Symbolizer.apply(BundleLocator.load(bundlePath), debuginfod); // symbols.txt, else the modules
         String hsErr = HsErrLocator.find(bundle);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

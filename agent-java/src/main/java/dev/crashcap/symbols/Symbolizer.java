@@ -26,11 +26,13 @@ public final class Symbolizer {
     private final Map<String, ElfSymbols> files = new HashMap<>(); // by path; null: not a readable ELF file
     private final Map<String, ElfSymbols> debugFiles = new HashMap<>(); // by build-id; null: none that matches
     private final Path debugRoot;
+    private final Debuginfod debuginfod; // null: no server is asked
     private final Map<String, SymbolsFile.Entry> saved; // null: ask the module files
     private final Map<String, SymbolsFile.Entry> found = new LinkedHashMap<>();
 
-    private Symbolizer(List<SymbolsFile.Entry> saved, Path debugRoot) {
+    private Symbolizer(List<SymbolsFile.Entry> saved, Path debugRoot, Debuginfod debuginfod) {
         this.debugRoot = debugRoot;
+        this.debuginfod = debuginfod;
         if (saved == null) {
             this.saved = null;
             return;
@@ -48,7 +50,20 @@ public final class Symbolizer {
 
     /** The bundle with names and lines filled in where the capture had none; the same bundle if nothing was found. */
     public static Bundle apply(Bundle bundle) {
-        Bundle named = new Symbolizer(SymbolsFile.read(bundle.directory()), DebugFiles.ROOT).symbolize(bundle);
+        return apply(bundle, false);
+    }
+
+    /**
+     * The same; with {@code askDebuginfod}, debug files missing on this machine are also asked of the debuginfod
+     * servers in {@code DEBUGINFOD_URLS} ({@link Debuginfod}).
+     */
+    public static Bundle apply(Bundle bundle, boolean askDebuginfod) {
+        Debuginfod debuginfod = askDebuginfod ? Debuginfod.fromEnvironment(System.getenv()) : null;
+        return apply(bundle, DebugFiles.ROOT, debuginfod);
+    }
+
+    static Bundle apply(Bundle bundle, Path debugRoot, Debuginfod debuginfod) {
+        Bundle named = new Symbolizer(SymbolsFile.read(bundle.directory()), debugRoot, debuginfod).symbolize(bundle);
         List<String> functions = new ArrayList<>();
         for (ThreadInfo thread : named.threads()) {
             for (Frame frame : thread.frames()) {
@@ -68,7 +83,7 @@ public final class Symbolizer {
 
     /** The same, with separate debug files looked for under {@code debugRoot} instead of /usr/lib/debug. */
     static List<SymbolsFile.Entry> fromModuleFiles(Bundle bundle, Path debugRoot) {
-        Symbolizer symbolizer = new Symbolizer(null, debugRoot);
+        Symbolizer symbolizer = new Symbolizer(null, debugRoot, null);
         symbolizer.symbolize(bundle);
         return new ArrayList<>(symbolizer.found.values());
     }
@@ -175,8 +190,15 @@ public final class Symbolizer {
         String buildId = module.buildId().toLowerCase(java.util.Locale.ROOT);
         if (!debugFiles.containsKey(buildId)) {
             ElfSymbols found = null;
-            for (Path candidate : DebugFiles.candidates(debugRoot, buildId, module.path(),
-                    moduleFile == null ? null : moduleFile.debugLink)) {
+            List<Path> candidates = new ArrayList<>(DebugFiles.candidates(debugRoot, buildId, module.path(),
+                    moduleFile == null ? null : moduleFile.debugLink));
+            if (candidates.isEmpty() && debuginfod != null) { // the network only for what is not here
+                Path downloaded = debuginfod.debugFile(buildId);
+                if (downloaded != null) {
+                    candidates.add(downloaded);
+                }
+            }
+            for (Path candidate : candidates) {
                 ElfSymbols debug = ElfSymbols.read(candidate);
                 if (debug != null && buildId.equalsIgnoreCase(String.valueOf(debug.buildId))) {
                     found = debug;
