@@ -139,7 +139,7 @@ class BundleFinisherTest {
         assertEquals("finished  " + bundle, finished.toString().strip());
         assertTrue(Files.isRegularFile(bundle.resolve("manifest.json")));
         assertTrue(Files.isRegularFile(bundle.resolve("bundle.zip")));
-        assertEquals("# SIGSEGV\n", Files.readString(bundle.resolve("hs_err.log")));
+        assertEquals(HsErrRedaction.NOTE + "\n" + HS_ERR, Files.readString(bundle.resolve("hs_err.log")));
     }
 
     private static List<String> fileNames(Path directory) throws Exception {
