@@ -91,6 +91,9 @@ static void text_helpers_cut_to_fit(void) {
     char name[64];
     CHECK(java_class_name(name, sizeof name, "Ljava/lang/Thread;") == 16);
     CHECK_TEXT(name, "java.lang.Thread");
+    /* A hidden class: JVMTI writes its suffix after a '.', Class.getName() after a '/'. */
+    java_class_name(name, sizeof name, "Lcom/x/Foo$$Lambda.0x0000000801001234;");
+    CHECK_TEXT(name, "com.x.Foo$$Lambda/0x0000000801001234");
     java_class_name(name, sizeof name, "[I"); /* not an object type: kept as it is */
     CHECK_TEXT(name, "[I");
 }

@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 
 #include "capture_prepared.h"
+#include "cxx_runtime.h"
 #include "sys.h"
 #include "text.h"
 
@@ -32,5 +33,6 @@ const char *capture_prepare(const char *bundle_folder, const char *header, size_
     prepared.map.paths_capacity = MAP_PATH_BYTES;
     /* dlsym is not async-signal-safe, so the address is looked up here, once. */
     prepared.abort_msg = (struct glibc_abort_msg **)dlsym(RTLD_DEFAULT, "__abort_msg");
+    cxx_runtime_resolve(); /* if a C++ library came first; else after the load that brings libstdc++ */
     return NULL;
 }

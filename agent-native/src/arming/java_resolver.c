@@ -70,6 +70,7 @@ static void resolve_frame(JNIEnv *jni, resolved_frame *item) {
     item->class_name = "?";
     item->method_name = "?";
     item->line = -1;
+    item->source_file = NULL;
     char *name = NULL;
     jclass declaring = NULL;
     char *signature = NULL;
@@ -81,6 +82,11 @@ static void resolve_frame(JNIEnv *jni, resolved_frame *item) {
         if ((*jvmti)->GetClassSignature(jvmti, declaring, &signature, NULL) == JVMTI_ERROR_NONE) {
             item->class_name = class_name_of(signature);
             (*jvmti)->Deallocate(jvmti, (unsigned char *)signature);
+        }
+        char *source = NULL;
+        if ((*jvmti)->GetSourceFileName(jvmti, declaring, &source) == JVMTI_ERROR_NONE) {
+            item->source_file = keep(source);
+            (*jvmti)->Deallocate(jvmti, (unsigned char *)source);
         }
         (*jni)->DeleteLocalRef(jni, declaring);
     }
@@ -234,7 +240,8 @@ const char *java_resolver_start(JavaVM *vm, jvmtiEnv *env, JNIEnv *jni) {
     jvmti = env;
     jvmtiCapabilities wanted = { 0 };
     wanted.can_get_line_numbers = 1;
-    (*jvmti)->AddCapabilities(jvmti, &wanted); /* without it lines are unknown, names still work */
+    wanted.can_get_source_file_name = 1;
+    (*jvmti)->AddCapabilities(jvmti, &wanted); /* without them lines and files are unknown, names still work */
     /* Arming time, not a handler. Untouched until a crash: address space, not resident memory. */
     arena = malloc(ARENA_BYTES); /* arming time, never in a handler */
     if (pipe2(resolver_channel.wake_pipe, O_CLOEXEC) != 0 || pipe2(resolver_channel.done_pipe, O_CLOEXEC) != 0) return "cannot create resolver pipes";

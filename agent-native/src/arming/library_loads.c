@@ -4,6 +4,7 @@
 #include <link.h>
 #include <string.h>
 
+#include "cxx_runtime.h"
 #include "got_slots.h"
 #include "text.h"
 #include "thread_start_hook.h"
@@ -90,6 +91,7 @@ static void *dlopen_hook(const char *file, int mode) {
     in_hook = 1;
     record_java_caller(load);
     in_hook = 0;
+    cxx_runtime_resolve(); /* the library may have brought libstdc++ with it */
     atomic_store(&load->ready, 1);
     return handle;
 }

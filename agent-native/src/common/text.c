@@ -49,7 +49,9 @@ size_t java_class_name(char *out, size_t size, const char *signature) {
     }
     if (size == 0) return 0;
     if (len + 1 > size) len = size - 1;
-    for (size_t i = 0; i < len; i++) out[i] = signature[i] == '/' ? '.' : signature[i];
+    /* Internal form to binary name: '/' separates packages. A hidden class's signature has one '.', before
+     * its suffix (Lcom/x/Foo$$Lambda.0x0000000801001234;), where Class.getName() shows a '/'. */
+    for (size_t i = 0; i < len; i++) out[i] = signature[i] == '/' ? '.' : signature[i] == '.' ? '/' : signature[i];
     out[len] = '\0';
     return len;
 }

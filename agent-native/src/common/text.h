@@ -13,7 +13,8 @@ size_t copy_text(char *out, size_t size, const char *text);
 size_t format_dec(char *out, size_t size, int64_t value);
 size_t format_hex(char *out, size_t size, uint64_t value);
 
-/* "Ljava/lang/Thread;" (a JVMTI class signature) -> "java.lang.Thread", cut to fit out. Returns the length. */
+/* "Ljava/lang/Thread;" (a JVMTI class signature) -> "java.lang.Thread" (a hidden class's suffix after a '/', as
+ * Class.getName() shows it), cut to fit out. Returns the length. */
 size_t java_class_name(char *out, size_t size, const char *signature);
 
 #endif

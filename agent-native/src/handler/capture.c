@@ -9,6 +9,7 @@
 #include "bundle_writer.h"
 #include "capture_prepared.h"
 #include "clock.h"
+#include "cxx_exception.h"
 #include "elf_image.h"
 #include "java_frames.h"
 #include "java_resolver.h"
@@ -206,6 +207,15 @@ void capture_record_also_crashed(int sig, siginfo_t *info, void *ucontext, int64
     }
 }
 
+/* An uncaught C++ exception: its type and what(), in the crash section (handler/cxx_exception.c). Not when
+ * glibc left a message: then glibc itself aborted (heap corruption, a failed assert), possibly holding the
+ * allocator's lock, and asking the C++ runtime could need that lock (see cxx_exception_write). */
+static void write_cxx_exception(void *arg) {
+    const crash_facts *crash = arg;
+    if (crash->sig != SIGABRT || (prepared.abort_msg != NULL && *prepared.abort_msg != NULL)) return;
+    cxx_exception_write(&writer, &work.context, crash->ucontext);
+}
+
 static void write_crashing_thread(void *arg) {
     const crash_facts *crash = arg;
     unwind_regs regs;
@@ -363,6 +373,7 @@ void capture_write(int sig, siginfo_t *info, void *ucontext, int64_t deadline_ns
     write_crash_section(&crash);
     read_map_and_modules();
     run_guarded("abort-message", write_abort_message, NULL);
+    run_guarded("cxx-exception", write_cxx_exception, &crash);
     /* The crashing thread first, so it is on disk before anything riskier is tried. */
     run_guarded("thread", write_crashing_thread, &crash);
     write_all_threads_and_modules(&crash);

@@ -19,6 +19,7 @@ typedef struct {
     const char *class_name;       /* "java.lang.Thread" */
     const char *method_name;
     int line;                     /* source line, -1 when unknown */
+    const char *source_file;      /* "Thread.java" (SourceFile attribute), NULL when unknown */
 } resolved_frame;
 
 typedef struct {

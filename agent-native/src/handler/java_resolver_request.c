@@ -20,6 +20,7 @@ static void copy_answers(resolve_job *job, resolved_frame *const *frames, resolv
         frames[i]->class_name = answer->class_name;
         frames[i]->method_name = answer->method_name;
         frames[i]->line = answer->line;
+        frames[i]->source_file = answer->source_file;
         atomic_store(&frames[i]->ready, 1);
     }
     for (int i = 0; i < job->thread_count; i++) {

@@ -155,6 +155,10 @@ void write_java_frames(bundle_writer *w, const java_names *names, const java_fra
         bw_text(w, "\t");
         if (frames[i].bci == JAVA_FRAME_NATIVE_METHOD) bw_text(w, "native");
         else if (ready && item->line >= 0) bw_dec(w, item->line);
+        if (ready && item->source_file != NULL) {
+            bw_text(w, "\t");
+            bw_value(w, item->source_file);
+        }
         bw_text(w, "\n");
     }
 }

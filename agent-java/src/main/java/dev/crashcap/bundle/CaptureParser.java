@@ -246,7 +246,7 @@ public final class CaptureParser {
         Long lineNumber = decimal(line.valueOrNull(3));
         boolean known = lineNumber != null && lineNumber >= 0 && lineNumber <= Integer.MAX_VALUE;
         thread.frames.add(new JavaFrame(JavaFrame.dottedClassName(className), method,
-                known ? Integer.valueOf(lineNumber.intValue()) : null, nativeMethod));
+                known ? Integer.valueOf(lineNumber.intValue()) : null, nativeMethod, line.valueOrNull(4)));
     }
 
     private void moduleLine(CaptureLine line) {
@@ -301,7 +301,8 @@ public final class CaptureParser {
                 values.hex(crash, "crash", "signal.address"), values.decimal(crash, "crash", "signal.senderPid"),
                 values.decimal(crash, "crash", "thread.tid"),
                 // written raw by the signal handler, which cannot redact; older agents redacted by name only
-                Redaction.text(text(crash, "abort.message")));
+                Redaction.text(text(crash, "abort.message")),
+                text(crash, "cxx.exceptionType"), Redaction.text(text(crash, "cxx.what")));
     }
 
     private ThreadInfo buildThread(ThreadBuilder thread, Crash crash) {

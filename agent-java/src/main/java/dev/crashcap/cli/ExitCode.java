@@ -23,7 +23,7 @@ enum ExitCode {
     TIMED_OUT(8, "timed out", "attach", "dump"),
     AGENT_FAILED(9, "the agent was loaded but could not arm (the line says why)", "attach", "dump"),
     DUMP_FAILED(10, "the snapshot could not be written (the line says why)", "dump"),
-    STILL_PENDING(11, "some bundles are still pending: run it again later", "upload"),
+    STILL_PENDING(11, "some bundles are still pending: run it again later", "upload", "finish"),
     REFUSED(12, "the collector refused some bundles (crashcap list shows them as failed)", "upload");
 
     private final int code;

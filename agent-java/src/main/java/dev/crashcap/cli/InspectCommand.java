@@ -7,7 +7,6 @@ import dev.crashcap.bundle.HsErrLocator;
 import dev.crashcap.report.BundleJson;
 import dev.crashcap.report.HumanReport;
 import dev.crashcap.report.Json;
-import dev.crashcap.ship.BundleFinisher;
 import dev.crashcap.symbols.Symbolizer;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -17,7 +16,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code crashcap inspect [--json] <bundle>}: one bundle, as a report or as JSON. */
+/**
+ * {@code crashcap inspect [--json | --brief] <bundle>}: one bundle, as a report or as JSON. Reading never changes
+ * the evidence: nothing is written into the bundle (finishing is {@code crashcap finish} or the uploader's), so
+ * a bundle inspected on another machine, or by another user, stays as the crash left it.
+ */
 @Command(name = "inspect",
         description = "Shows one bundle: a crash (what happened, where) or a live snapshot from crashcap dump "
                 + "(deadlocks first), and every thread's stack.")
@@ -29,20 +32,29 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the documented JSON (docs/bundle-format.md) instead.")
     boolean json;
 
+    @Option(names = "--brief", description = "Only what happened, where, the suspect and the crashing thread's "
+            + "frames: at most " + HumanReport.BRIEF_LINES + " lines, to paste into a ticket or a chat.")
+    boolean brief;
+
+    @Option(names = "--debuginfod", description = "Also ask the debuginfod servers in $DEBUGINFOD_URLS for the debug "
+            + "files of modules missing here (sends their build-ids; timeout $DEBUGINFOD_TIMEOUT s, default 10).")
+    boolean debuginfod;
+
     @Parameters(paramLabel = "<bundle>", description = "A bundle directory, or the capture.txt inside one.")
     String bundlePath;
 
     @Override
     public Integer call() throws BundleException {
-        Bundle loaded = BundleLocator.load(bundlePath);
-        if (loaded.directory() != null) {
-            BundleFinisher.quietly(loaded.directory()); // hs_err, manifest.json, bundle.zip: docs/ship.md
+        if (json && brief) {
+            throw new BundleException("--json and --brief cannot be used together");
         }
-        Bundle bundle = Symbolizer.apply(loaded); // names and lines: symbols.txt, else the module files if here
+        Bundle bundle = Symbolizer.apply(BundleLocator.load(bundlePath), debuginfod); // symbols.txt, else the modules
         String hsErr = HsErrLocator.find(bundle);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Json.write(BundleJson.inspect(bundle, hsErr)));
+        } else if (brief) {
+            out.print(HumanReport.brief(bundle));
         } else {
             out.print(HumanReport.render(bundle, hsErr));
         }

@@ -16,6 +16,7 @@ import dev.crashcap.bundle.ThreadInfo;
 import dev.crashcap.bundle.ThreadLocks;
 import dev.crashcap.bundle.ThreadSignal;
 import dev.crashcap.bundle.ThreadsSummary;
+import dev.crashcap.symbols.Demangler;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,7 +50,8 @@ public final class BundleJson {
         json.put("os", os(bundle.header()));
         json.put("agent", agent(bundle.header()));
         json.put("signal", signal(bundle.crash()));
-        json.put("abortMessage", bundle.crash().abortMessage());
+        json.put("abortMessage", AbortMessage.of(bundle.crash()));
+        json.put("cxxException", cxxException(bundle.crash()));
         json.put("diagnosis", diagnosis(diagnosis));
         json.put("deadlocks", bundle.locks() == null ? null : bundle.locks().deadlocks());
         json.put("crashingThread", crashing == null ? null : thread(bundle, crashing));
@@ -150,6 +152,18 @@ public final class BundleJson {
             json.put("senderPid", crash.senderPid());
         }
         json.put("tid", crash.tid());
+        return json;
+    }
+
+    /** The uncaught C++ exception behind an abort, or null. */
+    private static Map<String, Object> cxxException(Crash crash) {
+        if (crash.cxxExceptionType() == null) {
+            return null;
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("type", Demangler.type(crash.cxxExceptionType()));
+        json.put("rawType", crash.cxxExceptionType());
+        json.put("what", crash.cxxExceptionWhat());
         return json;
     }
 
@@ -261,6 +275,7 @@ public final class BundleJson {
         json.put("modulePath", frame.modulePath());
         json.put("offset", hex(frame.offset()));
         json.put("function", frame.function());
+        json.put("demangled", Demangler.demangledOrNull(frame.function()));
         json.put("functionOffset", hex(frame.functionOffset()));
         json.put("file", frame.file());
         json.put("line", frame.line());
@@ -274,6 +289,9 @@ public final class BundleJson {
         json.put("method", frame.method());
         json.put("line", frame.line());
         json.put("nativeMethod", frame.nativeMethod());
+        json.put("sourceFile", frame.sourceFile());
+        json.put("frameKind", frame.frameKind());
+        json.put("text", frame.javaStyle());
         return json;
     }
 

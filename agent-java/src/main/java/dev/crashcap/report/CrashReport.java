@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 
 /** The human report of a crash: what happened and where first, then the threads, the process and the modules. */
-final class CrashReport extends HumanReport {
+class CrashReport extends HumanReport {
     private final String hsErr;
 
     CrashReport(Bundle bundle, String hsErr) {
@@ -41,7 +41,7 @@ final class CrashReport extends HumanReport {
         warnings();
     }
 
-    private void whatHappened() {
+    void whatHappened() {
         Crash crash = bundle.crash();
         heading("WHAT HAPPENED");
         String signal = Signals.name(crash);
@@ -62,8 +62,9 @@ final class CrashReport extends HumanReport {
         line("  " + shown(what.toString()));
         field("time", crash.timeEpochMillis() == null ? "unknown" : BundleJson.time(crash.timeEpochMillis()));
         field("diagnosis", diagnosis.summary()); // the summary names the kind itself (JSON has it apart)
-        if (crash.abortMessage() != null) {
-            field("abort message", crash.abortMessage().strip());
+        String abortMessage = AbortMessage.of(crash);
+        if (abortMessage != null) {
+            field("abort message", abortMessage.strip());
         }
         ThreadInfo first = bundle.crashingThread();
         for (ThreadInfo thread : bundle.crashedThreads()) {
@@ -74,7 +75,7 @@ final class CrashReport extends HumanReport {
         }
     }
 
-    private void where() {
+    void where() {
         heading("WHERE");
         ThreadInfo thread = bundle.crashingThread();
         NativeFrame top = thread == null ? null : thread.topNativeFrame();
@@ -102,14 +103,16 @@ final class CrashReport extends HumanReport {
     }
 
     /**
-     * For SIGABRT the innermost frames are libc's abort machinery (raise, abort, malloc_printerr): the frame
-     * that matters is the first one outside libc, the code that called abort or freed twice.
+     * For SIGABRT the innermost frames are libc's abort machinery (raise, abort, malloc_printerr) and, for an
+     * uncaught C++ exception, the C++ runtime's (std::terminate, __cxa_throw): the frame that matters is the first
+     * one outside both, the code that called abort, freed twice or threw.
      */
     private NativeFrame abortCaller(ThreadInfo thread) {
         if (bundle.crash() == null || !"SIGABRT".equals(bundle.crash().signalName())) return null;
         for (Frame frame : thread.frames()) {
             if (frame instanceof NativeFrame nativeFrame && nativeFrame.moduleName() != null
-                    && !SystemModules.isLibc(nativeFrame.moduleName())) {
+                    && !SystemModules.isLibc(nativeFrame.moduleName())
+                    && !SystemModules.isCxxRuntime(nativeFrame.moduleName())) {
                 return nativeFrame;
             }
         }

@@ -9,6 +9,7 @@ import dev.crashcap.bundle.NativeFrame;
 import dev.crashcap.bundle.Signals;
 import dev.crashcap.bundle.StackBounds;
 import dev.crashcap.bundle.ThreadInfo;
+import dev.crashcap.symbols.Demangler;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -103,8 +104,12 @@ final class Diagnoser {
     }
 
     private static Verdict abort(Crash crash, List<Frame> frames, NativeFrame suspect) {
-        String message = oneLine(crash.abortMessage());
+        String message = oneLine(AbortMessage.of(crash));
         String from = suspect == null ? "" : ", called from " + describe(suspect);
+        if (crash.abortMessage() == null && crash.cxxExceptionType() != null) { // what() is the program's text
+            return new Verdict(Diagnosis.Kind.ABORT, "an uncaught C++ exception (" + message
+                    + ") ended in std::terminate, which called abort()" + from);
+        }
         if (message != null && looksLikeHeapCorruption(message)) {
             return new Verdict(Diagnosis.Kind.HEAP_CORRUPTION,
                     "heap corruption: glibc stopped the process with \"" + message + "\"" + from);
@@ -172,7 +177,7 @@ final class Diagnoser {
     private static String recursed(ThreadInfo thread, Recursion recursion) {
         boolean cut = "max-frames".equals(thread.unwindStop());
         String stack = thread.stack() == null ? "" : " (stack " + Sizes.bytes(thread.stack().size()) + ")";
-        return "stack overflow: " + recursion.function() + " recursed " + (cut ? "at least " : "")
+        return "stack overflow: " + Demangler.of(recursion.function()) + " recursed " + (cut ? "at least " : "")
                 + Sizes.count(recursion.count()) + " times on " + threadName(thread) + stack;
     }
 
@@ -259,7 +264,7 @@ final class Diagnoser {
         String module = frame.moduleName();
         if (frame.function() != null) {
             String offset = frame.functionOffset() == null ? "" : "+" + Hex.of(frame.functionOffset());
-            return frame.function() + offset + (module == null ? "" : " (" + module + ")");
+            return Demangler.of(frame.function()) + offset + (module == null ? "" : " (" + module + ")");
         }
         if (module != null) {
             return module + (frame.offset() == null ? "" : "+" + Hex.of(frame.offset()));

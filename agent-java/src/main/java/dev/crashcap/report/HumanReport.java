@@ -45,6 +45,9 @@ public abstract class HumanReport {
             "max-frames", "the frame limit was reached",
             "deadline", "the capture ran out of time");
 
+    /** The most lines {@link #brief} writes. */
+    public static final int BRIEF_LINES = 40;
+
     final StringBuilder out = new StringBuilder();
     final Bundle bundle;
     final Diagnosis diagnosis;
@@ -59,6 +62,33 @@ public abstract class HumanReport {
         HumanReport report = bundle.isSnapshot() ? new SnapshotReport(bundle) : new CrashReport(bundle, hsErr);
         report.sections();
         return report.out.toString();
+    }
+
+    /**
+     * The short report ({@code inspect --brief}), at most {@value #BRIEF_LINES} lines: for a crash, what happened,
+     * where, the suspect and its loader, the crashing thread's frames ({@link BriefReport}); for a live snapshot,
+     * the start of its report (summary and deadlocks come first).
+     */
+    public static String brief(Bundle bundle) {
+        HumanReport report = bundle.isSnapshot() ? new SnapshotReport(bundle) : new BriefReport(bundle);
+        report.sections();
+        return capped(report.out.toString(), BRIEF_LINES);
+    }
+
+    /** The text cut to {@code max} lines, the last one saying how many were left out. */
+    static String capped(String text, int max) {
+        String[] lines = text.split("\n", -1);
+        int count = text.endsWith("\n") ? lines.length - 1 : lines.length;
+        if (count <= max) {
+            return text;
+        }
+        StringBuilder kept = new StringBuilder();
+        for (int i = 0; i < max - 1; i++) {
+            kept.append(lines[i]).append('\n');
+        }
+        kept.append("  … ").append(count - max + 1)
+                .append(" more lines: crashcap inspect without --brief shows all\n");
+        return kept.toString();
     }
 
     /** Writes the report's sections, top down, into {@link #out}. */

@@ -7,6 +7,7 @@ import dev.crashcap.bundle.NativeFrame;
 import dev.crashcap.bundle.ThreadInfo;
 import dev.crashcap.bundle.ThreadLocks;
 import dev.crashcap.bundle.ThreadSignal;
+import dev.crashcap.symbols.Demangler;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -50,20 +51,18 @@ final class ReportText {
     /** A frame without its addresses: frames of one function at different call sites fold together. */
     static String shortFrame(Frame frame) {
         if (frame instanceof NativeFrame nativeFrame && nativeFrame.function() != null) {
-            return shown(nativeFrame.function()) + " (" + shown(orUnknown(nativeFrame.moduleName())) + ")";
+            return shown(Demangler.of(nativeFrame.function())) + " (" + shown(orUnknown(nativeFrame.moduleName())) + ")";
         }
         return frame(frame);
     }
 
     /**
-     * {@code 0x… in function+0x9 (libx.so+0x11a9) at x.c:42}, {@code at com.example.Foo.bar(line 42)} or
-     * {@code at com.example.Foo.poll(native method)}.
+     * {@code 0x… in function+0x9 (libx.so+0x11a9) at x.c:42}, {@code at com.example.Foo.bar(Foo.java:42)} or
+     * {@code at com.example.Foo.poll(Native Method)}.
      */
     static String frame(Frame frame) {
         if (frame instanceof JavaFrame javaFrame) {
-            String line = javaFrame.nativeMethod() ? "native method"
-                    : javaFrame.line() == null ? "unknown line" : "line " + javaFrame.line();
-            return shown("at " + javaFrame.className() + "." + javaFrame.method() + "(" + line + ")");
+            return shown(javaFrame.javaStyle());
         }
         NativeFrame nativeFrame = (NativeFrame) frame;
         String function = nativeFrame.function() == null ? "??" : function(nativeFrame);
@@ -77,7 +76,7 @@ final class ReportText {
 
     static String function(NativeFrame frame) {
         String offset = frame.functionOffset() == null ? "" : "+" + Hex.of(frame.functionOffset());
-        return shown(frame.function()) + offset;
+        return shown(Demangler.of(frame.function())) + offset;
     }
 
     /** The arguments as a shell would need them, so the line can be copied. */

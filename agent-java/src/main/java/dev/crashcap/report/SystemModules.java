@@ -31,6 +31,11 @@ public final class SystemModules {
         return false;
     }
 
+    /** True for the C++ runtime: libstdc++ (std::terminate, __cxa_throw) and libgcc_s (the unwinder). */
+    public static boolean isCxxRuntime(String name) {
+        return name.startsWith("libstdc++") || name.startsWith("libgcc_s");
+    }
+
     /** True for the C library, where glibc's allocator lives. */
     public static boolean isLibc(String name) {
         return name.startsWith("libc.so") || name.startsWith("libc-") || name.startsWith("ld-musl");

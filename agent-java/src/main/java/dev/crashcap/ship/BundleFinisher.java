@@ -83,7 +83,27 @@ public final class BundleFinisher implements Finisher {
                 BundleFiles.isPlainFile(hsErr) ? List.of(hsErr) : List.of());
     }
 
-    /** Finishes without complaint, for {@code crashcap inspect}: a read-only bundle is still shown. */
+    /** What {@link #finishNow} did with one bundle: {@code finished}, {@code busy}, {@code not yet} or {@code failed}. */
+    public record Outcome(String label, boolean finished, String detail) {
+    }
+
+    /** Finishes one bundle for {@code crashcap finish}, saying what became of it; never throws. */
+    public static Outcome finishNow(Path directory) {
+        try (BundleLock lock = BundleLock.tryAcquire(directory)) {
+            if (lock == null) {
+                return new Outcome("busy", false, "an uploader is finishing it now");
+            }
+            return new BundleFinisher(false).finish(directory) == null
+                    ? new Outcome("not yet", false, "its process is still running: hs_err may be on its way")
+                    : new Outcome("finished", true, null);
+        } catch (BundleException e) {
+            return new Outcome("failed", false, e.reason());
+        } catch (IOException | RuntimeException e) {
+            return new Outcome("failed", false, String.valueOf(e.getMessage()));
+        }
+    }
+
+    /** Finishes without complaint, for the agent's background shipping: it is tried again on the next pass. */
     public static void quietly(Path directory) {
         if (BundleFiles.refusal(directory) != null || !Files.isWritable(directory)) {
             return;

@@ -5,6 +5,7 @@ import dev.crashcap.bundle.Frame;
 import dev.crashcap.bundle.JavaFrame;
 import dev.crashcap.bundle.LoadedModule;
 import dev.crashcap.bundle.NativeFrame;
+import dev.crashcap.symbols.Demangler;
 import dev.crashcap.bundle.ThreadInfo;
 import dev.crashcap.report.Diagnosis;
 import dev.crashcap.report.Json;
@@ -148,7 +149,11 @@ public final class SentryEvent {
         // last instruction of its function). Sentry wants the address that lies in the frame's function and line.
         json.put("instruction_addr", hex(frame.lookupAddress()));
         if (frame.function() != null) {
-            json.put("function", frame.function());
+            json.put("function", Demangler.of(frame.function()));
+            String demangled = Demangler.demangledOrNull(frame.function());
+            if (demangled != null) {
+                json.put("raw_function", frame.function()); // Sentry's field for the name before demangling
+            }
             if (frame.functionOffset() != null) {
                 json.put("symbol_addr", hex(frame.pc() - frame.functionOffset()));
             }
@@ -173,6 +178,9 @@ public final class SentryEvent {
         json.put("function", frame.method());
         if (frame.line() != null) {
             json.put("lineno", frame.line());
+        }
+        if (frame.sourceFile() != null) {
+            json.put("filename", frame.sourceFile());
         }
         json.put("native", frame.nativeMethod());
         return json;

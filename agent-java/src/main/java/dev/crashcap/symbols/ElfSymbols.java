@@ -32,12 +32,15 @@ final class ElfSymbols {
     final long linkBase;
     private final List<Symbol> functions;
     final DwarfLines lines;
+    /** The file name {@code .gnu_debuglink} gives for the separate debug file, or null. */
+    final String debugLink;
 
-    private ElfSymbols(String buildId, long linkBase, List<Symbol> functions, DwarfLines lines) {
+    private ElfSymbols(String buildId, long linkBase, List<Symbol> functions, DwarfLines lines, String debugLink) {
         this.buildId = buildId;
         this.linkBase = linkBase;
         this.functions = functions;
         this.lines = lines;
+        this.debugLink = debugLink;
     }
 
     /** The file's symbols, or null if it is not a readable ELF64 little-endian file. */
@@ -50,7 +53,7 @@ final class ElfSymbols {
             if (elf.getInt(0) != 0x464c457f || elf.get(4) != 2 || elf.get(5) != 1) {
                 return null;
             }
-            return new ElfSymbols(buildId(elf), linkBase(elf), functions(elf), lines(elf));
+            return new ElfSymbols(buildId(elf), linkBase(elf), functions(elf), lines(elf), debugLink(elf));
         } catch (IOException | RuntimeException e) {
             return null; // a damaged or unusual file gives no names, never a failure
         }
@@ -72,6 +75,21 @@ final class ElfSymbols {
             }
         }
         return best != null && Long.compareUnsigned(address - best.address(), best.size()) < 0 ? best : null;
+    }
+
+    /** Whether the file has any function symbols: a stripped library has none (its names are in a debug file). */
+    boolean hasFunctions() {
+        return !functions.isEmpty();
+    }
+
+    /** The name in {@code .gnu_debuglink} (a file name, then its CRC, which the build-id check makes moot), or null. */
+    private static String debugLink(ByteBuffer elf) {
+        try {
+            ByteBuffer section = ElfSections.named(elf, ".gnu_debuglink");
+            return section == null ? null : ElfSections.string(section, 0);
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** The line table; a damaged one gives what could be read, a missing one none. */
@@ -139,9 +157,21 @@ final class ElfSymbols {
                 }
             }
         }
-        // Aliases share an address (foo and foo.localalias): the lookup takes the last, so the global name wins.
-        functions.sort(Comparator.comparing(Symbol::address, Long::compareUnsigned).thenComparingInt(Symbol::rank));
+        // Aliases share an address (foo and foo.localalias): the lookup takes the last, so the global name wins;
+        // among names bound alike, the plainest (glibc's debug file has clone3, __clone3 and __GI___clone3, all
+        // local): the fewest leading underscores, then the shortest.
+        functions.sort(Comparator.comparing(Symbol::address, Long::compareUnsigned).thenComparingInt(Symbol::rank)
+                .thenComparing(Comparator.comparingInt((Symbol symbol) -> leadingUnderscores(symbol.name())).reversed())
+                .thenComparing(Comparator.comparingInt((Symbol symbol) -> symbol.name().length()).reversed()));
         return functions;
+    }
+
+    private static int leadingUnderscores(String name) {
+        int count = 0;
+        while (count < name.length() && name.charAt(count) == '_') {
+            count++;
+        }
+        return count;
     }
 
     /** Local 0, weak 1, global 2: the preferred name of an address ranks highest. */

@@ -23,11 +23,16 @@ import java.util.Objects;
  * present: the bundle may have moved to a machine without them.
  */
 public final class Symbolizer {
-    private final Map<String, ElfSymbols> files = new HashMap<>();
+    private final Map<String, ElfSymbols> files = new HashMap<>(); // by path; null: not a readable ELF file
+    private final Map<String, ElfSymbols> debugFiles = new HashMap<>(); // by build-id; null: none that matches
+    private final Path debugRoot;
+    private final Debuginfod debuginfod; // null: no server is asked
     private final Map<String, SymbolsFile.Entry> saved; // null: ask the module files
     private final Map<String, SymbolsFile.Entry> found = new LinkedHashMap<>();
 
-    private Symbolizer(List<SymbolsFile.Entry> saved) {
+    private Symbolizer(List<SymbolsFile.Entry> saved, Path debugRoot, Debuginfod debuginfod) {
+        this.debugRoot = debugRoot;
+        this.debuginfod = debuginfod;
         if (saved == null) {
             this.saved = null;
             return;
@@ -45,12 +50,40 @@ public final class Symbolizer {
 
     /** The bundle with names and lines filled in where the capture had none; the same bundle if nothing was found. */
     public static Bundle apply(Bundle bundle) {
-        return new Symbolizer(SymbolsFile.read(bundle.directory())).symbolize(bundle);
+        return apply(bundle, false);
+    }
+
+    /**
+     * The same; with {@code askDebuginfod}, debug files missing on this machine are also asked of the debuginfod
+     * servers in {@code DEBUGINFOD_URLS} ({@link Debuginfod}).
+     */
+    public static Bundle apply(Bundle bundle, boolean askDebuginfod) {
+        Debuginfod debuginfod = askDebuginfod ? Debuginfod.fromEnvironment(System.getenv()) : null;
+        return apply(bundle, DebugFiles.ROOT, debuginfod);
+    }
+
+    static Bundle apply(Bundle bundle, Path debugRoot, Debuginfod debuginfod) {
+        Bundle named = new Symbolizer(SymbolsFile.read(bundle.directory()), debugRoot, debuginfod).symbolize(bundle);
+        List<String> functions = new ArrayList<>();
+        for (ThreadInfo thread : named.threads()) {
+            for (Frame frame : thread.frames()) {
+                if (frame instanceof NativeFrame nativeFrame && nativeFrame.function() != null) {
+                    functions.add(nativeFrame.function());
+                }
+            }
+        }
+        Demangler.learn(functions); // C++ names for the reports, with one run of c++filt
+        return named;
     }
 
     /** What the module files say about the bundle's native frames, for {@code symbols.txt}. */
     public static List<SymbolsFile.Entry> fromModuleFiles(Bundle bundle) {
-        Symbolizer symbolizer = new Symbolizer(null);
+        return fromModuleFiles(bundle, DebugFiles.ROOT);
+    }
+
+    /** The same, with separate debug files looked for under {@code debugRoot} instead of /usr/lib/debug. */
+    static List<SymbolsFile.Entry> fromModuleFiles(Bundle bundle, Path debugRoot) {
+        Symbolizer symbolizer = new Symbolizer(null, debugRoot, null);
         symbolizer.symbolize(bundle);
         return new ArrayList<>(symbolizer.found.values());
     }
@@ -112,22 +145,69 @@ public final class Symbolizer {
         if (found.containsKey(key)) {
             return found.get(key);
         }
-        ElfSymbols symbols = files.computeIfAbsent(module.path(), Symbolizer::read);
-        if (symbols == null || !module.buildId().equalsIgnoreCase(String.valueOf(symbols.buildId))) {
-            return null;
+        ElfSymbols symbols = file(module.path());
+        if (symbols != null && !module.buildId().equalsIgnoreCase(String.valueOf(symbols.buildId))) {
+            symbols = null; // another build of the module is on disk now
         }
-        long address = symbols.linkBase + offset;
-        long lookup = exact ? address : address - 1;
-        ElfSymbols.Symbol symbol = symbols.at(lookup);
-        DwarfLines.Position position = symbols.lines.at(lookup);
+        ElfSymbols debug = symbols != null && symbols.hasFunctions() && symbols.lines != DwarfLines.NONE ? null
+                : debugFile(module, symbols);
+        ElfSymbols.Symbol symbol = null;
+        Long functionOffset = null;
+        DwarfLines.Position position = null;
+        for (ElfSymbols source : new ElfSymbols[] {symbols, debug}) { // the module's own first, then its debug file
+            if (source == null) {
+                continue;
+            }
+            long address = source.linkBase + offset;
+            long lookup = exact ? address : address - 1; // a return address: the call is just before it
+            if (symbol == null && (symbol = source.at(lookup)) != null) {
+                functionOffset = address - symbol.address();
+            }
+            position = position != null ? position : source.lines.at(lookup);
+        }
         if (symbol == null && position == null) {
             return null;
         }
         SymbolsFile.Entry entry = new SymbolsFile.Entry(module.buildId(), offset,
-                symbol == null ? null : symbol.name(), symbol == null ? null : address - symbol.address(),
+                symbol == null ? null : symbol.name(), functionOffset,
                 position == null ? null : position.file(), position == null ? null : position.line(), exact);
         found.put(key, entry);
         return entry;
+    }
+
+    private ElfSymbols file(String path) {
+        if (!files.containsKey(path)) {
+            files.put(path, read(path));
+        }
+        return files.get(path);
+    }
+
+    /**
+     * The module's separate debug file ({@link DebugFiles}) whose build-id is the module's, or null. Found by
+     * build-id even when the module file itself is gone from this machine.
+     */
+    private ElfSymbols debugFile(LoadedModule module, ElfSymbols moduleFile) {
+        String buildId = module.buildId().toLowerCase(java.util.Locale.ROOT);
+        if (!debugFiles.containsKey(buildId)) {
+            ElfSymbols found = null;
+            List<Path> candidates = new ArrayList<>(DebugFiles.candidates(debugRoot, buildId, module.path(),
+                    moduleFile == null ? null : moduleFile.debugLink));
+            if (candidates.isEmpty() && debuginfod != null) { // the network only for what is not here
+                Path downloaded = debuginfod.debugFile(buildId);
+                if (downloaded != null) {
+                    candidates.add(downloaded);
+                }
+            }
+            for (Path candidate : candidates) {
+                ElfSymbols debug = ElfSymbols.read(candidate);
+                if (debug != null && buildId.equalsIgnoreCase(String.valueOf(debug.buildId))) {
+                    found = debug;
+                    break;
+                }
+            }
+            debugFiles.put(buildId, found);
+        }
+        return debugFiles.get(buildId);
     }
 
     private static ElfSymbols read(String path) {

@@ -210,7 +210,8 @@ class MainTest {
                 "dump", Set.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10),
                 "upload", Set.of(0, 1, 2, 11, 12),
                 "inspect", Set.of(0, 1, 2),
-                "list", Set.of(0, 1, 2));
+                "list", Set.of(0, 1, 2),
+                "finish", Set.of(0, 1, 2, 11));
         expected.forEach((command, codes) -> {
             Result help = run(command, "--help");
             assertEquals(0, help.code(), help.err());
@@ -219,7 +220,8 @@ class MainTest {
         });
         Result top = run("--help");
         assertEquals(IntStream.rangeClosed(0, 12).boxed().collect(Collectors.toSet()), listedExitCodes(top.out()));
-        assertTrue(top.out().contains("  11   some bundles are still pending: run it again later (upload)"), top.out());
+        assertTrue(top.out().contains("  11   some bundles are still pending: run it again later (upload, finish)"),
+                top.out());
         assertTrue(run("attach", "--help").out().contains("-XX:+EnableDynamicAgentLoading"));
     }
 

@@ -25,7 +25,7 @@ class CliIT {
         TestJvm.Result top = TestJvm.cli(work, "--version");
         assertEquals(0, top.exitCode(), top.stderr());
         assertTrue(top.stdout().matches("crashcap [0-9]+\\.[0-9]+\\S*\n"), top.stdout());
-        for (String command : List.of("attach", "dump", "inspect", "list", "upload", "generate-completion")) {
+        for (String command : List.of("attach", "dump", "inspect", "list", "finish", "upload", "generate-completion")) {
             TestJvm.Result version = TestJvm.cli(work, command, "--version");
             assertEquals(top.stdout(), version.stdout(), command + ": " + version.stderr());
             assertEquals(0, version.exitCode());

@@ -74,10 +74,12 @@ class SecretsIT {
         assertTrue(originalText.contains(DB_PASSWORD), "the test's secrets reach HotSpot's file: " + originalText);
         assertTrue(originalText.contains(TOOL_PASSWORD), "JAVA_TOOL_OPTIONS is in HotSpot's file");
 
-        TestJvm.Result inspect = TestJvm.cli(work, "inspect", bundle.toString()); // finishes the bundle
+        TestJvm.Result inspect = TestJvm.cli(work, "inspect", bundle.toString());
         assertEquals(0, inspect.exitCode(), inspect.stderr());
         assertNoSecret("inspect", inspect.stdout());
         assertNoSecret("capture.txt", Files.readString(bundle.resolve("capture.txt"), StandardCharsets.ISO_8859_1));
+        TestJvm.Result finish = TestJvm.cli(work, "finish", bundle.toString()); // inspect only reads
+        assertEquals(0, finish.exitCode(), finish.stdout() + finish.stderr());
 
         String copy = Files.readString(bundle.resolve("hs_err.log"), StandardCharsets.ISO_8859_1);
         assertTrue(copy.startsWith("# crashcap: secrets in this copy of the hs_err file are replaced by <redacted>"),

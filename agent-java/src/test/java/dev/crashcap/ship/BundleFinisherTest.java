@@ -124,14 +124,28 @@ class BundleFinisherTest {
     }
 
     @Test
-    void inspectFinishesTheBundle() throws Exception {
+    void inspectOnlyReadsAndFinishFinishes() throws Exception {
         Path bundle = bundleWithHsErr();
         StringWriter out = new StringWriter();
         assertEquals(0, Main.run(new String[] {"inspect", bundle.toString()}, new PrintWriter(out),
                 new PrintWriter(new StringWriter())));
+        assertEquals(List.of("capture.txt"), fileNames(bundle), "inspect wrote into the bundle");
+        assertTrue(out.toString().contains(folder.resolve("hs_err_" + ShipBundles.GONE_PID + ".log").toString()),
+                "the hs_err file is found where HotSpot wrote it: " + out);
+
+        StringWriter finished = new StringWriter();
+        assertEquals(0, Main.run(new String[] {"finish", bundle.toString()}, new PrintWriter(finished),
+                new PrintWriter(new StringWriter())));
+        assertEquals("finished  " + bundle, finished.toString().strip());
         assertTrue(Files.isRegularFile(bundle.resolve("manifest.json")));
         assertTrue(Files.isRegularFile(bundle.resolve("bundle.zip")));
-        assertTrue(out.toString().contains(bundle.resolve("hs_err.log").toString()), out.toString());
+        assertEquals(HsErrRedaction.NOTE + "\n" + HS_ERR, Files.readString(bundle.resolve("hs_err.log")));
+    }
+
+    private static List<String> fileNames(Path directory) throws Exception {
+        try (java.util.stream.Stream<Path> files = Files.list(directory)) {
+            return files.map(file -> file.getFileName().toString()).sorted().toList();
+        }
     }
 
     @Test
