@@ -13,6 +13,7 @@
 #include "elf_image.h"
 #include "java_frames.h"
 #include "java_resolver.h"
+#include "java_thread_state.h"
 #include "library_loads.h"
 #include "memory_map.h"
 #include "service_signal.h"
@@ -221,6 +222,7 @@ static void write_crashing_thread(void *arg) {
     unwind_regs regs;
     arch_regs_from_ucontext(crash->ucontext, &regs);
     write_thread_identity(&writer, crash->tid, 1, NULL);
+    write_hotspot_state(&writer, java_thread_state_own(&prepared.map));
     write_registers(crash->ucontext);
     write_stack(&writer, &prepared.map, crash->tid, regs.sp);
     bw_flush(&writer);
@@ -265,6 +267,7 @@ static void write_other_threads(void *arg) {
     bw_field_dec(&writer, "threads.collectMicros", work.collect_micros);
     bw_field_dec(&writer, "threads.namesMicros", work.names_micros);
     bw_field_dec(&writer, "threads.javaMethods", work.names.count);
+    write_thread_identity_source(&writer);
     for (int i = 0; i < work.others.count; i++) {
         const thread_stack *stack = &work.others.items[i];
         if (stack->tid == crash->tid) continue;
