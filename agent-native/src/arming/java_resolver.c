@@ -123,6 +123,21 @@ static existing_thread *existing_by_kernel_name(int tid) {
     return match;
 }
 
+/* The thread's name now: it may have been renamed (Thread.setName) since crashcap registered it. */
+static const char *current_name(jthread thread) {
+    JNIEnv *jni = NULL;
+    jvmtiThreadInfo info;
+    if ((*java_vm)->GetEnv(java_vm, (void **)&jni, JNI_VERSION_1_6) != JNI_OK ||
+        (*jvmti)->GetThreadInfo(jvmti, thread, &info) != JVMTI_ERROR_NONE) {
+        return NULL;
+    }
+    const char *name = info.name != NULL ? keep(info.name) : NULL;
+    (*jvmti)->Deallocate(jvmti, (unsigned char *)info.name);
+    if (info.thread_group != NULL) (*jni)->DeleteLocalRef(jni, info.thread_group);
+    if (info.context_class_loader != NULL) (*jni)->DeleteLocalRef(jni, info.context_class_loader);
+    return name;
+}
+
 static void resolve_thread(resolved_thread *item) {
     item->state = NULL;
     item->java_name = NULL;
@@ -139,6 +154,7 @@ static void resolve_thread(resolved_thread *item) {
     if (thread != NULL && (*jvmti)->GetThreadState(jvmti, thread, &state) == JVMTI_ERROR_NONE) {
         item->state = state_name(state);
     }
+    if (slot != NULL && thread != NULL) item->java_name = current_name(thread);
 }
 
 /* Classes loaded before the agent armed get their jmethodIDs here, in the background, so that

@@ -285,6 +285,11 @@ static void write_crashing_java_frames(void *arg) {
             work.states[i].state != NULL) {
             bw_field_text(&writer, "state", work.states[i].state);
         }
+        /* Its name now, if it was renamed since crashcap registered it (its section has the earlier one). */
+        if (work.others.items[i].tid == crash->tid && work.states != NULL && atomic_load(&work.states[i].ready) &&
+            work.states[i].java_name != NULL) {
+            bw_field_text(&writer, "name", work.states[i].java_name);
+        }
     }
     write_java_frames(&writer, &work.names, work.crashing_java, work.crashing_java_count);
     bw_flush(&writer);

@@ -10,7 +10,7 @@
 
 #include "sys.h" /* current_tid */
 
-#define THREAD_NAME_MAX 64
+#define THREAD_NAME_MAX 64 /* longer names are cut here; the resolver gives the whole name at a capture */
 
 typedef struct {
     atomic_int tid;               /* THREAD_SLOT_EMPTY, THREAD_SLOT_FREED, or the owner's tid */

@@ -170,14 +170,15 @@ void write_thread_identity(bundle_writer *w, int tid, int crashed, const resolve
     char name[THREAD_NAME_MAX];
     int is_java = thread_registry_java_name(tid, name, sizeof name);
     int ready = resolved != NULL && atomic_load(&resolved->ready);
-    if (!is_java && ready && resolved->java_name != NULL) {
-        copy_text(name, sizeof name, resolved->java_name);
+    const char *shown = name;
+    if (ready && resolved->java_name != NULL) { /* its whole name now: a thread may have been renamed */
+        shown = resolved->java_name;
         is_java = 1;
     }
     if (!is_java) thread_comm_name(tid, name, sizeof name);
     bw_section(w, "thread");
     bw_field_dec(w, "tid", tid);
-    bw_field_text(w, "name", name);
+    bw_field_text(w, "name", shown);
     bw_field_dec(w, "java", is_java);
     if (is_java && thread_registry_daemon(tid) >= 0) bw_field_dec(w, "daemon", thread_registry_daemon(tid));
     bw_field_dec(w, "crashed", crashed);

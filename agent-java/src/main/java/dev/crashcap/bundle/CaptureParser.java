@@ -168,6 +168,10 @@ public final class CaptureParser {
         } else if (line.key().equals("state") && javaFramesThread != null) {
             // The crashing thread's Java state is known only once the other threads were collected: written here.
             javaFramesThread.scalars.putIfAbsent("state", line.valueOrNull(0));
+        } else if (line.key().equals("name") && javaFramesThread != null && line.valueOrNull(0) != null) {
+            // The crashing thread's name now, when it was renamed after crashcap registered it: it wins.
+            javaFramesThread.scalars.put("name", line.value(0));
+            javaFramesThread.scalars.put("java", "1");
         } else if (line.key().equals("frame") && javaFramesThread != null) {
             frame(javaFramesThread, line);
         } else if (line.key().equals("frame") && !javaFramesTidSeen) {

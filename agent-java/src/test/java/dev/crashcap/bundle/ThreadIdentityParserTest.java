@@ -60,6 +60,20 @@ class ThreadIdentityParserTest {
     }
 
     @Test
+    void theCrashingThreadsNameNowReplacesTheOneItWasRegisteredWith() throws Exception {
+        Bundle bundle = Samples.parseLines("crashcap-capture|1", "section|crash", "signal.number|11", "thread.tid|10",
+                "section|thread", "tid|10", "name|to-be-renamed", "java|1", "daemon|1", "crashed|1",
+                "hotspotState|_thread_in_native", "section|threads", "threads.total|1", "hotspot.threads|ok",
+                "section|java-frames", "tid|10", "state|RUNNABLE", "name|renamed-later",
+                "section|end", "end|complete");
+        ThreadInfo crashing = bundle.threads().get(0);
+        assertEquals("renamed-later", crashing.name());
+        assertEquals("RUNNABLE", crashing.state());
+        assertEquals("_thread_in_native", crashing.hotspotState());
+        assertEquals(Boolean.TRUE, crashing.daemon());
+    }
+
+    @Test
     void capturesFromBeforeTheFieldsReadAsUnknown() throws Exception {
         Bundle bundle = parse("section|threads", "threads.total|1",
                 "section|thread", "tid|10", "name|main", "java|1", "crashed|0", "state|RUNNABLE", "kstate|S");

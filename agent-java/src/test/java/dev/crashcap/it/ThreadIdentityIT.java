@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Every Java thread by its full name, daemon flag, Java state and HotSpot state, in a dump and in a crash, for
  * threads that all started before {@code crashcap attach}: names the kernel cuts to the same 15 characters
- * ({@code pool-1-thread-1}, {@code -10}, {@code -11}), a 40-character name, a thread asleep in JNI, and main.
+ * ({@code pool-1-thread-1}, {@code -10}, {@code -11}), a 40-character name, a thread asleep in JNI, main, and a
+ * thread renamed (to 100 characters) after the attach.
  * HotSpot is the oracle: {@code jstack} for names, daemon flags and Java states, hs_err for its own thread states.
  */
 class ThreadIdentityIT {
@@ -38,6 +39,7 @@ class ThreadIdentityIT {
         assumeTrue(Files.isExecutable(JSTACK), "the JDK under test has no jstack");
         try (RunningJvm jvm = target()) {
             attach(jvm);
+            rename(jvm);
             Map<Long, ThreadOracle.Seen> jstack = jstack(jvm);
             TestJvm.Result dump = TestJvm.cli(work, "dump", Long.toString(jvm.pid()), "--out",
                     work.resolve("dumps").toString());
@@ -78,6 +80,7 @@ class ThreadIdentityIT {
         try (RunningJvm jvm = target()) {
             TestJvm.Result attach = TestJvm.cli(work, "attach", Long.toString(jvm.pid()), "dir=" + bundles);
             assertEquals(0, attach.exitCode(), attach.toString());
+            rename(jvm);
             Map<Long, ThreadOracle.Seen> jstack = jstack(jvm);
             jvm.send("crash");
             assertNotEquals(0, jvm.awaitExit(), jvm.stderr());
@@ -130,7 +133,8 @@ class ThreadIdentityIT {
      * and the 40-character thread: named, flagged and in the state jstack gave.
      */
     private static void assertOurThreads(Map<Long, Map<String, Object>> threads, Map<Long, ThreadOracle.Seen> jstack) {
-        List<String> ours = new ArrayList<>(List.of("main", IdentityTarget.NATIVE_SLEEPER, IdentityTarget.LONG_NAME));
+        List<String> ours = new ArrayList<>(List.of("main", IdentityTarget.NATIVE_SLEEPER, IdentityTarget.LONG_NAME,
+                IdentityTarget.RENAMED));
         for (int i = 1; i <= IdentityTarget.POOL_THREADS; i++) {
             ours.add("pool-1-thread-" + i);
         }
@@ -151,6 +155,7 @@ class ThreadIdentityIT {
         assertEquals("TIMED_WAITING", named(threads, "pool-1-thread-10").get("state"));
         assertEquals(false, named(threads, "pool-1-thread-10").get("daemon"));
         assertEquals(true, named(threads, IdentityTarget.NATIVE_SLEEPER).get("daemon"));
+        assertEquals("TIMED_WAITING", named(threads, IdentityTarget.RENAMED).get("state"), "renamed, by its new name");
         assertEquals("RUNNABLE", named(threads, IdentityTarget.NATIVE_SLEEPER).get("state"));
     }
 
@@ -178,6 +183,12 @@ class ThreadIdentityIT {
     private void attach(RunningJvm jvm) throws IOException, InterruptedException {
         TestJvm.Result attach = TestJvm.cli(work, "attach", Long.toString(jvm.pid()), "dir=" + work.resolve("bundles"));
         assertEquals(0, attach.exitCode(), attach.toString());
+    }
+
+    /** Renames {@value IdentityTarget#BEFORE_RENAME} after the attach registered it. */
+    private static void rename(RunningJvm jvm) throws IOException, InterruptedException {
+        jvm.send("rename");
+        jvm.awaitOutput(IdentityTarget.RENAME_DONE);
     }
 
     private Map<Long, ThreadOracle.Seen> jstack(RunningJvm jvm) throws IOException, InterruptedException {
