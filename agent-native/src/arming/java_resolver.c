@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "background_thread.h"
+#include "java_thread_state.h"
 #include "text.h"
 #include "thread_hold.h"
 #include "thread_registry.h"
@@ -24,8 +25,8 @@ typedef struct {
 static JavaVM *java_vm;
 static jvmtiEnv *jvmti;
 
-/* Threads that existed when the agent armed: JVMTI cannot tell their tids, so they are matched by
- * name later (the kernel name is the start of the Java name). */
+/* Threads that existed when the agent armed, kept only when HotSpot's layout is unknown: without it
+ * JVMTI cannot tell their tids, so they are matched by their kernel name later, where that is exact. */
 static existing_thread existing[EXISTING_MAX];
 static int existing_count;
 
@@ -105,21 +106,36 @@ static const char *state_name(jint state) {
     }
 }
 
-/* A thread from before the agent whose Java name starts with the kernel name, if exactly one does. */
+/* Only when HotSpot's layout is unknown (no eetop -> tid, see java_thread_identity.h): a thread from
+ * before the agent whose whole Java name is its kernel name (15 characters at most), when no other Java
+ * thread's name starts with that kernel name. A longer name is cut by the kernel, so "pool-1-thread-1"
+ * could be "pool-1-thread-10" as well: such a thread keeps its kernel name rather than get a wrong one. */
 static existing_thread *existing_by_kernel_name(int tid) {
     char comm[32];
     size_t len = thread_comm_name(tid, comm, sizeof comm);
     if (len == 0) return NULL;
     existing_thread *match = NULL;
     for (int i = 0; i < existing_count; i++) {
-        size_t name_len = strlen(existing[i].name);
-        size_t compared = name_len < 15 ? name_len : 15;
-        if (compared == len && strncmp(existing[i].name, comm, len) == 0) {
-            if (match != NULL) return NULL; /* ambiguous */
-            match = &existing[i];
-        }
+        if (strncmp(existing[i].name, comm, len) != 0) continue;
+        if (match != NULL || existing[i].name[len] != '\0') return NULL; /* ambiguous, or cut by the kernel */
+        match = &existing[i];
     }
     return match;
+}
+
+/* The thread's name now: it may have been renamed (Thread.setName) since crashcap registered it. */
+static const char *current_name(jthread thread) {
+    JNIEnv *jni = NULL;
+    jvmtiThreadInfo info;
+    if ((*java_vm)->GetEnv(java_vm, (void **)&jni, JNI_VERSION_1_6) != JNI_OK ||
+        (*jvmti)->GetThreadInfo(jvmti, thread, &info) != JVMTI_ERROR_NONE) {
+        return NULL;
+    }
+    const char *name = info.name != NULL ? keep(info.name) : NULL;
+    (*jvmti)->Deallocate(jvmti, (unsigned char *)info.name);
+    if (info.thread_group != NULL) (*jni)->DeleteLocalRef(jni, info.thread_group);
+    if (info.context_class_loader != NULL) (*jni)->DeleteLocalRef(jni, info.context_class_loader);
+    return name;
 }
 
 static void resolve_thread(resolved_thread *item) {
@@ -138,6 +154,7 @@ static void resolve_thread(resolved_thread *item) {
     if (thread != NULL && (*jvmti)->GetThreadState(jvmti, thread, &state) == JVMTI_ERROR_NONE) {
         item->state = state_name(state);
     }
+    if (slot != NULL && thread != NULL) item->java_name = current_name(thread);
 }
 
 /* Classes loaded before the agent armed get their jmethodIDs here, in the background, so that
@@ -245,7 +262,8 @@ const char *java_resolver_start(JavaVM *vm, jvmtiEnv *env, JNIEnv *jni) {
     /* Arming time, not a handler. Untouched until a crash: address space, not resident memory. */
     arena = malloc(ARENA_BYTES); /* arming time, never in a handler */
     if (pipe2(resolver_channel.wake_pipe, O_CLOEXEC) != 0 || pipe2(resolver_channel.done_pipe, O_CLOEXEC) != 0) return "cannot create resolver pipes";
-    remember_existing_threads(jni);
+    /* With HotSpot's layout every older thread was registered by tid already (java_thread_identity.c). */
+    if (!hotspot_threads.ready) remember_existing_threads(jni);
     if (background_thread_start(resolver_main, 256 * 1024) != 0) return "cannot start the resolver thread";
     return NULL;
 }

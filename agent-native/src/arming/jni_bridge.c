@@ -14,6 +14,7 @@
 #include "clock.h"
 #include "java_frames.h"
 #include "java_resolver.h"
+#include "java_thread_identity.h"
 #include "library_loads.h"
 #include "proc.h"
 #include "service_signal.h"
@@ -27,34 +28,15 @@
 
 static jvmtiEnv *jvmti;
 
-/* Remembers a Java thread by tid: its name, and its java.lang.Thread for the state at a crash. */
-static void register_java_thread(JNIEnv *jni, jthread thread, const char *name) {
-    thread_slot *slot = thread_registry_claim(current_tid());
-    if (slot == NULL) return;
-    thread_registry_set_name(slot, name);
-    thread_registry_set_own_stack(slot);
-    if (slot->java_thread == NULL && thread != NULL) slot->java_thread = (*jni)->NewGlobalRef(jni, thread);
-}
-
 /* Runs on the new thread itself, so its tid is ours to read and its alternate stack ours to set. */
 static void JNICALL on_thread_start(jvmtiEnv *env, JNIEnv *jni, jthread thread) {
-    jvmtiThreadInfo info;
-    if ((*env)->GetThreadInfo(env, thread, &info) == JVMTI_ERROR_NONE) {
-        register_java_thread(jni, thread, info.name != NULL ? info.name : "");
-        (*env)->Deallocate(env, (unsigned char *)info.name);
-        if (info.thread_group != NULL) (*jni)->DeleteLocalRef(jni, info.thread_group);
-        if (info.context_class_loader != NULL) (*jni)->DeleteLocalRef(jni, info.context_class_loader);
-    }
+    java_thread_identity_register_current(jni, env, thread, NULL);
     altstack_ensure_current_thread(NULL);
 }
 
 static void JNICALL on_thread_end(jvmtiEnv *env, JNIEnv *jni, jthread thread) {
     altstack_release_current_thread();
-    thread_slot *slot = thread_registry_find(current_tid());
-    if (slot == NULL) return;
-    if (slot->java_thread != NULL) (*jni)->DeleteGlobalRef(jni, (jobject)slot->java_thread);
-    slot->java_thread = NULL;
-    thread_registry_free(slot);
+    java_thread_identity_forget_current(jni);
 }
 
 /* AsyncGetCallTrace reports a method only if its jmethodID exists already: creating them for every
@@ -100,11 +82,15 @@ static const char *arm(JNIEnv *jni, jstring thread_name) {
     const char *name = (*jni)->GetStringUTFChars(jni, thread_name, NULL);
     jthread current = NULL;
     (*jvmti)->GetCurrentThread(jvmti, &current);
-    register_java_thread(jni, current, name != NULL ? name : "");
+    /* HotSpot's layout first: registering a thread takes its JavaThread* when the layout is known. */
+    java_thread_identity_prepare(jni, jvmti, current);
+    java_thread_identity_register_current(jni, jvmti, current, name);
     if (name != NULL) (*jni)->ReleaseStringUTFChars(jni, thread_name, name);
 
     const char *failure = watch_threads_and_classes();
     if (failure != NULL) return failure;
+    /* After ThreadStart and ThreadEnd are on: a thread is then registered by one or the other, or both. */
+    java_thread_identity_register_existing(jni, jvmti);
     java_frames_prepare(vm);
     library_loads_watch(vm, jvmti); /* best effort: without it the bundle names no Java callers */
     thread_start_hook_arm(); /* best effort: without it new native threads wait for the sweep */

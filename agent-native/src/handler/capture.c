@@ -13,6 +13,7 @@
 #include "elf_image.h"
 #include "java_frames.h"
 #include "java_resolver.h"
+#include "java_thread_state.h"
 #include "library_loads.h"
 #include "memory_map.h"
 #include "service_signal.h"
@@ -221,6 +222,7 @@ static void write_crashing_thread(void *arg) {
     unwind_regs regs;
     arch_regs_from_ucontext(crash->ucontext, &regs);
     write_thread_identity(&writer, crash->tid, 1, NULL);
+    write_hotspot_state(&writer, java_thread_state_own(&prepared.map));
     write_registers(crash->ucontext);
     write_stack(&writer, &prepared.map, crash->tid, regs.sp);
     bw_flush(&writer);
@@ -265,6 +267,7 @@ static void write_other_threads(void *arg) {
     bw_field_dec(&writer, "threads.collectMicros", work.collect_micros);
     bw_field_dec(&writer, "threads.namesMicros", work.names_micros);
     bw_field_dec(&writer, "threads.javaMethods", work.names.count);
+    write_thread_identity_source(&writer);
     for (int i = 0; i < work.others.count; i++) {
         const thread_stack *stack = &work.others.items[i];
         if (stack->tid == crash->tid) continue;
@@ -281,6 +284,11 @@ static void write_crashing_java_frames(void *arg) {
         if (work.others.items[i].tid == crash->tid && work.states != NULL && atomic_load(&work.states[i].ready) &&
             work.states[i].state != NULL) {
             bw_field_text(&writer, "state", work.states[i].state);
+        }
+        /* Its name now, if it was renamed since crashcap registered it (its section has the earlier one). */
+        if (work.others.items[i].tid == crash->tid && work.states != NULL && atomic_load(&work.states[i].ready) &&
+            work.states[i].java_name != NULL) {
+            bw_field_text(&writer, "name", work.states[i].java_name);
         }
     }
     write_java_frames(&writer, &work.names, work.crashing_java, work.crashing_java_count);

@@ -26,7 +26,7 @@ typedef struct {
     int tid;                      /* in */
     atomic_int ready;             /* out */
     const char *state;            /* "RUNNABLE", "WAITING", ... or NULL when unknown */
-    const char *java_name;        /* the full Java name when crashcap had not known it, else NULL */
+    const char *java_name;        /* the Java name now (renamed since registered, or known only now), or NULL */
 } resolved_thread;
 
 /* One request, in memory of its own: the capture copies what is to be resolved into it and copies the

@@ -35,6 +35,8 @@ thread_slot *thread_registry_claim(int tid) {
             thread_slot *slot = &slots[index];
             atomic_store(&slot->name_ready, 0);
             slot->java_thread = NULL;
+            atomic_store(&slot->vm_thread, 0);
+            slot->daemon = -1;
             slot->altstack = NULL;
             slot->altstack_bytes = 0;
             slot->stack_low = 0;
@@ -47,6 +49,7 @@ thread_slot *thread_registry_claim(int tid) {
 
 void thread_registry_free(thread_slot *slot) {
     atomic_store(&slot->name_ready, 0);
+    atomic_store(&slot->vm_thread, 0);
     atomic_store(&slot->tid, THREAD_SLOT_FREED);
 }
 
@@ -61,6 +64,12 @@ int thread_registry_java_name(int tid, char *out, size_t size) {
     if (slot == NULL || !atomic_load(&slot->name_ready)) return 0;
     copy_text(out, size, slot->name);
     return 1;
+}
+
+int thread_registry_daemon(int tid) {
+    thread_slot *slot = thread_registry_find(tid);
+    if (slot == NULL || !atomic_load(&slot->name_ready)) return -1;
+    return slot->daemon;
 }
 
 void thread_registry_each(void (*visit)(thread_slot *slot, void *arg), void *arg) {

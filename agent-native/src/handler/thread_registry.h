@@ -10,13 +10,15 @@
 
 #include "sys.h" /* current_tid */
 
-#define THREAD_NAME_MAX 64
+#define THREAD_NAME_MAX 64 /* longer names are cut here; the resolver gives the whole name at a capture */
 
 typedef struct {
     atomic_int tid;               /* THREAD_SLOT_EMPTY, THREAD_SLOT_FREED, or the owner's tid */
     atomic_int name_ready;        /* name holds the Java name */
     char name[THREAD_NAME_MAX];
     void *java_thread;            /* a JNI global reference to the java.lang.Thread, or NULL */
+    _Atomic uintptr_t vm_thread;  /* its JavaThread* (java.lang.Thread.eetop), checked to be this tid's; 0 if unknown */
+    int daemon;                   /* the Java daemon flag: 1, 0, or -1 when unknown */
     void *altstack;               /* the alternate signal stack crashcap mapped for it, or NULL */
     size_t altstack_bytes;        /* including its guard pages */
     uintptr_t stack_low;          /* the thread's stack as pthread knows it (0 when not known) */
@@ -40,6 +42,9 @@ void thread_registry_set_name(thread_slot *slot, const char *name);
 /* Records the calling thread's stack bounds from pthread (arming/thread_stack_bounds.c; not from a
  * signal handler: pthread_getattr_np may allocate). */
 void thread_registry_set_own_stack(thread_slot *slot);
+
+/* The Java daemon flag of tid: 1, 0, or -1 when crashcap knows none. Async-signal-safe. */
+int thread_registry_daemon(int tid);
 
 /* Copies the Java name of tid into out and returns 1, or returns 0 when crashcap knows no Java name for
  * it. Async-signal-safe. */

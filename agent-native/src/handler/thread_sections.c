@@ -1,5 +1,6 @@
 #include "thread_sections.h"
 
+#include "java_thread_state.h"
 #include "signal_names.h"
 #include "sys.h"
 #include "thread_registry.h"
@@ -169,19 +170,33 @@ void write_thread_identity(bundle_writer *w, int tid, int crashed, const resolve
     char name[THREAD_NAME_MAX];
     int is_java = thread_registry_java_name(tid, name, sizeof name);
     int ready = resolved != NULL && atomic_load(&resolved->ready);
-    if (!is_java && ready && resolved->java_name != NULL) {
-        copy_text(name, sizeof name, resolved->java_name);
+    const char *shown = name;
+    if (ready && resolved->java_name != NULL) { /* its whole name now: a thread may have been renamed */
+        shown = resolved->java_name;
         is_java = 1;
     }
     if (!is_java) thread_comm_name(tid, name, sizeof name);
     bw_section(w, "thread");
     bw_field_dec(w, "tid", tid);
-    bw_field_text(w, "name", name);
+    bw_field_text(w, "name", shown);
     bw_field_dec(w, "java", is_java);
+    if (is_java && thread_registry_daemon(tid) >= 0) bw_field_dec(w, "daemon", thread_registry_daemon(tid));
     bw_field_dec(w, "crashed", crashed);
     if (ready && resolved->state != NULL) bw_field_text(w, "state", resolved->state);
     char kernel_state[2] = { thread_kernel_state(tid), '\0' };
     bw_field_text(w, "kstate", kernel_state);
+}
+
+void write_hotspot_state(bundle_writer *w, int state) {
+    if (state < 0) return;
+    const char *name = java_thread_state_name(state);
+    if (name != NULL) bw_field_text(w, "hotspotState", name);
+    else bw_field_dec(w, "hotspotState", state);
+}
+
+void write_thread_identity_source(bundle_writer *w) {
+    const char *problem = java_thread_layout_problem();
+    bw_field_text(w, "hotspot.threads", problem == NULL ? "ok" : problem);
 }
 
 static void write_crash_signal(bundle_writer *w, const thread_stack *stack) {
@@ -236,6 +251,7 @@ void write_thread_section(bundle_writer *w, const unwind_context *context, const
         bw_field_text(w, "missing", "no answer within the deadline (signals blocked, or stuck in the kernel)");
         return;
     }
+    write_hotspot_state(w, stack->hotspot_state);
     write_stack(w, context->map, stack->tid, stack->sp);
     int native_count = stack->native_count;
     /* Where the native walk ends in code of no module and Java frames follow, that last pc is the

@@ -30,6 +30,12 @@ void java_names_release(java_names *names);
  * the old table and must not be used again. Called by the capture owner before it reads the memory map. */
 void symbol_cache_forget(void);
 
+/* HotSpot's state of the thread (hotspotState: _thread_in_native, ...), when known (state >= 0). */
+void write_hotspot_state(bundle_writer *w, int state);
+
+/* Whether threads from before arming could be named by tid (hotspot.threads: "ok", or why not). */
+void write_thread_identity_source(bundle_writer *w);
+
 void write_thread_identity(bundle_writer *w, int tid, int crashed, const resolved_thread *resolved);
 void write_native_frame(bundle_writer *w, const unwind_context *context, uintptr_t pc, int pc_exact);
 void write_java_frames(bundle_writer *w, const java_names *names, const java_frame *frames, int count);

@@ -1,6 +1,7 @@
 #include "thread_stack.h"
 
 #include "clock.h"
+#include "java_thread_state.h"
 #include "proc.h"
 #include "sys.h"
 #include "thread_hold.h"
@@ -36,11 +37,13 @@ void thread_stack_take(thread_stack *stack, const unwind_context *context, void 
     stack->native_stop = "max-frames";
     for (size_t i = 0; i < sizeof stack->exact_pcs / sizeof stack->exact_pcs[0]; i++) stack->exact_pcs[i] = 0;
     stack->java_count = 0;
+    stack->hotspot_state = -1;
     if (sigsetjmp(stack->guard, 1) != 0) {
         stack->native_stop = "fault";
         return;
     }
     stack->guard_active = 1;
+    stack->hotspot_state = java_thread_state_own(context->map); /* as the signal found it */
     for (int depth = 0; depth < STACK_NATIVE_FRAMES; depth++) {
         stack->native_pcs[depth] = regs.pc;
         if (regs.pc_exact) stack->exact_pcs[depth / 64] |= 1ull << (depth % 64);

@@ -31,6 +31,7 @@ typedef struct {
     uint64_t exact_pcs[STACK_NATIVE_FRAMES / 64]; /* bit i: native_pcs[i] is exact, not a return address */
     int java_count;
     int java_status;              /* java_frames_take's result: why there are no Java frames */
+    int hotspot_state;            /* HotSpot's JavaThreadState when the signal came, -1 if unknown */
     java_frame java[STACK_JAVA_FRAMES];
     volatile sig_atomic_t guard_active;
     sigjmp_buf guard;             /* a fault while taking the stack comes back here */

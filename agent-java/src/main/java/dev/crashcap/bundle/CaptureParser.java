@@ -165,6 +165,13 @@ public final class CaptureParser {
             if (javaFramesThread == null) {
                 values.warn("line " + line.number() + ": java-frames for a thread that is not in the capture, skipped");
             }
+        } else if (line.key().equals("state") && javaFramesThread != null) {
+            // The crashing thread's Java state is known only once the other threads were collected: written here.
+            javaFramesThread.scalars.putIfAbsent("state", line.valueOrNull(0));
+        } else if (line.key().equals("name") && javaFramesThread != null && line.valueOrNull(0) != null) {
+            // The crashing thread's name now, when it was renamed after crashcap registered it: it wins.
+            javaFramesThread.scalars.put("name", line.value(0));
+            javaFramesThread.scalars.put("java", "1");
         } else if (line.key().equals("frame") && javaFramesThread != null) {
             frame(javaFramesThread, line);
         } else if (line.key().equals("frame") && !javaFramesTidSeen) {
@@ -279,6 +286,12 @@ public final class CaptureParser {
         ThreadsSummary summary = new ThreadsSummary(values.integer(threadsSummary, "threads", "threads.total"),
                 values.integer(threadsSummary, "threads", "threads.answered"),
                 values.decimal(threadsSummary, "threads", "threads.deadlineMillis"));
+        String identity = threadsSummary.get("hotspot.threads");
+        if (identity != null && !identity.equals("ok")) {
+            values.warn("threads that started before the agent armed are named by the kernel (15 characters), without"
+                    + " Java state, daemon flag or HotSpot state: HotSpot's thread layout could not be used (" + identity
+                    + ")");
+        }
         Long captureMicros = values.decimal(end, "end", "capture.micros");
         return new Bundle(directory, builtHeader, builtCrash, List.copyOf(builtThreads), summary,
                 List.copyOf(modules), captureMicros, !complete, values.warnings(), kind, null);
@@ -319,7 +332,12 @@ public final class CaptureParser {
                 crashed ? threadSignal(scalars, tid, crash) : null, text(scalars, "state"), text(scalars, "kstate"),
                 text(scalars, "missing"), Collections.unmodifiableMap(new LinkedHashMap<>(thread.registers)),
                 thread.stack, values.hex(scalars, "thread", "stack.sp"), List.copyOf(thread.frames),
-                text(scalars, "unwind.stop"));
+                text(scalars, "unwind.stop"), flag(scalars.get("daemon")), text(scalars, "hotspotState"));
+    }
+
+    /** {@code 1} or {@code 0}; null when absent or neither. */
+    private static Boolean flag(String value) {
+        return "1".equals(value) ? Boolean.TRUE : "0".equals(value) ? Boolean.FALSE : null;
     }
 
     /**

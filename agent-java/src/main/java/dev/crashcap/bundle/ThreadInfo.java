@@ -9,11 +9,19 @@ import java.util.Map;
  * threads or when unknown), {@code kernelState} the letter from {@code /proc/<pid>/task/<tid>/stat}, {@code missing}
  * why the thread's frames are absent (it did not answer). {@code stackPointer} is where the native walk started.
  * {@code unwindStop} says why the native walk ended ({@code end}, {@code no-module}, …), null if the capture was cut
- * off before it.
+ * off before it. {@code daemon} is the Java daemon flag (null for native threads or when unknown), {@code hotspotState}
+ * HotSpot's own state of a Java thread when it was captured ({@code _thread_in_native}, {@code _thread_in_vm},
+ * {@code _thread_in_Java}, {@code _thread_blocked}, …; null when unknown).
  */
 public record ThreadInfo(Long tid, String name, boolean java, boolean crashed, ThreadSignal signal, String state,
         String kernelState, String missing, Map<String, Long> registers, StackBounds stack, Long stackPointer,
-        List<Frame> frames, String unwindStop) {
+        List<Frame> frames, String unwindStop, Boolean daemon, String hotspotState) {
+
+    /** The same thread with other frames (named ones, say). */
+    public ThreadInfo withFrames(List<Frame> newFrames) {
+        return new ThreadInfo(tid, name, java, crashed, signal, state, kernelState, missing, registers, stack,
+                stackPointer, newFrames, unwindStop, daemon, hotspotState);
+    }
 
     /** The innermost native frame, or null: where the thread was when it stopped. */
     public NativeFrame topNativeFrame() {

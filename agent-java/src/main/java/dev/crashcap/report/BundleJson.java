@@ -201,7 +201,9 @@ public final class BundleJson {
         if (thread.signal() != null) { // only on threads that crashed
             json.put("signal", threadSignal(thread.signal()));
         }
+        json.put("daemon", thread.daemon());
         json.put("state", thread.state());
+        json.put("hotspotState", thread.hotspotState());
         json.put("kernelState", thread.kernelState());
         json.put("missing", thread.missing());
         json.put("depth", thread.frames().size());

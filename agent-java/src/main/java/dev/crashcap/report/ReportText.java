@@ -99,7 +99,8 @@ final class ReportText {
 
     static String threadTitle(ThreadInfo thread) {
         return "\"" + shown(orUnknown(thread.name())) + "\" (tid " + tid(thread)
-                + (thread.java() ? ", Java thread" : ", native thread") + states(thread)
+                + (thread.java() ? ", Java thread" : ", native thread")
+                + (Boolean.TRUE.equals(thread.daemon()) ? ", daemon" : "") + states(thread)
                 + (thread.crashed() ? ", crashed" : "") + ")";
     }
 
@@ -107,9 +108,13 @@ final class ReportText {
         return thread.tid() == null ? "?" : thread.tid().toString();
     }
 
-    /** {@code , WAITING, kernel S sleeping}: the Java state where there is one, and the kernel's. */
+    /**
+     * {@code , WAITING, _thread_blocked, kernel S sleeping}: the Java state and HotSpot's where there are, and the
+     * kernel's.
+     */
     static String states(ThreadInfo thread) {
-        String java = thread.state() == null ? "" : ", " + shown(thread.state());
+        String java = (thread.state() == null ? "" : ", " + shown(thread.state()))
+                + (thread.hotspotState() == null ? "" : ", " + shown(thread.hotspotState()));
         if (thread.kernelState() == null) {
             return java;
         }

@@ -35,6 +35,8 @@ final class ThreadGroups {
         List<Object> signature = new ArrayList<>();
         signature.add(thread.java());
         signature.add(String.valueOf(thread.state()));
+        signature.add(String.valueOf(thread.hotspotState()));
+        signature.add(String.valueOf(thread.daemon()));
         signature.add(String.valueOf(thread.kernelState()));
         signature.add(String.valueOf(thread.missing()));
         signature.add(String.valueOf(thread.unwindStop()));

@@ -98,9 +98,7 @@ public final class Symbolizer {
                 changed |= named != frame;
                 frames.add(named);
             }
-            threads.add(new ThreadInfo(thread.tid(), thread.name(), thread.java(), thread.crashed(), thread.signal(),
-                    thread.state(), thread.kernelState(), thread.missing(), thread.registers(), thread.stack(),
-                    thread.stackPointer(), frames, thread.unwindStop()));
+            threads.add(thread.withFrames(frames));
         }
         if (!changed) {
             return bundle;

@@ -1,0 +1,84 @@
+package dev.crashcap.bundle;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.crashcap.report.BundleJson;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The thread identity fields of a capture: daemon, hotspotState, and the warning when HotSpot's layout was unknown. */
+class ThreadIdentityParserTest {
+    private static final String[] START = { "crashcap-capture|1", "section|snapshot", "thread.tid|1" };
+
+    private static Bundle parse(String... lines) throws BundleException {
+        String[] all = new String[START.length + lines.length + 2];
+        System.arraycopy(START, 0, all, 0, START.length);
+        System.arraycopy(lines, 0, all, START.length, lines.length);
+        all[all.length - 2] = "section|end";
+        all[all.length - 1] = "end|complete";
+        return Samples.parseLines(all);
+    }
+
+    @Test
+    void readsDaemonAndHotSpotState() throws Exception {
+        Bundle bundle = parse("section|threads", "threads.total|3", "hotspot.threads|ok",
+                "section|thread", "tid|10", "name|pool-1-thread-10", "java|1", "daemon|0", "crashed|0",
+                "hotspotState|_thread_blocked", "state|TIMED_WAITING", "kstate|S",
+                "section|thread", "tid|11", "name|native-sleeper-in-a-jni-call", "java|1", "daemon|1", "crashed|0",
+                "hotspotState|_thread_in_native", "kstate|S",
+                "section|thread", "tid|12", "name|cc-native", "java|0", "crashed|0", "kstate|S");
+        assertEquals(List.of(), bundle.warnings());
+        List<ThreadInfo> threads = bundle.threads();
+        assertEquals(Boolean.FALSE, threads.get(0).daemon());
+        assertEquals("_thread_blocked", threads.get(0).hotspotState());
+        assertEquals(Boolean.TRUE, threads.get(1).daemon());
+        assertEquals("_thread_in_native", threads.get(1).hotspotState());
+        assertNull(threads.get(2).daemon(), "a native thread has no daemon flag");
+        assertNull(threads.get(2).hotspotState());
+
+        Map<String, Object> json = BundleJson.inspect(bundle, null);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> first = ((List<Map<String, Object>>) json.get("threads")).get(0);
+        assertEquals(false, first.get("daemon"));
+        assertEquals("_thread_blocked", first.get("hotspotState"));
+    }
+
+    @Test
+    void anUnknownLayoutIsAWarning() throws Exception {
+        Bundle bundle = parse("section|threads", "threads.total|1",
+                "hotspot.threads|gHotSpotVMStructs lacks a plausible OSThread::_thread_id",
+                "section|thread", "tid|10", "name|pool-1-thread-1", "java|0", "crashed|0", "kstate|S");
+        assertEquals(1, bundle.warnings().size(), bundle.warnings()::toString);
+        String warning = bundle.warnings().get(0);
+        assertTrue(warning.contains("named by the kernel"), warning);
+        assertTrue(warning.contains("OSThread::_thread_id"), warning);
+        assertFalse(bundle.truncated());
+    }
+
+    @Test
+    void theCrashingThreadsNameNowReplacesTheOneItWasRegisteredWith() throws Exception {
+        Bundle bundle = Samples.parseLines("crashcap-capture|1", "section|crash", "signal.number|11", "thread.tid|10",
+                "section|thread", "tid|10", "name|to-be-renamed", "java|1", "daemon|1", "crashed|1",
+                "hotspotState|_thread_in_native", "section|threads", "threads.total|1", "hotspot.threads|ok",
+                "section|java-frames", "tid|10", "state|RUNNABLE", "name|renamed-later",
+                "section|end", "end|complete");
+        ThreadInfo crashing = bundle.threads().get(0);
+        assertEquals("renamed-later", crashing.name());
+        assertEquals("RUNNABLE", crashing.state());
+        assertEquals("_thread_in_native", crashing.hotspotState());
+        assertEquals(Boolean.TRUE, crashing.daemon());
+    }
+
+    @Test
+    void capturesFromBeforeTheFieldsReadAsUnknown() throws Exception {
+        Bundle bundle = parse("section|threads", "threads.total|1",
+                "section|thread", "tid|10", "name|main", "java|1", "crashed|0", "state|RUNNABLE", "kstate|S");
+        assertEquals(List.of(), bundle.warnings(), "no hotspot.threads line: nothing to warn about");
+        assertNull(bundle.threads().get(0).daemon());
+        assertNull(bundle.threads().get(0).hotspotState());
+    }
+}
