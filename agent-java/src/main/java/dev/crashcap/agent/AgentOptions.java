@@ -22,6 +22,13 @@ public final class AgentOptions {
     /** Where bundles go unless {@code dir} says otherwise, relative to the working directory. */
     public static final String DEFAULT_DIR = "crashcap";
 
+    /**
+     * Options that take, when nothing of crashcap's sets them, the variable every Sentry SDK reads for the same thing,
+     * so an application already configured for Sentry reports the same release and environment.
+     */
+    private static final Map<String, String> SENTRY_DEFAULTS = Map.of("release", "SENTRY_RELEASE",
+            "environment", "SENTRY_ENVIRONMENT");
+
     private final Map<String, String> values;
     private final String raw;
     private final List<String> warnings;
@@ -37,6 +44,8 @@ public final class AgentOptions {
         Map<String, String> values = new LinkedHashMap<>();
         List<String> warnings = new ArrayList<>();
         for (String name : KNOWN) {
+            String fromSentry = SENTRY_DEFAULTS.containsKey(name) ? environment.get(SENTRY_DEFAULTS.get(name)) : null;
+            if (fromSentry != null && !fromSentry.isEmpty()) values.put(name, fromSentry);
             String fromProperty = properties.getProperty(propertyName(name));
             String fromEnvironment = environment.get(environmentName(name));
             if (fromEnvironment != null && !fromEnvironment.isEmpty()) values.put(name, fromEnvironment);

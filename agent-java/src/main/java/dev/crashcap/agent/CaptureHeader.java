@@ -29,6 +29,14 @@ final class CaptureHeader {
         lines.add("java.home", System.getProperty("java.home", ""));
         lines.add("os.name", System.getProperty("os.name", ""));
         lines.add("os.arch", System.getProperty("os.arch", ""));
+        lines.add("os.version", System.getProperty("os.version", "")); // the kernel release, as uname -r says it
+        HostFacts.OsRelease distribution = HostFacts.osRelease();
+        addIfSet(lines, "os.distribution.name", distribution.name());
+        addIfSet(lines, "os.distribution.version", distribution.version());
+        addIfSet(lines, "host.name", HostFacts.hostName());
+        addIfSet(lines, "app.release", options.value("release"));
+        addIfSet(lines, "app.environment", options.value("environment"));
+        addIfSet(lines, "app.inApp", options.value("in-app"));
         lines.add("process.pid", Long.toString(NativeAgent.pid()));
         lines.add("process.startEpochMillis", Long.toString(processStartEpochMillis));
         lines.add("process.cwd", System.getProperty("user.dir", ""));
@@ -40,6 +48,12 @@ final class CaptureHeader {
             lines.add("env", name, Redaction.environmentValue(name, variable.getValue()));
         }
         return lines.bytes();
+    }
+
+    private static void addIfSet(Lines lines, String key, String value) {
+        if (value != null && !value.isEmpty()) {
+            lines.add(key, value);
+        }
     }
 
     /** Records of the capture format: tab-separated, with backslash, tab and newline escaped. */

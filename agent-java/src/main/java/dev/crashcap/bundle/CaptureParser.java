@@ -303,7 +303,10 @@ public final class CaptureParser {
                 text(header, "java.version"), text(header, "java.home"), text(header, "os.name"),
                 text(header, "os.arch"), values.decimal(header, "header", "process.pid"),
                 values.decimal(header, "header", "process.startEpochMillis"), text(header, "process.cwd"),
-                List.copyOf(args), Collections.unmodifiableMap(new LinkedHashMap<>(env)));
+                List.copyOf(args), Collections.unmodifiableMap(new LinkedHashMap<>(env)), text(header, "os.version"),
+                text(header, "os.distribution.name"), text(header, "os.distribution.version"),
+                text(header, "host.name"), text(header, "app.release"), text(header, "app.environment"),
+                text(header, "app.inApp"));
     }
 
     private Crash buildCrash() {
