@@ -1,5 +1,7 @@
 package dev.crashcap.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -73,6 +75,39 @@ final class TestJvm {
         command.addAll(List.of("-Dcrashcap.testlib=" + TESTLIB, "-cp", TEST_CLASSES.toString(), mainClass));
         command.addAll(List.of(args));
         return run(work, command, env);
+    }
+
+    /**
+     * Runs {@code mainClass}, which must crash, with the agent ({@link #runWithAgent}) and then the same way without
+     * it, and checks that the crash ends exactly as without crashcap: the same exit status, and an hs_err file written
+     * in one case if and only if in the other. Every crash test starts its JVM here.
+     */
+    static Result crashWithAgent(Path work, Path bundles, List<String> jvmOptions, Map<String, String> env,
+                                 String mainClass, String... args) throws IOException, InterruptedException {
+        Result with = runWithAgent(work, bundles, jvmOptions, env, mainClass, args);
+        Path plainWork = work.resolve("without-agent");
+        Result without = run(plainWork, command(List.of(), jvmOptions, mainClass, args), env);
+        assertSameEnd(without, hsErrWritten(plainWork, without.pid()), with, hsErrWritten(work, with.pid()));
+        return with;
+    }
+
+    /** A crash with the agent ended as the same crash without it: exit status, and whether hs_err was written. */
+    static void assertSameEnd(Result without, boolean hsErrWithout, Result with, boolean hsErrWith) {
+        String both = "\nwithout the agent: exit " + without.exitCode() + ", stderr " + firstLines(without.stderr())
+                + "\nwith the agent: exit " + with.exitCode() + ", stderr " + firstLines(with.stderr());
+        assertEquals(without.exitCode(), with.exitCode(), "the JVM must end with the same exit status with the agent" + both);
+        assertEquals(hsErrWithout, hsErrWith, "hs_err written " + (hsErrWithout ? "without the agent but not with it"
+                : "with the agent but not without it") + both);
+    }
+
+    /** HotSpot wrote its hs_err for the JVM {@code pid} that ran in {@code work} (there, or in /tmp where it cannot). */
+    static boolean hsErrWritten(Path work, long pid) {
+        String name = "hs_err_pid" + pid + ".log";
+        return Files.isRegularFile(work.resolve(name)) || Files.isRegularFile(Path.of("/tmp", name));
+    }
+
+    private static String firstLines(String text) {
+        return text.lines().limit(3).toList().toString();
     }
 
     static Result runWithoutAgent(Path work, String mainClass, String... args) throws IOException, InterruptedException {
