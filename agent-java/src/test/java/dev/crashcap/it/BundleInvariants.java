@@ -209,7 +209,10 @@ final class BundleInvariants {
             problems.add("hs_err's crashing thread " + tid + " is not in the bundle");
             return;
         }
-        int start = lines.indexOf("Native frames: (J=compiled Java code, j=interpreted, Vv=VM code, C=native code)");
+        int start = -1;
+        for (int i = 0; i < lines.size() && start < 0; i++) {
+            start = lines.get(i).startsWith("Native frames:") ? i : -1; // the first: the crashing thread's
+        }
         if (start < 0) {
             return; // hs_err cut short before the stack: nothing to compare
         }
