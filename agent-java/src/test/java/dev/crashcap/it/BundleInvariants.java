@@ -91,7 +91,7 @@ final class BundleInvariants {
         }
         for (Map<String, Object> module : modules) {
             String path = (String) module.get("path");
-            long base = Long.decode((String) module.get("base"));
+            long base = unsignedHex((String) module.get("base"));
             long end = base + (Long) module.get("size");
             List<ProcessMaps.Mapping> mapped = maps.of(path);
             if (mapped.isEmpty()) {
@@ -119,7 +119,7 @@ final class BundleInvariants {
     }
 
     private void frame(Map<String, Object> frame, String where, boolean exact) throws IOException, InterruptedException {
-        long pc = Long.decode((String) frame.get("pc"));
+        long pc = unsignedHex((String) frame.get("pc"));
         String name = (String) frame.get("module");
         String path = (String) frame.get("modulePath");
         if (name == null) {
@@ -136,7 +136,7 @@ final class BundleInvariants {
                 problems.add(where + ": module " + path + " is not in the bundle's modules");
             }
         } else {
-            long base = Long.decode((String) module.get("base"));
+            long base = unsignedHex((String) module.get("base"));
             if (!name.equals(module.get("name"))) {
                 problems.add(where + ": module name " + name + " but the module at " + path + " is " + module.get("name"));
             }
@@ -144,12 +144,12 @@ final class BundleInvariants {
                 problems.add(where + ": pc " + hex(pc) + " lies outside " + name + " (" + hex(base) + "+"
                         + hex((Long) module.get("size")) + ")");
             }
-            if (frame.get("offset") == null || Long.decode((String) frame.get("offset")) != pc - base) {
+            if (frame.get("offset") == null || unsignedHex((String) frame.get("offset")) != pc - base) {
                 problems.add(where + ": offset " + frame.get("offset") + " in " + name + ", but pc - base is " + hex(pc - base));
             }
         }
         if (frame.get("offset") != null) {
-            symbol(frame, where, Long.decode((String) frame.get("offset")), exact, module);
+            symbol(frame, where, unsignedHex((String) frame.get("offset")), exact, module);
         }
     }
 
@@ -186,7 +186,7 @@ final class BundleInvariants {
             problems.add(where + ": " + function + " at " + at + " without functionOffset");
             return;
         }
-        long value = offset - Long.decode((String) functionOffset);
+        long value = offset - unsignedHex((String) functionOffset);
         boolean known = !symbols.named(function, value).isEmpty();
         if (!there.isEmpty() ? !there.contains(function) || !known : !known) {
             problems.add(where + ": " + function + "+" + functionOffset + " at " + at + ", nm says "
@@ -228,7 +228,7 @@ final class BundleInvariants {
         }
         List<String> actual = Inspect.objects(thread, "frames").stream()
                 .filter(f -> "native".equals(f.get("kind")) && f.get("module") != null)
-                .map(f -> f.get("module") + "+" + hex(Long.decode((String) f.get("offset")))).toList();
+                .map(f -> f.get("module") + "+" + hex(unsignedHex((String) f.get("offset")))).toList();
         int next = 0;
         for (String frame : expected) {
             int found = actual.subList(next, actual.size()).indexOf(frame);
@@ -242,7 +242,7 @@ final class BundleInvariants {
     }
 
     private static boolean inModule(Map<String, Object> module, long pc) {
-        long base = Long.decode((String) module.get("base"));
+        long base = unsignedHex((String) module.get("base"));
         return Long.compareUnsigned(base, pc) <= 0 && Long.compareUnsigned(pc - base, (Long) module.get("size")) < 0;
     }
 
@@ -254,6 +254,11 @@ final class BundleInvariants {
             BUILD_IDS.put(key, cached);
         }
         return cached;
+    }
+
+    /** "0x…" as an unsigned 64-bit value (a garbage frame may be above Long.MAX_VALUE). */
+    static long unsignedHex(String hex) {
+        return Long.parseUnsignedLong(hex.startsWith("0x") ? hex.substring(2) : hex, 16);
     }
 
     private static String hex(long value) {

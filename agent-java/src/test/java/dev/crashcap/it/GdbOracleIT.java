@@ -273,7 +273,7 @@ class GdbOracleIT {
                 current = new ArrayList<>();
                 threads.put(Long.valueOf(thread.group(1)), current);
             } else if (current != null && frame.matches()) {
-                current.add(new GdbFrame(Long.decode(frame.group(2)), frame.group(3), frame.group(4)));
+                current.add(new GdbFrame(unsignedHex(frame.group(2)), frame.group(3), frame.group(4)));
             }
         }
         assertTrue(threads.size() > 10, "gdb saw the JVM's threads: " + out.lines().limit(20).toList());
@@ -285,11 +285,16 @@ class GdbOracleIT {
     }
 
     private static long pc(Map<String, Object> frame) {
-        return Long.decode((String) frame.get("pc"));
+        return unsignedHex((String) frame.get("pc"));
     }
 
     private static List<String> describe(List<Map<String, Object>> frames) {
         return frames.stream().map(f -> f.get("pc") + " " + f.get("function") + " (" + f.get("module") + ")").toList();
+    }
+
+    /** "0x…" as an unsigned 64-bit value (a garbage frame may be above Long.MAX_VALUE). */
+    static long unsignedHex(String hex) {
+        return Long.parseUnsignedLong(hex.startsWith("0x") ? hex.substring(2) : hex, 16);
     }
 
     private static String hex(long value) {
