@@ -1,10 +1,14 @@
-package dev.crashcap.bundle;
+package dev.crashcap.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.crashcap.bundle.Bundle;
+import dev.crashcap.bundle.JsonReader;
+import dev.crashcap.bundle.Samples;
+import dev.crashcap.bundle.ThreadInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
