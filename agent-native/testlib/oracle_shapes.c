@@ -1,7 +1,7 @@
 /* Stack shapes for the oracle tests (issue 9): threads that sit still in native code at known depths, a native
  * pthread, nested JNI calls (Java -> JNI A -> Java -> JNI C), a thread blocked in read(), so that crashcap's frames
- * can be compared with gdb's of the same still process; and a general-protection fault. Part of libcrashcaptest.so,
- * built like it (-O1, no frame pointers, no sibling calls: every call below is a real frame). */
+ * can be compared with gdb's of the same still process; and a general-protection fault. liboracleshapes.so, built
+ * like libcrashcaptest.so (-O1, no frame pointers, no sibling calls: every call below is a real frame). */
 #define _GNU_SOURCE 1
 #include <jni.h>
 #include <pthread.h>

@@ -80,7 +80,7 @@ class GdbOracleIT {
             for (int dump = 1; dump <= DUMPS; dump++) {
                 if (dump > 1) { // a library loaded between dumps: the module table changes
                     Path copy = Files.createDirectories(work.resolve("extra")).resolve("liboracle" + dump + ".so");
-                    Files.copy(TestJvm.TESTLIB, copy);
+                    Files.copy(TestJvm.TESTLIB.resolveSibling("liboracleshapes.so"), copy);
                     jvm.send("load " + copy);
                     awaitLines(jvm, "loaded", dump - 1);
                 }

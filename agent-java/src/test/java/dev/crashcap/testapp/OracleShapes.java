@@ -3,12 +3,14 @@ package dev.crashcap.testapp;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Threads that stand still in known stack shapes, for the oracle tests (agent-native/testlib/oracle_shapes.c):
+ * Threads that stand still in known stack shapes, for the oracle tests (liboracleshapes.so, from
+ * agent-native/testlib/oracle_shapes.c, next to libcrashcaptest.so):
  * {@code OracleShapes shapes} starts them, prints {@value #READY} once every one is in place, then reads commands
  * on stdin: {@code load <path>} (System.load a library, prints {@code loaded}), {@code ping} (prints {@code pong}).
  * {@code OracleShapes gp} dies of a general-protection fault on the thread {@value #GP_THREAD}.
@@ -45,7 +47,7 @@ public final class OracleShapes {
     }
 
     public static void main(String[] args) throws Exception {
-        System.load(System.getProperty("crashcap.testlib"));
+        System.load(library().toString());
         if (args.length == 1 && args[0].equals("gp")) {
             Thread gp = new Thread(OracleShapes::generalProtection, GP_THREAD);
             gp.start();
@@ -104,6 +106,11 @@ public final class OracleShapes {
                 System.out.flush();
             }
         }
+    }
+
+    /** liboracleshapes.so, built next to libcrashcaptest.so ({@code -Dcrashcap.testlib}). */
+    public static Path library() {
+        return Path.of(System.getProperty("crashcap.testlib")).resolveSibling("liboracleshapes.so");
     }
 
     private static Thread daemon(String name, Runnable body) {
