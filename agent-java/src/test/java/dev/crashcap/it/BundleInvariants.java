@@ -19,16 +19,22 @@ import java.util.stream.Collectors;
  * What must hold for every bundle, whatever the test: checked on each {@code inspect --json} an integration test
  * reads ({@link Inspect#json}), against oracles that do not share crashcap's code.
  * <ul>
- * <li>every native frame lies in the module it names: {@code base <= pc < base + size}, {@code offset = pc - base};
- * a frame without a module lies in no module;</li>
+ * <li>every native frame lies in the module it names: {@code base <= pc < base + size} ({@code pc - 1} for a return
+ * address: the call it returns to belongs there), {@code offset = pc - base}; a frame without a module lies in no
+ * module; {@code exact} (where the bundle has it) is true for frame 0 and the frame a signal interrupted, false for
+ * every return address;</li>
  * <li>every module is where the kernel says the file was mapped, under the file's path (no " (deleted)" in a name):
- * the process's maps, for a crash as HotSpot printed them in hs_err ("Dynamic libraries:"), for a snapshot
+ * the process's maps (and {@code deleted} where the maps say "(deleted)"), for a crash as HotSpot printed them in
+ * hs_err ("Dynamic libraries:"), for a snapshot
  * {@code /proc/PID/maps} of the still-running process, read right after the dump. A crash without hs_err (abort,
  * most stack overflows) has no maps to compare with: only this check is skipped then;</li>
+ * <li>crashcap's own library stays on disk (gdb, core readers and crashcap itself read its unwind tables and
+ * symbols there);</li>
  * <li>the module file on disk is the one that was mapped (same build-id), and the frame's function is the
  * symbol binutils' {@code nm} finds at that offset ({@link SymbolOracle}); a caller's return address is looked up at
  * {@code offset - 1} (the call, which may be the last instruction of its function), frame 0 of a thread and the
- * frame a signal interrupted (the one after {@code __restore_rt}) at {@code offset};</li>
+ * frame a signal interrupted (the one after {@code __restore_rt}) at {@code offset}. Not for a module whose file was
+ * deleted or replaced while mapped ({@code deleted}): the file that ran is gone;</li>
  * <li>hs_err as the oracle for the crashing thread: its "Native frames:" that have a module ({@code C  [lib+0x…]},
  * {@code V  [libjvm.so+0x…]}) appear in crashcap's crashing thread (the tid hs_err names), same order, same module,
  * same offset. Only the frames above the first Java frame are compared: crashcap's native walk stops where Java code
@@ -40,6 +46,8 @@ final class BundleInvariants {
     private static final Pattern HS_ERR_FRAME = Pattern.compile("^([CV])\\s+\\[([^\\]]+)\\+0x([0-9a-f]+)\\].*$");
     private static final Pattern HS_ERR_CURRENT = Pattern.compile("^Current thread .*\\bid=(\\d+)");
     private static final Map<String, String> BUILD_IDS = new ConcurrentHashMap<>();
+    /** libcrashcap.so, libcrashcap.so.1, libcrashcap-0.1.0.so; not the test library libcrashcaptest.so. */
+    private static final Pattern OWN_LIBRARY = Pattern.compile("libcrashcap(\\.so.*|-.*)");
 
     private final Map<String, Object> json;
     private final List<String> problems = new ArrayList<>();
@@ -84,6 +92,11 @@ final class BundleInvariants {
             if (!Objects.equals(module.get("name"), Path.of(path).getFileName().toString())) {
                 problems.add("module " + path + " is named " + module.get("name"));
             }
+            boolean own = OWN_LIBRARY.matcher(String.valueOf(module.get("name"))).matches();
+            if (own && (Boolean.TRUE.equals(module.get("deleted")) || !Files.isRegularFile(Path.of(path)))) {
+                problems.add("crashcap's own library " + path + " is not on disk: gdb and core readers cannot unwind"
+                        + " through it, nor can crashcap name its frames");
+            }
         }
         ProcessMaps maps = maps();
         if (maps == null) {
@@ -94,6 +107,11 @@ final class BundleInvariants {
             long base = unsignedHex((String) module.get("base"));
             long end = base + (Long) module.get("size");
             List<ProcessMaps.Mapping> mapped = maps.of(path);
+            if (module.containsKey("deleted") && !mapped.isEmpty()
+                    && !Objects.equals(module.get("deleted"), mapped.get(0).deleted())) {
+                problems.add("module " + path + ": deleted is " + module.get("deleted") + ", the process maps say "
+                        + (mapped.get(0).deleted() ? "(deleted)" : "the file is there"));
+            }
             if (mapped.isEmpty()) {
                 problems.add("module " + path + " at " + hex(base) + ": the process maps no file of that path");
             } else if (mapped.get(0).start() != base || mapped.get(mapped.size() - 1).end() != end) {
@@ -122,9 +140,16 @@ final class BundleInvariants {
         long pc = unsignedHex((String) frame.get("pc"));
         String name = (String) frame.get("module");
         String path = (String) frame.get("modulePath");
+        if (frame.containsKey("exact") && !Objects.equals(exact, frame.get("exact"))) {
+            problems.add(where + ": exact is " + frame.get("exact") + ", but this frame "
+                    + (exact ? "is where the thread was stopped" : "is a caller's return address"));
+        }
+        // A return address belongs to the call before it: module and function are those of pc - 1 (a call to a
+        // function that never returns can be the last instruction of a function, or of a module's code).
+        long site = exact ? pc : pc - 1;
         if (name == null) {
             for (Map<String, Object> module : modules) {
-                if (inModule(module, pc)) {
+                if (inModule(module, site)) {
                     problems.add(where + ": pc " + hex(pc) + " has no module, but lies in " + module.get("path"));
                 }
             }
@@ -140,8 +165,8 @@ final class BundleInvariants {
             if (!name.equals(module.get("name"))) {
                 problems.add(where + ": module name " + name + " but the module at " + path + " is " + module.get("name"));
             }
-            if (!inModule(module, pc)) {
-                problems.add(where + ": pc " + hex(pc) + " lies outside " + name + " (" + hex(base) + "+"
+            if (!inModule(module, site)) {
+                problems.add(where + ": pc " + hex(pc) + (exact ? "" : " - 1") + " lies outside " + name + " (" + hex(base) + "+"
                         + hex((Long) module.get("size")) + ")");
             }
             if (frame.get("offset") == null || unsignedHex((String) frame.get("offset")) != pc - base) {
@@ -159,6 +184,9 @@ final class BundleInvariants {
         String path = (String) frame.get("modulePath");
         if (path.startsWith("[")) {
             return; // [vdso]: no file to read (its symbols are in memory only)
+        }
+        if (module != null && Boolean.TRUE.equals(module.get("deleted"))) {
+            return; // the file that ran is gone (deleted or replaced while mapped): no symbol table to compare with
         }
         Path file = Path.of(path);
         if (!Files.isRegularFile(file)) {
@@ -197,7 +225,8 @@ final class BundleInvariants {
     /** hs_err's native frames of the crashing thread, down to the first Java frame, are in crashcap's, in order. */
     private void againstHsErr() throws IOException {
         String hsErrPath = (String) json.get("hsErr");
-        if (!"crash".equals(json.get("kind")) || Boolean.TRUE.equals(json.get("truncated")) || hsErrPath == null || !Files.isRegularFile(Path.of(hsErrPath))) {
+        if (!"crash".equals(json.get("kind")) || Boolean.TRUE.equals(json.get("truncated")) || hsErrPath == null
+                || !Files.isRegularFile(Path.of(hsErrPath))) {
             return;
         }
         List<String> lines = Files.readString(Path.of(hsErrPath)).lines().toList();

@@ -156,6 +156,7 @@ class CrashCaptureIT {
     void humanReportNamesWhatAndWhere() throws Exception {
         Path bundles = work.resolve("bundles");
         TestJvm.crashWithAgent(work, bundles, List.of(), Map.of(), Crasher.class.getName(), "segv");
+        Inspect.json(work, Inspect.onlyBundle(bundles)); // the invariants hold for the bundle the report shows
         TestJvm.Result inspect = TestJvm.cli(work, "inspect", Inspect.onlyBundle(bundles).toString());
         assertEquals(0, inspect.exitCode(), inspect.stderr());
         String report = inspect.stdout();
