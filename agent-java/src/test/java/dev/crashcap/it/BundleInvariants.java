@@ -52,15 +52,25 @@ final class BundleInvariants {
     private final Map<String, Object> json;
     private final List<String> problems = new ArrayList<>();
     private final List<Map<String, Object>> modules;
+    private final String unseenFolder;
 
-    private BundleInvariants(Map<String, Object> json) {
+    private BundleInvariants(Map<String, Object> json, String unseenFolder) {
         this.json = json;
+        this.unseenFolder = unseenFolder;
         this.modules = Inspect.objects(json, "modules");
     }
 
     /** Fails with every broken invariant of the bundle {@code json} ({@code inspect --json}). */
     static void check(Map<String, Object> json) throws IOException, InterruptedException {
-        BundleInvariants check = new BundleInvariants(json);
+        check(json, null);
+    }
+
+    /**
+     * {@link #check(Map)} for a process whose files under {@code unseenFolder} (its own /tmp, in a mount namespace
+     * that ended with it) this test cannot see: the on-disk checks skip those files, everything else is checked.
+     */
+    static void check(Map<String, Object> json, String unseenFolder) throws IOException, InterruptedException {
+        BundleInvariants check = new BundleInvariants(json, unseenFolder);
         check.modulesAgainstMaps();
         for (Map<String, Object> thread : Inspect.objects(json, "threads")) {
             check.frames(thread);
@@ -77,7 +87,7 @@ final class BundleInvariants {
     private ProcessMaps maps() throws IOException {
         if ("snapshot".equals(json.get("kind"))) {
             Object pid = JsonReader.get(json, "process.pid");
-            return pid instanceof Long live ? ProcessMaps.ofProcess(live) : null;
+            return pid instanceof Long live && sameProcess(live) ? ProcessMaps.ofProcess(live) : null;
         }
         String hsErr = (String) json.get("hsErr");
         return hsErr == null || !Files.isRegularFile(Path.of(hsErr)) ? null : ProcessMaps.ofHsErr(Files.readString(Path.of(hsErr)));
@@ -93,7 +103,7 @@ final class BundleInvariants {
                 problems.add("module " + path + " is named " + module.get("name"));
             }
             boolean own = OWN_LIBRARY.matcher(String.valueOf(module.get("name"))).matches();
-            if (own && (Boolean.TRUE.equals(module.get("deleted")) || !Files.isRegularFile(Path.of(path)))) {
+            if (own && (Boolean.TRUE.equals(module.get("deleted")) || !Files.isRegularFile(Path.of(path)) && !unseen(path))) {
                 problems.add("crashcap's own library " + path + " is not on disk: gdb and core readers cannot unwind"
                         + " through it, nor can crashcap name its frames");
             }
@@ -189,6 +199,9 @@ final class BundleInvariants {
             return; // the file that ran is gone (deleted or replaced while mapped): no symbol table to compare with
         }
         Path file = Path.of(path);
+        if (unseen(path)) {
+            return;
+        }
         if (!Files.isRegularFile(file)) {
             problems.add(where + ": module file " + path + " is not on disk, its symbols cannot be checked (nor read by gdb)");
             return;
@@ -268,6 +281,33 @@ final class BundleInvariants {
             }
             next += found + 1;
         }
+    }
+
+    /**
+     * {@code /proc/<pid>} is the process of the bundle (not another one with that pid, nor, for a process in a pid
+     * namespace, the host's process of its in-namespace pid): the same command line, redacted values aside.
+     */
+    private boolean sameProcess(long pid) throws IOException {
+        Path cmdline = Path.of("/proc/" + pid + "/cmdline");
+        if (!Files.isRegularFile(cmdline)) {
+            return false;
+        }
+        List<String> args = List.of(Files.readString(cmdline).split("\0"));
+        @SuppressWarnings("unchecked")
+        List<String> captured = (List<String>) JsonReader.get(json, "process.args");
+        if (args.size() != captured.size()) {
+            return false;
+        }
+        for (int i = 0; i < args.size(); i++) {
+            if (!captured.get(i).contains("<redacted>") && !captured.get(i).equals(args.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean unseen(String path) {
+        return unseenFolder != null && path.startsWith(unseenFolder);
     }
 
     private static boolean inModule(Map<String, Object> module, long pc) {
