@@ -112,8 +112,12 @@ EXPORT JNIEXPORT void JNICALL Java_dev_crashcap_testapp_OracleShapes_startNative
 
 /* A general-protection fault: a non-canonical address is no page the MMU can look up, so the kernel sends SIGSEGV
  * with si_code SI_KERNEL and si_addr 0, though the pointer is 0x4141414141414141 (in a register). */
+static volatile uintptr_t oracle_bad_pointer = 0x4141414141414141ULL;
+
 EXPORT int oracle_general_protection(int value) {
-    volatile int *pointer = (volatile int *)(uintptr_t)0x4141414141414141ULL;
+    /* Read from memory, so the pointer is in a register at the fault (a constant address could be encoded in the
+     * instruction itself: movabs). */
+    volatile int *pointer = (volatile int *)oracle_bad_pointer;
     *pointer = value;
     return value + 1;
 }
