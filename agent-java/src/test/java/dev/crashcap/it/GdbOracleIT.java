@@ -258,6 +258,8 @@ class GdbOracleIT {
         Process gdb = new ProcessBuilder("gdb", "-p", Long.toString(pid), "-batch", "-nx",
                 "-ex", "set pagination off", "-ex", "set print frame-info location-and-address",
                 "-ex", "set print demangle off", "-ex", "set print frame-arguments none",
+                // gdb stops at main by default; the walk goes on to the entry point, as crashcap's does
+                "-ex", "set backtrace past-main on", "-ex", "set backtrace past-entry on",
                 "-ex", "thread apply all bt").redirectError(ProcessBuilder.Redirect.DISCARD).start();
         String out = new String(gdb.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!gdb.waitFor(120, TimeUnit.SECONDS)) {
