@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A real JVM started by a test: the JDK under test ({@code crashcap.test.javaHome}), the built
@@ -22,6 +24,9 @@ final class TestJvm {
     static final Path JAVA_HOME = Path.of(System.getProperty("crashcap.test.javaHome", System.getProperty("java.home")));
 
     record Result(int exitCode, long pid, String stdout, String stderr) {}
+
+    private static final Pattern HS_ERR_SAVED =
+            Pattern.compile("# An error report file with more information is saved as:\\R# (\\S+)");
 
     private TestJvm() {}
 
@@ -84,15 +89,22 @@ final class TestJvm {
      */
     static Result crashWithAgent(Path work, Path bundles, List<String> jvmOptions, Map<String, String> env,
                                  String mainClass, String... args) throws IOException, InterruptedException {
-        Result with = runWithAgent(work, bundles, jvmOptions, env, mainClass, args);
-        Path plainWork = work.resolve("without-agent");
-        Result without = run(plainWork, command(List.of(), jvmOptions, mainClass, args), env);
-        assertSameEnd(without, hsErrWritten(plainWork, without.pid()), with, hsErrWritten(work, with.pid()));
+        return crashWithAgentOptions(work, "dir=" + bundles, jvmOptions, env, mainClass, args);
+    }
+
+    /** {@link #crashWithAgent} with {@code -javaagent:crashcap.jar=<agentOptions>}. */
+    static Result crashWithAgentOptions(Path work, String agentOptions, List<String> jvmOptions, Map<String, String> env,
+                                        String mainClass, String... args) throws IOException, InterruptedException {
+        Result with = runWithAgentOptions(work, agentOptions, jvmOptions, env, mainClass, args);
+        Result without = run(work.resolve("without-agent"), command(List.of(), jvmOptions, mainClass, args), env);
+        assertSameEnd(without, with);
         return with;
     }
 
     /** A crash with the agent ended as the same crash without it: exit status, and whether hs_err was written. */
-    static void assertSameEnd(Result without, boolean hsErrWithout, Result with, boolean hsErrWith) {
+    static void assertSameEnd(Result without, Result with) {
+        boolean hsErrWithout = hsErrWritten(without);
+        boolean hsErrWith = hsErrWritten(with);
         String both = "\nwithout the agent: exit " + without.exitCode() + ", stderr " + firstLines(without.stderr())
                 + "\nwith the agent: exit " + with.exitCode() + ", stderr " + firstLines(with.stderr());
         assertEquals(without.exitCode(), with.exitCode(), "the JVM must end with the same exit status with the agent" + both);
@@ -100,10 +112,13 @@ final class TestJvm {
                 : "with the agent but not without it") + both);
     }
 
-    /** HotSpot wrote its hs_err for the JVM {@code pid} that ran in {@code work} (there, or in /tmp where it cannot). */
-    static boolean hsErrWritten(Path work, long pid) {
-        String name = "hs_err_pid" + pid + ".log";
-        return Files.isRegularFile(work.resolve(name)) || Files.isRegularFile(Path.of("/tmp", name));
+    /**
+     * HotSpot wrote its hs_err file: it says where on stdout ("An error report file … is saved as:" and the path on
+     * the next line, wherever -XX:ErrorFile or a fallback put it), and the file is there.
+     */
+    static boolean hsErrWritten(Result jvm) {
+        Matcher saved = HS_ERR_SAVED.matcher(jvm.stdout());
+        return saved.find() && Files.isRegularFile(Path.of(saved.group(1).strip()));
     }
 
     private static String firstLines(String text) {
