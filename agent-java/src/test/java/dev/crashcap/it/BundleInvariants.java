@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
  * <ul>
  * <li>every native frame lies in the module it names: {@code base <= pc < base + size} ({@code pc - 1} for a return
  * address: the call it returns to belongs there), {@code offset = pc - base}; a frame without a module lies in no
- * module; {@code exact} (where the bundle has it) is true for frame 0 and the frame a signal interrupted, false for
+ * module; {@code exact} is true for frame 0 and the frame a signal interrupted, false for
  * every return address;</li>
  * <li>every module is where the kernel says the file was mapped, under the file's path (no " (deleted)" in a name):
  * the process's maps (and {@code deleted} where the maps say "(deleted)"), for a crash as HotSpot printed them in
@@ -31,7 +31,7 @@ import java.util.stream.Collectors;
  * <li>crashcap's own library stays on disk (gdb, core readers and crashcap itself read its unwind tables and
  * symbols there);</li>
  * <li>the module file on disk is the one that was mapped (same build-id), and the frame's function is the
- * symbol binutils' {@code nm} finds at that offset ({@link SymbolOracle}); a caller's return address is looked up at
+ * symbol binutils' {@code nm} finds at that offset in it or its separate debug file ({@link SymbolOracle}); a caller's return address is looked up at
  * {@code offset - 1} (the call, which may be the last instruction of its function), frame 0 of a thread and the
  * frame a signal interrupted (the one after {@code __restore_rt}) at {@code offset}. Not for a module whose file was
  * deleted or replaced while mapped ({@code deleted}): the file that ran is gone;</li>
@@ -117,8 +117,7 @@ final class BundleInvariants {
             long base = unsignedHex((String) module.get("base"));
             long end = base + (Long) module.get("size");
             List<ProcessMaps.Mapping> mapped = maps.of(path);
-            if (module.containsKey("deleted") && !mapped.isEmpty()
-                    && !Objects.equals(module.get("deleted"), mapped.get(0).deleted())) {
+            if (!mapped.isEmpty() && !Objects.equals(module.get("deleted"), mapped.get(0).deleted())) {
                 problems.add("module " + path + ": deleted is " + module.get("deleted") + ", the process maps say "
                         + (mapped.get(0).deleted() ? "(deleted)" : "the file is there"));
             }
@@ -150,7 +149,7 @@ final class BundleInvariants {
         long pc = unsignedHex((String) frame.get("pc"));
         String name = (String) frame.get("module");
         String path = (String) frame.get("modulePath");
-        if (frame.containsKey("exact") && !Objects.equals(exact, frame.get("exact"))) {
+        if (!Objects.equals(exact, frame.get("exact"))) {
             problems.add(where + ": exact is " + frame.get("exact") + ", but this frame "
                     + (exact ? "is where the thread was stopped" : "is a caller's return address"));
         }
@@ -211,7 +210,7 @@ final class BundleInvariants {
             problems.add(where + ": module " + path + " has build-id " + buildId + " in the bundle, " + buildIdOf(file) + " on disk");
             return;
         }
-        SymbolOracle symbols = SymbolOracle.of(file);
+        SymbolOracle symbols = SymbolOracle.of(file, buildIdOf(file));
         long lookup = exact ? offset : offset - 1;
         List<String> there = symbols.containing(lookup).stream().map(SymbolOracle.Symbol::name).distinct().toList();
         String function = (String) frame.get("function");
@@ -319,10 +318,11 @@ final class BundleInvariants {
         String key = file + "\0" + Files.getLastModifiedTime(file).toMillis();
         String cached = BUILD_IDS.get(key);
         if (cached == null) {
-            cached = String.valueOf(SymbolOracle.buildId(file));
+            String read = SymbolOracle.buildId(file);
+            cached = read == null ? "" : read;
             BUILD_IDS.put(key, cached);
         }
-        return cached;
+        return cached.isEmpty() ? null : cached;
     }
 
     /** "0x…" as an unsigned 64-bit value (a garbage frame may be above Long.MAX_VALUE). */

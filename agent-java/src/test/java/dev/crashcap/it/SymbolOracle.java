@@ -35,7 +35,12 @@ final class SymbolOracle {
         this.symbols = symbols;
     }
 
-    static SymbolOracle of(Path file) throws IOException, InterruptedException {
+    /**
+     * The symbols of {@code file}, and of its separate debug file if the system has one for its build-id
+     * ({@code /usr/lib/debug/.build-id/ab/cdef….debug}, as libc6-dbg installs them): a stripped library's local
+     * functions are named there, and crashcap may name them from there too.
+     */
+    static SymbolOracle of(Path file, String buildId) throws IOException, InterruptedException {
         String key = file + "\0" + Files.size(file) + "\0" + Files.getLastModifiedTime(file).toMillis();
         SymbolOracle cached = CACHE.get(key);
         if (cached != null) {
@@ -44,6 +49,12 @@ final class SymbolOracle {
         List<Symbol> symbols = new ArrayList<>();
         read(List.of("nm", "-S", "--defined-only", file.toString()), symbols);
         read(List.of("nm", "-D", "-S", "--defined-only", file.toString()), symbols);
+        if (buildId != null && buildId.length() > 2) {
+            Path debug = Path.of("/usr/lib/debug/.build-id", buildId.substring(0, 2), buildId.substring(2) + ".debug");
+            if (Files.isRegularFile(debug)) {
+                read(List.of("nm", "-S", "--defined-only", debug.toString()), symbols);
+            }
+        }
         symbols.sort(Comparator.comparingLong(Symbol::value));
         SymbolOracle oracle = new SymbolOracle(List.copyOf(symbols));
         CACHE.put(key, oracle);
