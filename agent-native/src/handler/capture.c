@@ -127,7 +127,9 @@ static void write_crash_section(const crash_facts *crash) {
     bw_field_text(&writer, "signal.name", signal_name(crash->sig));
     bw_field_dec(&writer, "signal.code", crash->info->si_code);
     bw_field_text(&writer, "signal.codeName", signal_code_name(crash->sig, crash->info->si_code));
-    bw_field_hex(&writer, "signal.address", (uintptr_t)crash->info->si_addr);
+    if (signal_has_fault_address(crash->sig, crash->info->si_code)) {
+        bw_field_hex(&writer, "signal.address", (uintptr_t)crash->info->si_addr);
+    }
     if (crash->info->si_code <= 0) bw_field_dec(&writer, "signal.senderPid", crash->info->si_pid);
     bw_field_dec(&writer, "thread.tid", crash->tid);
     bw_flush(&writer);

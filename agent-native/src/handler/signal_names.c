@@ -15,6 +15,11 @@ const char *signal_name(int sig) {
     }
 }
 
+int signal_has_fault_address(int sig, int code) {
+    int fault = sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE || sig == SIGILL;
+    return fault && code > 0 && code != SI_KERNEL;
+}
+
 static const char *generic_code_name(int code) {
     switch (code) {
     case SI_USER: return "SI_USER";

@@ -202,8 +202,11 @@ void write_thread_identity_source(bundle_writer *w) {
 static void write_crash_signal(bundle_writer *w, const thread_stack *stack) {
     bw_field_dec(w, "signal.number", stack->signal);
     bw_field_text(w, "signal.name", signal_name(stack->signal));
+    bw_field_dec(w, "signal.code", stack->signal_code);
     bw_field_text(w, "signal.codeName", signal_code_name(stack->signal, stack->signal_code));
-    bw_field_hex(w, "signal.address", stack->signal_address);
+    if (signal_has_fault_address(stack->signal, stack->signal_code)) {
+        bw_field_hex(w, "signal.address", stack->signal_address);
+    }
 }
 
 static int same_stack(const memory_map *map, const map_entry *a, const map_entry *b) {

@@ -310,12 +310,14 @@ public final class CaptureParser {
     }
 
     private Crash buildCrash() {
+        Integer number = values.integer(crash, "crash", "signal.number");
+        Integer code = values.integer(crash, "crash", "signal.code");
+        Long address = FaultAddress.of(number, text(crash, "signal.name"), code, text(crash, "signal.codeName"),
+                values.hex(crash, "crash", "signal.address"));
         return new Crash(values.decimal(crash, "crash", "time.epochMillis"),
                 values.decimal(crash, "crash", "process.pid"), values.decimal(crash, "crash", "process.uptimeMillis"),
-                values.integer(crash, "crash", "signal.number"), text(crash, "signal.name"),
-                values.integer(crash, "crash", "signal.code"), text(crash, "signal.codeName"),
-                values.hex(crash, "crash", "signal.address"), values.decimal(crash, "crash", "signal.senderPid"),
-                values.decimal(crash, "crash", "thread.tid"),
+                number, text(crash, "signal.name"), code, text(crash, "signal.codeName"), address,
+                values.decimal(crash, "crash", "signal.senderPid"), values.decimal(crash, "crash", "thread.tid"),
                 // written raw by the signal handler, which cannot redact; older agents redacted by name only
                 Redaction.text(text(crash, "abort.message")),
                 text(crash, "cxx.exceptionType"), Redaction.text(text(crash, "cxx.what")));
@@ -359,8 +361,10 @@ public final class CaptureParser {
         if (name == null && number != null) {
             name = Signals.name(number);
         }
-        return new ThreadSignal(number, name, text(scalars, "signal.codeName"),
+        String codeName = text(scalars, "signal.codeName");
+        Long address = FaultAddress.of(number, name, values.integer(scalars, "thread", "signal.code"), codeName,
                 values.hex(scalars, "thread", "signal.address"));
+        return new ThreadSignal(number, name, codeName, address);
     }
 
     /** {@code library <path> <class> <jar>}: joined to the module of that path (or, failing that, file name). */

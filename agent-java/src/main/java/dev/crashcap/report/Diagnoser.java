@@ -2,6 +2,7 @@ package dev.crashcap.report;
 
 import dev.crashcap.bundle.Bundle;
 import dev.crashcap.bundle.Crash;
+import dev.crashcap.bundle.FaultAddress;
 import dev.crashcap.bundle.Frame;
 import dev.crashcap.bundle.Hex;
 import dev.crashcap.bundle.JavaFrame;
@@ -191,7 +192,10 @@ final class Diagnoser {
     private static String fault(Bundle bundle, String signal, ThreadInfo thread) {
         Crash crash = bundle.crash();
         StringBuilder summary = new StringBuilder(signal);
-        if (crash.signalCodeName() != null) {
+        if (FaultAddress.isGeneralProtection(signal, crash.signalCode(), crash.signalCodeName())) {
+            summary.append(" (").append(crash.signalCodeName() == null ? "SI_KERNEL" : crash.signalCodeName())
+                    .append(", a general protection fault: no fault address, e.g. a non-canonical pointer)");
+        } else if (crash.signalCodeName() != null) {
             String meaning = CODE_MEANINGS.get(crash.signalCodeName());
             summary.append(" (").append(crash.signalCodeName()).append(meaning == null ? "" : ", " + meaning)
                     .append(')');

@@ -56,6 +56,7 @@ class AttachIT {
             jvm.send("crash " + kind);
             assertNotEquals(0, jvm.awaitExit(), jvm.stderr());
             assertFalse(jvm.stderr().contains("still alive"), jvm.stderr());
+            assertSameEndWithoutAgent(jvm, List.of(), kind);
 
             Map<String, Object> json = Inspect.json(work, Inspect.onlyBundle(bundles));
             assertEquals(false, JsonReader.get(json, "truncated"));
@@ -88,6 +89,7 @@ class AttachIT {
             assertEquals(0, attach.exitCode(), attach.stderr());
             jvm.send("crash " + AttachTarget.STACK_OVERFLOW);
             assertNotEquals(0, jvm.awaitExit(), jvm.stderr());
+            assertSameEndWithoutAgent(jvm, List.of(), AttachTarget.STACK_OVERFLOW);
 
             Map<String, Object> json = Inspect.json(work, Inspect.onlyBundle(bundles));
             assertEquals("stack-overflow", JsonReader.get(json, "diagnosis.kind"));
@@ -121,6 +123,7 @@ class AttachIT {
 
             jvm.send("crash segv");
             jvm.awaitExit();
+            assertSameEndWithoutAgent(jvm, quiet(), "segv");
             Inspect.onlyBundle(bundles); // one bundle: one set of handlers
         }
     }
@@ -346,7 +349,9 @@ class AttachIT {
 
             unshare.send("crash segv");
             unshare.awaitExit();
-            assertEquals("SIGSEGV", JsonReader.get(Inspect.json(work, Inspect.onlyBundle(bundles)), "signal.name"));
+            // crashcap's library was unpacked into the container's own /tmp, gone with it: not on this test's disk
+            assertEquals("SIGSEGV", JsonReader.get(Inspect.jsonOfAContainer(work, Inspect.onlyBundle(bundles), "/tmp/"),
+                    "signal.name"));
         } finally {
             deleteTree(outside);
         }
@@ -367,6 +372,22 @@ class AttachIT {
             for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).collect(Collectors.toList())) {
                 Files.deleteIfExists(path);
             }
+        }
+    }
+
+    /**
+     * The attached {@code jvm} ended as the same crash ends without crashcap: a target started the same way, never
+     * attached, is sent the same crash, and its exit status and hs_err are compared with {@code jvm}'s.
+     */
+    private void assertSameEndWithoutAgent(RunningJvm jvm, List<String> jvmOptions, String crash)
+            throws IOException, InterruptedException {
+        TestJvm.Result with = new TestJvm.Result(jvm.awaitExit(), jvm.pid(), jvm.stdout(), jvm.stderr());
+        Path plainWork = work.resolve("without-agent");
+        try (RunningJvm plain = RunningJvm.start(plainWork, TestJvm.command(List.of(), jvmOptions,
+                AttachTarget.class.getName()), Map.of()).awaitOutput(AttachTarget.READY)) {
+            plain.send("crash " + crash);
+            TestJvm.Result without = new TestJvm.Result(plain.awaitExit(), plain.pid(), plain.stdout(), plain.stderr());
+            TestJvm.assertSameEnd(without, with);
         }
     }
 

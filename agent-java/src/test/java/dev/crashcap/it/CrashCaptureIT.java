@@ -47,7 +47,7 @@ class CrashCaptureIT {
     void crashInJniLeavesOneBundleWithTheWholeCallChain(String kind, String signal, int number, String code,
                                                          String crashingFunction, String diagnosis) throws Exception {
         Path bundles = work.resolve("bundles");
-        TestJvm.Result jvm = TestJvm.runWithAgent(work, bundles, List.of(), Map.of(), Crasher.class.getName(), kind);
+        TestJvm.Result jvm = TestJvm.crashWithAgent(work, bundles, List.of(), Map.of(), Crasher.class.getName(), kind);
         assertNotEquals(0, jvm.exitCode(), "the JVM must still die: " + jvm.stderr());
         assertFalse(jvm.stderr().contains("still alive"), jvm.stderr());
 
@@ -122,7 +122,7 @@ class CrashCaptureIT {
         // libjsig records an agent's sigaction instead of installing it and calls it as the JVM's chained handler.
         Path libjsig = TestJvm.JAVA_HOME.resolve("lib/libjsig.so");
         Path bundles = work.resolve("bundles");
-        TestJvm.Result jvm = TestJvm.runWithAgent(work, bundles, List.of(), Map.of("LD_PRELOAD", libjsig.toString()),
+        TestJvm.Result jvm = TestJvm.crashWithAgent(work, bundles, List.of(), Map.of("LD_PRELOAD", libjsig.toString()),
                 Crasher.class.getName(), "segv");
         assertNotEquals(0, jvm.exitCode());
         Map<String, Object> json = Inspect.json(work, Inspect.onlyBundle(bundles));
@@ -137,7 +137,7 @@ class CrashCaptureIT {
     @Test
     void bundleFilesArePrivateAndSecretsAreRedacted() throws Exception {
         Path bundles = work.resolve("bundles");
-        TestJvm.runWithAgent(work, bundles, List.of("-Ddb.password=hunter2-prop"),
+        TestJvm.crashWithAgent(work, bundles, List.of("-Ddb.password=hunter2-prop"),
                 Map.of("MY_API_TOKEN", "hunter2-env", "DATABASE_URL", "postgres://app:hunter2-url@db/app"),
                 Crasher.class.getName(), "segv");
         Path bundle = Inspect.onlyBundle(bundles);
@@ -155,7 +155,8 @@ class CrashCaptureIT {
     @Test
     void humanReportNamesWhatAndWhere() throws Exception {
         Path bundles = work.resolve("bundles");
-        TestJvm.runWithAgent(work, bundles, List.of(), Map.of(), Crasher.class.getName(), "segv");
+        TestJvm.crashWithAgent(work, bundles, List.of(), Map.of(), Crasher.class.getName(), "segv");
+        Inspect.json(work, Inspect.onlyBundle(bundles)); // the invariants hold for the bundle the report shows
         TestJvm.Result inspect = TestJvm.cli(work, "inspect", Inspect.onlyBundle(bundles).toString());
         assertEquals(0, inspect.exitCode(), inspect.stderr());
         String report = inspect.stdout();
@@ -168,16 +169,14 @@ class CrashCaptureIT {
     @Test
     void truncatedBundleStillShowsWhatItHolds() throws Exception {
         Path bundles = work.resolve("bundles");
-        TestJvm.runWithAgent(work, bundles, List.of(), Map.of(), Crasher.class.getName(), "segv");
+        TestJvm.crashWithAgent(work, bundles, List.of(), Map.of(), Crasher.class.getName(), "segv");
         String raw = Files.readString(Inspect.onlyBundle(bundles).resolve("capture.txt"));
         int cut = raw.indexOf("crashcaptest_level2");
         Path truncated = work.resolve("truncated");
         Files.createDirectories(truncated);
         Files.writeString(truncated.resolve("capture.txt"), raw.substring(0, cut));
 
-        TestJvm.Result inspect = TestJvm.cli(work, "inspect", "--json", truncated.toString());
-        assertEquals(0, inspect.exitCode(), inspect.stderr());
-        Map<String, Object> json = JsonReader.object(inspect.stdout());
+        Map<String, Object> json = Inspect.json(work, truncated);
         assertEquals(true, JsonReader.get(json, "truncated"));
         assertEquals("SIGSEGV", JsonReader.get(json, "signal.name"));
         assertEquals(Crasher.THREAD_NAME, JsonReader.get(json, "crashingThread.name"));

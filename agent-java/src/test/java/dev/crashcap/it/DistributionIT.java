@@ -122,6 +122,7 @@ class DistributionIT {
         TestJvm.Result crash = TestJvm.run(app, command, Map.of());
         assertNotEquals(0, crash.exitCode(), "the JVM died: " + crash.stderr());
         Path bundle = Inspect.onlyBundle(bundles);
+        Inspect.json(work, bundle); // the invariants of every bundle
 
         Result inspect = launcher(Map.of("JAVA_HOME", TestJvm.JAVA_HOME.toString()), List.of(),
                 "inspect", bundle.toString());

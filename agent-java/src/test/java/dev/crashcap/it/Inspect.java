@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -26,11 +27,49 @@ final class Inspect {
         }
     }
 
-    /** {@code crashcap inspect --json <bundle>}, run as a user runs it, parsed. */
+    /**
+     * {@code crashcap inspect --json <bundle>}, run as a user runs it, parsed, and checked against the oracles of
+     * {@link BundleInvariants}: every test that reads a bundle reads it here, so none can skip them.
+     */
     static Map<String, Object> json(Path work, Path bundle) throws IOException, InterruptedException {
+        return json(work, bundle, json -> { });
+    }
+
+    /**
+     * {@link #json(Path, Path)} with the test's own {@code check} of the bundle run too, before the invariants: when
+     * both fail, the failure says both (an oracle test shows its own findings even where an invariant breaks).
+     */
+    static Map<String, Object> json(Path work, Path bundle, Consumer<Map<String, Object>> check)
+            throws IOException, InterruptedException {
+        return json(work, bundle, check, null);
+    }
+
+    /** {@link #json(Path, Path)} of a bundle from a container whose own /tmp is gone: see BundleInvariants. */
+    static Map<String, Object> jsonOfAContainer(Path work, Path bundle, String containersOwnFolder)
+            throws IOException, InterruptedException {
+        return json(work, bundle, json -> { }, containersOwnFolder);
+    }
+
+    private static Map<String, Object> json(Path work, Path bundle, Consumer<Map<String, Object>> check,
+                                            String unseenFolder) throws IOException, InterruptedException {
         TestJvm.Result inspect = TestJvm.cli(work, "inspect", "--json", bundle.toString());
         assertEquals(0, inspect.exitCode(), inspect.stderr());
-        return JsonReader.object(inspect.stdout());
+        Map<String, Object> json = JsonReader.object(inspect.stdout());
+        AssertionError own = null;
+        try {
+            check.accept(json);
+        } catch (AssertionError e) {
+            own = e;
+        }
+        try {
+            BundleInvariants.check(json, unseenFolder);
+        } catch (AssertionError invariants) {
+            throw own == null ? invariants : new AssertionError(own.getMessage() + "\n" + invariants.getMessage(), own);
+        }
+        if (own != null) {
+            throw own;
+        }
+        return json;
     }
 
     @SuppressWarnings("unchecked")

@@ -54,6 +54,7 @@ class ModuleTruthIT {
             Maps beforeCrash = Maps.of(jvm.pid());
             jvm.send("crash");
             jvm.awaitExit();
+            assertSameEndWithoutAgent(jvm, "load " + TRUTH_LIBRARY, "crash");
             Map<String, Object> crash = Inspect.json(work, bundle(bundles, "crash-"));
             assertFramesInTheirModules(crash, beforeCrash, "crash");
             assertSleeperInLibcrashcaptest(crash);
@@ -91,6 +92,7 @@ class ModuleTruthIT {
             jvm.awaitOutput("loaded");
             jvm.send("crash-end");
             jvm.awaitExit();
+            assertSameEndWithoutAgent(jvm, "load " + TRUTH_LIBRARY, "crash-end");
         }
         Map<String, Object> crash = Inspect.json(work, bundle(bundles, "crash-"));
         List<Map<String, Object>> frames = objects(crash, "crashingThread.frames");
@@ -124,6 +126,7 @@ class ModuleTruthIT {
                     "the kernel says the copy is deleted: " + beforeCrash.withPath(copy));
             jvm.send("crash");
             jvm.awaitExit();
+            assertSameEndWithoutAgent(jvm, "load-deleted " + TRUTH_LIBRARY, "crash");
         }
         String name = Path.of(copy).getFileName().toString();
         Map<String, Object> crash = Inspect.json(work, bundle(bundles, "crash-"));
@@ -198,6 +201,24 @@ class ModuleTruthIT {
     /** crashcap's own library, as the jar unpacks it ({@code libcrashcap-<sha256>.so}) or as distributed. */
     static boolean isLibcrashcap(String moduleName) {
         return moduleName.equals("libcrashcap.so") || moduleName.startsWith("libcrashcap-");
+    }
+
+    /**
+     * The crash {@code jvm} died of ends as without crashcap: the same {@code commands} sent to a JVM without the
+     * agent end with the same exit status, and an hs_err file written in one case if and only if in the other.
+     */
+    private void assertSameEndWithoutAgent(RunningJvm jvm, String... commands) throws IOException, InterruptedException {
+        TestJvm.Result with = new TestJvm.Result(jvm.awaitExit(), jvm.pid(), jvm.stdout(), jvm.stderr());
+        Path plainWork = work.resolve("without-agent");
+        List<String> command = TestJvm.command(List.of(), List.of("-XX:ErrorFile=" + plainWork.resolve("hs_err_pid%p.log")),
+                TruthModules.class.getName());
+        try (RunningJvm plain = RunningJvm.start(plainWork, command, Map.of()).awaitOutput(TruthModules.READY)) {
+            for (String line : commands) {
+                plain.send(line);
+            }
+            TestJvm.Result without = new TestJvm.Result(plain.awaitExit(), plain.pid(), plain.stdout(), plain.stderr());
+            TestJvm.assertSameEnd(without, with);
+        }
     }
 
     private RunningJvm start(Path bundles) throws IOException, InterruptedException {

@@ -32,7 +32,7 @@ class NamesIT {
     @Test
     void anUncaughtCppExceptionIsNamedAndSoIsTheCodeThatThrewIt() throws Exception {
         Path bundles = work.resolve("bundles");
-        TestJvm.Result jvm = TestJvm.runWithAgent(work, bundles, List.of("-Dcrashcap.cpptestlib=" + CPP_TESTLIB),
+        TestJvm.Result jvm = TestJvm.crashWithAgent(work, bundles, List.of("-Dcrashcap.cpptestlib=" + CPP_TESTLIB),
                 Map.of(), CppThrower.class.getName(), "boom");
         assertEquals(134, jvm.exitCode(), "killed by SIGABRT, as without crashcap: " + jvm.stderr());
         assertTrue(jvm.stderr().contains("what():  boom"), "libstdc++ still says it: " + jvm.stderr());
@@ -69,7 +69,7 @@ class NamesIT {
     @Test
     void javaFramesReadAsInAJavaStackTraceAndLibcIsNamedFromItsDebugFile() throws Exception {
         Path bundles = work.resolve("bundles");
-        TestJvm.Result jvm = TestJvm.runWithAgent(work, bundles, List.of(), Map.of(), Crasher.class.getName(), "segv");
+        TestJvm.Result jvm = TestJvm.crashWithAgent(work, bundles, List.of(), Map.of(), Crasher.class.getName(), "segv");
         assertNotEquals(0, jvm.exitCode(), jvm.stderr());
         Path bundle = Inspect.onlyBundle(bundles);
         Map<String, Object> json = Inspect.json(work, bundle);

@@ -26,7 +26,7 @@ class ReadingIT {
     @Test
     void listAndInspectWriteNothingAndFinishDoesTheFinishing() throws Exception {
         Path bundles = work.resolve("bundles");
-        TestJvm.Result jvm = TestJvm.runWithAgent(work, bundles, List.of(), Map.of(), Crasher.class.getName(), "segv");
+        TestJvm.Result jvm = TestJvm.crashWithAgent(work, bundles, List.of(), Map.of(), Crasher.class.getName(), "segv");
         assertTrue(jvm.exitCode() != 0, jvm.stderr());
         Path bundle = Inspect.onlyBundle(bundles);
         Map<String, String> before = tree(bundles);
@@ -39,6 +39,9 @@ class ReadingIT {
             assertEquals(0, result.exitCode(), args + ": " + result.stderr());
             assertEquals(before, tree(bundles), "crashcap " + String.join(" ", args) + " changed the bundle folder");
         }
+
+        Inspect.json(work, bundle); // the invariants of every bundle (reading it writes nothing either)
+        assertEquals(before, tree(bundles));
 
         TestJvm.Result brief = TestJvm.cli(work, "inspect", "--brief", bundle.toString());
         List<String> lines = brief.stdout().lines().toList();

@@ -64,7 +64,7 @@ class SecretsIT {
                 "JAVA_TOOL_OPTIONS", "-Dlegacy.db.password=" + TOOL_PASSWORD,
                 "APP_SESSION_HINT", "Bearer " + JWT);
         // a comma inside the token: the whole of it is the token, and all of it is redacted
-        TestJvm.Result run = TestJvm.runWithAgentOptions(work, "dir=" + bundles + ",token=" + TOKEN_HEAD + ","
+        TestJvm.Result run = TestJvm.crashWithAgentOptions(work, "dir=" + bundles + ",token=" + TOKEN_HEAD + ","
                 + TOKEN_TAIL, jvmOptions, env, Crasher.class.getName(), "segv");
         assertNotEquals(0, run.exitCode());
         assertFalse(run.stderr().contains("unknown agent option"), run.stderr());
@@ -98,13 +98,14 @@ class SecretsIT {
 
         TestJvm.Result json = TestJvm.cli(work, "inspect", "--json", bundle.toString());
         assertNoSecret("inspect --json", json.stdout());
+        Inspect.json(work, bundle); // the invariants of every bundle
     }
 
     @Test
     void aFolderOthersCanWriteToIsRefusedAtArming() throws Exception {
         Path shared = Files.createDirectories(work.resolve("shared"));
         Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
-        TestJvm.Result run = TestJvm.runWithAgent(work, shared, List.of("-XX:ErrorFile=" + work + "/hs_err_%p.log"),
+        TestJvm.Result run = TestJvm.crashWithAgent(work, shared, List.of("-XX:ErrorFile=" + work + "/hs_err_%p.log"),
                 Map.of(), Crasher.class.getName(), "segv");
         List<String> lines = run.stderr().lines().filter(line -> line.startsWith("crashcap:")).toList();
         assertEquals(1, lines.size(), run.stderr());

@@ -1,5 +1,7 @@
 package dev.crashcap.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A real JVM started by a test: the JDK under test ({@code crashcap.test.javaHome}), the built
@@ -20,6 +24,9 @@ final class TestJvm {
     static final Path JAVA_HOME = Path.of(System.getProperty("crashcap.test.javaHome", System.getProperty("java.home")));
 
     record Result(int exitCode, long pid, String stdout, String stderr) {}
+
+    private static final Pattern HS_ERR_SAVED =
+            Pattern.compile("# An error report file with more information is saved as:\\R# (\\S+)");
 
     private TestJvm() {}
 
@@ -73,6 +80,49 @@ final class TestJvm {
         command.addAll(List.of("-Dcrashcap.testlib=" + TESTLIB, "-cp", TEST_CLASSES.toString(), mainClass));
         command.addAll(List.of(args));
         return run(work, command, env);
+    }
+
+    /**
+     * Runs {@code mainClass}, which must crash, with the agent ({@link #runWithAgent}) and then the same way without
+     * it, and checks that the crash ends exactly as without crashcap: the same exit status, and an hs_err file written
+     * in one case if and only if in the other. Every crash test starts its JVM here.
+     */
+    static Result crashWithAgent(Path work, Path bundles, List<String> jvmOptions, Map<String, String> env,
+                                 String mainClass, String... args) throws IOException, InterruptedException {
+        return crashWithAgentOptions(work, "dir=" + bundles, jvmOptions, env, mainClass, args);
+    }
+
+    /** {@link #crashWithAgent} with {@code -javaagent:crashcap.jar=<agentOptions>}. */
+    static Result crashWithAgentOptions(Path work, String agentOptions, List<String> jvmOptions, Map<String, String> env,
+                                        String mainClass, String... args) throws IOException, InterruptedException {
+        Result with = runWithAgentOptions(work, agentOptions, jvmOptions, env, mainClass, args);
+        Result without = run(work.resolve("without-agent"), command(List.of(), jvmOptions, mainClass, args), env);
+        assertSameEnd(without, with);
+        return with;
+    }
+
+    /** A crash with the agent ended as the same crash without it: exit status, and whether hs_err was written. */
+    static void assertSameEnd(Result without, Result with) {
+        boolean hsErrWithout = hsErrWritten(without);
+        boolean hsErrWith = hsErrWritten(with);
+        String both = "\nwithout the agent: exit " + without.exitCode() + ", stderr " + firstLines(without.stderr())
+                + "\nwith the agent: exit " + with.exitCode() + ", stderr " + firstLines(with.stderr());
+        assertEquals(without.exitCode(), with.exitCode(), "the JVM must end with the same exit status with the agent" + both);
+        assertEquals(hsErrWithout, hsErrWith, "hs_err written " + (hsErrWithout ? "without the agent but not with it"
+                : "with the agent but not without it") + both);
+    }
+
+    /**
+     * HotSpot wrote its hs_err file: it says where on stdout ("An error report file … is saved as:" and the path on
+     * the next line, wherever -XX:ErrorFile or a fallback put it), and the file is there.
+     */
+    static boolean hsErrWritten(Result jvm) {
+        Matcher saved = HS_ERR_SAVED.matcher(jvm.stdout());
+        return saved.find() && Files.isRegularFile(Path.of(saved.group(1).strip()));
+    }
+
+    private static String firstLines(String text) {
+        return text.lines().limit(3).toList().toString();
     }
 
     static Result runWithoutAgent(Path work, String mainClass, String... args) throws IOException, InterruptedException {

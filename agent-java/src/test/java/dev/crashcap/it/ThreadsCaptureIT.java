@@ -172,7 +172,7 @@ class ThreadsCaptureIT {
     /** Runs {@code ThreadsApp <how>} with the agent and returns {@code inspect --json} of the one bundle it leaves. */
     private Map<String, Object> crash(String how) throws Exception {
         Path bundles = work.resolve("bundles");
-        TestJvm.Result jvm = TestJvm.runWithAgent(work, bundles, List.of(), Map.of(), APP, how,
+        TestJvm.Result jvm = TestJvm.crashWithAgent(work, bundles, List.of(), Map.of(), APP, how,
                 String.valueOf(EXTRA_THREADS));
         assertNotEquals(0, jvm.exitCode(), "the JVM must die: " + jvm.stderr());
         assertFalse(jvm.stderr().contains("ThreadsApp:"), "the threads were not in place: " + jvm.stderr());

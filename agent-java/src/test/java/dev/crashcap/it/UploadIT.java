@@ -83,7 +83,7 @@ class UploadIT {
     @Test
     void armedJvmShipsTheBundleOfAnEarlierCrashWithItsHsErr() throws Exception {
         Path folder = work.resolve("bundles");
-        TestJvm.Result crashed = TestJvm.runWithAgent(work, folder, List.of(), Map.of(), Crasher.class.getName(),
+        TestJvm.Result crashed = TestJvm.crashWithAgent(work, folder, List.of(), Map.of(), Crasher.class.getName(),
                 "segv");
         assertTrue(crashed.exitCode() != 0, crashed.stderr());
         try (LoopbackCollector collector = new LoopbackCollector(Mode.OK)) {
