@@ -37,9 +37,13 @@ public final class IdentityTarget {
             });
         }
         SynchronousQueue<String> orders = new SynchronousQueue<>();
+        Thread main = Thread.currentThread();
         Thread crasher = new Thread(() -> {
             try {
                 orders.take();
+                // The test expects main WAITING in join(): crash only once it is there (it can lag behind).
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (main.getState() != Thread.State.WAITING && System.nanoTime() < deadline) Thread.sleep(1);
                 Crasher.crash(1); // segv
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
