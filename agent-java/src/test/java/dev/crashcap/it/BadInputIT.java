@@ -127,6 +127,26 @@ class BadInputIT {
         }
     }
 
+    @Test
+    void attachSaysWhyTheKernelRefusedWhenTheUserCheckPassed() throws Exception {
+        boolean root = false;
+        try {
+            root = Files.readString(Path.of("/proc/self/status")).contains("\nUid:\t0\t0");
+            Files.readString(Path.of("/proc/1/maps"));
+            root = false; // readable here: nothing to refuse
+        } catch (java.nio.file.AccessDeniedException e) {
+            // root, refused by the kernel: the case under test
+        } catch (java.io.IOException e) {
+            root = false;
+        }
+        assumeTrue(root, "needs root, and a pid 1 whose maps root may not read (a container)");
+        TestJvm.Result result = TestJvm.cli(work, "attach", "1", "--timeout", "1");
+        assertEquals(7, result.exitCode(), result.stderr());
+        assertFalse(result.stderr().contains("only the same user and group, or root"), result.stderr());
+        assertTrue(result.stderr().startsWith("crashcap: permission denied: the kernel refuses to let this process (uid 0)"
+                + " inspect pid 1"), result.stderr());
+    }
+
     private static boolean canRead() throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(NOBODY);
         command.addAll(List.of("/bin/sh", "-c", "test -x \"$0\" && test -r \"$1\"", TestJvm.java(),
