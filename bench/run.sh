@@ -4,7 +4,10 @@
 #   bench/run.sh [start-up runs] [crash runs per thread count] [attach runs] [dump runs] [upload bundles] [upload runs]
 #                [thread start runs]
 # Attach latency is measured against every JDK found among the usual ones (17, 21, 25); CRASHCAP_BENCH_JDKS
-# (space-separated java homes) overrides that.
+# (space-separated java homes) overrides that. The scale benchmark (list, list --json and upload over 1,000 and
+# 10,000 bundles in a 64 MiB heap; the 10,000-bundle upload takes minutes) runs last; CRASHCAP_BENCH_SCALE
+# (space-separated bundle counts) changes the sizes, "none" skips it. Alone:
+#   java bench/ScaleBench.java agent-java/target/crashcap.jar agent-java/src/test/resources/captures/segv.txt -Xmx64m 1000 10000
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jar=agent-java/target/crashcap.jar
@@ -29,3 +32,9 @@ echo
 java bench/UploadBench.java "$jar" agent-java/src/test/resources/captures/segv.txt "${5:-1000}" "${6:-3}"
 echo
 java bench/ThreadStartBench.java "$jar" "$testlib" "$classes" "${7:-5}"
+scale=${CRASHCAP_BENCH_SCALE:-1000 10000}
+if [ "$scale" != none ]; then
+    echo
+    # shellcheck disable=SC2086
+    java bench/ScaleBench.java "$jar" agent-java/src/test/resources/captures/segv.txt -Xmx64m $scale
+fi

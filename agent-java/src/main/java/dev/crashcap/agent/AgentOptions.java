@@ -63,7 +63,29 @@ public final class AgentOptions {
                 values.put(name, value);
             }
         }
+        for (String name : COUNTS) {
+            String value = values.get(name);
+            if (value != null && !isCount(value)) {
+                // Said at arming, in one line; the upload thread then uses the default, and never a negative cap,
+                // which would read as "keep nothing" and delete every unsent bundle.
+                warnings.add("agent option '" + name + "=" + value + "' is not a whole number of 0 or more; the"
+                        + " default is used");
+            }
+        }
         return new AgentOptions(values, raw, List.copyOf(warnings));
+    }
+
+    /** The options that are counts: the disk cap. */
+    private static final List<String> COUNTS = List.of("max-bundles", "max-mb");
+
+    private static boolean isCount(String value) {
+        return value.trim().matches("[0-9]{1,9}");
+    }
+
+    /** A count option ({@code max-bundles}, {@code max-mb}) if it is a whole number of 0 or more, else null. */
+    public String count(String name) {
+        String value = values.get(name);
+        return value != null && isCount(value) ? value.trim() : null;
     }
 
     /** The system property that sets an option: {@code crashcap.max-mb}. */

@@ -22,7 +22,7 @@ final class BackgroundUpload {
 
     static void start(Path folder, AgentOptions options) {
         ShippingSettings settings = new ShippingSettings(folder, options.value("url"), options.value("token"),
-                options.value("sentry-dsn"), options.value("max-bundles"), options.value("max-mb"),
+                options.value("sentry-dsn"), options.count("max-bundles"), options.count("max-mb"),
                 startDelayMillis(property(DELAY_PROPERTY)));
         Thread thread = new Thread(new Task(settings), THREAD_NAME);
         thread.setDaemon(true);

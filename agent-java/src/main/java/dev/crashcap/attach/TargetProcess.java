@@ -48,7 +48,7 @@ final class TargetProcess {
         try {
             return JvmKind.of(Files.readString(proc.resolve("maps"), StandardCharsets.ISO_8859_1));
         } catch (AccessDeniedException e) {
-            throw permissionDenied();
+            throw mapsDenied();
         } catch (NoSuchFileException e) {
             throw new AttachException(AttachFailure.NO_SUCH_PROCESS, "no such process: " + pid + " has exited");
         } catch (IOException e) {
@@ -60,6 +60,26 @@ final class TargetProcess {
         return new AttachException(AttachFailure.PERMISSION_DENIED, "permission denied: pid " + pid + " runs as uid "
                 + status.effectiveUid() + " gid " + status.effectiveGid()
                 + "; HotSpot lets only the same user and group, or root, attach");
+    }
+
+    /**
+     * /proc/<pid>/maps refused although the user check passed (root, or the same uid and gid): the kernel's own
+     * rule, not HotSpot's, said no. Saying "only the same user, or root" to root would be false.
+     */
+    private AttachException mapsDenied() {
+        ProcStatus self;
+        try {
+            self = self();
+        } catch (IOException | RuntimeException e) {
+            return permissionDenied();
+        }
+        if (!self.isRoot() && self.effectiveUid() != status.effectiveUid()) {
+            return permissionDenied();
+        }
+        return new AttachException(AttachFailure.PERMISSION_DENIED, "permission denied: the kernel refuses to let"
+                + " this process (uid " + self.effectiveUid() + ") inspect pid " + pid + " (/proc/" + pid
+                + "/maps cannot be read): it is not dumpable, kernel.yama.ptrace_scope forbids it, or it runs in"
+                + " another user namespace or a container this one has no CAP_SYS_PTRACE over");
     }
 
     /** The JVM options it was started with, as far as they can be read (JvmFlags). */

@@ -32,7 +32,12 @@ public final class BundleLocator {
     }
 
     public static Bundle load(Path path) throws BundleException {
-        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+        try {
+            Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (AccessDeniedException e) {
+            throw new BundleException("cannot read " + path + ": permission denied (a folder on the way is closed to"
+                    + " this user)", e);
+        } catch (IOException e) {
             throw new BundleException("no such file: " + path);
         }
         boolean isDirectory = Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS);
@@ -89,6 +94,9 @@ public final class BundleLocator {
 
     // People pass the bundle folder itself; say what they probably meant.
     private static boolean holdsBundles(Path directory) {
+        if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
+            return false; // listing a FIFO would open it, and block until someone writes to it
+        }
         try (var children = Files.list(directory)) {
             return children.anyMatch(BundleLocator::isBundleDirectory);
         } catch (IOException | RuntimeException e) {

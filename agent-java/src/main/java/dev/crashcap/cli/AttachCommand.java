@@ -39,7 +39,7 @@ final class AttachCommand implements Callable<Integer> {
     public Integer call() {
         try {
             Duration wait = timeout.duration(); // a bad --timeout is bad input, before anything else is looked at
-            long pid = target.pid;
+            long pid = target.checked();
             Attacher.Outcome outcome = Attacher.attach(pid, OwnJar.path(), options, wait);
             String where = "crash bundles go to " + outcome.bundleFolder() + " (crashcap " + outcome.agentVersion() + ")";
             if (outcome.alreadyArmed()) {

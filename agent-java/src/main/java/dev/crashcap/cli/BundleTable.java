@@ -16,19 +16,23 @@ final class BundleTable {
     private BundleTable() {
     }
 
-    static String render(List<BundleFolder.Entry> entries) {
-        if (entries.isEmpty()) {
+    /** The table of rows made by {@link #row}, newest first. */
+    static String render(List<String[]> bundleRows) {
+        if (bundleRows.isEmpty()) {
             return "no bundles\n";
         }
-        List<String[]> rows = new ArrayList<>();
+        List<String[]> rows = new ArrayList<>(bundleRows.size() + 1);
         rows.add(HEADINGS);
-        for (BundleFolder.Entry entry : entries) {
-            rows.add(entry.bundle() != null ? row(entry) : errorRow(entry));
-        }
+        rows.addAll(bundleRows);
         return layOut(rows);
     }
 
-    private static String[] row(BundleFolder.Entry entry) {
+    /** One bundle's row: a few strings, so that a listing keeps no parsed bundle. */
+    static String[] row(BundleFolder.Entry entry) {
+        return entry.bundle() != null ? bundleRow(entry) : errorRow(entry);
+    }
+
+    private static String[] bundleRow(BundleFolder.Entry entry) {
         Bundle bundle = entry.bundle();
         Diagnosis diagnosis = Diagnosis.of(bundle);
         Long time = bundle.crash().timeEpochMillis();
@@ -38,12 +42,22 @@ final class BundleTable {
             orDash(bundle.crash().signalName()),
             diagnosis.kind().jsonName(),
             orDash(diagnosis.suspectModule()),
-            Spool.stateOf(entry.path()).label(),
+            stateLabel(entry.path()),
             entry.path() + (bundle.truncated() ? "  (cut off)" : "")};
     }
 
     private static String[] errorRow(BundleFolder.Entry entry) {
-        return new String[] {"-", "-", "-", "unreadable", "-", Spool.stateOf(entry.path()).label(), entry.path() + "  (" + entry.error() + ")"};
+        return new String[] {"-", "-", "-", "unreadable", "-", stateLabel(entry.path()), entry.path() + "  (" + entry.error() + ")"};
+    }
+
+    /** The spool state, or null for a folder that cannot be looked into (its state is not known). */
+    static String state(java.nio.file.Path bundle) {
+        return java.nio.file.Files.isExecutable(bundle) ? Spool.stateOf(bundle).label() : null;
+    }
+
+    private static String stateLabel(java.nio.file.Path bundle) {
+        String state = state(bundle);
+        return state == null ? "-" : state;
     }
 
     private static String layOut(List<String[]> rows) {
@@ -69,8 +83,11 @@ final class BundleTable {
         return value == null ? "-" : value.toString();
     }
 
-    // Values come from bundles that may be damaged; keep control characters off the terminal.
-    private static String printable(String text) {
+    /**
+     * Values come from bundles that may be damaged, and folder names and collector answers from anyone: control
+     * characters (an ESC starting a terminal sequence, a newline forging a line) are shown as {@code ?}.
+     */
+    static String printable(String text) {
         return text.codePoints()
                 .map(c -> Character.isISOControl(c) ? '?' : c)
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)

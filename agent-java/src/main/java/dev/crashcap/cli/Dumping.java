@@ -19,6 +19,7 @@ final class Dumping {
     static int run(long pid, String out, double timeoutSeconds, PrintWriter stdout, PrintWriter stderr) {
         try {
             Duration timeout = TimeoutOption.duration(timeoutSeconds);
+            PidParameter.checked(pid);
             Dumper.Outcome outcome = Dumper.dump(pid, OwnJar.path(), folder(out), timeout);
             if (outcome.armedNow()) {
                 // That the JVM is armed from now on is worth a line, but not on stdout.

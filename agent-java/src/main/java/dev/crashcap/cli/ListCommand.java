@@ -2,11 +2,9 @@ package dev.crashcap.cli;
 
 import dev.crashcap.bundle.BundleException;
 import dev.crashcap.bundle.BundleFolder;
-import dev.crashcap.collector.Spool;
 import dev.crashcap.report.BundleJson;
 import dev.crashcap.report.Json;
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -31,24 +29,29 @@ final class ListCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws BundleException {
-        List<BundleFolder.Entry> entries = BundleFolder.scan(folder.path());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(Json.write(jsonArray(entries)));
+            // One element at a time, as Json.write would lay out the whole array, without holding it all.
+            List<Map<String, Object>> array = BundleFolder.scan(folder.path(), ListCommand::jsonEntry);
+            if (array.isEmpty()) {
+                out.println("[]");
+            } else {
+                out.print('[');
+                for (int i = 0; i < array.size(); i++) {
+                    out.print("\n  " + Json.write(array.get(i), 1) + (i + 1 < array.size() ? "," : ""));
+                }
+                out.println("\n]");
+            }
         } else {
-            out.print(BundleTable.render(entries));
+            out.print(BundleTable.render(BundleFolder.scan(folder.path(), BundleTable::row)));
         }
         return ExitCode.OK.code();
     }
 
-    private static List<Object> jsonArray(List<BundleFolder.Entry> entries) {
-        List<Object> array = new ArrayList<>();
-        for (BundleFolder.Entry entry : entries) {
-            Map<String, Object> json = entry.bundle() != null ? BundleJson.listEntry(entry.bundle())
-                    : BundleJson.listError(entry.path().toString(), entry.error());
-            json.put("state", Spool.stateOf(entry.path()).label()); // the spool state: docs/ship.md
-            array.add(json);
-        }
-        return array;
+    private static Map<String, Object> jsonEntry(BundleFolder.Entry entry) {
+        Map<String, Object> json = entry.bundle() != null ? BundleJson.listEntry(entry.bundle())
+                : BundleJson.listError(entry.path().toString(), entry.error());
+        json.put("state", BundleTable.state(entry.path())); // the spool state: docs/ship.md
+        return json;
     }
 }

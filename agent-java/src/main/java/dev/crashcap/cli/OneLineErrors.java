@@ -1,6 +1,7 @@
 package dev.crashcap.cli;
 
 import dev.crashcap.bundle.BundleException;
+import java.nio.file.AccessDeniedException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
@@ -24,6 +25,11 @@ final class OneLineErrors implements IParameterExceptionHandler, IExecutionExcep
     public int handleExecutionException(Exception ex, CommandLine commandLine, ParseResult parseResult) {
         if (ex instanceof BundleException) {
             commandLine.getErr().println(ex.getMessage()); // already "crashcap: …", one line
+            return ExitCode.BAD_INPUT.code();
+        }
+        if (ex instanceof AccessDeniedException denied) {
+            // A folder or file the user may not read: their input, not a bug in crashcap.
+            commandLine.getErr().println("crashcap: cannot read " + denied.getFile() + ": permission denied");
             return ExitCode.BAD_INPUT.code();
         }
         // A bug in crashcap, not in the input: still one line, with the exception's type to report it by.

@@ -66,27 +66,32 @@ final class UploadCommand implements Callable<Integer> {
     public Integer call() throws BundleException, IOException {
         Path path = folder.directory();
         DiskCap cap = diskCap.diskCap();
+        // Bad numbers are bad input, said before anything is touched (picocli has refused what is not a number).
+        if (timeoutSeconds < 1) throw new BundleException("--timeout must be 1 second or more: " + timeoutSeconds);
+        if (loopLimit < 1) throw new BundleException("--crash-loop-limit must be 1 or more: " + loopLimit);
         PrintWriter out = spec.commandLine().getOut();
         Uploader uploader;
         try {
             ShipTarget target = new ShipTarget(blankToNull(url), blankToNull(token), blankToNull(sentryDsn),
-                    Duration.ofSeconds(Math.max(1, timeoutSeconds)));
-            uploader = Shipping.uploader(path, target, cap,
-                    Math.max(1, loopLimit), line -> {
-                        out.println(line);
-                        out.flush();
-                    });
+                    Duration.ofSeconds(timeoutSeconds));
+            uploader = Shipping.uploader(path, target, cap, loopLimit, line -> {
+                out.println(BundleTable.printable(line)); // paths and collector answers, as list shows them
+                out.flush();
+            });
         } catch (TargetException e) {
             throw new BundleException(e.getMessage());
         }
+        Uploader.Pass pass;
         if (dryRun) {
-            uploader.dryRun().forEach(out::println);
-            return ExitCode.OK.code();
+            pass = uploader.dryRun(line -> out.println(BundleTable.printable(line)));
+            out.println("would send " + pass.sent() + ", pending " + (pass.retrying() + pass.waiting() + pass.busy())
+                    + ", failed " + pass.refused() + ", suppressed " + pass.suppressed());
+        } else {
+            pass = uploader.runOnce(true);
+            out.println("sent " + pass.sent() + ", pending " + (pass.retrying() + pass.waiting() + pass.busy())
+                    + ", failed " + pass.refused() + ", suppressed " + pass.suppressed());
         }
-        Uploader.Pass pass = uploader.runOnce(true);
-        out.println("sent " + pass.sent() + ", pending " + (pass.retrying() + pass.waiting() + pass.busy())
-                + ", failed " + pass.refused() + ", suppressed " + pass.suppressed());
-        if (pass.refused() > 0) {
+        if (pass.refused() > 0) { // a dry run exits as the real pass would
             return ExitCode.REFUSED.code();
         }
         return (pass.retrying() + pass.waiting() + pass.busy() > 0 ? ExitCode.STILL_PENDING : ExitCode.OK).code();

@@ -17,8 +17,16 @@ public final class Json {
 
     /** The value as JSON text, without a trailing newline. */
     public static String write(Object value) {
+        return write(value, 0);
+    }
+
+    /**
+     * The value as it is written at {@code depth} inside other values (its inner lines indented for that depth):
+     * for writing one element of a long array at a time.
+     */
+    public static String write(Object value, int depth) {
         StringBuilder out = new StringBuilder();
-        write(out, value, 0);
+        write(out, value, depth);
         return out.toString();
     }
 

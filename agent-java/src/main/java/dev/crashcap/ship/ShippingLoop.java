@@ -67,7 +67,9 @@ public final class ShippingLoop {
 
     private static long number(String text, long fallback) {
         try {
-            return text == null ? fallback : Long.parseLong(text.trim());
+            long value = text == null ? fallback : Long.parseLong(text.trim());
+            if (value < 0) throw new NumberFormatException(); // never a negative cap: it would delete every bundle
+            return value;
         } catch (NumberFormatException e) {
             log("not a number: " + text + "; using " + fallback);
             return fallback;

@@ -4,8 +4,8 @@ import java.nio.file.Path;
 
 /**
  * What the agent's upload thread needs, as the agent options gave it (docs/ship.md): the bundle folder, the target
- * ({@code url} and {@code token}, or {@code sentryDsn}; null where unset), the disk cap as text (parsed, and
- * complained about, on the upload thread, not in premain) and how long to wait before the first pass.
+ * ({@code url} and {@code token}, or {@code sentryDsn}; null where unset), the disk cap as text (checked, and
+ * complained about, at arming by AgentOptions; null when unset or not a count) and how long to wait before the first pass.
  * Holds strings only, so premain creating it loads nothing of the upload machinery.
  */
 public record ShippingSettings(Path folder, String url, String token, String sentryDsn, String maxBundles,

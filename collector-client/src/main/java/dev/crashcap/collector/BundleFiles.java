@@ -88,8 +88,17 @@ public final class BundleFiles {
         return isPlainFile(path) && uidOf(path) == uid;
     }
 
-    /** Opens a file for reading without following a symbolic link ({@code O_NOFOLLOW}: a link fails to open). */
+    /**
+     * Opens a file for reading without following a symbolic link ({@code O_NOFOLLOW}: a link fails to open). Only a
+     * regular file is opened: opening a FIFO planted in a bundle would block until someone writes to it, and a
+     * device may never end. Java cannot open with {@code O_NONBLOCK} or fstat an open channel, so the type is
+     * checked just before the open; a FIFO swapped in between the two is the one case left, and it needs a user who
+     * can write into the bundle folder, which {@link #refusal} limits to the owner.
+     */
     public static InputStream open(Path file) throws IOException {
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException(file + " is not a regular file");
+        }
         return Channels.newInputStream(Files.newByteChannel(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
     }
 

@@ -54,7 +54,8 @@ public record DiskCap(int maxBundles, long maxBytes) {
         entries.stream().filter(e -> e.record().state() == SpoolState.SENT).sorted(oldest).forEach(victims::add);
         entries.stream().filter(e -> e.record().state() == SpoolState.FAILED
                 || e.record().state() == SpoolState.SUPPRESSED).sorted(oldest).forEach(victims::add);
-        entries.stream().filter(e -> e.record().state() == SpoolState.PENDING).sorted(oldest).forEach(victims::add);
+        entries.stream().filter(e -> e.record().state() == SpoolState.PENDING
+                || e.record().state() == SpoolState.DAMAGED).sorted(oldest).forEach(victims::add);
         return victims;
     }
 

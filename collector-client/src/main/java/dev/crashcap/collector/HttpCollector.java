@@ -25,6 +25,16 @@ public final class HttpCollector implements Transport {
 
     public HttpCollector(String url, String token, Duration timeout) throws TargetException {
         this.url = Endpoint.check(url, "--url");
+        if (this.url.getRawUserInfo() != null) {
+            // Never dropped silently (the collector would answer 401 to every bundle) nor sent: refused, unprinted.
+            throw new TargetException("--url carries a user name or password (user:password@host), which crashcap"
+                    + " does not send; remove it and give --token, sent as 'Authorization: Bearer <token>'");
+        }
+        try {
+            HttpRequest.newBuilder(this.url); // what the first send would find wrong, found before any bundle is touched
+        } catch (IllegalArgumentException e) {
+            throw new TargetException("--url cannot be used: " + e.getMessage());
+        }
         this.token = token == null || token.isEmpty() ? null : token;
         if (this.token != null && !this.token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
             // caught here, not at the first send, where it would fail every bundle

@@ -50,10 +50,25 @@ public final class RateLimiter {
         }
     }
 
-    private Admission admitLocked(Path file, long now) throws IOException {
+    /**
+     * How many bundles of this signature {@link #admit} would let through now, read without writing or locking
+     * anything: for a dry run.
+     */
+    public int room(String signature, long now) throws IOException {
+        Path file = directory.resolve(name(signature));
+        if (Files.isSymbolicLink(directory.getParent()) || Files.isSymbolicLink(directory)) {
+            return maxPerWindow; // admit() refuses it; a dry run only says what it would send
+        }
+        List<Long> sent = new ArrayList<>();
+        read(file, sent);
+        sent.removeIf(time -> time <= now - windowMillis);
+        return Math.max(0, maxPerWindow - sent.size());
+    }
+
+    /** The counts file: {@code {suppressed, total}}, the send times into {@code sent}. */
+    private static long[] read(Path file, List<Long> sent) throws IOException {
         long suppressed = 0;
         long total = 0;
-        List<Long> sent = new ArrayList<>();
         if (BundleFiles.isPlainFile(file)) {
             for (String line : new String(BundleFiles.read(file, 1024 * 1024), StandardCharsets.UTF_8).split("\n")) {
                 String[] parts = line.split(" ");
@@ -69,6 +84,14 @@ public final class RateLimiter {
                 }
             }
         }
+        return new long[] {suppressed, total};
+    }
+
+    private Admission admitLocked(Path file, long now) throws IOException {
+        List<Long> sent = new ArrayList<>();
+        long[] counts = read(file, sent);
+        long suppressed = counts[0];
+        long total = counts[1];
         sent.removeIf(time -> time <= now - windowMillis);
         Admission admission;
         if (sent.size() >= maxPerWindow) {

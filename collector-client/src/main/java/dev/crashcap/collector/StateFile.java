@@ -11,7 +11,7 @@ import java.util.Properties;
 /**
  * A bundle's {@code spool.state}: a few {@code key=value} lines, replaced atomically. No file means {@code new}.
  * A file that cannot be read (cut off by a crash before the rename, which cannot happen, or edited by hand)
- * counts as {@code pending}: sending again is safe, losing the bundle is not.
+ * is {@code damaged}, handled as {@code pending}: sending again is safe, losing the bundle is not.
  */
 public final class StateFile {
     public static final String NAME = "spool.state";
@@ -26,21 +26,28 @@ public final class StateFile {
         } catch (NoSuchFileException e) {
             return SpoolRecord.NEW;
         } catch (IOException e) {
-            return SpoolRecord.NEW.pending(0);
+            return damaged(e.getMessage());
         }
         try {
             Properties values = new Properties();
             values.load(new StringReader(text));
             SpoolState state = SpoolState.fromLabel(values.getProperty("state"));
-            return new SpoolRecord(state == null ? SpoolState.PENDING : state,
+            if (state == null || state == SpoolState.DAMAGED) {
+                return damaged("no known state in it");
+            }
+            return new SpoolRecord(state,
                     Integer.parseInt(values.getProperty("attempts", "0")),
                     Long.parseLong(values.getProperty("nextAttemptMillis", "0")),
                     values.getProperty("reason"),
                     Boolean.parseBoolean(values.getProperty("inFlight", "false")),
                     Long.parseLong(values.getProperty("changedMillis", "0")));
         } catch (IOException | IllegalArgumentException e) {
-            return SpoolRecord.NEW.pending(0);
+            return damaged("not a state file: " + e.getMessage());
         }
+    }
+
+    private static SpoolRecord damaged(String why) {
+        return new SpoolRecord(SpoolState.DAMAGED, 0, 0, NAME + " cannot be read: " + why, false, 0);
     }
 
     /**

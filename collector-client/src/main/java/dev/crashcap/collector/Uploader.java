@@ -2,9 +2,8 @@ package dev.crashcap.collector;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -71,27 +70,46 @@ public final class Uploader {
         return next;
     }
 
-    /** What a pass would send, without sending anything or changing any state. */
-    public List<String> dryRun() throws IOException {
-        List<String> lines = new ArrayList<>();
+    /**
+     * What a pass would send, without sending anything or changing any state, line by line to {@code out} (a spool
+     * of thousands is never held in memory). The crash-loop limit is applied as the real pass would apply it (its
+     * counts are read, not written), and the result counts as the real pass's would, but for what only the collector
+     * can say: a bundle it would send counts as sent.
+     */
+    public Pass dryRun(Consumer<String> out) throws IOException {
+        int[] counts = new int[Result.values().length];
+        Map<String, Integer> admitted = new HashMap<>(); // per signature, in this dry pass
+        long now = clock.getAsLong();
         for (Spool.Entry entry : spool.entries()) {
             SpoolRecord record = entry.record();
             if (record.state().isFinal()) {
                 continue;
             }
-            lines.add(entry.directory() + "  (" + record.state().label() + ")");
+            out.accept(entry.directory() + "  (" + record.state().label() + ")");
+            Result result;
             try {
                 Shipment shipment = finisher.finish(entry.directory());
                 if (shipment == null) {
-                    lines.add("  not ready yet: its process may still be writing it");
+                    out.accept("  not ready yet: its process may still be writing it");
+                    result = Result.WAITING;
+                } else if (record.attempts() == 0
+                        && admitted.merge(shipment.signature(), 1, Integer::sum) > limiter.room(shipment.signature(), now)) {
+                    out.accept("  would be suppressed: crash loop, signature " + shipment.signature());
+                    result = Result.SUPPRESSED;
                 } else {
-                    transport.describe(shipment).forEach(line -> lines.add("  " + line));
+                    transport.describe(shipment).forEach(line -> out.accept("  " + line));
+                    result = Result.SENT;
                 }
+            } catch (IOException e) {
+                out.accept("  would be tried again later: " + e.getMessage());
+                result = Result.RETRYING;
             } catch (Exception e) {
-                lines.add("  would be marked failed: cannot be finished: " + e.getMessage());
+                out.accept("  would be marked failed: cannot be finished: " + e.getMessage());
+                result = Result.REFUSED;
             }
+            counts[result.ordinal()]++;
         }
-        return lines;
+        return new Pass(counts[0], counts[1], counts[2], counts[3], counts[4], counts[5]);
     }
 
     private enum Result { SENT, RETRYING, REFUSED, SUPPRESSED, WAITING, BUSY, DONE_ALREADY }
