@@ -5,6 +5,7 @@ import dev.crashcap.bundle.BundleException;
 import dev.crashcap.bundle.BundleLocator;
 import dev.crashcap.bundle.HsErrLocator;
 import dev.crashcap.report.BundleJson;
+import dev.crashcap.report.Signature;
 import dev.crashcap.report.HumanReport;
 import dev.crashcap.report.Json;
 import dev.crashcap.symbols.Symbolizer;
@@ -48,11 +49,13 @@ final class InspectCommand implements Callable<Integer> {
         if (json && brief) {
             throw new BundleException("--json and --brief cannot be used together");
         }
-        Bundle bundle = Symbolizer.apply(BundleLocator.load(bundlePath), debuginfod); // symbols.txt, else the modules
+        Bundle captured = BundleLocator.load(bundlePath);
+        String signature = Signature.of(captured); // from the capture's own names: the one list and upload give it
+        Bundle bundle = Symbolizer.apply(captured, debuginfod); // symbols.txt, else the modules
         String hsErr = HsErrLocator.find(bundle);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(Json.write(BundleJson.inspect(bundle, hsErr)));
+            out.println(Json.write(BundleJson.inspect(bundle, hsErr, signature)));
         } else if (brief) {
             out.print(HumanReport.brief(bundle));
         } else {

@@ -14,7 +14,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code crashcap list [--json] [<folder>]}: the bundles in a folder, newest first. */
+/** {@code crashcap list [--group] [--json] [<folder>]}: the bundles in a folder, newest first, or by signature. */
 @Command(name = "list",
         description = "Lists the bundles in a folder (crashes and live snapshots), newest first.")
 final class ListCommand implements Callable<Integer> {
@@ -24,11 +24,18 @@ final class ListCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print a JSON array (docs/bundle-format.md) instead of a table.")
     boolean json;
 
+    @Option(names = "--group", description = "One row per crash signature: count, first and last time, uptimes at "
+            + "the crash (min, median) and the bundles.")
+    boolean group;
+
     @Mixin
     BundleFolderParameter folder;
 
     @Override
     public Integer call() throws BundleException {
+        if (group) {
+            return grouped();
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             // One element at a time, as Json.write would lay out the whole array, without holding it all.
@@ -45,6 +52,15 @@ final class ListCommand implements Callable<Integer> {
         } else {
             out.print(BundleTable.render(BundleFolder.scan(folder.path(), BundleTable::row)));
         }
+        return ExitCode.OK.code();
+    }
+
+    /** {@code --group}: each bundle is added to its signature's group and let go (SignatureGroups). */
+    private int grouped() throws BundleException {
+        SignatureGroups groups = new SignatureGroups();
+        BundleFolder.scan(folder.path(), groups::add);
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(json ? Json.write(groups.json()) + "\n" : groups.render());
         return ExitCode.OK.code();
     }
 

@@ -35,8 +35,16 @@ public final class BundleJson {
     private BundleJson() {
     }
 
-    /** The {@code inspect --json} object. */
+    /** The {@code inspect --json} object of a bundle as captured (its signature is made from it). */
     public static Map<String, Object> inspect(Bundle bundle, String hsErr) {
+        return inspect(bundle, hsErr, Signature.of(bundle));
+    }
+
+    /**
+     * The {@code inspect --json} object; {@code signature} is {@link Signature#of} the bundle as captured, before
+     * symbolization, so that it is the one {@code list} and the uploader give the same bundle.
+     */
+    public static Map<String, Object> inspect(Bundle bundle, String hsErr, String signature) {
         Diagnosis diagnosis = Diagnosis.of(bundle);
         ThreadInfo crashing = bundle.crashingThread();
         Map<String, Object> json = new LinkedHashMap<>();
@@ -53,6 +61,7 @@ public final class BundleJson {
         json.put("abortMessage", AbortMessage.of(bundle.crash()));
         json.put("cxxException", cxxException(bundle.crash()));
         json.put("diagnosis", diagnosis(diagnosis));
+        json.put("signature", signature);
         json.put("deadlocks", bundle.locks() == null ? null : bundle.locks().deadlocks());
         json.put("crashingThread", crashing == null ? null : thread(bundle, crashing));
         json.put("threads", threads(bundle));
@@ -76,6 +85,8 @@ public final class BundleJson {
         json.put("diagnosis", diagnosis.kind().jsonName());
         json.put("summary", diagnosis.summary());
         json.put("suspectModule", diagnosis.suspectModule());
+        json.put("signature", Signature.of(bundle));
+        json.put("uptimeMillis", bundle.crash().uptimeMillis());
         json.put("truncated", bundle.truncated());
         return json;
     }
@@ -91,6 +102,8 @@ public final class BundleJson {
         json.put("diagnosis", null);
         json.put("summary", null);
         json.put("suspectModule", null);
+        json.put("signature", null);
+        json.put("uptimeMillis", null);
         json.put("truncated", false);
         json.put("error", error);
         return json;

@@ -13,6 +13,7 @@ import dev.crashcap.collector.SafeFiles;
 import dev.crashcap.collector.SentryTransport;
 import dev.crashcap.collector.Shipment;
 import dev.crashcap.report.Diagnosis;
+import dev.crashcap.report.Signature;
 import dev.crashcap.secrets.HsErrRedaction;
 import dev.crashcap.secrets.Redaction;
 import dev.crashcap.symbols.Symbolizer;
