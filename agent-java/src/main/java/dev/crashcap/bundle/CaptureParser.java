@@ -2,6 +2,7 @@ package dev.crashcap.bundle;
 
 import static dev.crashcap.bundle.CaptureValues.decimal;
 import static dev.crashcap.bundle.CaptureValues.emptyToNull;
+import static dev.crashcap.bundle.CaptureValues.flag;
 import static dev.crashcap.bundle.CaptureValues.text;
 
 import dev.crashcap.secrets.Redaction;
@@ -338,11 +339,6 @@ public final class CaptureParser {
                 text(scalars, "missing"), Collections.unmodifiableMap(new LinkedHashMap<>(thread.registers)),
                 thread.stack, values.hex(scalars, "thread", "stack.sp"), List.copyOf(thread.frames),
                 text(scalars, "unwind.stop"), flag(scalars.get("daemon")), text(scalars, "hotspotState"));
-    }
-
-    /** {@code 1} or {@code 0}; null when absent or neither. */
-    private static Boolean flag(String value) {
-        return "1".equals(value) ? Boolean.TRUE : "0".equals(value) ? Boolean.FALSE : null;
     }
 
     /**

@@ -59,6 +59,11 @@ final class CaptureValues {
         }
     }
 
+    /** {@code 1} or {@code 0}; null when absent or neither. */
+    static Boolean flag(String value) {
+        return "1".equals(value) ? Boolean.TRUE : "0".equals(value) ? Boolean.FALSE : null;
+    }
+
     static String emptyToNull(String text) {
         return text == null || text.isEmpty() ? null : text;
     }
