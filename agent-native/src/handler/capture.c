@@ -219,6 +219,9 @@ static void write_cxx_exception(void *arg) {
     cxx_exception_write(&writer, &work.context, crash->ucontext);
 }
 
+/* How long a crash early in the JVM's life waits for the jmethodIDs of classes loaded before arming. */
+#define METHOD_IDS_WAIT_NS (500LL * 1000000)
+
 static void write_crashing_thread(void *arg) {
     const crash_facts *crash = arg;
     unwind_regs regs;
@@ -230,7 +233,12 @@ static void write_crashing_thread(void *arg) {
     bw_flush(&writer);
     write_native_frames(crash, &work.context);
     bw_flush(&writer);
-    /* Java frames are taken now (the ucontext is at hand) and written once named, at the end. */
+    /* Java frames are taken now (the ucontext is at hand) and written once named, at the end.
+     * AsyncGetCallTrace reports a method only once its jmethodID exists; for classes loaded before
+     * arming the resolver creates them in its first moments (arming/java_resolver.c). A crash in those
+     * moments waits for it, briefly and only then (an atomic flag and a sleep: both signal-safe). */
+    int64_t ids_deadline = monotonic_ns() + METHOD_IDS_WAIT_NS;
+    java_resolver_await_method_ids(ids_deadline < crash->deadline_ns ? ids_deadline : crash->deadline_ns);
     int java = java_frames_take(crash->ucontext, work.crashing_java, CRASHING_JAVA_FRAMES);
     work.crashing_java_count = java > 0 ? java : 0;
     if (java < 0 && java != JAVA_FRAMES_NOT_JAVA && java != JAVA_FRAMES_IN_VM_CODE) bw_field_dec(&writer, "java.error", java);
