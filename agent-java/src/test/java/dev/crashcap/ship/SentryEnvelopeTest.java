@@ -13,27 +13,23 @@ import dev.crashcap.collector.SentryTransport;
 import dev.crashcap.secrets.HsErrRedaction;
 import dev.crashcap.symbols.BuiltLibrary;
 import io.sentry.EnvelopeReader;
-import io.sentry.ILogger;
 import io.sentry.JsonSerializer;
 import io.sentry.SentryEnvelope;
 import io.sentry.SentryEnvelopeItem;
 import io.sentry.SentryEvent;
 import io.sentry.SentryItemType;
 import io.sentry.SentryLevel;
-import io.sentry.SentryOptions;
 import io.sentry.protocol.DebugImage;
 import io.sentry.protocol.SentryException;
 import io.sentry.protocol.SentryStackFrame;
 import io.sentry.protocol.SentryThread;
 import java.io.ByteArrayInputStream;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,8 +44,8 @@ class SentryEnvelopeTest {
     @TempDir
     Path folder;
 
-    /** Everything Sentry's deserializers complain about, at warning level or above. */
-    private final List<String> complaints = new ArrayList<>();
+    /** Sentry's own deserializers, and what they complain about at warning level or above. */
+    private final SentryReader reader = new SentryReader();
 
     @Test
     void uploadToSentryDsnGivesAnEnvelopeSentryCanRead() throws Exception {
@@ -73,7 +69,7 @@ class SentryEnvelopeTest {
         assertEquals("Sentry sentry_version=7, sentry_client=crashcap/0.1, sentry_key=pubkey",
                 request.header("X-Sentry-Auth"));
 
-        JsonSerializer serializer = new JsonSerializer(options());
+        JsonSerializer serializer = reader.serializer;
         SentryEnvelope envelope = new EnvelopeReader(serializer).read(new ByteArrayInputStream(request.body()));
         assertNotNull(envelope, "Sentry's EnvelopeReader reads it");
         Map<String, SentryEnvelopeItem> items = new HashMap<>();
@@ -87,10 +83,7 @@ class SentryEnvelopeTest {
                 items.get("bundle.zip").getData()), "the packed bundle is attached as it is");
         assertEquals("application/zip", items.get("bundle.zip").getHeader().getContentType());
 
-        SentryEvent event = serializer.deserialize(new InputStreamReader(
-                new ByteArrayInputStream(items.get("event").getData()), StandardCharsets.UTF_8), SentryEvent.class);
-        assertNotNull(event, "Sentry's deserializer reads the event: " + complaints);
-        assertEquals(List.of(), complaints);
+        SentryEvent event = reader.event(items.get("event").getData());
         assertEquals(SentryTransport.eventId(BundleFinisher.id(bundle)), event.getEventId().toString());
         assertEquals(envelope.getHeader().getEventId(), event.getEventId());
         assertEquals(SentryLevel.FATAL, event.getLevel());
@@ -146,10 +139,7 @@ class SentryEnvelopeTest {
         byte[] json = dev.crashcap.ship.SentryEvent.of(
                 dev.crashcap.symbols.Symbolizer.apply(dev.crashcap.bundle.BundleLocator.load(bundle)), "0123456789abcdef0123456789abcdef", "0.1");
 
-        SentryEvent event = new JsonSerializer(options()).deserialize(
-                new InputStreamReader(new ByteArrayInputStream(json), StandardCharsets.UTF_8), SentryEvent.class);
-        assertNotNull(event, "Sentry's deserializer reads the event: " + complaints);
-        assertEquals(List.of(), complaints);
+        SentryEvent event = reader.event(json);
         List<SentryStackFrame> frames = event.getExceptions().get(0).getStacktrace().getFrames();
         SentryStackFrame top = frames.get(frames.size() - 1);
         assertEquals("crashcaptest_write_null", top.getFunction());
@@ -265,39 +255,5 @@ class SentryEnvelopeTest {
     private static SentryStackFrame frame(List<SentryStackFrame> frames, String function) {
         return frames.stream().filter(f -> function.equals(f.getFunction())).findFirst()
                 .orElseThrow(() -> new AssertionError("no " + function));
-    }
-
-    private SentryOptions options() {
-        SentryOptions options = new SentryOptions();
-        options.setDebug(true);
-        options.setDiagnosticLevel(SentryLevel.WARNING);
-        options.setLogger(new ILogger() {
-            @Override
-            public void log(SentryLevel level, String message, Object... args) {
-                record(level, String.format(message, args));
-            }
-
-            @Override
-            public void log(SentryLevel level, String message, Throwable throwable) {
-                record(level, message + ": " + throwable);
-            }
-
-            @Override
-            public void log(SentryLevel level, Throwable throwable, String message, Object... args) {
-                record(level, String.format(message, args) + ": " + throwable);
-            }
-
-            @Override
-            public boolean isEnabled(SentryLevel level) {
-                return true;
-            }
-        });
-        return options;
-    }
-
-    private void record(SentryLevel level, String message) {
-        if (level.ordinal() >= SentryLevel.WARNING.ordinal()) {
-            complaints.add(level + " " + message);
-        }
     }
 }
