@@ -47,6 +47,7 @@ class ThreadStartIT {
                 ThreadStartApp.class.getName(), command);
         assertSameEnd(command, new Outcome(jvm.exitCode(), hasHsErr(work)), jvm.stderr());
         assertOwnAltstackKept(command, jvm.stdout());
+        assertBundleWritten(bundles, jvm);
         assertOverflowCaptured(bundles, thread, function, module);
     }
 
@@ -113,6 +114,16 @@ class ThreadStartIT {
     /** The thread that installed its own alternate stack still had it after crashcap armed and swept twice. */
     private static void assertOwnAltstackKept(String command, String stdout) {
         if (command.equals("own-altstack")) assertTrue(stdout.contains("own altstack kept: true"), stdout);
+    }
+
+    /** A missing bundle was seen once in CI and not since: say what the JVM printed when it happens again. */
+    private static void assertBundleWritten(Path bundles, TestJvm.Result jvm) throws IOException {
+        long count;
+        try (Stream<Path> found = Files.exists(bundles) ? Files.list(bundles) : Stream.empty()) {
+            count = found.count();
+        }
+        assertEquals(1, count, () -> "one bundle; exit " + jvm.exitCode() + ", the JVM's stderr:\n" + jvm.stderr()
+                + "\nstdout:\n" + jvm.stdout());
     }
 
     private void assertOverflowCaptured(Path bundles, String thread, String function, String module) throws Exception {
