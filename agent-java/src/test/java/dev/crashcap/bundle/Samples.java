@@ -42,6 +42,25 @@ public final class Samples {
         return text.toString().getBytes(StandardCharsets.UTF_8);
     }
 
+    /** A capture whose crashing thread's top frame is nameless, at {@code offset} in {@code module}. */
+    public static Bundle namelessTopFrame(java.nio.file.Path module, String buildId, long offset) throws BundleException {
+        long base = 0x7f0000000000L;
+        return parseLines(
+                "crashcap-capture|1",
+                "section|header",
+                "process.pid|1",
+                "section|crash",
+                "signal.number|11",
+                "thread.tid|2",
+                "section|thread",
+                "tid|2",
+                "crashed|1",
+                "frame|native|0x" + Long.toHexString(base + offset) + "|" + module + "|0x" + Long.toHexString(offset)
+                        + "||",
+                "section|modules",
+                "module|0x" + Long.toHexString(base) + "|0x10000|" + buildId + "|" + module);
+    }
+
     public static Bundle parseLines(String... lines) throws BundleException {
         return CaptureParser.parse(capture(lines), null, "test capture");
     }

@@ -29,7 +29,7 @@ class DebugFilesTest {
         BuiltLibrary.tool("objcopy", "--only-keep-debug", module.toString(), debug.toString());
         BuiltLibrary.tool("objcopy", "--strip-all", "--add-gnu-debuglink=" + debug, module.toString());
         long offset = BuiltLibrary.address("crashcaptest_write_null");
-        Bundle bundle = bundle(module, BuiltLibrary.buildId(), offset);
+        Bundle bundle = Samples.namelessTopFrame(module, BuiltLibrary.buildId(), offset);
         Path root = work.resolve("usr-lib-debug");
 
         assertEquals(List.of(), DebugFiles.candidates(root, BuiltLibrary.buildId(), module.toString(), null),
@@ -57,24 +57,5 @@ class DebugFilesTest {
     @Test
     void aLinkIsAFileNameNotAPath() {
         assertEquals(List.of(), DebugFiles.candidates(work, null, "/usr/lib/libx.so", "../../etc/passwd"));
-    }
-
-    /** A capture whose crashing thread's top frame is nameless, at {@code offset} in {@code module}. */
-    private static Bundle bundle(Path module, String buildId, long offset) throws Exception {
-        long base = 0x7f0000000000L;
-        return Samples.parseLines(
-                "crashcap-capture|1",
-                "section|header",
-                "process.pid|1",
-                "section|crash",
-                "signal.number|11",
-                "thread.tid|2",
-                "section|thread",
-                "tid|2",
-                "crashed|1",
-                "frame|native|0x" + Long.toHexString(base + offset) + "|" + module + "|0x" + Long.toHexString(offset)
-                        + "||",
-                "section|modules",
-                "module|0x" + Long.toHexString(base) + "|0x10000|" + buildId + "|" + module);
     }
 }

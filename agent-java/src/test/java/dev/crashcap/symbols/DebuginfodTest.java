@@ -55,18 +55,18 @@ class DebuginfodTest {
             long offset = BuiltLibrary.address("crashcaptest_write_null");
             Path noDebugFiles = work.resolve("no-usr-lib-debug");
 
-            NativeFrame top = top(Symbolizer.apply(bundle(module, buildId, offset), noDebugFiles, client));
+            NativeFrame top = top(Symbolizer.apply(Samples.namelessTopFrame(module, buildId, offset), noDebugFiles, client));
             assertEquals("crashcaptest_write_null", top.function());
             assertTrue(top.file().endsWith("crashcaptest.c"), top.file());
             assertEquals(1, requests.get());
             assertTrue(Files.isRegularFile(work.resolve("cache").resolve(buildId + ".debug")));
 
-            top = top(Symbolizer.apply(bundle(module, buildId, offset), noDebugFiles, client));
+            top = top(Symbolizer.apply(Samples.namelessTopFrame(module, buildId, offset), noDebugFiles, client));
             assertEquals("crashcaptest_write_null", top.function());
             assertEquals(1, requests.get(), "the second time from the cache");
 
             assertNull(client.debugFile("00" + buildId.substring(2)), "a build-id the server does not have");
-            assertNull(top(Symbolizer.apply(bundle(module, buildId, offset), noDebugFiles, null)).function(),
+            assertNull(top(Symbolizer.apply(Samples.namelessTopFrame(module, buildId, offset), noDebugFiles, null)).function(),
                     "without debuginfod the stripped module has no name");
         } finally {
             server.stop(0);
@@ -82,23 +82,5 @@ class DebuginfodTest {
 
     private static NativeFrame top(Bundle bundle) {
         return bundle.crashingThread().topNativeFrame();
-    }
-
-    private static Bundle bundle(Path module, String buildId, long offset) throws Exception {
-        long base = 0x7f0000000000L;
-        return Samples.parseLines(
-                "crashcap-capture|1",
-                "section|header",
-                "process.pid|1",
-                "section|crash",
-                "signal.number|11",
-                "thread.tid|2",
-                "section|thread",
-                "tid|2",
-                "crashed|1",
-                "frame|native|0x" + Long.toHexString(base + offset) + "|" + module + "|0x" + Long.toHexString(offset)
-                        + "||",
-                "section|modules",
-                "module|0x" + Long.toHexString(base) + "|0x10000|" + buildId + "|" + module);
     }
 }

@@ -31,19 +31,19 @@ class SymbolizerTest {
         String buildId = tool("readelf", "-n", LIBRARY.toString()).lines().filter(l -> l.contains("Build ID:"))
                 .findFirst().orElseThrow().replaceAll(".*Build ID: *", "").trim();
 
-        NativeFrame named = topFrame(Symbolizer.apply(bundle(buildId, address + 5)));
+        NativeFrame named = topFrame(Symbolizer.apply(Samples.namelessTopFrame(LIBRARY, buildId, address + 5)));
         assertEquals("crashcaptest_recurse", named.function());
         assertEquals(5L, named.functionOffset());
 
-        Bundle otherBuild = bundle("00" + buildId.substring(2), address + 5);
+        Bundle otherBuild = Samples.namelessTopFrame(LIBRARY, "00" + buildId.substring(2), address + 5);
         assertSame(otherBuild, Symbolizer.apply(otherBuild), "another build's names are never used");
-        assertNull(topFrame(Symbolizer.apply(bundle(buildId, 0x10))).function(), "no function covers the ELF header");
+        assertNull(topFrame(Symbolizer.apply(Samples.namelessTopFrame(LIBRARY, buildId, 0x10))).function(), "no function covers the ELF header");
     }
 
     @Test
     void addsTheSourceLineOfTheFaultingInstructionAndShowsIt() throws Exception {
         long address = BuiltLibrary.address("crashcaptest_write_null");
-        Bundle symbolized = Symbolizer.apply(bundle(BuiltLibrary.buildId(), address));
+        Bundle symbolized = Symbolizer.apply(Samples.namelessTopFrame(LIBRARY, BuiltLibrary.buildId(), address));
         NativeFrame top = topFrame(symbolized);
         assertEquals("crashcaptest_write_null", top.function());
         assertTrue(top.file().endsWith("/agent-native/testlib/crashcaptest.c"), top.file());
@@ -51,25 +51,6 @@ class SymbolizerTest {
         String report = HumanReport.render(symbolized, null);
         assertTrue(report.contains(" in crashcaptest_write_null+0x0 (libcrashcaptest.so+0x" + Long.toHexString(address)
                 + ") at crashcaptest.c:" + BuiltLibrary.faultingLine()), report);
-    }
-
-    /** A capture whose crashing thread's top frame is nameless, at {@code offset} in the library. */
-    private static Bundle bundle(String buildId, long offset) throws Exception {
-        long base = 0x7f0000000000L;
-        return Samples.parseLines(
-                "crashcap-capture|1",
-                "section|header",
-                "process.pid|1",
-                "section|crash",
-                "signal.number|11",
-                "thread.tid|2",
-                "section|thread",
-                "tid|2",
-                "crashed|1",
-                "frame|native|0x" + Long.toHexString(base + offset) + "|" + LIBRARY + "|0x" + Long.toHexString(offset)
-                        + "||",
-                "section|modules",
-                "module|0x" + Long.toHexString(base) + "|0x10000|" + buildId + "|" + LIBRARY);
     }
 
     private static NativeFrame topFrame(Bundle bundle) {
