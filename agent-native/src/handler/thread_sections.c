@@ -1,5 +1,6 @@
 #include "thread_sections.h"
 
+#include "hotspot_code.h"
 #include "java_thread_state.h"
 #include "signal_names.h"
 #include "sys.h"
@@ -46,7 +47,7 @@ static const symbol_entry *symbol_for(const unwind_context *context, uintptr_t a
     return entry;
 }
 
-void write_native_frame(bundle_writer *w, const unwind_context *context, uintptr_t pc, int pc_exact) {
+void write_native_frame(bundle_writer *w, const unwind_context *context, uintptr_t pc, int pc_exact, uintptr_t sp) {
     /* A return address points after the call: look up pc-1 so that a call at the very end of a
      * function is attributed to that function, not the next one. The record says which it was, so that
      * whoever names the frame later (from .symtab, debug lines) looks up the same address. */
@@ -69,7 +70,21 @@ void write_native_frame(bundle_writer *w, const unwind_context *context, uintptr
     } else {
         bw_text(w, "\t");
     }
-    bw_text(w, pc_exact ? "\t1\n" : "\t0\n");
+    bw_text(w, pc_exact ? "\t1\t" : "\t0\t");
+    if (sp != 0) bw_hex(w, sp);
+    bw_text(w, "\n");
+}
+
+/* HotSpot-generated code that is no Java method (the call stub, a runtime stub): a native frame of no module, named
+ * as HotSpot names the code. */
+static void write_stub_frame(bundle_writer *w, const stack_frame *frame) {
+    bw_text(w, "frame\tnative\t");
+    bw_hex(w, frame->pc);
+    bw_text(w, "\t\t\t");
+    if (frame->name != NULL) bw_value(w, frame->name);
+    bw_text(w, "\t\t0\t");
+    if (frame->sp != 0) bw_hex(w, frame->sp);
+    bw_text(w, "\n");
 }
 
 /* ---- Java frames -------------------------------------------------------------------------- */
@@ -93,22 +108,25 @@ static resolved_frame *java_slot(const java_names *names, java_frame frame, int 
     return NULL;
 }
 
-static void add_java_frames(java_names *names, const java_frame *frames, int count) {
+static java_frame key_of(const stack_frame *frame) {
+    return (java_frame){ frame->id, frame->bci };
+}
+
+static void add_java_frames(java_names *names, const stack_frame *frames, int count) {
     for (int i = 0; i < count; i++) {
-        if (frames[i].method == NULL) continue;
-        resolved_frame *item = java_slot(names, frames[i], 0);
+        if (frames[i].type != FRAME_JAVA || frames[i].id == NULL) continue;
+        java_frame key = key_of(&frames[i]);
+        resolved_frame *item = java_slot(names, key, 0);
         if (item == NULL && names->count < (int)names->capacity / 2) {
-            item = java_slot(names, frames[i], 1);
+            item = java_slot(names, key, 1);
             if (item != NULL) names->list[names->count++] = item;
         }
     }
 }
 
-int java_names_build(java_names *names, const thread_stack_set *threads, const java_frame *extra, int extra_count) {
+int java_names_build(java_names *names, const thread_stack_set *threads, const stack_frame *extra, int extra_count) {
     size_t frames = (size_t)extra_count;
-    for (int i = 0; i < threads->count; i++) {
-        if (threads->items[i].java_count > 0) frames += (size_t)threads->items[i].java_count;
-    }
+    for (int i = 0; i < threads->count; i++) frames += (size_t)threads->items[i].frame_count;
     size_t capacity = 64;
     while (capacity < frames * 2) capacity *= 2;
     /* mmap, not a static table: its size depends on the thread count (see thread_stack.c). */
@@ -127,7 +145,7 @@ int java_names_build(java_names *names, const thread_stack_set *threads, const j
     add_java_frames(names, extra, extra_count);
     for (int i = 0; i < threads->count; i++) {
         const thread_stack *stack = &threads->items[i];
-        if (atomic_load(&stack->state) == STACK_DONE) add_java_frames(names, stack->java, stack->java_count);
+        if (atomic_load(&stack->state) == STACK_DONE) add_java_frames(names, stack->frames, stack->frame_count);
     }
     return 0;
 }
@@ -140,28 +158,54 @@ void java_names_release(java_names *names) {
     names->count = 0;
 }
 
-void write_java_frames(bundle_writer *w, const java_names *names, const java_frame *frames, int count) {
-    for (int i = 0; i < count; i++) {
-        const resolved_frame *item = names->items != NULL ? java_slot(names, frames[i], 0) : NULL;
-        int ready = item != NULL && atomic_load(&item->ready);
-        bw_text(w, "frame\tjava\t");
-        bw_value(w, ready ? item->class_name : "?");
-        bw_text(w, "\t");
-        if (ready) {
-            bw_value(w, item->method_name);
-        } else {
-            bw_text(w, "jmethodID:"); /* unresolved: at least distinct methods stay distinct */
-            bw_hex(w, (uintptr_t)frames[i].method);
-        }
-        bw_text(w, "\t");
-        if (frames[i].bci == JAVA_FRAME_NATIVE_METHOD) bw_text(w, "native");
-        else if (ready && item->line >= 0) bw_dec(w, item->line);
-        if (ready && item->source_file != NULL) {
-            bw_text(w, "\t");
-            bw_value(w, item->source_file);
-        }
-        bw_text(w, "\n");
+static const char *java_kind_word(int kind) {
+    switch (kind) {
+    case JAVA_KIND_INTERPRETED: return "interpreted";
+    case JAVA_KIND_C1: return "c1";
+    case JAVA_KIND_C2: return "c2";
+    case JAVA_KIND_COMPILED: return "compiled";
+    case JAVA_KIND_INLINED: return "inlined";
+    case JAVA_KIND_NATIVE: return "native";
+    default: return "";
     }
+}
+
+void write_java_frame(bundle_writer *w, const java_names *names, const stack_frame *frame) {
+    const resolved_frame *item = names != NULL && names->items != NULL && frame->id != NULL
+                                     ? java_slot(names, key_of(frame), 0) : NULL;
+    int ready = item != NULL && atomic_load(&item->ready);
+    bw_text(w, "frame\tjava\t");
+    bw_value(w, ready ? item->class_name : "?");
+    bw_text(w, "\t");
+    if (ready) {
+        bw_value(w, item->method_name);
+    } else if (frame->id != NULL) {
+        bw_text(w, "jmethodID:"); /* unresolved: at least distinct methods stay distinct */
+        bw_hex(w, (uintptr_t)frame->id);
+    } else {
+        bw_text(w, "Method*:"); /* found by the walk alone (AsyncGetCallTrace failed or missed it) */
+        bw_hex(w, frame->method);
+    }
+    bw_text(w, "\t");
+    if (frame->bci == JAVA_FRAME_NATIVE_METHOD) bw_text(w, "native");
+    else if (ready && item->line >= 0) bw_dec(w, item->line);
+    bw_text(w, "\t");
+    if (ready && item->source_file != NULL) bw_value(w, item->source_file);
+    bw_text(w, "\t");
+    bw_text(w, java_kind_word(frame->java_kind));
+    bw_text(w, "\t");
+    if (frame->bci >= 0) bw_dec(w, frame->bci);
+    bw_text(w, "\t");
+    if (frame->sp != 0) bw_hex(w, frame->sp);
+    bw_text(w, "\t");
+    if (frame->method != 0) bw_hex(w, frame->method);
+    bw_text(w, "\n");
+}
+
+void write_frame(bundle_writer *w, const unwind_context *context, const java_names *names, const stack_frame *frame) {
+    if (frame->type == FRAME_JAVA) write_java_frame(w, names, frame);
+    else if (frame->type == FRAME_STUB) write_stub_frame(w, frame);
+    else write_native_frame(w, context, frame->pc, frame->exact, frame->sp);
 }
 
 /* ---- thread sections ---------------------------------------------------------------------- */
@@ -197,6 +241,11 @@ void write_hotspot_state(bundle_writer *w, int state) {
 void write_thread_identity_source(bundle_writer *w) {
     const char *problem = java_thread_layout_problem();
     bw_field_text(w, "hotspot.threads", problem == NULL ? "ok" : problem);
+}
+
+void write_hotspot_frames_source(bundle_writer *w) {
+    const char *problem = hotspot_code_problem();
+    bw_field_text(w, "hotspot.frames", problem == NULL ? "ok" : problem);
 }
 
 static void write_crash_signal(bundle_writer *w, const thread_stack *stack) {
@@ -256,21 +305,11 @@ void write_thread_section(bundle_writer *w, const unwind_context *context, const
     }
     write_hotspot_state(w, stack->hotspot_state);
     write_stack(w, context->map, stack->tid, stack->sp);
-    int native_count = stack->native_count;
-    /* Where the native walk ends in code of no module and Java frames follow, that last pc is the
-     * first Java frame itself (JIT-compiled or interpreted): the Java frame names it. */
-    if (stack->java_count > 0 && native_count > 0 &&
-        module_list_find(context->modules, context->module_count, stack->native_pcs[native_count - 1]) == NULL) {
-        native_count--;
-    }
-    for (int i = 0; i < native_count; i++) {
-        int exact = (int)(stack->exact_pcs[i / 64] >> (i % 64) & 1);
-        write_native_frame(w, context, stack->native_pcs[i], exact);
-    }
-    write_java_frames(w, names, stack->java, stack->java_count);
+    for (int i = 0; i < stack->frame_count; i++) write_frame(w, context, names, &stack->frames[i]);
     if (stack->java_status < 0 && stack->java_status != JAVA_FRAMES_NOT_JAVA &&
         stack->java_status != JAVA_FRAMES_IN_VM_CODE) {
         bw_field_dec(w, "java.error", stack->java_status);
     }
+    if (stack->java_unplaced > 0) bw_field_dec(w, "java.unplaced", stack->java_unplaced);
     bw_field_text(w, "unwind.stop", stack->native_stop);
 }

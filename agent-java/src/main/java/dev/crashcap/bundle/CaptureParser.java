@@ -157,12 +157,16 @@ public final class CaptureParser {
 
     /**
      * The crashing thread's Java frames, resolved after every thread was collected: a {@code tid} line names the
-     * thread, its frames are appended to that thread's.
+     * thread. Its frames name, in order, the Java frames its own section placed among the native ones; frames
+     * beyond those (older captures placed none) are appended to that thread's.
      */
     private void javaFramesLine(CaptureLine line) {
         if (line.key().equals("tid")) {
             javaFramesTidSeen = true;
             javaFramesThread = threadWithTid(line.valueOrNull(0));
+            if (javaFramesThread != null) {
+                javaFramesThread.namingFrom = 0;
+            }
             if (javaFramesThread == null) {
                 values.warn("line " + line.number() + ": java-frames for a thread that is not in the capture, skipped");
             }
@@ -240,7 +244,7 @@ public final class CaptureParser {
         }
         String modulePath = LoadedModule.withoutDeletedSuffix(line.valueOrNull(2));
         thread.frames.add(new NativeFrame(pc, modulePath, Hex.parse(line.valueOrNull(3)), line.valueOrNull(4),
-                Hex.parse(line.valueOrNull(5)), "1".equals(exact)));
+                Hex.parse(line.valueOrNull(5)), null, null, "1".equals(exact), Hex.parse(line.valueOrNull(7))));
     }
 
     private void javaFrame(ThreadBuilder thread, CaptureLine line) {
@@ -253,8 +257,25 @@ public final class CaptureParser {
         boolean nativeMethod = "native".equals(line.value(3));
         Long lineNumber = decimal(line.valueOrNull(3));
         boolean known = lineNumber != null && lineNumber >= 0 && lineNumber <= Integer.MAX_VALUE;
-        thread.frames.add(new JavaFrame(JavaFrame.dottedClassName(className), method,
-                known ? Integer.valueOf(lineNumber.intValue()) : null, nativeMethod, line.valueOrNull(4)));
+        Long bci = decimal(line.valueOrNull(6));
+        JavaFrame frame = new JavaFrame(JavaFrame.dottedClassName(className), method,
+                known ? Integer.valueOf(lineNumber.intValue()) : null, nativeMethod, line.valueOrNull(4),
+                line.valueOrNull(5), bci != null && bci >= 0 && bci <= 65535 ? Integer.valueOf(bci.intValue()) : null,
+                Hex.parse(line.valueOrNull(7)));
+        if (thread.namingFrom >= 0) {
+            // A java-frames section names the crashing thread's Java frames, which its own section already placed
+            // among the native ones (unnamed): the n-th named frame is the n-th Java frame there.
+            while (thread.namingFrom < thread.frames.size() && !(thread.frames.get(thread.namingFrom) instanceof JavaFrame)) {
+                thread.namingFrom++;
+            }
+            if (thread.namingFrom < thread.frames.size()) {
+                JavaFrame placed = (JavaFrame) thread.frames.get(thread.namingFrom);
+                thread.frames.set(thread.namingFrom++, placed.namedAs(frame));
+                return;
+            }
+            thread.namingFrom = Integer.MAX_VALUE; // more named frames than placed ones: the rest are appended
+        }
+        thread.frames.add(frame);
     }
 
     private void moduleLine(CaptureLine line) {
@@ -394,5 +415,6 @@ public final class CaptureParser {
         final List<Frame> frames = new ArrayList<>();
         boolean framesWithoutExactness; // a native frame line of an older capture, without the exact field
         StackBounds stack;
+        int namingFrom = -1; // while its java-frames section is read: the next placed Java frame to name; -1 none
     }
 }
