@@ -37,6 +37,8 @@ public final class CaptureParser {
     private final List<ThreadBuilder> threads = new ArrayList<>();
     private final Map<String, String> threadsSummary = new HashMap<>();
     private final Map<String, String> end = new HashMap<>();
+    /** The start of the warning a capture without the walk through Java frames gets (docs/threads.md). */
+    public static final String JAVA_WALK_WARNING = "HotSpot's code cache layout could not be used to walk through Java frames";
     private ThreadBuilder javaFramesThread; // the thread the current java-frames section belongs to
     private boolean javaFramesTidSeen;
     private final List<LoadedModule> modules = new ArrayList<>();
@@ -313,6 +315,11 @@ public final class CaptureParser {
             values.warn("threads that started before the agent armed are named by the kernel (15 characters), without"
                     + " Java state, daemon flag or HotSpot state: HotSpot's thread layout could not be used (" + identity
                     + ")");
+        }
+        String javaWalk = threadsSummary.get("hotspot.frames");
+        if (javaWalk != null && !javaWalk.equals("ok")) {
+            values.warn(JAVA_WALK_WARNING + " (" + javaWalk + "): each thread's native frames end at its first Java"
+                    + " frame, and its Java frames (from AsyncGetCallTrace) follow them");
         }
         Long captureMicros = values.decimal(end, "end", "capture.micros");
         return new Bundle(directory, builtHeader, builtCrash, List.copyOf(builtThreads), summary,
