@@ -66,6 +66,13 @@ static void emit_java(walk_state *state, stack_frame frame) {
     emit(state, &frame);
 }
 
+static int agct_has(const walk_state *state, uintptr_t method) {
+    for (int i = state->next_java; i < state->java_count; i++) {
+        if (state->methods[i] == method) return 1;
+    }
+    return 0;
+}
+
 static int executable(const memory_map *map, uintptr_t pc) {
     const map_entry *entry = memory_map_find(map, pc);
     return entry != NULL && (entry->perms & MAP_PERM_X);
@@ -78,8 +85,15 @@ static uint8_t compiled_kind(int level, int native) {
     return JAVA_KIND_COMPILED;
 }
 
+/* The caller a frame names must be code, else the frame was misread. A Java frame's caller is always in the code cache
+ * (Java code, or the call stub through which C++ called it); a stub's may be native code too. */
+static int plausible_caller(const walk_state *state, const unwind_regs *caller, int java) {
+    if (hotspot_code_contains(caller->pc)) return 1;
+    return !java && executable(state->map, caller->pc);
+}
+
 /* One step through the code cache frame at regs (pc in the code cache): emits it and moves regs to its caller.
- * Returns 1, or 0 when the frame cannot be stepped through (then nothing after it is trusted). */
+ * Returns 1, or 0 when the frame cannot be stepped through (then nothing is emitted and regs stay). */
 static int java_step(walk_state *state, unwind_regs *regs, int first_frame) {
     const memory_map *map = state->map;
     hotspot_blob blob;
@@ -88,17 +102,16 @@ static int java_step(walk_state *state, unwind_regs *regs, int first_frame) {
     /* A frame interrupted before its set-up finished (or a stub without a fixed frame) at frame 0: where its return
      * pc is depends on the very instruction; not guessed. */
     int in_prolog = blob.frame_complete < 0 || lookup < blob.code_begin + (uintptr_t)blob.frame_complete;
-    uintptr_t sp = regs->sp;
+    unwind_regs caller = *regs;
     if (blob.kind == BLOB_INTERPRETER) {
         uintptr_t method = 0, bcp = 0;
-        unwind_regs caller = *regs;
-        if (!hotspot_arch_interpreted_step(map, &caller, &method, &bcp)) return 0;
+        if (!hotspot_arch_interpreted_step(map, &caller, &method, &bcp) || !plausible_caller(state, &caller, 1)) return 0;
         int native = hotspot_method_is_native(map, method);
         int bci = native == 1 ? JAVA_FRAME_NATIVE_METHOD : hotspot_method_bci(map, method, bcp);
         /* The Method* and bytecode pointer must agree: else rbp was not this frame's (an interpreter entry or exit
          * was interrupted), and nothing read through it is believed. */
         if (native < 0 || bci == -1) return 0;
-        stack_frame frame = { .pc = regs->pc, .sp = sp, .method = method, .bci = bci, .type = FRAME_JAVA,
+        stack_frame frame = { .pc = regs->pc, .sp = regs->sp, .method = method, .bci = bci, .type = FRAME_JAVA,
                               .java_kind = native ? JAVA_KIND_NATIVE : JAVA_KIND_INTERPRETED };
         emit_java(state, frame);
         *regs = caller;
@@ -109,9 +122,11 @@ static int java_step(walk_state *state, unwind_regs *regs, int first_frame) {
         uintptr_t method = hotspot_nmethod_method(map, &blob);
         int native = hotspot_method_is_native(map, method);
         if (method == 0 || native < 0) return 0;
-        unwind_regs caller = *regs;
-        if (!hotspot_arch_fixed_step(map, &caller, blob.frame_size)) return 0;
-        stack_frame frame = { .pc = regs->pc, .sp = sp, .method = method, .bci = STACK_BCI_UNKNOWN, .type = FRAME_JAVA,
+        /* Stopped inside compiled code, the frame may be torn down already (its epilogue): believed only when
+         * AsyncGetCallTrace, which knows where HotSpot's own walk can start, has this method among its frames. */
+        if (first_frame && !agct_has(state, method)) return 0;
+        if (!hotspot_arch_fixed_step(map, &caller, blob.frame_size) || !plausible_caller(state, &caller, 1)) return 0;
+        stack_frame frame = { .pc = regs->pc, .sp = regs->sp, .method = method, .bci = STACK_BCI_UNKNOWN, .type = FRAME_JAVA,
                               .java_kind = compiled_kind(hotspot_nmethod_level(map, &blob), native) };
         if (native == 1) frame.bci = JAVA_FRAME_NATIVE_METHOD;
         emit_java(state, frame);
@@ -120,15 +135,13 @@ static int java_step(walk_state *state, unwind_regs *regs, int first_frame) {
     }
     if (!first_frame && hotspot_is_call_stub_return(regs->pc)) {
         /* The call stub: C++ (JavaCalls::call_helper) called Java here; below it the native walk goes on. */
-        unwind_regs caller = *regs;
-        if (!hotspot_arch_entry_step(map, &caller)) return 0;
+        if (!hotspot_arch_entry_step(map, &caller) || !plausible_caller(state, &caller, 0)) return 0;
         emit_stub(state, regs, "StubRoutines::call_stub");
         *regs = caller;
         return 1;
     }
     if (blob.frame_size >= 2 && !(first_frame && in_prolog)) {
-        unwind_regs caller = *regs;
-        if (!hotspot_arch_fixed_step(map, &caller, blob.frame_size)) return 0;
+        if (!hotspot_arch_fixed_step(map, &caller, blob.frame_size) || !plausible_caller(state, &caller, 0)) return 0;
         emit_stub(state, regs, blob.name != NULL && memory_map_readable(map, (uintptr_t)blob.name, 1) ? blob.name : NULL);
         *regs = caller;
         return 1;
@@ -160,10 +173,7 @@ void stack_walk_take(stack_walk *walk, const unwind_context *context, void *ucon
             /* The stopped instruction itself stays a frame of its own, as for every thread (where it was stopped). */
             if (depth == 0) emit_native(&state, &regs);
             if (walk->count >= walk->max_frames) break;
-            int stepped = java_step(&state, &regs, depth == 0);
-            /* The caller a Java frame names must be code: else the frame was misread, and the walk stops there. */
-            if (stepped && !hotspot_code_contains(regs.pc) && !executable(context->map, regs.pc)) stepped = 0;
-            if (!stepped) {
+            if (!java_step(&state, &regs, depth == 0)) {
                 /* Where the walk ended, as the native walk ends; unless AsyncGetCallTrace's frames follow, the first
                  * of which is this very frame. */
                 if (depth > 0 && state.next_java >= state.java_count) emit_native(&state, &regs);
