@@ -68,6 +68,11 @@ public record JavaFrame(String className, String method, Integer line, boolean n
         return "java";
     }
 
+    @Override
+    public JavaFrame withoutStackPointer() {
+        return sp == null ? this : new JavaFrame(className, method, line, nativeMethod, sourceFile, walkKind, bci, null);
+    }
+
     /**
      * The class name as {@code Class.getName()} gives it. AsyncGetCallTrace and JVMTI name classes by signature
      * ({@code Ldev/crashcap/Foo;}, a hidden class {@code Ldev/crashcap/Foo$$Lambda.0x0000000800c03000;}); the

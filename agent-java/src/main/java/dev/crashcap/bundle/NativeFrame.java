@@ -38,6 +38,11 @@ public record NativeFrame(long pc, String modulePath, Long offset, String functi
         return "native";
     }
 
+    @Override
+    public NativeFrame withoutStackPointer() {
+        return sp == null ? this : new NativeFrame(pc, modulePath, offset, function, functionOffset, file, line, exact, null);
+    }
+
     /** The module's file name, or null. */
     public String moduleName() {
         return LoadedModule.nameOf(modulePath);
