@@ -75,6 +75,16 @@ public final class AgentOptions {
         return new AgentOptions(values, raw, List.copyOf(warnings));
     }
 
+    /**
+     * These options with {@code dir} above every other setting, as if the agent argument began with
+     * {@code dir=<folder>} ({@code crashcap dump --out} arming a JVM).
+     */
+    AgentOptions withDir(String folder) {
+        Map<String, String> changed = new LinkedHashMap<>(values);
+        changed.put("dir", folder);
+        return new AgentOptions(changed, raw.isEmpty() ? "dir=" + folder : "dir=" + folder + "," + raw, warnings);
+    }
+
     /** The options that are counts: the disk cap. */
     private static final List<String> COUNTS = List.of("max-bundles", "max-mb");
 
