@@ -256,7 +256,9 @@ static void collect_other_threads(void *arg) {
 /* Names for Java frames and states for threads, from the resolver thread (JVMTI), with a deadline. */
 static void resolve_java_names(void *arg) {
     const crash_facts *crash = arg;
-    if (java_names_build(&work.names, &work.others, work.crashing_java, work.crashing_java_count) != 0) return;
+    if (java_names_build(&work.names, &prepared.map, &work.others, work.crashing_java, work.crashing_java_count) != 0) {
+        return;
+    }
     int count = work.others.count;
     work.states = sys_mmap_anonymous((size_t)(count + 1) * sizeof(resolved_thread), 0);
     if (work.states == NULL) return;
@@ -276,7 +278,8 @@ static void write_other_threads(void *arg) {
     bw_field_dec(&writer, "threads.deadlineMillis", THREADS_DEADLINE_NS / 1000000);
     bw_field_dec(&writer, "threads.collectMicros", work.collect_micros);
     bw_field_dec(&writer, "threads.namesMicros", work.names_micros);
-    bw_field_dec(&writer, "threads.javaMethods", work.names.count);
+    bw_field_dec(&writer, "threads.javaMethods", work.names.count + work.names.named_here);
+    bw_field_dec(&writer, "threads.javaMethodsRead", work.names.named_here);
     write_thread_identity_source(&writer);
     for (int i = 0; i < work.others.count; i++) {
         const thread_stack *stack = &work.others.items[i];
