@@ -293,6 +293,11 @@ public final class CaptureParser {
                     + " Java state, daemon flag or HotSpot state: HotSpot's thread layout could not be used (" + identity
                     + ")");
         }
+        String methods = threadsSummary.get("hotspot.methods");
+        if (methods != null && !methods.equals("ok")) {
+            values.warn("Java frames are named only by the resolver thread, and stay raw method ids where it could not"
+                    + " answer: HotSpot's method layout could not be used (" + methods + ")");
+        }
         Long captureMicros = values.decimal(end, "end", "capture.micros");
         return new Bundle(directory, builtHeader, builtCrash, List.copyOf(builtThreads), summary,
                 List.copyOf(modules), captureMicros, !complete, values.warnings(), kind, null);

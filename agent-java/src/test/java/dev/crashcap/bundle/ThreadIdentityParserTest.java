@@ -60,6 +60,24 @@ class ThreadIdentityParserTest {
     }
 
     @Test
+    void anUnusableMethodLayoutIsAWarningAndAUsableOneIsNot() throws Exception {
+        Bundle usable = parse("section|threads", "threads.total|1", "hotspot.threads|ok", "hotspot.methods|ok",
+                "section|thread", "tid|10", "name|main", "java|1", "crashed|0", "kstate|S",
+                "frame|java|com.example.Worker|step|41|Worker.java");
+        assertEquals(List.of(), usable.warnings());
+        assertEquals("at com.example.Worker.step(Worker.java:41)",
+                ((JavaFrame) usable.threads().get(0).frames().get(0)).javaStyle());
+
+        Bundle unusable = parse("section|threads", "threads.total|1", "hotspot.threads|ok",
+                "hotspot.methods|the line number tables read differently from JVMTI's",
+                "section|thread", "tid|10", "name|main", "java|1", "crashed|0", "kstate|S");
+        assertEquals(1, unusable.warnings().size(), unusable.warnings()::toString);
+        String warning = unusable.warnings().get(0);
+        assertTrue(warning.contains("named only by the resolver thread"), warning);
+        assertTrue(warning.contains("the line number tables read differently from JVMTI's"), warning);
+    }
+
+    @Test
     void theCrashingThreadsNameNowReplacesTheOneItWasRegisteredWith() throws Exception {
         Bundle bundle = Samples.parseLines("crashcap-capture|1", "section|crash", "signal.number|11", "thread.tid|10",
                 "section|thread", "tid|10", "name|to-be-renamed", "java|1", "daemon|1", "crashed|1",
