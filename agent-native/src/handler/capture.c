@@ -22,6 +22,7 @@
 #include "thread_sections.h"
 #include "thread_stack.h"
 #include "unwind.h"
+#include "virtual_thread.h"
 
 /* Other threads get this long to answer; the resolver this long to name Java frames. */
 #define THREADS_DEADLINE_NS (500LL * 1000000)
@@ -228,6 +229,8 @@ static void write_crashing_thread(void *arg) {
     arch_regs_from_ucontext(crash->ucontext, &regs);
     write_thread_identity(&writer, crash->tid, 1, NULL);
     write_hotspot_state(&writer, java_thread_state_own(&prepared.map));
+    java_thread_object vthread;
+    if (virtual_thread_own(&prepared.map, &vthread)) write_virtual_thread(&writer, &vthread);
     write_registers(crash->ucontext);
     write_stack(&writer, &prepared.map, crash->tid, regs.sp);
     bw_flush(&writer);

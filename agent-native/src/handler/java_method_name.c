@@ -1,5 +1,6 @@
 #include "java_method_name.h"
 
+#include "own_memory.h"
 #include "sys.h"
 
 hotspot_method_layout hotspot_methods = { .problem = "HotSpot's method layout was not read (not armed)" };
@@ -10,19 +11,8 @@ const char *java_method_layout_problem(void) {
 
 /* ---- guarded reads ---------------------------------------------------------------------------- */
 
-/* Where the capture's memory map says the bytes are readable, they are copied; elsewhere the kernel copies
- * them (process_vm_readv), which fails instead of faulting where nothing is mapped. The map is taken when the
- * capture starts, and HotSpot allocates jmethodID tables and metadata in memory mapped after it (a crash early
- * in the JVM's life, while the resolver is creating the jmethodIDs of classes loaded before arming): the map
- * alone would leave those frames unnamed. The map first, since most reads are in it and a system call per
- * read would cost thousands of threads' frames milliseconds. */
 static int read_bytes(const memory_map *map, uintptr_t address, void *out, size_t size) {
-    if (address == 0 || address + size < address) return 0;
-    if (memory_map_readable(map, address, size)) {
-        memcpy(out, (const void *)address, size);
-        return 1;
-    }
-    return sys_read_own_memory(out, address, size);
+    return own_memory_read(map, address, out, size);
 }
 
 /* A pointer field: non-null and 8-byte aligned (every metadata object HotSpot allocates is). */

@@ -229,6 +229,11 @@ void write_thread_identity(bundle_writer *w, int tid, int crashed, const resolve
     bw_field_text(w, "kstate", kernel_state);
 }
 
+void write_virtual_thread(bundle_writer *w, const java_thread_object *vthread) {
+    bw_field_dec(w, "virtualThread.id", vthread->id);
+    bw_field_text(w, "virtualThread.name", vthread->name);
+}
+
 void write_hotspot_state(bundle_writer *w, int state) {
     if (state < 0) return;
     const char *name = java_thread_state_name(state);
@@ -241,6 +246,7 @@ void write_thread_identity_source(bundle_writer *w) {
     bw_field_text(w, "hotspot.threads", problem == NULL ? "ok" : problem);
     problem = java_method_layout_problem();
     bw_field_text(w, "hotspot.methods", problem == NULL ? "ok" : problem);
+    bw_field_text(w, "hotspot.virtualThreads", virtual_thread_layout_status());
 }
 
 static void write_crash_signal(bundle_writer *w, const thread_stack *stack) {
@@ -299,6 +305,7 @@ void write_thread_section(bundle_writer *w, const unwind_context *context, const
         return;
     }
     write_hotspot_state(w, stack->hotspot_state);
+    if (stack->vthread_mounted) write_virtual_thread(w, &stack->vthread);
     write_stack(w, context->map, stack->tid, stack->sp);
     int native_count = stack->native_count;
     /* Where the native walk ends in code of no module and Java frames follow, that last pc is the

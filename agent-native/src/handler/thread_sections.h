@@ -35,6 +35,9 @@ void java_names_release(java_names *names);
  * the old table and must not be used again. Called by the capture owner before it reads the memory map. */
 void symbol_cache_forget(void);
 
+/* The virtual thread mounted on a carrier: virtualThread.id, virtualThread.name. */
+void write_virtual_thread(bundle_writer *w, const java_thread_object *vthread);
+
 /* HotSpot's state of the thread (hotspotState: _thread_in_native, ...), when known (state >= 0). */
 void write_hotspot_state(bundle_writer *w, int state);
 
