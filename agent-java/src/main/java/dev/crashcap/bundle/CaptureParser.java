@@ -293,6 +293,11 @@ public final class CaptureParser {
                     + " Java state, daemon flag or HotSpot state: HotSpot's thread layout could not be used (" + identity
                     + ")");
         }
+        String virtualThreads = threadsSummary.get("hotspot.virtualThreads");
+        if (virtualThreads != null && !virtualThreads.equals("ok") && !virtualThreads.equals("none")) {
+            values.warn("a crash or dump in a virtual thread is shown under its carrier thread's name only: HotSpot's"
+                    + " virtual thread layout could not be used (" + virtualThreads + ")");
+        }
         String methods = threadsSummary.get("hotspot.methods");
         if (methods != null && !methods.equals("ok")) {
             values.warn("Java frames are named only by the resolver thread, and stay raw method ids where it could not"
@@ -343,7 +348,15 @@ public final class CaptureParser {
                 crashed ? threadSignal(scalars, tid, crash) : null, text(scalars, "state"), text(scalars, "kstate"),
                 text(scalars, "missing"), Collections.unmodifiableMap(new LinkedHashMap<>(thread.registers)),
                 thread.stack, values.hex(scalars, "thread", "stack.sp"), List.copyOf(thread.frames),
-                text(scalars, "unwind.stop"), flag(scalars.get("daemon")), text(scalars, "hotspotState"));
+                text(scalars, "unwind.stop"), flag(scalars.get("daemon")), text(scalars, "hotspotState"),
+                virtualThread(scalars));
+    }
+
+    /** virtualThread.id / virtualThread.name: the virtual thread mounted on a carrier, or null. */
+    private VirtualThread virtualThread(Map<String, String> scalars) {
+        Long id = values.decimal(scalars, "thread", "virtualThread.id");
+        String name = text(scalars, "virtualThread.name");
+        return id == null && name == null ? null : new VirtualThread(name == null ? "" : name, id);
     }
 
     /**
