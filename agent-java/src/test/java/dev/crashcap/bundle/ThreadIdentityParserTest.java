@@ -86,8 +86,15 @@ class ThreadIdentityParserTest {
                 "section|threads", "threads.total|2", "hotspot.threads|ok", "hotspot.methods|ok",
                 "hotspot.virtualThreads|ok",
                 "section|thread", "tid|11", "name|main", "java|1", "crashed|0", "kstate|S",
+                "section|java-frames", "tid|10", "frame|java|dev.crashcap.testapp.Crasher|crash|native|Crasher.java",
+                "frame|java|jdk.internal.vm.Continuation|enterSpecial|native|Continuation.java",
+                "frame|java|jdk.internal.vm.Continuation|run|251|Continuation.java",
                 "section|end", "end|complete");
         assertEquals(List.of(), bundle.warnings());
+        String stack = dev.crashcap.report.HumanReport.render(bundle, null);
+        assertTrue(stack.matches("(?s).*Continuation\\.enterSpecial\\(Native Method\\)\\R"
+                + " *\\(above: virtual thread \"vt-crasher-1\" \\(#25\\); below: its carrier \"ForkJoinPool-1-worker-1\"\\)\\R"
+                + " *#\\d+ +at jdk\\.internal\\.vm\\.Continuation\\.run.*"), stack);
         ThreadInfo carrier = bundle.threads().get(0);
         assertEquals(new VirtualThread("vt-crasher-1", 25L), carrier.virtualThread());
         assertNull(bundle.threads().get(1).virtualThread(), "no virtual thread on main");

@@ -48,5 +48,7 @@ class VirtualThreadIT {
         List<String> first = report.lines().limit(10).toList();
         String expected = "virtual thread \"" + VirtualThreadCrasher.NAME + "\" (#" + id + ") on carrier \"" + carrier + "\"";
         assertTrue(first.stream().anyMatch(line -> line.contains(expected)), expected + " in the first lines:\n" + report);
+        assertTrue(report.contains("(above: virtual thread \"" + VirtualThreadCrasher.NAME + "\" (#" + id
+                + "); below: its carrier \"" + carrier + "\")"), "where the virtual thread was mounted: " + report);
     }
 }
