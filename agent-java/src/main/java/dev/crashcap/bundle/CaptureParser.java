@@ -287,22 +287,7 @@ public final class CaptureParser {
         ThreadsSummary summary = new ThreadsSummary(values.integer(threadsSummary, "threads", "threads.total"),
                 values.integer(threadsSummary, "threads", "threads.answered"),
                 values.decimal(threadsSummary, "threads", "threads.deadlineMillis"));
-        String identity = threadsSummary.get("hotspot.threads");
-        if (identity != null && !identity.equals("ok")) {
-            values.warn("threads that started before the agent armed are named by the kernel (15 characters), without"
-                    + " Java state, daemon flag or HotSpot state: HotSpot's thread layout could not be used (" + identity
-                    + ")");
-        }
-        String virtualThreads = threadsSummary.get("hotspot.virtualThreads");
-        if (virtualThreads != null && !virtualThreads.equals("ok") && !virtualThreads.equals("none")) {
-            values.warn("a crash or dump in a virtual thread is shown under its carrier thread's name only: HotSpot's"
-                    + " virtual thread layout could not be used (" + virtualThreads + ")");
-        }
-        String methods = threadsSummary.get("hotspot.methods");
-        if (methods != null && !methods.equals("ok")) {
-            values.warn("Java frames are named only by the resolver thread, and stay raw method ids where it could not"
-                    + " answer: HotSpot's method layout could not be used (" + methods + ")");
-        }
+        HotSpotLayouts.warn(threadsSummary, values);
         Long captureMicros = values.decimal(end, "end", "capture.micros");
         return new Bundle(directory, builtHeader, builtCrash, List.copyOf(builtThreads), summary,
                 List.copyOf(modules), captureMicros, !complete, values.warnings(), kind, null);
@@ -349,15 +334,9 @@ public final class CaptureParser {
                 text(scalars, "missing"), Collections.unmodifiableMap(new LinkedHashMap<>(thread.registers)),
                 thread.stack, values.hex(scalars, "thread", "stack.sp"), List.copyOf(thread.frames),
                 text(scalars, "unwind.stop"), flag(scalars.get("daemon")), text(scalars, "hotspotState"),
-                virtualThread(scalars));
+                VirtualThread.of(scalars, values));
     }
 
-    /** virtualThread.id / virtualThread.name: the virtual thread mounted on a carrier, or null. */
-    private VirtualThread virtualThread(Map<String, String> scalars) {
-        Long id = values.decimal(scalars, "thread", "virtualThread.id");
-        String name = text(scalars, "virtualThread.name");
-        return id == null && name == null ? null : new VirtualThread(name == null ? "" : name, id);
-    }
 
     /**
      * A thread that crashed while the capture ran has its own {@code signal.*} lines; the thread the crash section
