@@ -26,8 +26,8 @@ class VirtualThreadIT {
         assumeTrue(TestJvm.featureVersion() >= 21, "virtual threads exist from JDK 21 on; this JDK is "
                 + TestJvm.featureVersion() + " (run with -Dcrashcap.test.javaHome=<JDK 21+>)");
         Path bundles = work.resolve("bundles");
-        TestJvm.Result jvm = TestJvm.crashWithAgent(work, bundles, List.of(), Map.of(),
-                VirtualThreadCrasher.class.getName());
+        TestJvm.Result jvm = TestJvm.crashWithAgent(work, bundles, List.of("-Djdk.virtualThreadScheduler.parallelism=2"),
+                Map.of(), VirtualThreadCrasher.class.getName());
         assertEquals(134, jvm.exitCode(), jvm.stderr());
         Path bundle = Inspect.onlyBundle(bundles);
         Map<String, Object> json = Inspect.json(work, bundle);
@@ -37,10 +37,17 @@ class VirtualThreadIT {
         assertEquals(VirtualThreadCrasher.NAME, JsonReader.get(json, "crashingThread.virtualThread.name"));
         long id = ((Number) JsonReader.get(json, "crashingThread.virtualThread.id")).longValue();
         assertTrue(id > 1, "a virtual thread's id: " + id);
-        for (Map<String, Object> other : Inspect.objects(json, "threads")) {
-            assertTrue(!other.containsKey("virtualThread") || other.get("tid").equals(JsonReader.get(json, "crashingThread.tid")),
-                    "no other thread had a virtual thread mounted: " + other.get("name"));
-        }
+        // The sleeper's carrier, asked for its stack like every other thread, names it too (a UTF-16 name in Java).
+        List<Map<String, Object>> carriers = Inspect.objects(json, "threads").stream()
+                .filter(thread -> thread.containsKey("virtualThread")).toList();
+        assertEquals(2, carriers.size(), "the crasher's carrier and the sleeper's: " + Inspect.threadNames(json));
+        Map<String, Object> sleeper = carriers.stream()
+                .filter(thread -> !thread.get("tid").equals(JsonReader.get(json, "crashingThread.tid"))).findFirst()
+                .orElseThrow();
+        assertEquals(VirtualThreadCrasher.SLEEPER_NAME, JsonReader.get(sleeper, "virtualThread.name"));
+        assertTrue(((String) sleeper.get("name")).startsWith("ForkJoinPool-1-worker-"), sleeper.get("name").toString());
+        assertTrue(Inspect.javaMethods(Inspect.objects(sleeper, "frames")).contains("dev.crashcap.testapp.Crasher.sleepInNative"),
+                "the sleeper's frames on its carrier");
         assertTrue(Inspect.javaMethods(Inspect.objects(json, "crashingThread.frames"))
                 .contains("dev.crashcap.testapp.Crasher.crash"), "the virtual thread's frames");
 
