@@ -14,6 +14,7 @@
 #include "clock.h"
 #include "java_frames.h"
 #include "java_resolver.h"
+#include "java_method_layout.h"
 #include "java_thread_identity.h"
 #include "library_loads.h"
 #include "proc.h"
@@ -24,6 +25,7 @@
 #include "thread_registry.h"
 #include "thread_start_hook.h"
 #include "thread_sweeper.h"
+#include "virtual_thread_layout.h"
 
 #define EXPORT __attribute__((visibility("default")))
 
@@ -85,6 +87,8 @@ static const char *arm(JNIEnv *jni, jstring thread_name) {
     (*jvmti)->GetCurrentThread(jvmti, &current);
     /* HotSpot's layout first: registering a thread takes its JavaThread* when the layout is known. */
     java_thread_identity_prepare(jni, jvmti, current);
+    java_method_layout_prepare(jni, jvmti); /* names Java frames in the handler, without the resolver */
+    virtual_thread_layout_prepare(jni, current); /* names the virtual thread a carrier runs */
     java_thread_identity_register_current(jni, jvmti, current, name);
     if (name != NULL) (*jni)->ReleaseStringUTFChars(jni, thread_name, name);
 

@@ -22,6 +22,7 @@
 #include "thread_sections.h"
 #include "thread_stack.h"
 #include "unwind.h"
+#include "virtual_thread.h"
 
 /* Other threads get this long to answer; the resolver this long to name Java frames. */
 #define THREADS_DEADLINE_NS (500LL * 1000000)
@@ -228,6 +229,8 @@ static void write_crashing_thread(void *arg) {
     arch_regs_from_ucontext(crash->ucontext, &regs);
     write_thread_identity(&writer, crash->tid, 1, NULL);
     write_hotspot_state(&writer, java_thread_state_own(&prepared.map));
+    java_thread_object vthread;
+    if (virtual_thread_own(&prepared.map, &vthread)) write_virtual_thread(&writer, &vthread);
     write_registers(crash->ucontext);
     write_stack(&writer, &prepared.map, crash->tid, regs.sp);
     bw_flush(&writer);
@@ -256,7 +259,9 @@ static void collect_other_threads(void *arg) {
 /* Names for Java frames and states for threads, from the resolver thread (JVMTI), with a deadline. */
 static void resolve_java_names(void *arg) {
     const crash_facts *crash = arg;
-    if (java_names_build(&work.names, &work.others, work.crashing_java, work.crashing_java_count) != 0) return;
+    if (java_names_build(&work.names, &prepared.map, &work.others, work.crashing_java, work.crashing_java_count) != 0) {
+        return;
+    }
     int count = work.others.count;
     work.states = sys_mmap_anonymous((size_t)(count + 1) * sizeof(resolved_thread), 0);
     if (work.states == NULL) return;
@@ -276,7 +281,8 @@ static void write_other_threads(void *arg) {
     bw_field_dec(&writer, "threads.deadlineMillis", THREADS_DEADLINE_NS / 1000000);
     bw_field_dec(&writer, "threads.collectMicros", work.collect_micros);
     bw_field_dec(&writer, "threads.namesMicros", work.names_micros);
-    bw_field_dec(&writer, "threads.javaMethods", work.names.count);
+    bw_field_dec(&writer, "threads.javaMethods", work.names.count + work.names.named_here);
+    bw_field_dec(&writer, "threads.javaMethodsRead", work.names.named_here);
     write_thread_identity_source(&writer);
     for (int i = 0; i < work.others.count; i++) {
         const thread_stack *stack = &work.others.items[i];

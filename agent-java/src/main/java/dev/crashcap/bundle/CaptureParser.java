@@ -287,12 +287,7 @@ public final class CaptureParser {
         ThreadsSummary summary = new ThreadsSummary(values.integer(threadsSummary, "threads", "threads.total"),
                 values.integer(threadsSummary, "threads", "threads.answered"),
                 values.decimal(threadsSummary, "threads", "threads.deadlineMillis"));
-        String identity = threadsSummary.get("hotspot.threads");
-        if (identity != null && !identity.equals("ok")) {
-            values.warn("threads that started before the agent armed are named by the kernel (15 characters), without"
-                    + " Java state, daemon flag or HotSpot state: HotSpot's thread layout could not be used (" + identity
-                    + ")");
-        }
+        HotSpotLayouts.warn(threadsSummary, values);
         Long captureMicros = values.decimal(end, "end", "capture.micros");
         return new Bundle(directory, builtHeader, builtCrash, List.copyOf(builtThreads), summary,
                 List.copyOf(modules), captureMicros, !complete, values.warnings(), kind, null);
@@ -338,8 +333,10 @@ public final class CaptureParser {
                 crashed ? threadSignal(scalars, tid, crash) : null, text(scalars, "state"), text(scalars, "kstate"),
                 text(scalars, "missing"), Collections.unmodifiableMap(new LinkedHashMap<>(thread.registers)),
                 thread.stack, values.hex(scalars, "thread", "stack.sp"), List.copyOf(thread.frames),
-                text(scalars, "unwind.stop"), flag(scalars.get("daemon")), text(scalars, "hotspotState"));
+                text(scalars, "unwind.stop"), flag(scalars.get("daemon")), text(scalars, "hotspotState"),
+                VirtualThread.of(scalars, values));
     }
+
 
     /**
      * A thread that crashed while the capture ran has its own {@code signal.*} lines; the thread the crash section

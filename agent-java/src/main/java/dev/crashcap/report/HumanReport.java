@@ -17,6 +17,7 @@ import dev.crashcap.bundle.Crash;
 import dev.crashcap.bundle.Frame;
 import dev.crashcap.bundle.Header;
 import dev.crashcap.bundle.Hex;
+import dev.crashcap.bundle.JavaFrame;
 import dev.crashcap.bundle.JavaLock;
 import dev.crashcap.bundle.LoadedModule;
 import dev.crashcap.bundle.NativeFrame;
@@ -135,6 +136,7 @@ public abstract class HumanReport {
         boolean stopShown = false;
         for (FrameRuns.Run run : FrameRuns.of(frames)) {
             line(indent + (run.folded() ? foldedRun(frames, run) : "#" + run.first() + "  " + frame(frames.get(run.first()))));
+            mountPoint(thread, frames.get(run.last()), indent);
             if (!stopShown && run.last() >= lastNative && lastNative >= 0) {
                 walkStop(thread, indent);
                 stopShown = true;
@@ -145,6 +147,18 @@ public abstract class HumanReport {
         }
         if (thread.missing() != null) {
             line(indent + "missing: " + shown(thread.missing()));
+        }
+    }
+
+    /**
+     * On a carrier with a virtual thread mounted, the frame where the virtual thread was mounted
+     * ({@code Continuation.enterSpecial}) ends the virtual thread's frames: the ones below are the carrier's.
+     */
+    private void mountPoint(ThreadInfo thread, Frame frame, String indent) {
+        if (thread.virtualThread() != null && frame instanceof JavaFrame java
+                && "jdk.internal.vm.Continuation".equals(java.className()) && "enterSpecial".equals(java.method())) {
+            line(indent + "(above: virtual thread " + shown(thread.virtualThread().describe())
+                    + "; below: its carrier \"" + shown(String.valueOf(thread.name())) + "\")");
         }
     }
 
