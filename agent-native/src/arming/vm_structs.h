@@ -16,6 +16,10 @@ const char *vm_structs_open(void *jvm_function);
  * when found. */
 int vm_structs_field(const char *type, const char *field, uint64_t *offset, const char **type_string);
 
+/* The address of the static field type::field (JVMFlag::flags, Universe::_collectedHeap) and its C type as
+ * HotSpot spells it. Returns 1 when found. */
+int vm_structs_static(const char *type, const char *field, void **address, const char **type_string);
+
 /* sizeof(type) as HotSpot declares it; 1 when found. */
 int vm_structs_type_size(const char *type, uint64_t *size);
 

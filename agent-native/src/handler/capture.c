@@ -9,8 +9,10 @@
 #include "bundle_writer.h"
 #include "capture_prepared.h"
 #include "clock.h"
+#include "crash_memory.h"
 #include "cxx_exception.h"
 #include "elf_image.h"
+#include "host_context.h"
 #include "java_frames.h"
 #include "java_resolver.h"
 #include "java_thread_state.h"
@@ -22,6 +24,7 @@
 #include "thread_sections.h"
 #include "thread_stack.h"
 #include "unwind.h"
+#include "vm_context.h"
 
 /* Other threads get this long to answer; the resolver this long to name Java frames. */
 #define THREADS_DEADLINE_NS (500LL * 1000000)
@@ -337,6 +340,21 @@ static void release_work(void) {
     work.states = NULL;
 }
 
+/* The report's context (handler/crash_memory.h, vm_context.h, host_context.h): last, after everything that
+ * names the crash is on disk; each under its own guard. */
+static void write_crash_memory(void *arg) {
+    const crash_facts *crash = arg;
+    crash_memory_write(&writer, &prepared.map, crash->ucontext);
+}
+
+static void write_vm_context(void *unused) {
+    vm_context_write(&writer, &prepared.map);
+}
+
+static void write_host_context(void *unused) {
+    host_context_write(&writer);
+}
+
 /* The file's start: format line and the header rendered at arming time. */
 static int begin_bundle(const char *folder, const char *prefix, int64_t now_ms) {
     int fd = open_bundle_file(folder, prefix, now_ms);
@@ -395,6 +413,9 @@ void capture_write(int sig, siginfo_t *info, void *ucontext, int64_t deadline_ns
     /* The crashing thread first, so it is on disk before anything riskier is tried. */
     run_guarded("thread", write_crashing_thread, &crash);
     write_all_threads_and_modules(&crash);
+    run_guarded("crash-memory", write_crash_memory, &crash);
+    run_guarded("vm", write_vm_context, NULL);
+    run_guarded("host", write_host_context, NULL);
     /* Durable before the JVM's handler runs: that handler ends in abort(). */
     end_bundle(fd, prepared.folder, started_ns);
 }
@@ -414,6 +435,8 @@ const char *capture_snapshot(const char *folder, char *path, size_t path_size) {
     bw_flush(&writer);
     read_map_and_modules();
     write_all_threads_and_modules(&request);
+    run_guarded("vm", write_vm_context, NULL);
+    run_guarded("host", write_host_context, NULL);
     end_bundle(fd, folder, started_ns);
     copy_text(path, path_size, bundle_dir);
     release_work();
