@@ -99,7 +99,17 @@ static int value_text(const memory_map *map, const char *type, uintptr_t address
     return 1;
 }
 
-/* flag TAB name TAB type TAB origin TAB value. Everything is read before the record is begun, so that an
+/* The flag's kind, from the bits above the origin (KIND_MANAGEABLE 1<<5, KIND_DIAGNOSTIC 1<<6,
+ * KIND_EXPERIMENTAL 1<<7, the same from JDK 11 to 25): hs_err lists diagnostic and experimental flags only
+ * when they are unlocked. */
+static const char *kind_name(int32_t bits) {
+    if (bits & (1 << 6)) return "diagnostic";
+    if (bits & (1 << 7)) return "experimental";
+    if (bits & (1 << 5)) return "manageable";
+    return "product";
+}
+
+/* flag TAB name TAB type TAB kind TAB origin TAB value. Everything is read before the record is begun, so that an
  * unreadable field leaves no half record. */
 static void write_flag(bundle_writer *w, const memory_map *map, const char *entry) {
     static char value[FLAG_TEXT_MAX]; /* only the capture owner writes flags */
@@ -120,6 +130,8 @@ static void write_flag(bundle_writer *w, const memory_map *map, const char *entr
     bw_value(w, name);
     bw_text(w, "\t");
     bw_value(w, type);
+    bw_text(w, "\t");
+    bw_text(w, kind_name(bits));
     bw_text(w, "\t");
     if (origin < sizeof ORIGINS / sizeof ORIGINS[0]) bw_text(w, ORIGINS[origin]);
     else bw_dec(w, origin);

@@ -40,6 +40,7 @@ public final class CaptureParser {
     private ThreadBuilder javaFramesThread; // the thread the current java-frames section belongs to
     private boolean javaFramesTidSeen;
     private final List<LoadedModule> modules = new ArrayList<>();
+    private final ContextSections context = new ContextSections(values);
     private String section = "";
     private String kind = Bundle.CRASH; // a live snapshot has a snapshot section where a crash has its crash section
     private boolean complete;
@@ -116,6 +117,7 @@ public final class CaptureParser {
             case "modules" -> moduleLine(line);
             case "libraries" -> libraryLine(line);
             case "end" -> endLine(line);
+            case "crash-memory", "vm", "host" -> context.accept(section, line);
             default -> {
                 // Lines before the first section, or in a section a newer writer added: skipped by design.
             }
@@ -295,7 +297,8 @@ public final class CaptureParser {
         }
         Long captureMicros = values.decimal(end, "end", "capture.micros");
         return new Bundle(directory, builtHeader, builtCrash, List.copyOf(builtThreads), summary,
-                List.copyOf(modules), captureMicros, !complete, values.warnings(), kind, null);
+                List.copyOf(modules), captureMicros, !complete, values.warnings(), kind, null,
+                context.build(text(header, "jvm.info")));
     }
 
     private Header buildHeader() {
