@@ -59,7 +59,7 @@ final class ContextReport {
             hostFields(host);
         }
         if (context.isEmpty()) {
-            report.line("  (this capture has no VM or host context: it was written by an older agent, or cut off)");
+            report.line("  (this capture has no VM or host context: an older agent wrote it, or it ends before them)");
             return;
         }
         flags(vm, context);
