@@ -2,7 +2,7 @@
 # Runs crashcap's benchmarks and prints their tables. Builds the jar and the test classes first if they are
 # not there.
 #   bench/run.sh [start-up runs] [crash runs per thread count] [attach runs] [dump runs] [upload bundles] [upload runs]
-#                [thread start runs]
+#                [thread start runs] [context runs]
 # Attach latency is measured against every JDK found among the usual ones (17, 21, 25); CRASHCAP_BENCH_JDKS
 # (space-separated java homes) overrides that. The scale benchmark (list, list --json and upload over 1,000 and
 # 10,000 bundles in a 64 MiB heap; the 10,000-bundle upload takes minutes) runs last; CRASHCAP_BENCH_SCALE
@@ -32,6 +32,8 @@ echo
 java bench/UploadBench.java "$jar" agent-java/src/test/resources/captures/segv.txt "${5:-1000}" "${6:-3}"
 echo
 java bench/ThreadStartBench.java "$jar" "$testlib" "$classes" "${7:-5}"
+echo
+java bench/ContextBench.java "$jar" "$testlib" "$classes" "${8:-5}"
 scale=${CRASHCAP_BENCH_SCALE:-1000 10000}
 if [ "$scale" != none ]; then
     echo

@@ -385,8 +385,9 @@ static void write_all_threads_and_modules(crash_facts *crash) {
 }
 
 /* Durable first (the folder entries too), then the line that says so. */
-static void end_bundle(int fd, const char *folder, int64_t started_ns) {
+static void end_bundle(int fd, const char *folder, int64_t started_ns, int64_t context_ns) {
     bw_section(&writer, "end");
+    bw_field_dec(&writer, "context.micros", context_ns / 1000); /* the context sections' share of the time */
     bw_flush(&writer);
     sys_fsync(fd);
     sync_folder(bundle_dir);
@@ -413,11 +414,13 @@ void capture_write(int sig, siginfo_t *info, void *ucontext, int64_t deadline_ns
     /* The crashing thread first, so it is on disk before anything riskier is tried. */
     run_guarded("thread", write_crashing_thread, &crash);
     write_all_threads_and_modules(&crash);
+    int64_t context_ns = monotonic_ns();
     run_guarded("crash-memory", write_crash_memory, &crash);
     run_guarded("vm", write_vm_context, NULL);
     run_guarded("host", write_host_context, NULL);
+    context_ns = monotonic_ns() - context_ns;
     /* Durable before the JVM's handler runs: that handler ends in abort(). */
-    end_bundle(fd, prepared.folder, started_ns);
+    end_bundle(fd, prepared.folder, started_ns, context_ns);
 }
 
 const char *capture_snapshot(const char *folder, char *path, size_t path_size) {
@@ -435,9 +438,10 @@ const char *capture_snapshot(const char *folder, char *path, size_t path_size) {
     bw_flush(&writer);
     read_map_and_modules();
     write_all_threads_and_modules(&request);
+    int64_t context_ns = monotonic_ns();
     run_guarded("vm", write_vm_context, NULL);
     run_guarded("host", write_host_context, NULL);
-    end_bundle(fd, folder, started_ns);
+    end_bundle(fd, folder, started_ns, monotonic_ns() - context_ns);
     copy_text(path, path_size, bundle_dir);
     release_work();
     return NULL;
