@@ -73,6 +73,9 @@ final class HostFiles {
         int count = 0;
         for (String part : list.trim().split(",")) {
             String[] range = part.trim().split("-");
+            if (range.length == 0) {
+                return null;
+            }
             Long first = parse(range[0]);
             Long last = range.length == 2 ? parse(range[1]) : first;
             if (first == null || last == null || last < first || range.length > 2) {

@@ -118,6 +118,17 @@ class ContextReportTest {
     }
 
     @Test
+    void aRealCapturesContext() throws Exception {
+        Bundle bundle = Samples.parse(Samples.CONTEXT);
+        assertTrue(bundle.warnings().isEmpty(), bundle.warnings().toString());
+        assertEquals("mixed mode, sharing, tiered, compressed oops, compressed class ptrs, g1 gc",
+                VmSummary.of(bundle.context()).line());
+        assertEquals("v1", HostSummary.of(bundle.context(), bundle.header()).cgroup().version());
+        String report = HumanReport.render(bundle, null);
+        assertTrue(report.contains("-XX:ErrorFile=/work/app/hs_err.log"), report);
+    }
+
+    @Test
     void aCaptureWithoutContext() throws Exception {
         Bundle bundle = Samples.parse(Samples.SEGV);
         assertTrue(bundle.context().isEmpty());

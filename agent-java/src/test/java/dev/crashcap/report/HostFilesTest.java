@@ -48,6 +48,7 @@ class HostFilesTest {
         assertNull(HostFiles.cpuCount(""));
         assertNull(HostFiles.cpuCount("3-1"));
         assertNull(HostFiles.cpuCount("a-b"));
+        assertNull(HostFiles.cpuCount("-"));
     }
 
     @Test
