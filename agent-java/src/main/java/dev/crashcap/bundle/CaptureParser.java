@@ -117,10 +117,7 @@ public final class CaptureParser {
             case "modules" -> moduleLine(line);
             case "libraries" -> libraryLine(line);
             case "end" -> endLine(line);
-            case "crash-memory", "vm", "host" -> context.accept(section, line);
-            default -> {
-                // Lines before the first section, or in a section a newer writer added: skipped by design.
-            }
+            default -> context.accept(section, line); // crash-memory, vm, host; other sections are skipped by design
         }
     }
 

@@ -31,13 +31,17 @@ final class ContextSections {
         this.values = values;
     }
 
+    /** A line of any section the parser does not read itself: lines of other sections are skipped. */
     void accept(String section, CaptureLine line) {
-        seen = true;
         switch (section) {
             case "crash-memory" -> memoryLine(line);
             case "vm" -> vmLine(line);
-            default -> hostLine(line);
+            case "host" -> hostLine(line);
+            default -> {
+                return; // lines before the first section, or in a section a newer writer added
+            }
         }
+        seen = true;
     }
 
     private void memoryLine(CaptureLine line) {
