@@ -140,10 +140,16 @@ class ContextIT {
         Matcher cpus = Pattern.compile("\nCPU: total ([0-9]+) \\(initial active ([0-9]+)\\)").matcher(hsErr);
         assertTrue(cpus.find());
         assertEquals(Long.parseLong(cpus.group(1)), host.get("cpus"));
-        assertEquals(Long.parseLong(cpus.group(2)), host.get("cpusAvailable"));
+        Map<String, Object> limits = host.get("cgroup") == null ? Map.of() : Inspect.object(json, "context.host.cgroup");
+        Object cgroupCpus = limits.get("cpuLimit");
+        if (cgroupCpus == null) { // HotSpot's "active" count also obeys a cgroup CPU quota; the affinity does not
+            assertEquals(Long.parseLong(cpus.group(2)), host.get("cpusAvailable"));
+        }
         Matcher memory = Pattern.compile("\nMemory: \\S+ page, physical ([0-9]+)k").matcher(hsErr);
         assertTrue(memory.find());
-        assertEquals(Long.parseLong(memory.group(1)) * 1024, host.get("memoryTotalBytes"));
+        Object cgroupMemory = limits.get("memoryLimitBytes");
+        // HotSpot's "physical" is the cgroup's memory limit when there is one; MemTotal is the machine's
+        assertEquals(Long.parseLong(memory.group(1)) * 1024, cgroupMemory != null ? cgroupMemory : host.get("memoryTotalBytes"));
         assertEquals(memTotal(), host.get("memoryTotalBytes"), "this JVM's /proc/meminfo");
         long available = (Long) host.get("memoryAvailableBytes");
         assertTrue(available > 0 && available <= (Long) host.get("memoryTotalBytes"), host.toString());
