@@ -2,6 +2,7 @@
 
 #include "arch.h"
 #include "sys.h"
+#include "thread_registry.h"
 
 /* Bytes are dropped from the far end in steps of 16 until the rest is readable (the end of a mapping). */
 #define STEP 16
@@ -50,6 +51,27 @@ static void write_mapping(bundle_writer *w, const memory_map *map, const char *n
     bw_text(w, "\n");
 }
 
+/* thread TAB <register> TAB <tid>: the register holds the JavaThread* of that thread (hs_err's "is a thread").
+ * One pass over the registry, each claimed slot compared with every register. */
+typedef struct {
+    bundle_writer *w;
+    const void *ucontext;
+} thread_match;
+
+static void match_java_thread(thread_slot *slot, void *arg) {
+    thread_match *match = arg;
+    uintptr_t java_thread = atomic_load(&slot->vm_thread);
+    if (java_thread == 0) return;
+    for (size_t i = 0; i < arch_register_count(); i++) {
+        if (arch_register_value(match->ucontext, i) != java_thread) continue;
+        bw_text(match->w, "thread\t");
+        bw_value(match->w, arch_register_name(i));
+        bw_text(match->w, "\t");
+        bw_dec(match->w, atomic_load(&slot->tid));
+        bw_text(match->w, "\n");
+    }
+}
+
 void crash_memory_write(bundle_writer *w, const memory_map *map, const void *ucontext) {
     unwind_regs regs;
     arch_regs_from_ucontext(ucontext, &regs);
@@ -64,5 +86,7 @@ void crash_memory_write(bundle_writer *w, const memory_map *map, const void *uco
     for (size_t i = 0; i < arch_register_count(); i++) {
         write_mapping(w, map, arch_register_name(i), arch_register_value(ucontext, i));
     }
+    thread_match match = { w, ucontext };
+    thread_registry_each(match_java_thread, &match);
     bw_flush(w);
 }

@@ -1,6 +1,7 @@
 /* Memory around the crash, for the report's context (what hs_err shows as "Top of Stack", "Instructions" and
  * "Register to memory mapping"): the first bytes of the crashing thread's stack from sp, the bytes around the
- * faulting pc (so the instruction can be disassembled), and for each register the mapping its value lies in.
+ * faulting pc (so the instruction can be disassembled), and for each register the mapping its value lies in, and
+ * the thread whose JavaThread it is, if it is one (from the thread registry: no JVM call).
  * The reader turns the mappings into "in libfoo.so (function+0x12)", "on the stack of thread X", "in the heap"
  * with the modules and thread stacks the bundle already holds. Every read is checked against the memory map
  * read at the crash, and the whole section runs under the capture's fault guard. Minidumps copy whole stacks

@@ -19,14 +19,15 @@ import java.util.Map;
  * @param files the small files the handler copied, path to content, in capture order (secret-free system files)
  * @param memory the bytes read around the crash ({@code stack}, {@code pc})
  * @param mappings for each register, the memory mapping its value lies in (registers that point nowhere have none)
+ * @param javaThreads registers that hold a thread's JavaThread*, register to that thread's tid
  */
 public record Context(List<Flag> flags, Long flagsCount, String flagsProblem, Long heapStart, Long heapBytes,
         String jvmInfo, Map<String, String> host, Map<String, String> files, List<MemoryBytes> memory,
-        Map<String, Mapping> mappings) {
+        Map<String, Mapping> mappings, Map<String, Long> javaThreads) {
 
     /** The context of a capture that has none. */
     public static final Context EMPTY = new Context(List.of(), null, null, null, null, null, Map.of(), Map.of(),
-            List.of(), Map.of());
+            List.of(), Map.of(), Map.of());
 
     /** True when the capture held no context at all (an older agent, or cut off before it). */
     public boolean isEmpty() {

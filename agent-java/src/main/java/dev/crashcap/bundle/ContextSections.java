@@ -23,6 +23,7 @@ final class ContextSections {
     private final Map<String, String> files = new LinkedHashMap<>();
     private final List<Context.MemoryBytes> memory = new ArrayList<>();
     private final Map<String, Context.Mapping> mappings = new LinkedHashMap<>();
+    private final Map<String, Long> javaThreads = new LinkedHashMap<>();
     private Long heapStart;
     private Long heapBytes;
     private boolean seen;
@@ -64,6 +65,11 @@ final class ContextSections {
             String perms = line.valueOrNull(3);
             String path = line.value(4) == null ? "" : line.value(4);
             mappings.put(line.value(0), new Context.Mapping(line.value(0), start, end, perms == null ? "" : perms, path));
+        } else if (line.key().equals("thread")) {
+            Long tid = CaptureValues.decimal(line.valueOrNull(1));
+            if (line.valueOrNull(0) != null && tid != null) {
+                javaThreads.put(line.value(0), tid);
+            }
         }
     }
 
@@ -130,6 +136,7 @@ final class ContextSections {
                 CaptureValues.text(vm, "flags.problem"), heapStart, heapBytes, jvmInfo,
                 Collections.unmodifiableMap(new LinkedHashMap<>(host)),
                 Collections.unmodifiableMap(new LinkedHashMap<>(files)), List.copyOf(memory),
-                Collections.unmodifiableMap(new LinkedHashMap<>(mappings)));
+                Collections.unmodifiableMap(new LinkedHashMap<>(mappings)),
+                Collections.unmodifiableMap(new LinkedHashMap<>(javaThreads)));
     }
 }

@@ -19,8 +19,8 @@ import java.util.Set;
  * holds (modules, every thread's stack bounds) and the mapping the handler found for each register.
  */
 final class RegisterTargets {
-    /** {@code kind}: {@code null}, {@code module}, {@code stack}, {@code java-heap}, {@code heap}, {@code anonymous},
-     * {@code file}, {@code none}; {@code text} says it for a person. */
+    /** {@code kind}: {@code null}, {@code module}, {@code thread}, {@code java-heap}, {@code stack}, {@code heap},
+     * {@code anonymous}, {@code file}, {@code none}; {@code text} says it for a person. */
     record Target(String register, long value, String kind, String text) {
     }
 
@@ -58,6 +58,10 @@ final class RegisterTargets {
             String where = module.name() + "+" + Hex.of(value - module.base());
             return new Target(name, value, "module", function == null ? where : where + " (" + function + ")");
         }
+        Long owner = context.javaThreads().get(name);
+        if (owner != null) {
+            return new Target(name, value, "thread", "the JavaThread of " + threadName(bundle, owner) + " (tid " + owner + ")");
+        }
         if (context.heapStart() != null && context.heapBytes() != null && Long.compareUnsigned(value, context.heapStart()) >= 0
                 && Long.compareUnsigned(value - context.heapStart(), context.heapBytes()) < 0) {
             return new Target(name, value, "java-heap", "the Java heap (+" + Hex.of(value - context.heapStart()) + ")");
@@ -83,6 +87,15 @@ final class RegisterTargets {
                             : ": malloc arenas, Java thread data, JVM structures"));
             default -> new Target(name, value, "file", mapping.path() + perms);
         };
+    }
+
+    private static String threadName(Bundle bundle, long tid) {
+        for (ThreadInfo thread : bundle.threads()) {
+            if (thread.tid() != null && thread.tid() == tid) {
+                return "\"" + ReportText.orUnknown(thread.name()) + "\"";
+            }
+        }
+        return "a thread";
     }
 
     private static String stackText(ThreadInfo thread, ThreadInfo crashing, long value) {

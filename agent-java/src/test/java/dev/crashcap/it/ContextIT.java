@@ -229,6 +229,10 @@ class ContextIT {
                 expected = "null";
             } else if (says.contains(" is pointing into the stack for thread")) {
                 expected = "stack";
+            } else if (says.endsWith(" is a thread")) {
+                expected = "thread";
+                assertTrue(((String) target.get("pointsTo")).startsWith("the JavaThread of \"" + Crasher.THREAD_NAME + "\""),
+                        line.group() + " / " + target); // the JavaThread hs_err names is the crashing thread's here
             } else if (says.contains(" is an unknown value")) {
                 expected = "none";
             } else if (says.matches("0x[0-9a-f]+: .* in /\\S+ at 0x[0-9a-f]+")) {

@@ -23,14 +23,15 @@ class ContextReportTest {
                 "section|crash", "signal.number|11", "signal.name|SIGSEGV", "signal.address|0x0", "thread.tid|7",
                 "section|thread", "tid|7", "name|worker", "java|1", "crashed|1", "hotspotState|_thread_in_native",
                 "reg|rax|0x0", "reg|rbx|0x7f0010001234", "reg|rsp|0x7ffc0000ff00", "reg|rip|0x7f0010001040",
-                "reg|rcx|0x6c0000010", "reg|rdx|0x5555deadbe00", "reg|rsi|0x7f0020000100", "reg|rdi|0x10",
+                "reg|rcx|0x6c0000010", "reg|rdx|0x5555deadbe00", "reg|rsi|0x7f0020000100", "reg|rdi|0x10", "reg|r15|0x7f0020000800",
                 "reg|eflags|0x10246", "stack|0x7ffc00000000|0x7ffc00010000", "stack.sp|0x7ffc0000ff00",
                 "frame|native|0x7f0010001040|/opt/lib/libfoo.so|0x1040|foo_crash|0x4|1", "unwind.stop|end",
                 "section|modules", "module|0x7f0010000000|0x10000||/opt/lib/libfoo.so",
                 "section|crash-memory", "memory|stack|0x7ffc0000ff00|0x7ffc0000ff00|" + "0102030405060708" + "1112131415161718",
                 "memory|pc|0x7f0010001040|0x7f0010001000|" + PC_BYTES,
                 "mapping|rdx|0x5555deadb000|0x5555deafc000|rw-|[heap]",
-                "mapping|rsi|0x7f0020000000|0x7f0024000000|rwx|",
+                "mapping|rsi|0x7f0020000000|0x7f0024000000|rwx|", "mapping|r15|0x7f0020000000|0x7f0024000000|rwx|",
+                "thread|r15|7",
                 "section|vm", "flags.count|1270",
                 "flag|UseSerialGC|bool|product|command line|true", "flag|UseG1GC|bool|product|default|false",
                 "flag|UseCompiler|bool|product|default|true", "flag|UseInterpreter|bool|product|default|true",
@@ -77,6 +78,7 @@ class ContextReportTest {
         assertTrue(report.contains("       rsi=0x00007f0020000100  anonymous memory (rwx), 64 MiB at 0x7f0020000000: "
                 + "generated code (JIT?)\n"), report);
         assertTrue(report.contains("       rdi=0x0000000000000010  no mapped memory\n"), report);
+        assertTrue(report.contains("       r15=0x00007f0020000800  the JavaThread of \"worker\" (tid 7)\n"), report);
         String memory = report.substring(report.indexOf("\nMEMORY AT THE CRASH\n"));
         assertFalse(memory.contains("eflags=0x"), "flags are no address");
         assertTrue(report.contains("    0x00007ffc0000ff00:  0807060504030201 1817161514131211\n"), report);
