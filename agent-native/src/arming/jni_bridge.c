@@ -11,6 +11,7 @@
 
 #include "altstack.h"
 #include "capture.h"
+#include "context_prepare.h"
 #include "clock.h"
 #include "java_frames.h"
 #include "java_resolver.h"
@@ -91,6 +92,7 @@ static const char *arm(JNIEnv *jni, jstring thread_name) {
     virtual_thread_layout_prepare(jni, current); /* names the virtual thread a carrier runs */
     java_thread_identity_register_current(jni, jvmti, current, name);
     if (name != NULL) (*jni)->ReleaseStringUTFChars(jni, thread_name, name);
+    context_prepare((void *)(*jni)->GetVersion); /* the report's VM and host context: tens of microseconds */
 
     const char *failure = watch_threads_and_classes();
     if (failure != NULL) return failure;

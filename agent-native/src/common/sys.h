@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -70,6 +71,17 @@ static inline int current_tid(void) {
 /* Signal to one thread of this process (tgkill: a plain system call; raise() would be the libc way). */
 static inline int sys_tgkill(int tid, int sig) {
     return (int)syscall(SYS_tgkill, getpid(), tid, sig);
+}
+
+/* uname: on POSIX's list; made as the system call itself, like gettid. */
+static inline int sys_uname(struct utsname *out) {
+    return (int)syscall(SYS_uname, out);
+}
+
+/* The CPUs this thread may run on (sched_getaffinity: a plain system call). Returns the bytes of mask the
+ * kernel wrote, or -1. */
+static inline long sys_sched_getaffinity(void *mask, size_t size) {
+    return syscall(SYS_sched_getaffinity, 0, size, mask);
 }
 
 static inline int sys_sigaction(int sig, const struct sigaction *action, struct sigaction *old) {

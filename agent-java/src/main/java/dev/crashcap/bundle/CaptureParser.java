@@ -40,6 +40,7 @@ public final class CaptureParser {
     private ThreadBuilder javaFramesThread; // the thread the current java-frames section belongs to
     private boolean javaFramesTidSeen;
     private final List<LoadedModule> modules = new ArrayList<>();
+    private final ContextSections context = new ContextSections(values);
     private String section = "";
     private String kind = Bundle.CRASH; // a live snapshot has a snapshot section where a crash has its crash section
     private boolean complete;
@@ -116,9 +117,7 @@ public final class CaptureParser {
             case "modules" -> moduleLine(line);
             case "libraries" -> libraryLine(line);
             case "end" -> endLine(line);
-            default -> {
-                // Lines before the first section, or in a section a newer writer added: skipped by design.
-            }
+            default -> context.accept(section, line); // crash-memory, vm, host; other sections are skipped by design
         }
     }
 
@@ -290,7 +289,8 @@ public final class CaptureParser {
         HotSpotLayouts.warn(threadsSummary, values);
         Long captureMicros = values.decimal(end, "end", "capture.micros");
         return new Bundle(directory, builtHeader, builtCrash, List.copyOf(builtThreads), summary,
-                List.copyOf(modules), captureMicros, !complete, values.warnings(), kind, null);
+                List.copyOf(modules), captureMicros, !complete, values.warnings(), kind, null,
+                context.build(text(header, "jvm.info")));
     }
 
     private Header buildHeader() {

@@ -64,6 +64,7 @@ public final class BundleJson {
         json.put("signature", signature);
         json.put("deadlocks", bundle.locks() == null ? null : bundle.locks().deadlocks());
         json.put("crashingThread", crashing == null ? null : thread(bundle, crashing));
+        json.put("context", ContextJson.of(bundle));
         json.put("threads", threads(bundle));
         json.put("threadsSummary", threadsSummary(bundle.threadsSummary()));
         json.put("captureMicros", bundle.captureMicros());

@@ -34,6 +34,7 @@ class CrashReport extends HumanReport {
         whatHappened();
         where();
         crashingThread();
+        new ContextReport(this).sections(); // CONTEXT, MEMORY AT THE CRASH
         process();
         otherThreads();
         modules();

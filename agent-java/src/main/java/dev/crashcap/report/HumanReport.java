@@ -51,6 +51,7 @@ public abstract class HumanReport {
 
     final StringBuilder out = new StringBuilder();
     final Bundle bundle;
+    boolean allEnvironment; // inspect --env: every variable, not only those a JVM engineer needs
     final Diagnosis diagnosis;
 
     HumanReport(Bundle bundle) {
@@ -60,7 +61,16 @@ public abstract class HumanReport {
 
     /** The whole report, ending with a newline: a crash's ({@link CrashReport}) or a live snapshot's. */
     public static String render(Bundle bundle, String hsErr) {
+        return render(bundle, hsErr, false);
+    }
+
+    /**
+     * The same; with {@code allEnvironment}, every environment variable instead of those a JVM engineer needs
+     * ({@link EnvironmentSubset}).
+     */
+    public static String render(Bundle bundle, String hsErr, boolean allEnvironment) {
         HumanReport report = bundle.isSnapshot() ? new SnapshotReport(bundle) : new CrashReport(bundle, hsErr);
+        report.allEnvironment = allEnvironment;
         report.sections();
         return report.out.toString();
     }
@@ -286,9 +296,14 @@ public abstract class HumanReport {
         }
     }
 
+    /** The variables a JVM engineer needs and every redacted one ({@link EnvironmentSubset}); all with --env. */
     void environment() {
-        heading("ENVIRONMENT (" + bundle.header().env().size() + ", secret-looking values redacted at capture)");
-        bundle.header().env().forEach((name, value) -> line("  " + shown(name) + "=" + shown(value)));
+        Map<String, String> env = bundle.header().env();
+        Map<String, String> shownEnv = allEnvironment ? env : EnvironmentSubset.of(env);
+        String which = allEnvironment || shownEnv.size() == env.size() ? String.valueOf(env.size())
+                : shownEnv.size() + " of " + env.size() + ": those a JVM engineer needs and the redacted ones; --env shows all";
+        heading("ENVIRONMENT (" + which + ", secret-looking values redacted at capture)");
+        shownEnv.forEach((name, value) -> line("  " + shown(name) + "=" + shown(value)));
     }
 
     void warnings() {
