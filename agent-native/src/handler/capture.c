@@ -18,6 +18,8 @@
 #include "memory_map.h"
 #include "service_signal.h"
 #include "signal_names.h"
+#include "stack_memory.h"
+#include "stack_memory_file.h"
 #include "sys.h"
 #include "thread_sections.h"
 #include "thread_stack.h"
@@ -197,6 +199,7 @@ static struct {
     int64_t names_micros;         /* how long the resolver took */
     java_names names;
     resolved_thread *states;      /* one per thread of `others`, in the same order */
+    stack_memory crashing_memory; /* the crashing thread's registers and stack bytes */
 } work;
 
 void capture_record_also_crashed(int sig, siginfo_t *info, void *ucontext, int64_t deadline_ns) {
@@ -242,6 +245,23 @@ static void write_crashing_thread(void *arg) {
     int java = java_frames_take(crash->ucontext, work.crashing_java, CRASHING_JAVA_FRAMES);
     work.crashing_java_count = java > 0 ? java : 0;
     if (java < 0 && java != JAVA_FRAMES_NOT_JAVA && java != JAVA_FRAMES_IN_VM_CODE) bw_field_dec(&writer, "java.error", java);
+}
+
+/* The crashing thread's registers and the top of its stack (more of it than of the others): the owner is that
+ * thread, and its interrupted stack stays as it is while the capture runs. Guarded by run_guarded. */
+static void take_crashing_stack_memory(void *arg) {
+    const crash_facts *crash = arg;
+    size_t bytes = stack_memory_crashing_thread();
+    work.crashing_memory.bytes = bytes > 0 ? sys_mmap_anonymous(bytes, 0) : NULL;
+    work.crashing_memory.capacity = work.crashing_memory.bytes != NULL ? bytes : 0;
+    stack_memory_take(&work.crashing_memory, &prepared.map, crash->ucontext, NULL, NULL);
+}
+
+/* stacks.bin, after everything in capture.txt but its end: the largest part of a bundle comes last. */
+static void write_stack_memory(void *arg) {
+    const crash_facts *crash = arg;
+    stack_memory_file_write(bundle_dir, crash->tid, crash->ucontext != NULL ? &work.crashing_memory : NULL,
+                            &work.others);
 }
 
 static void collect_other_threads(void *arg) {
@@ -364,6 +384,7 @@ static void write_all_threads_and_modules(crash_facts *crash) {
     if (crash->ucontext != NULL) run_guarded("java-frames", write_crashing_java_frames, crash);
     run_guarded("modules", write_modules, NULL);
     run_guarded("libraries", write_library_loads, NULL);
+    run_guarded("stack-memory", write_stack_memory, crash);
 }
 
 /* Durable first (the folder entries too), then the line that says so. */
@@ -394,6 +415,7 @@ void capture_write(int sig, siginfo_t *info, void *ucontext, int64_t deadline_ns
     run_guarded("cxx-exception", write_cxx_exception, &crash);
     /* The crashing thread first, so it is on disk before anything riskier is tried. */
     run_guarded("thread", write_crashing_thread, &crash);
+    run_guarded("stack-memory", take_crashing_stack_memory, &crash);
     write_all_threads_and_modules(&crash);
     /* Durable before the JVM's handler runs: that handler ends in abort(). */
     end_bundle(fd, prepared.folder, started_ns);

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "java_frames.h"
+#include "stack_memory.h"
 #include "unwind.h"
 
 #define STACK_NATIVE_FRAMES 128
@@ -33,6 +34,7 @@ typedef struct {
     int java_status;              /* java_frames_take's result: why there are no Java frames */
     int hotspot_state;            /* HotSpot's JavaThreadState when the signal came, -1 if unknown */
     java_frame java[STACK_JAVA_FRAMES];
+    stack_memory memory;          /* its registers and the top of its stack, for minidumps (stack_memory.h) */
     volatile sig_atomic_t guard_active;
     sigjmp_buf guard;             /* a fault while taking the stack comes back here */
 } thread_stack;

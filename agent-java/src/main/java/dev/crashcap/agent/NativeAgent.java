@@ -12,6 +12,9 @@ final class NativeAgent {
 
     static native boolean isArmed();
 
+    /** Bytes of stack each thread keeps at a capture, and the crashing thread; before {@link #arm}. */
+    static native void configureStackMemory(long eachThreadBytes, long crashingThreadBytes);
+
     /** A live snapshot bundle of every thread into {@code folder}; returns the bundle's path. */
     static native String snapshot(String folder) throws java.io.IOException;
 
