@@ -10,7 +10,8 @@
  *   per thread: u32 tid, u32 flags (1: the crashing thread, 2: registers saved), u32 register words,
  *               u32 fp bytes, u64 stack start, u64 stack length, then the words, the fp bytes, the stack bytes
  *   then the process's own /proc files, as the minidump's Linux streams want them: u32 0x434F5250 ("PROC"),
- *               u32 which (1: /proc/self/maps, 2: /proc/self/status, 3: /proc/self/auxv), then chunks of
+ *               u32 which (1: /proc/self/maps, 2: /proc/self/status, 3: /proc/self/auxv,
+ *               4: /sys/devices/system/cpu/present, 5: /proc/sys/kernel/version), then chunks of
  *               u32 length and that many bytes, ended by a chunk of length 0
  *   "CCSTKEND": the file is complete. */
 #define FLAG_CRASHING 1u
@@ -97,6 +98,8 @@ int stack_memory_file_write(const char *bundle_dir, int crashing_tid, const stac
     put_proc_file(1, "/proc/self/maps");
     put_proc_file(2, "/proc/self/status");
     put_proc_file(3, "/proc/self/auxv");
+    put_proc_file(4, "/sys/devices/system/cpu/present");
+    put_proc_file(5, "/proc/sys/kernel/version");
     bw_bytes(&writer, "CCSTKEND", 8);
     int result = bw_flush(&writer);
     sys_fsync(fd);
