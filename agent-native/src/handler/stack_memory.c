@@ -7,10 +7,12 @@
 /* Set once at arming, before any handler can run; read in handlers. */
 static size_t each_thread_bytes = STACK_MEMORY_DEFAULT_BYTES;
 static size_t crashing_thread_bytes = STACK_MEMORY_DEFAULT_BYTES * STACK_MEMORY_CRASHING_FACTOR;
+static uintptr_t process_block_start;
 
-void stack_memory_configure(size_t each_thread, size_t crashing_thread) {
+void stack_memory_configure(size_t each_thread, size_t crashing_thread, uintptr_t process_block) {
     each_thread_bytes = each_thread;
     crashing_thread_bytes = crashing_thread;
+    process_block_start = process_block;
 }
 
 size_t stack_memory_each_thread(void) {
@@ -73,6 +75,8 @@ void stack_memory_take(stack_memory *memory, const memory_map *map, const void *
     /* From below the red zone: a leaf function keeps its locals there without moving sp. */
     uintptr_t start = regs.sp >= low + ARCH_RED_ZONE ? regs.sp - ARCH_RED_ZONE : low;
     if (start < low) start = low;
+    /* The main thread's stack ends in the kernel's block of argv, environment and AT_RANDOM: never copied. */
+    if (process_block_start != 0 && process_block_start > low && process_block_start < high) high = process_block_start;
     if (start >= high) return;
     size_t length = high - start < memory->capacity ? high - start : memory->capacity;
     if (guard != NULL) {
