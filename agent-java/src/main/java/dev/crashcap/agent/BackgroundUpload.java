@@ -23,7 +23,7 @@ final class BackgroundUpload {
     static void start(Path folder, AgentOptions options) {
         ShippingSettings settings = new ShippingSettings(folder, options.value("url"), options.value("token"),
                 options.value("sentry-dsn"), options.count("max-bundles"), options.count("max-mb"),
-                startDelayMillis(property(DELAY_PROPERTY)));
+                startDelayMillis(property(DELAY_PROPERTY)), options.sentryMinidump());
         Thread thread = new Thread(new Task(settings), THREAD_NAME);
         thread.setDaemon(true);
         thread.setPriority(Thread.MIN_PRIORITY);
