@@ -257,11 +257,21 @@ static void take_crashing_stack_memory(void *arg) {
     stack_memory_take(&work.crashing_memory, &prepared.map, crash->ucontext, NULL, NULL);
 }
 
-/* stacks.bin, after everything in capture.txt but its end: the largest part of a bundle comes last. */
+/* stacks.bin, after everything in capture.txt but its end (the largest part of a bundle comes last), and a
+ * section saying what it holds and what it cost. */
 static void write_stack_memory(void *arg) {
     const crash_facts *crash = arg;
-    stack_memory_file_write(bundle_dir, crash->tid, crash->ucontext != NULL ? &work.crashing_memory : NULL,
-                            &work.others);
+    int64_t started = monotonic_ns();
+    int threads = 0;
+    int64_t bytes = stack_memory_file_write(bundle_dir, crash->tid,
+                                            crash->ucontext != NULL ? &work.crashing_memory : NULL, &work.others, &threads);
+    bw_section(&writer, "stacks");
+    bw_field_text(&writer, "stacks.file", bytes >= 0 ? "stacks.bin" : "failed");
+    bw_field_dec(&writer, "stacks.threads", threads);
+    bw_field_dec(&writer, "stacks.bytes", bytes >= 0 ? bytes : 0);
+    bw_field_dec(&writer, "stacks.perThreadBytes", (int64_t)stack_memory_each_thread());
+    bw_field_dec(&writer, "stacks.micros", (monotonic_ns() - started) / 1000);
+    bw_flush(&writer);
 }
 
 static void collect_other_threads(void *arg) {

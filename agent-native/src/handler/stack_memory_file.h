@@ -10,8 +10,9 @@
 
 /* Writes <bundle_dir>/stacks.bin: the crashing thread first (crashing_tid and its memory; none for a live
  * snapshot: crashing NULL), then every thread of `threads` that answered, in tid order; fsynced. A thread
- * that did not answer is left out. Returns 0, or -1 when the file could not be written completely. */
-int stack_memory_file_write(const char *bundle_dir, int crashing_tid, const stack_memory *crashing,
-                            const thread_stack_set *threads);
+ * that did not answer is left out. Returns the file's size and sets *thread_count, or -1 when the file could
+ * not be written completely. */
+int64_t stack_memory_file_write(const char *bundle_dir, int crashing_tid, const stack_memory *crashing,
+                                const thread_stack_set *threads, int *thread_count);
 
 #endif
