@@ -20,7 +20,7 @@
 #include "service_signal.h"
 #include "signal_handler.h"
 #include "signal_install.h"
-#include "stack_memory_prepare.h"
+#include "stack_memory.h"
 #include "thread_registry.h"
 #include "thread_start_hook.h"
 #include "thread_sweeper.h"
@@ -127,7 +127,7 @@ EXPORT JNIEXPORT jstring JNICALL Java_dev_crashcap_agent_NativeAgent_arm(
 EXPORT JNIEXPORT void JNICALL Java_dev_crashcap_agent_NativeAgent_configureStackMemory(
         JNIEnv *jni, jclass cls, jlong each_thread, jlong crashing_thread) {
     if (signal_handler_installed() || each_thread < 0 || crashing_thread < 0) return; /* a handler may read them */
-    stack_memory_prepare((size_t)each_thread, (size_t)crashing_thread);
+    stack_memory_configure((size_t)each_thread, (size_t)crashing_thread);
 }
 
 EXPORT JNIEXPORT jlong JNICALL Java_dev_crashcap_agent_NativeAgent_pid(JNIEnv *jni, jclass cls) {

@@ -1,6 +1,6 @@
-/* Arming the stack copies (handler/stack_memory.c): the sizes the agent option stack-memory gives, and where the
- * block of command-line and environment strings begins at the top of the main thread's stack, which no copy may
- * reach (the environment holds secrets; bundles get them only redacted, from the header). */
+/* Arming the stack copies (handler/stack_memory.c): where the block of command-line and environment strings
+ * begins at the top of the main thread's stack, which no copy may reach (the environment holds secrets; bundles
+ * get them only redacted, from the header). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/auxv.h>
@@ -23,6 +23,6 @@ static uintptr_t process_block(void) {
     return lowest;
 }
 
-void stack_memory_prepare(size_t each_thread, size_t crashing_thread) {
-    stack_memory_configure(each_thread, crashing_thread, process_block());
+void stack_memory_prepare(void) {
+    stack_memory_set_process_block(process_block());
 }

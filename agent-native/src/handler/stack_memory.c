@@ -7,11 +7,16 @@
 /* Set once at arming, before any handler can run; read in handlers. */
 static size_t each_thread_bytes = STACK_MEMORY_DEFAULT_BYTES;
 static size_t crashing_thread_bytes = STACK_MEMORY_DEFAULT_BYTES * STACK_MEMORY_CRASHING_FACTOR;
+/* Not known (0): nothing is copied from the main thread's stack rather than its environment strings. Set at
+ * arming; a handler before that has no capture to run. */
 static uintptr_t process_block_start;
 
-void stack_memory_configure(size_t each_thread, size_t crashing_thread, uintptr_t process_block) {
+void stack_memory_configure(size_t each_thread, size_t crashing_thread) {
     each_thread_bytes = each_thread;
     crashing_thread_bytes = crashing_thread;
+}
+
+void stack_memory_set_process_block(uintptr_t process_block) {
     process_block_start = process_block;
 }
 
@@ -75,7 +80,9 @@ void stack_memory_take(stack_memory *memory, const memory_map *map, const void *
     /* From below the red zone: a leaf function keeps its locals there without moving sp. */
     uintptr_t start = regs.sp >= low + ARCH_RED_ZONE ? regs.sp - ARCH_RED_ZONE : low;
     if (start < low) start = low;
-    /* The main thread's stack ends in the kernel's block of argv, environment and AT_RANDOM: never copied. */
+    /* The main thread's stack ends in the kernel's block of argv, environment and AT_RANDOM: never copied. Where
+     * that block is not known, the main thread (always the one copying itself) copies nothing. */
+    if (process_block_start == 0 && current_tid() == (int)sys_getpid()) return;
     if (process_block_start != 0 && process_block_start > low && process_block_start < high) high = process_block_start;
     if (start >= high) return;
     size_t length = high - start < memory->capacity ? high - start : memory->capacity;

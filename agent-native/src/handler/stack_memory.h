@@ -28,12 +28,15 @@ typedef struct {
     size_t capacity;
 } stack_memory;
 
-/* At arming (not in a handler; arming/stack_memory_prepare.c): how many bytes to keep per thread and for the
- * crashing thread (0 turns the copies off; registers are still kept), and the lowest address of the block the
- * kernel put at the top of the main thread's stack (the command line and environment strings, AT_RANDOM's bytes):
- * copies end below it, so that no environment value (a secret, unredacted) and no stack-protector seed leaves
- * the process in a bundle. 0 when unknown. */
-void stack_memory_configure(size_t each_thread, size_t crashing_thread, uintptr_t process_block);
+/* At arming (not in a handler): how many bytes to keep per thread and for the crashing thread (the agent option
+ * stack-memory; 0 turns the copies off, registers are still kept). Until called, the defaults above. */
+void stack_memory_configure(size_t each_thread, size_t crashing_thread);
+
+/* At arming (arming/stack_memory_prepare.c, from capture_prepare, so on every way in): the lowest address of the
+ * block the kernel put at the top of the main thread's stack (the command line and environment strings,
+ * AT_RANDOM's bytes). Copies end below it, so that no environment value (a secret, unredacted) and no
+ * stack-protector seed leaves the process in a bundle. */
+void stack_memory_set_process_block(uintptr_t process_block);
 size_t stack_memory_each_thread(void);
 size_t stack_memory_crashing_thread(void);
 
