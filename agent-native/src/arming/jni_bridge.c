@@ -22,6 +22,7 @@
 #include "service_signal.h"
 #include "signal_handler.h"
 #include "signal_install.h"
+#include "stack_memory.h"
 #include "status_property.h"
 #include "thread_registry.h"
 #include "thread_start_hook.h"
@@ -127,6 +128,13 @@ EXPORT JNIEXPORT jstring JNICALL Java_dev_crashcap_agent_NativeAgent_arm(
     (*jni)->ReleaseStringUTFChars(jni, folder, folder_chars);
     if (failure == NULL) failure = arm(jni, thread_name);
     return failure != NULL ? error(jni, failure) : NULL;
+}
+
+/* The agent option stack-memory, before arm: bytes of stack kept per thread and for the crashing thread. */
+EXPORT JNIEXPORT void JNICALL Java_dev_crashcap_agent_NativeAgent_configureStackMemory(
+        JNIEnv *jni, jclass cls, jlong each_thread, jlong crashing_thread) {
+    if (signal_handler_installed() || each_thread < 0 || crashing_thread < 0) return; /* a handler may read them */
+    stack_memory_configure((size_t)each_thread, (size_t)crashing_thread);
 }
 
 EXPORT JNIEXPORT jlong JNICALL Java_dev_crashcap_agent_NativeAgent_pid(JNIEnv *jni, jclass cls) {

@@ -20,6 +20,8 @@
 #include "memory_map.h"
 #include "service_signal.h"
 #include "signal_names.h"
+#include "stack_memory.h"
+#include "stack_memory_file.h"
 #include "sys.h"
 #include "thread_sections.h"
 #include "thread_stack.h"
@@ -201,6 +203,7 @@ static struct {
     int64_t names_micros;         /* how long the resolver took */
     java_names names;
     resolved_thread *states;      /* one per thread of `others`, in the same order */
+    stack_memory crashing_memory; /* the crashing thread's registers and stack bytes */
 } work;
 
 void capture_record_also_crashed(int sig, siginfo_t *info, void *ucontext, int64_t deadline_ns) {
@@ -248,6 +251,33 @@ static void write_crashing_thread(void *arg) {
     int java = java_frames_take(crash->ucontext, work.crashing_java, CRASHING_JAVA_FRAMES);
     work.crashing_java_count = java > 0 ? java : 0;
     if (java < 0 && java != JAVA_FRAMES_NOT_JAVA && java != JAVA_FRAMES_IN_VM_CODE) bw_field_dec(&writer, "java.error", java);
+}
+
+/* The crashing thread's registers and the top of its stack (more of it than of the others): the owner is that
+ * thread, and its interrupted stack stays as it is while the capture runs. Guarded by run_guarded. */
+static void take_crashing_stack_memory(void *arg) {
+    const crash_facts *crash = arg;
+    size_t bytes = stack_memory_crashing_thread();
+    work.crashing_memory.bytes = bytes > 0 ? sys_mmap_anonymous(bytes, 0) : NULL;
+    work.crashing_memory.capacity = work.crashing_memory.bytes != NULL ? bytes : 0;
+    stack_memory_take(&work.crashing_memory, &prepared.map, crash->ucontext, NULL, NULL);
+}
+
+/* stacks.bin, after everything in capture.txt but its end (the largest part of a bundle comes last), and a
+ * section saying what it holds and what it cost. */
+static void write_stack_memory(void *arg) {
+    const crash_facts *crash = arg;
+    int64_t started = monotonic_ns();
+    int threads = 0;
+    int64_t bytes = stack_memory_file_write(bundle_dir, crash->tid,
+                                            crash->ucontext != NULL ? &work.crashing_memory : NULL, &work.others, &threads);
+    bw_section(&writer, "stacks");
+    bw_field_text(&writer, "stacks.file", bytes >= 0 ? "stacks.bin" : "failed");
+    bw_field_dec(&writer, "stacks.threads", threads);
+    bw_field_dec(&writer, "stacks.bytes", bytes >= 0 ? bytes : 0);
+    bw_field_dec(&writer, "stacks.perThreadBytes", (int64_t)stack_memory_each_thread());
+    bw_field_dec(&writer, "stacks.micros", (monotonic_ns() - started) / 1000);
+    bw_flush(&writer);
 }
 
 static void collect_other_threads(void *arg) {
@@ -419,12 +449,15 @@ void capture_write(int sig, siginfo_t *info, void *ucontext, int64_t deadline_ns
     run_guarded("cxx-exception", write_cxx_exception, &crash);
     /* The crashing thread first, so it is on disk before anything riskier is tried. */
     run_guarded("thread", write_crashing_thread, &crash);
+    run_guarded("stack-memory", take_crashing_stack_memory, &crash);
     write_all_threads_and_modules(&crash);
     int64_t context_ns = monotonic_ns();
     run_guarded("crash-memory", write_crash_memory, &crash);
     run_guarded("vm", write_vm_context, NULL);
     run_guarded("host", write_host_context, NULL);
     context_ns = monotonic_ns() - context_ns;
+    /* The largest part last: stacks.bin, for minidumps (handler/stack_memory_file.c). */
+    run_guarded("stack-memory", write_stack_memory, &crash);
     /* Durable before the JVM's handler runs: that handler ends in abort(). */
     end_bundle(fd, prepared.folder, started_ns, context_ns);
 }
@@ -447,7 +480,9 @@ const char *capture_snapshot(const char *folder, char *path, size_t path_size) {
     int64_t context_ns = monotonic_ns();
     run_guarded("vm", write_vm_context, NULL);
     run_guarded("host", write_host_context, NULL);
-    end_bundle(fd, folder, started_ns, monotonic_ns() - context_ns);
+    context_ns = monotonic_ns() - context_ns;
+    run_guarded("stack-memory", write_stack_memory, &request);
+    end_bundle(fd, folder, started_ns, context_ns);
     copy_text(path, path_size, bundle_dir);
     release_work();
     return NULL;

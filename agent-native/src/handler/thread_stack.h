@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "java_frames.h"
+#include "stack_memory.h"
 #include "unwind.h"
 #include "virtual_thread.h"
 
@@ -36,6 +37,7 @@ typedef struct {
     int vthread_mounted;          /* 1: a virtual thread was mounted on this (carrier) thread, named in vthread */
     java_thread_object vthread;
     java_frame java[STACK_JAVA_FRAMES];
+    stack_memory memory;          /* its registers and the top of its stack, for minidumps (stack_memory.h) */
     volatile sig_atomic_t guard_active;
     sigjmp_buf guard;             /* a fault while taking the stack comes back here */
 } thread_stack;
