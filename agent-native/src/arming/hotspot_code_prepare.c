@@ -45,7 +45,7 @@ static int static_word(const char *type, const char *name, uintptr_t *value) {
     void *address = NULL;
     const char *type_string = NULL;
     uint64_t size = 0;
-    if (!vm_structs_static_field(type, name, &address, &type_string) || !type_bytes(type_string, &size) ||
+    if (!vm_structs_static_address(type, name, &address, &type_string) || !type_bytes(type_string, &size) ||
         size != sizeof(uintptr_t)) {
         return 0;
     }

@@ -128,7 +128,7 @@ int vm_structs_field(const char *type, const char *field, uint64_t *offset, cons
     return 1;
 }
 
-int vm_structs_static_field(const char *type, const char *field, void **address, const char **type_string) {
+int vm_structs_static_address(const char *type, const char *field, void **address, const char **type_string) {
     const char *entry = find(&structs, type, field);
     if (entry == NULL) return 0;
     int32_t is_static;

@@ -1,6 +1,7 @@
 #include "thread_sections.h"
 
 #include "hotspot_code.h"
+#include "java_method_name.h"
 #include "java_thread_state.h"
 #include "signal_names.h"
 #include "sys.h"
@@ -108,23 +109,46 @@ static resolved_frame *java_slot(const java_names *names, java_frame frame, int 
     return NULL;
 }
 
+/* The table's key of a Java frame: its jmethodID when AsyncGetCallTrace gave one, else its Method* with the low bit
+ * set (both are at least 8-byte aligned pointers, so the two kinds of key never meet). A frame keyed by its Method*
+ * can only be named here: the resolver needs a jmethodID. */
 static java_frame key_of(const stack_frame *frame) {
-    return (java_frame){ frame->id, frame->bci };
+    if (frame->id != NULL) return (java_frame){ frame->id, frame->bci };
+    if (frame->method != 0) return (java_frame){ (jmethodID)(frame->method | 1), frame->bci };
+    return (java_frame){ NULL, frame->bci };
+}
+
+/* Names one Java frame from HotSpot's structures into out; 1 when it could. The method a jmethodID stands for is
+ * checked against its class's jmethodID table; the walk's Method* (an interpreted frame's, an nmethod's) is checked
+ * only by the plausibility of what it points to, which java_method_name_read does. */
+static int name_here(const memory_map *map, const stack_frame *frame, java_method_name *out) {
+    uintptr_t method = frame->id != NULL ? java_method_from_id(map, frame->id) : 0;
+    if (method == 0) method = frame->method;
+    return method != 0 && java_method_name_read(map, method, frame->bci, out);
 }
 
 static void add_java_frames(java_names *names, const stack_frame *frames, int count) {
+    java_method_name scratch;
     for (int i = 0; i < count; i++) {
-        if (frames[i].type != FRAME_JAVA || frames[i].id == NULL) continue;
+        if (frames[i].type != FRAME_JAVA) continue;
         java_frame key = key_of(&frames[i]);
+        if (key.method == NULL) continue;
         resolved_frame *item = java_slot(names, key, 0);
-        if (item == NULL && names->count < (int)names->capacity / 2) {
+        if (item == NULL && names->count + names->named_here < (int)names->capacity / 2) {
             item = java_slot(names, key, 1);
-            if (item != NULL) names->list[names->count++] = item;
+            if (item == NULL) continue;
+            if (name_here(names->map, &frames[i], &scratch)) {
+                item->named_here = 1;
+                names->named_here++;
+            } else if (frames[i].id != NULL) {
+                names->list[names->count++] = item;
+            }
         }
     }
 }
 
-int java_names_build(java_names *names, const thread_stack_set *threads, const stack_frame *extra, int extra_count) {
+int java_names_build(java_names *names, const memory_map *map, const thread_stack_set *threads,
+                     const stack_frame *extra, int extra_count) {
     size_t frames = (size_t)extra_count;
     for (int i = 0; i < threads->count; i++) frames += (size_t)threads->items[i].frame_count;
     size_t capacity = 64;
@@ -142,6 +166,8 @@ int java_names_build(java_names *names, const thread_stack_set *threads, const s
     }
     names->capacity = capacity;
     names->count = 0;
+    names->named_here = 0;
+    names->map = map;
     add_java_frames(names, extra, extra_count);
     for (int i = 0; i < threads->count; i++) {
         const thread_stack *stack = &threads->items[i];
@@ -156,6 +182,7 @@ void java_names_release(java_names *names) {
     names->items = NULL;
     names->list = NULL;
     names->count = 0;
+    names->named_here = 0;
 }
 
 static const char *java_kind_word(int kind) {
@@ -170,27 +197,37 @@ static const char *java_kind_word(int kind) {
     }
 }
 
+/* frame java <class> <method> <line> <source file> <kind> <bci> <sp> <Method*> (docs/capture-format.md). */
 void write_java_frame(bundle_writer *w, const java_names *names, const stack_frame *frame) {
-    const resolved_frame *item = names != NULL && names->items != NULL && frame->id != NULL
-                                     ? java_slot(names, key_of(frame), 0) : NULL;
-    int ready = item != NULL && atomic_load(&item->ready);
+    java_frame key = key_of(frame);
+    const resolved_frame *item = names != NULL && names->items != NULL && key.method != NULL
+                                     ? java_slot(names, key, 0) : NULL;
+    /* Read again now rather than kept since java_names_build: no name storage per method. A read that fails now (a
+     * class unloaded since, in a live dump) leaves the frame unnamed, as the resolver was not asked for it. */
+    java_method_name read;
+    int here = item != NULL && item->named_here && name_here(names->map, frame, &read);
+    int ready = !here && item != NULL && atomic_load(&item->ready);
     bw_text(w, "frame\tjava\t");
-    bw_value(w, ready ? item->class_name : "?");
+    bw_value(w, here ? read.class_name : ready ? item->class_name : "?");
     bw_text(w, "\t");
-    if (ready) {
+    if (here) {
+        bw_value(w, read.method_name);
+    } else if (ready) {
         bw_value(w, item->method_name);
     } else if (frame->id != NULL) {
         bw_text(w, "jmethodID:"); /* unresolved: at least distinct methods stay distinct */
         bw_hex(w, (uintptr_t)frame->id);
     } else {
-        bw_text(w, "Method*:"); /* found by the walk alone (AsyncGetCallTrace failed or missed it) */
+        bw_text(w, "Method*:"); /* found by the walk alone and not readable here */
         bw_hex(w, frame->method);
     }
     bw_text(w, "\t");
+    int line = here ? read.line : ready ? item->line : -1;
     if (frame->bci == JAVA_FRAME_NATIVE_METHOD) bw_text(w, "native");
-    else if (ready && item->line >= 0) bw_dec(w, item->line);
+    else if (line >= 0) bw_dec(w, line);
     bw_text(w, "\t");
-    if (ready && item->source_file != NULL) bw_value(w, item->source_file);
+    if (here && read.source_file[0] != '\0') bw_value(w, read.source_file);
+    else if (ready && item->source_file != NULL) bw_value(w, item->source_file);
     bw_text(w, "\t");
     bw_text(w, java_kind_word(frame->java_kind));
     bw_text(w, "\t");
@@ -231,6 +268,11 @@ void write_thread_identity(bundle_writer *w, int tid, int crashed, const resolve
     bw_field_text(w, "kstate", kernel_state);
 }
 
+void write_virtual_thread(bundle_writer *w, const java_thread_object *vthread) {
+    bw_field_dec(w, "virtualThread.id", vthread->id);
+    bw_field_text(w, "virtualThread.name", vthread->name);
+}
+
 void write_hotspot_state(bundle_writer *w, int state) {
     if (state < 0) return;
     const char *name = java_thread_state_name(state);
@@ -241,6 +283,9 @@ void write_hotspot_state(bundle_writer *w, int state) {
 void write_thread_identity_source(bundle_writer *w) {
     const char *problem = java_thread_layout_problem();
     bw_field_text(w, "hotspot.threads", problem == NULL ? "ok" : problem);
+    problem = java_method_layout_problem();
+    bw_field_text(w, "hotspot.methods", problem == NULL ? "ok" : problem);
+    bw_field_text(w, "hotspot.virtualThreads", virtual_thread_layout_status());
 }
 
 void write_hotspot_frames_source(bundle_writer *w) {
@@ -304,6 +349,7 @@ void write_thread_section(bundle_writer *w, const unwind_context *context, const
         return;
     }
     write_hotspot_state(w, stack->hotspot_state);
+    if (stack->vthread_mounted) write_virtual_thread(w, &stack->vthread);
     write_stack(w, context->map, stack->tid, stack->sp);
     for (int i = 0; i < stack->frame_count; i++) write_frame(w, context, names, &stack->frames[i]);
     if (stack->java_status < 0 && stack->java_status != JAVA_FRAMES_NOT_JAVA &&

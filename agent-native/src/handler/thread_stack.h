@@ -9,8 +9,10 @@
 #include <stdint.h>
 
 #include "java_frames.h"
+#include "stack_memory.h"
 #include "stack_walk.h"
 #include "unwind.h"
+#include "virtual_thread.h"
 
 #define STACK_FRAMES 256              /* native and Java frames together */
 #define STACK_JAVA_FRAMES 128         /* AsyncGetCallTrace's frames asked for */
@@ -30,6 +32,9 @@ typedef struct {
     int java_status;              /* java_frames_take's result: why there are no Java frames */
     int java_unplaced;            /* stack_walk.h */
     int hotspot_state;            /* HotSpot's JavaThreadState when the signal came, -1 if unknown */
+    int vthread_mounted;          /* 1: a virtual thread was mounted on this (carrier) thread, named in vthread */
+    java_thread_object vthread;
+    stack_memory memory;          /* its registers and the top of its stack, for minidumps (stack_memory.h) */
     stack_frame frames[STACK_FRAMES]; /* innermost first */
     volatile sig_atomic_t guard_active;
     sigjmp_buf guard;             /* a fault while taking the stack comes back here */

@@ -1,5 +1,6 @@
 package dev.crashcap.cli;
 
+import dev.crashcap.agent.RuntimeModules;
 import dev.crashcap.bundle.BundleException;
 import dev.crashcap.collector.DiskCap;
 import dev.crashcap.collector.TargetException;
@@ -47,6 +48,12 @@ final class UploadCommand implements Callable<Integer> {
                     + "else $CRASHCAP_SENTRY_DSN.")
     String sentryDsn;
 
+    @Option(names = "--sentry-minidump",
+            description = "Finishing also writes the bundle as a minidump (minidump.dmp): inside the zip for --url, and "
+                    + "for Sentry as the event's minidump too. Default, as for the agent: -Dcrashcap.sentry-minidump, "
+                    + "else $CRASHCAP_SENTRY_MINIDUMP.")
+    boolean sentryMinidump;
+
     @Option(names = "--dry-run", description = "Print what would be sent; send nothing, change no state.")
     boolean dryRun;
 
@@ -64,6 +71,11 @@ final class UploadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws BundleException, IOException {
+        if (!RuntimeModules.present(RuntimeModules.HTTP)) {
+            // Said before anything is read or finished: nothing can be sent from this runtime.
+            spec.commandLine().getErr().println("crashcap: " + RuntimeModules.missing(RuntimeModules.HTTP, "upload"));
+            return ExitCode.MISSING_MODULE.code();
+        }
         Path path = folder.directory();
         DiskCap cap = diskCap.diskCap();
         // Bad numbers are bad input, said before anything is touched (picocli has refused what is not a number).
@@ -74,7 +86,7 @@ final class UploadCommand implements Callable<Integer> {
         try {
             ShipTarget target = new ShipTarget(blankToNull(url), blankToNull(token), blankToNull(sentryDsn),
                     Duration.ofSeconds(timeoutSeconds));
-            uploader = Shipping.uploader(path, target, cap, loopLimit, line -> {
+            uploader = Shipping.uploader(path, target, cap, loopLimit, sentryMinidump, line -> {
                 out.println(BundleTable.printable(line)); // paths and collector answers, as list shows them
                 out.flush();
             });
