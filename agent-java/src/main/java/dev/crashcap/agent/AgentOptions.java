@@ -26,7 +26,7 @@ public final class AgentOptions {
      * Options that take, when nothing of crashcap's sets them, the variable every Sentry SDK reads for the same thing,
      * so an application already configured for Sentry reports the same release and environment.
      */
-    private static final Map<String, String> SENTRY_DEFAULTS = Map.of("release", "SENTRY_RELEASE",
+    static final Map<String, String> SENTRY_DEFAULTS = Map.of("release", "SENTRY_RELEASE",
             "environment", "SENTRY_ENVIRONMENT");
 
     private final Map<String, String> values;
@@ -76,7 +76,7 @@ public final class AgentOptions {
     }
 
     /** The options that are counts: the disk cap. */
-    private static final List<String> COUNTS = List.of("max-bundles", "max-mb");
+    static final List<String> COUNTS = List.of("max-bundles", "max-mb");
 
     private static boolean isCount(String value) {
         return value.trim().matches("[0-9]{1,9}");
