@@ -180,10 +180,13 @@ class AgentpathIT {
         assertNotEquals(0, crashed.exitCode());
         Path bundle = Inspect.onlyBundle(folder);
         try (LoopbackCollector collector = new LoopbackCollector(Mode.OK)) {
-            List<String> command = TestJvm.command(List.of(), List.of(
+            List<String> options = new ArrayList<>(List.of(
                     agentpath("dir=" + folder + ",url=" + collector.url("/bundles")),
                     // the upload thread's first pass at once, not after the 3 s it leaves an application to start up
-                    "-Dcrashcap.uploadDelayMillis=0"), AttachTarget.class.getName());
+                    "-Dcrashcap.uploadDelayMillis=0"));
+            // dump loads the jar as an agent: JDK 21+ warns about that unless allowed (README, attach)
+            if (TestJvm.featureVersion() >= 21) options.add("-XX:+EnableDynamicAgentLoading");
+            List<String> command = TestJvm.command(List.of(), options, AttachTarget.class.getName());
             try (RunningJvm jvm = RunningJvm.start(app, command, Map.of())) {
                 jvm.awaitOutput(AttachTarget.READY);
                 long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
