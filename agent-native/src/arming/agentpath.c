@@ -89,7 +89,8 @@ static char *environment(void *context, const char *name) {
 static void publish(JNIEnv *jni, const char *name, const char *value) {
     jclass system = (*jni)->FindClass(jni, "java/lang/System");
     jmethodID set = system == NULL ? NULL
-        : (*jni)->GetStaticMethodID(jni, system, "setProperty", "(Ljava/lang/String;Ljava/lang/String;)Ljava/lang/String;");
+        : (*jni)->GetStaticMethodID(jni, system, "setProperty",
+                                    "(Ljava/lang/String;Ljava/lang/String;)Ljava/lang/String;");
     jstring key = set == NULL ? NULL : (*jni)->NewStringUTF(jni, name);
     jstring text = key == NULL ? NULL : (*jni)->NewStringUTF(jni, value);
     if (text != NULL) {

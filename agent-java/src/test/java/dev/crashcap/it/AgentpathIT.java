@@ -67,7 +67,8 @@ class AgentpathIT {
         List<String> javaagentHeader = header(fromJavaagent, withJavaagent.pid());
         assertTrue(agentpathHeader.contains("arg\t" + agentpath(options)), agentpathHeader.toString());
         assertEquals(javaagentHeader, agentpathHeader.stream()
-                .map(line -> line.equals("arg\t" + agentpath(options)) ? "arg\t-javaagent:" + JAR + "=" + options : line)
+                .map(line -> line.equals("arg\t" + agentpath(options))
+                        ? "arg\t-javaagent:" + JAR + "=" + options : line)
                 .collect(Collectors.toList()), "the header of -agentpath is the header of -javaagent");
 
         Map<String, Object> agentpathJson = Inspect.json(work, fromAgentpath); // and the invariants of every bundle
@@ -76,7 +77,8 @@ class AgentpathIT {
             assertEquals(javaagentJson.get(part), agentpathJson.get(part), part);
         }
         for (String part : List.of("name", "code", "address")) {
-            assertEquals(Inspect.object(javaagentJson, "signal").get(part), Inspect.object(agentpathJson, "signal").get(part));
+            assertEquals(Inspect.object(javaagentJson, "signal").get(part),
+                    Inspect.object(agentpathJson, "signal").get(part), "signal " + part);
         }
         assertEquals(threadNames(javaagentJson), threadNames(agentpathJson), "the same threads");
         Map<String, Object> summary = Inspect.object(agentpathJson, "threadsSummary");
@@ -133,7 +135,8 @@ class AgentpathIT {
         Path bundle = Inspect.onlyBundle(app.resolve("env-bundles"));
         List<String> header = header(bundle, agentpath.pid());
         assertTrue(header.containsAll(List.of("agent.bundleFolder\t" + app.resolve("env-bundles"),
-                "app.release\tfrom-argument", "app.environment\tfrom-property", "app.inApp\tfrom.env")), header.toString());
+                "app.release\tfrom-argument", "app.environment\tfrom-property", "app.inApp\tfrom.env")),
+                header.toString());
         Files.move(bundle, work.resolve("first"));
 
         List<String> javaagentRun = new ArrayList<>(properties);
@@ -142,7 +145,8 @@ class AgentpathIT {
         List<String> lines = agentpath.stderr().lines().toList();
         assertEquals(javaagent.stderr().lines().toList(), lines, "the same warnings as -javaagent");
         assertEquals(2, lines.size(), agentpath.stderr());
-        assertTrue(lines.get(0).startsWith("crashcap: unknown agent option 'bogus' ignored (known: dir, url,"), lines.get(0));
+        assertTrue(lines.get(0).startsWith("crashcap: unknown agent option 'bogus' ignored (known: dir, url,"),
+                lines.get(0));
         assertEquals("crashcap: agent option 'max-mb=abc' is not a whole number of 0 or more; the default is used",
                 lines.get(1));
 
@@ -151,6 +155,30 @@ class AgentpathIT {
         TestJvm.Result defaults = TestJvm.run(plain, crasher(List.of("-agentpath:" + LIBRARY), "segv"), Map.of());
         assertEquals("", defaults.stderr());
         assertTrue(header(Inspect.onlyBundle(plain.resolve("crashcap")), defaults.pid()).contains("agent.options\t"));
+    }
+
+    /**
+     * -agentpath and -javaagent on one command line, in either order: the first arms, the second adds no second set
+     * of handlers and no second copy of the library (the jar sees crashcap.agentpath and binds to the agent library):
+     * one bundle, one libcrashcap in the process's maps as hs_err lists them.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void bothWaysInOnOneCommandLineArmOnce(boolean agentpathFirst) throws Exception {
+        Path app = Files.createDirectories(work.resolve("app"));
+        List<String> ways = new ArrayList<>(List.of(agentpath("dir=" + work.resolve("bundles")),
+                "-javaagent:" + JAR + "=dir=" + work.resolve("bundles")));
+        if (!agentpathFirst) java.util.Collections.reverse(ways);
+        TestJvm.Result crash = TestJvm.run(app, crasher(ways, "segv"), Map.of());
+        assertNotEquals(0, crash.exitCode());
+        assertEquals("", crash.stderr());
+        Path bundle = Inspect.onlyBundle(work.resolve("bundles"));
+        Map<String, Object> json = Inspect.json(work, bundle);
+        String hsErr = Files.readString(Path.of((String) json.get("hsErr")));
+        List<String> libraries = hsErr.lines().filter(line -> line.contains("libcrashcap"))
+                .map(line -> line.substring(line.lastIndexOf(' ') + 1)).distinct().toList();
+        assertEquals(1, libraries.size(), "one copy of the library: " + libraries);
+        assertEquals(agentpathFirst, libraries.get(0).equals(LIBRARY.toString()), libraries.toString());
     }
 
     /** A bundle folder other users may write to: not armed, in one line, and the application runs on unharmed. */
@@ -208,7 +236,8 @@ class AgentpathIT {
                 Map<String, Object> json = Inspect.json(work, snapshot);
                 assertEquals("snapshot", json.get("kind"));
                 Inspect.thread(json, Crasher.THREAD_NAME);
-                assertTrue(Files.readAllLines(Path.of("/proc/" + jvm.pid() + "/maps")).stream().noneMatch(line -> line.contains("libcrashcap-")),
+                assertTrue(Files.readAllLines(Path.of("/proc/" + jvm.pid() + "/maps")).stream()
+                                .noneMatch(line -> line.contains("libcrashcap-")),
                         "no second copy of the library was loaded");
                 jvm.send("exit");
                 assertEquals(0, jvm.awaitExit(), jvm.stderr());

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The distribution as a user gets it: the tarball {@code mvn package} leaves
  * ({@code crashcap-<version>-<platform>.tar.gz}), unpacked with tar into an empty folder, then used as README.md's
  * "Use" section says: {@code bin/crashcap …}, and {@code -javaagent:…/lib/crashcap.jar} or
- * {@code -agentpath:…/lib/libcrashcap.so} in a JVM that really crashes. The launcher finds its Java through JAVA_HOME or the PATH, and says so in one line when there is none.
+ * {@code -agentpath:…/lib/libcrashcap.so} in a JVM that really crashes. The launcher finds its Java through JAVA_HOME
+ * or the PATH, and says so in one line when there is none.
  */
 class DistributionIT {
     private static final Path TARBALL = Path.of(System.getProperty("crashcap.tarball", "crashcap.tarball-not-set"));
