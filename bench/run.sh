@@ -16,6 +16,9 @@ classes=agent-java/target/test-classes
 [ -f "$jar" ] && [ -f "$testlib" ] && [ -d "$classes/dev/crashcap/testapp" ] || mvn -B -q package -DskipTests
 java bench/StartupBench.java "$jar" "${1:-40}"
 echo
+# -agentpath, an empty -javaagent and crashcap's -javaagent against a bare JVM: CPU and peak RSS (docs/agentpath.md)
+java bench/AgentpathBench.java agent-java/target/crashcap "${1:-40}"
+echo
 java -cp "$jar" bench/ThreadsBench.java "$jar" "$testlib" "$classes" "${2:-5}"
 echo
 jdks=${CRASHCAP_BENCH_JDKS:-}
