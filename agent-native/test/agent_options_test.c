@@ -71,13 +71,36 @@ static void warnings(void) {
     CHECK(options.warning_count == 3);
     if (options.warning_count == 3) {
         CHECK_TEXT(options.warnings[0], "unknown agent option 'bogus' ignored (known: dir, url, token, sentry-dsn, "
-                                        "max-bundles, max-mb, release, environment, in-app)");
+                                        "max-bundles, max-mb, release, environment, in-app, verbose)");
         CHECK_TEXT(options.warnings[1], "agent option 'dir' has no value; ignored");
         CHECK_TEXT(options.warnings[2], "agent option 'max-bundles=-1' is not a whole number of 0 or more; the default"
                                         " is used");
     }
     CHECK_TEXT(value_or_none(&options, "token"), "a,b=c"); /* a comma inside a secret does not split it */
     CHECK(!agent_options_is_count("1234567890") && agent_options_is_count(" 0 ") && !agent_options_is_count(""));
+    agent_options_free(&options);
+}
+
+static void flags(void) {
+    const char *const bare[] = {"crashcap.verbose", "", NULL};
+    const char *const nothing[] = {NULL};
+    fake context = {bare, nothing};
+    agent_options options;
+    CHECK(agent_options_parse(&options, NULL, property, environment, &context) == 0);
+    CHECK(agent_options_verbose(&options)); /* a bare -Dcrashcap.verbose is on */
+    CHECK_TEXT(options.sources[9], "property");
+    agent_options_free(&options);
+    fake none = {nothing, nothing};
+    CHECK(agent_options_parse(&options, "verbose=maybe", property, environment, &none) == 0);
+    CHECK(!agent_options_verbose(&options));
+    CHECK(options.warning_count == 1);
+    if (options.warning_count == 1) {
+        CHECK_TEXT(options.warnings[0], "agent option 'verbose=maybe' is not true or false; false is used");
+    }
+    agent_options_free(&options);
+    CHECK(agent_options_parse(&options, "verbose= YES ", property, environment, &none) == 0);
+    CHECK(agent_options_verbose(&options) && options.warning_count == 0);
+    CHECK_TEXT(options.sources[9], "argument");
     agent_options_free(&options);
 }
 
@@ -99,6 +122,7 @@ static void folder(void) {
 int main(void) {
     precedence();
     warnings();
+    flags();
     folder();
     return check_report("agent_options_test");
 }

@@ -5,17 +5,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "option_items.h"
 
 /* crashcap's agent option names, in the order the README lists them. The Java agent's list is
  * dev.crashcap.secrets.OptionItems.CRASHCAP_OPTIONS; AgentOptionsTableTest compares the two. */
 const char *const CRASHCAP_OPTIONS[] = {"dir", "url", "token", "sentry-dsn", "max-bundles", "max-mb", "release",
-                                        "environment", "in-app"};
+                                        "environment", "in-app", "verbose"};
 const size_t CRASHCAP_OPTIONS_COUNT = sizeof CRASHCAP_OPTIONS / sizeof *CRASHCAP_OPTIONS;
 
 /* The options that are counts: the disk cap (AgentOptions.COUNTS). */
 static const char *const COUNTS[] = {"max-bundles", "max-mb"};
+
+/* Options that are on or off (AgentOptions.FLAGS): a bare -Dcrashcap.<flag> is on. */
+static const char *const FLAGS[] = {"verbose"};
 
 /* Options that take, when nothing of crashcap's sets them, the variable Sentry's SDKs read
  * (AgentOptions.SENTRY_DEFAULTS). */
@@ -36,9 +40,35 @@ static void trim(const char **text, size_t *len) {
     while (*len > 0 && (unsigned char)(*text)[*len - 1] <= ' ') (*len)--;
 }
 
-static void set(agent_options *options, size_t index, char *value) {
+static void set(agent_options *options, size_t index, char *value, const char *source) {
     free(options->values[index]);
     options->values[index] = value;
+    options->sources[index] = source;
+}
+
+static int is_flag(const char *name) {
+    for (size_t i = 0; i < sizeof FLAGS / sizeof *FLAGS; i++) {
+        if (strcmp(FLAGS[i], name) == 0) return 1;
+    }
+    return 0;
+}
+
+/* AgentOptions.flag: true, 1 and yes are on; false, 0 and no are off (any case); anything else is -1. */
+static int flag(const char *value) {
+    const char *text = value;
+    size_t len = strlen(value);
+    trim(&text, &len);
+    static const char *const on[] = {"true", "1", "yes"}, *const off[] = {"false", "0", "no"};
+    for (size_t i = 0; i < 3; i++) {
+        if (strlen(on[i]) == len && strncasecmp(text, on[i], len) == 0) return 1;
+        if (strlen(off[i]) == len && strncasecmp(text, off[i], len) == 0) return 0;
+    }
+    return -1;
+}
+
+int agent_options_verbose(const agent_options *options) {
+    const char *value = agent_options_value(options, "verbose");
+    return value != NULL && flag(value) == 1;
 }
 
 static int warn(agent_options *options, char *warning) {
@@ -106,15 +136,20 @@ int agent_options_parse(agent_options *options, const char *argument, agent_opti
         for (size_t s = 0; s < sizeof SENTRY_DEFAULTS / sizeof *SENTRY_DEFAULTS; s++) {
             if (strcmp(SENTRY_DEFAULTS[s][0], name) == 0) {
                 char *from_sentry = non_empty(environment(context, SENTRY_DEFAULTS[s][1]));
-                if (from_sentry != NULL) set(options, i, from_sentry);
+                if (from_sentry != NULL) set(options, i, from_sentry, "environment");
             }
         }
+        property_name(key, sizeof key, name);
+        char *from_property = property(context, key);
+        if (from_property != NULL && from_property[0] == '\0' && is_flag(name)) { /* a bare -Dcrashcap.verbose */
+            free(from_property);
+            from_property = strdup("true");
+        }
+        from_property = non_empty(from_property);
         environment_name(key, sizeof key, name);
         char *from_environment = non_empty(environment(context, key));
-        if (from_environment != NULL) set(options, i, from_environment);
-        property_name(key, sizeof key, name);
-        char *from_property = non_empty(property(context, key));
-        if (from_property != NULL) set(options, i, from_property);
+        if (from_environment != NULL) set(options, i, from_environment, "environment");
+        if (from_property != NULL) set(options, i, from_property, "property");
     }
 
     size_t count = option_items_split(options->raw, NULL, 0);
@@ -148,11 +183,20 @@ int agent_options_parse(agent_options *options, const char *argument, agent_opti
         } else {
             char *copy = strndup(value, value_len);
             if (copy == NULL) result = -1;
-            else set(options, (size_t)index, copy);
+            else set(options, (size_t)index, copy, "argument");
         }
         free(name_copy);
     }
     free(items);
+    for (size_t f = 0; f < sizeof FLAGS / sizeof *FLAGS && result == 0; f++) {
+        const char *value = agent_options_value(options, FLAGS[f]);
+        if (value != NULL && flag(value) < 0) {
+            char *item = format("%s=%s", FLAGS[f], value);
+            if (item == NULL) return -1;
+            result = warn(options, format("agent option '%s' is not true or false; false is used", item, NULL));
+            free(item);
+        }
+    }
     for (size_t c = 0; c < sizeof COUNTS / sizeof *COUNTS && result == 0; c++) {
         const char *value = agent_options_value(options, COUNTS[c]);
         if (value != NULL && !agent_options_is_count(value)) {

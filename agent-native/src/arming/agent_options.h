@@ -12,6 +12,7 @@
 
 typedef struct {
     char *values[AGENT_OPTIONS_MAX]; /* by index in CRASHCAP_OPTIONS; NULL when unset */
+    const char *sources[AGENT_OPTIONS_MAX]; /* "argument", "property" or "environment" (crashcap status) */
     char *raw;                       /* the argument as given after '=', trimmed */
     char *warnings[AGENT_WARNINGS_MAX];
     size_t warning_count;
@@ -27,8 +28,11 @@ int agent_options_parse(agent_options *options, const char *argument, agent_opti
 /* An option's value after precedence, or NULL. */
 const char *agent_options_value(const agent_options *options, const char *name);
 
-/* A count option (max-bundles, max-mb) if it is a whole number of 0 or more, else NULL. */
+/* Whether a count option's value (max-bundles, max-mb) is a whole number of 0 or more. */
 int agent_options_is_count(const char *value);
+
+/* verbose: the agent says on stderr, once, that it armed and where bundles go. */
+int agent_options_verbose(const agent_options *options);
 
 void agent_options_free(agent_options *options);
 

@@ -16,8 +16,11 @@
 #include "agent_options.h"
 #include "jni_bridge.h"
 #include "native_header.h"
+#include "option_items.h"
 #include "private_folder.h"
 #include "process_start.h"
+#include "redaction.h"
+#include "status_property.h"
 #include "text_buffer.h"
 
 #define EXPORT __attribute__((visibility("default")))
@@ -139,6 +142,33 @@ static void start_upload(JNIEnv *jni, const agent_options *options, const char *
     }
 }
 
+/* StatusRecords.of: "option TAB name TAB value TAB source" for every option set, secrets redacted (crashcap status). */
+static void status_records(text_buffer *out, const agent_options *options) {
+    for (size_t i = 0; i < CRASHCAP_OPTIONS_COUNT; i++) {
+        const char *value = options->values[i];
+        if (value == NULL) continue;
+        text_buffer shown = {0};
+        if (redaction_is_secret_name(CRASHCAP_OPTIONS[i], strlen(CRASHCAP_OPTIONS[i]))) {
+            text_buffer_append_string(&shown, REDACTED);
+        } else {
+            redaction_text(&shown, value, strlen(value));
+        }
+        const char *fields[] = {CRASHCAP_OPTIONS[i], text_buffer_text(&shown), options->sources[i]};
+        text_buffer_append_string(out, "option");
+        for (size_t f = 0; f < 3; f++) {
+            text_buffer_append_string(out, "\t");
+            for (const char *p = fields[f] != NULL ? fields[f] : REDACTED; *p; p++) {
+                if (*p == '\\') text_buffer_append_string(out, "\\\\");
+                else if (*p == '\t') text_buffer_append_string(out, "\\t");
+                else if (*p == '\n') text_buffer_append_string(out, "\\n");
+                else text_buffer_append(out, p, 1);
+            }
+        }
+        text_buffer_append_string(out, "\n");
+        text_buffer_free(&shown);
+    }
+}
+
 static void not_armed(JNIEnv *jni, const char *why) {
     fprintf(stderr, "crashcap: not armed: %s\n", why);
     publish(jni, NOT_ARMED_PROPERTY, why);
@@ -182,13 +212,23 @@ static void JNICALL on_vm_init(jvmtiEnv *env, JNIEnv *jni, jthread thread) {
         agent_options_free(&options);
         return;
     }
-    char state[4200];
-    snprintf(state, sizeof state, "%s %s", CRASHCAP_VERSION, folder);
-    publish(jni, ARMED_PROPERTY, state);
+    /* crashcap.armed and crashcap.status, as NativeAgent.publishStatus sets them for -javaagent and attach */
+    text_buffer records = {0};
+    status_records(&records, &options);
+    const char *text = text_buffer_text(&records);
+    if (text == NULL || status_property_publish(jni, "agentpath", CRASHCAP_VERSION, text) != NULL) {
+        char state[4200];
+        snprintf(state, sizeof state, "%s %s", CRASHCAP_VERSION, folder);
+        publish(jni, ARMED_PROPERTY, state); /* at least "armed" */
+    }
+    text_buffer_free(&records);
     if (agent_options_value(&options, "url") != NULL || agent_options_value(&options, "sentry-dsn") != NULL) {
         start_upload(jni, &options, folder);
     }
     for (size_t i = 0; i < options.warning_count; i++) fprintf(stderr, "crashcap: %s\n", options.warnings[i]);
+    if (agent_options_verbose(&options)) {
+        fprintf(stderr, "crashcap %s: armed pid %ld, crash bundles go to %s\n", CRASHCAP_VERSION, (long)getpid(), folder);
+    }
     agent_options_free(&options);
 }
 

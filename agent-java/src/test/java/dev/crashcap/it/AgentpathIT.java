@@ -216,7 +216,7 @@ class AgentpathIT {
             List<String> options = new ArrayList<>(List.of(
                     agentpath("dir=" + folder + ",url=" + collector.url("/bundles")),
                     // the upload thread's first pass at once, not after the 3 s it leaves an application to start up
-                    "-Dcrashcap.uploadDelayMillis=0"));
+                    "-Dcrashcap.uploadDelayMillis=0", "-Dcrashcap.verbose"));
             // dump loads the jar as an agent: JDK 21+ warns about that unless allowed (README, attach)
             if (TestJvm.featureVersion() >= 21) options.add("-XX:+EnableDynamicAgentLoading");
             List<String> command = TestJvm.command(List.of(), options, AttachTarget.class.getName());
@@ -234,6 +234,16 @@ class AgentpathIT {
                 assertTrue(attach.stdout().startsWith("pid " + jvm.pid() + " is already armed: crash bundles go to "
                         + folder), attach.stdout());
 
+                TestJvm.Result status = TestJvm.cli(work, "status", Long.toString(jvm.pid()));
+                assertEquals(0, status.exitCode(), status.stderr());
+                assertTrue(status.stdout().contains("bundle folder: " + folder), status.stdout());
+                assertTrue(status.stdout().contains("option:        url=" + collector.url("/bundles")
+                        + "  (agent argument)"), status.stdout());
+                assertTrue(status.stdout().contains("option:        verbose=true  (-Dcrashcap.verbose)"), status.stdout());
+                assertTrue(status.stdout().contains("armed by:      -agentpath at start-up"), status.stdout());
+                String first = status.stdout().lines().findFirst().orElse("");
+                String version = first.substring(first.lastIndexOf(' ') + 1); // the project's, compiled into the library
+
                 TestJvm.Result dump = TestJvm.cli(work, "dump", Long.toString(jvm.pid()));
                 assertEquals(0, dump.exitCode(), dump.stderr());
                 Path snapshot = Path.of(dump.stdout().strip());
@@ -247,8 +257,10 @@ class AgentpathIT {
                 jvm.send("exit");
                 assertEquals(0, jvm.awaitExit(), jvm.stderr());
                 String stderr = jvm.stderr();
-                // the upload thread's log line, as under -javaagent; nothing else
-                assertEquals(List.of("crashcap: sent " + bundle + " (HTTP 200: stored)"), stderr.lines().toList());
+                // verbose's line, and the upload thread's log line, as under -javaagent; nothing else
+                assertEquals(List.of("crashcap " + version + ": armed pid " + jvm.pid()
+                        + ", crash bundles go to " + folder, "crashcap: sent " + bundle + " (HTTP 200: stored)"),
+                        stderr.lines().toList());
             }
         }
     }
