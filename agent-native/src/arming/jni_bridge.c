@@ -11,9 +11,11 @@
 
 #include "altstack.h"
 #include "capture.h"
+#include "context_prepare.h"
 #include "clock.h"
 #include "java_frames.h"
 #include "java_resolver.h"
+#include "java_method_layout.h"
 #include "java_thread_identity.h"
 #include "jni_bridge.h"
 #include "library_loads.h"
@@ -25,6 +27,7 @@
 #include "thread_registry.h"
 #include "thread_start_hook.h"
 #include "thread_sweeper.h"
+#include "virtual_thread_layout.h"
 
 #define EXPORT __attribute__((visibility("default")))
 
@@ -86,7 +89,10 @@ static const char *arm(JNIEnv *jni, const char *name) {
     (*jvmti)->GetCurrentThread(jvmti, &current);
     /* HotSpot's layout first: registering a thread takes its JavaThread* when the layout is known. */
     java_thread_identity_prepare(jni, jvmti, current);
+    java_method_layout_prepare(jni, jvmti); /* names Java frames in the handler, without the resolver */
+    virtual_thread_layout_prepare(jni, current); /* names the virtual thread a carrier runs */
     java_thread_identity_register_current(jni, jvmti, current, name);
+    context_prepare((void *)(*jni)->GetVersion); /* the report's VM and host context: tens of microseconds */
 
     const char *failure = watch_threads_and_classes();
     if (failure != NULL) return failure;

@@ -195,6 +195,9 @@ void native_header_render(text_buffer *out, const agent_options *options, const 
     record_property(out, "jvm.name", "java.vm.name", property, context);
     record_property(out, "jvm.version", "java.vm.version", property, context);
     record_property(out, "jvm.vendor", "java.vm.vendor", property, context);
+    char *info = property(context, "java.vm.info"); /* "mixed mode, sharing": HotSpot's own words */
+    record_if_set(out, "jvm.info", info);
+    free(info);
     record_property(out, "java.version", "java.version", property, context);
     record_property(out, "java.home", "java.home", property, context);
     record_property(out, "os.name", "os.name", property, context);

@@ -38,12 +38,14 @@ void thread_stack_take(thread_stack *stack, const unwind_context *context, void 
     for (size_t i = 0; i < sizeof stack->exact_pcs / sizeof stack->exact_pcs[0]; i++) stack->exact_pcs[i] = 0;
     stack->java_count = 0;
     stack->hotspot_state = -1;
+    stack->vthread_mounted = 0;
     if (sigsetjmp(stack->guard, 1) != 0) {
         stack->native_stop = "fault";
         return;
     }
     stack->guard_active = 1;
     stack->hotspot_state = java_thread_state_own(context->map); /* as the signal found it */
+    stack->vthread_mounted = virtual_thread_own(context->map, &stack->vthread);
     for (int depth = 0; depth < STACK_NATIVE_FRAMES; depth++) {
         stack->native_pcs[depth] = regs.pc;
         if (regs.pc_exact) stack->exact_pcs[depth / 64] |= 1ull << (depth % 64);
