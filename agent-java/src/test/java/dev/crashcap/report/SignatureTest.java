@@ -60,7 +60,7 @@ class SignatureTest {
         }
         frames.add(frame(0x7f0050003000L, JVM, 0x6000, null));
         frames.add(frame(0x7f0050004000L, JVM, 0x7000, "JVM_Later"));
-        assertEquals("fault|SIGSEGV|JVM_GC_Scan|JVM_GC_Walk|libjvm.so",
+        assertEquals("jvm-fault|SIGSEGV|JVM_GC_Scan|JVM_GC_Walk|libjvm.so",
                 Signature.of(Samples.parseLines(segv("0x10", frames.toArray(String[]::new)))));
     }
 
