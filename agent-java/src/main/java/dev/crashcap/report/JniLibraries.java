@@ -19,6 +19,7 @@ import java.util.Map;
  * <ol>
  *   <li>libraries on the crashing thread's stack;</li>
  *   <li>the library whose native method another thread was running (the native frame just before its Java frames);</li>
+ *   <li>libraries on any other thread's stack (a thread a native library started, say);</li>
  *   <li>libraries that application code loaded (the agent saw the load: a class with a code source, not the JDK's).</li>
  * </ol>
  * System modules ({@link SystemModules}) and the JDK's own libraries (under {@code java.home}) are left out.
@@ -41,8 +42,14 @@ final class JniLibraries {
         for (ThreadInfo thread : bundle.threads()) {
             NativeFrame entry = jniEntry(thread);
             if (thread != crashing && entry != null) {
-                String name = thread.name() == null ? String.valueOf(thread.tid()) : "\"" + thread.name() + "\"";
-                add(bundle, found, javaHome, entry.modulePath(), "in a native method on thread " + name);
+                add(bundle, found, javaHome, entry.modulePath(), "in a native method on thread " + name(thread));
+            }
+        }
+        for (ThreadInfo thread : bundle.threads()) {
+            for (Frame frame : thread.frames()) {
+                if (thread != crashing && frame instanceof NativeFrame nativeFrame) {
+                    add(bundle, found, javaHome, nativeFrame.modulePath(), "on the stack of thread " + name(thread));
+                }
             }
         }
         for (LoadedModule module : bundle.modules()) {
@@ -52,6 +59,10 @@ final class JniLibraries {
             }
         }
         return new ArrayList<>(found.values());
+    }
+
+    private static String name(ThreadInfo thread) {
+        return thread.name() == null ? String.valueOf(thread.tid()) : "\"" + thread.name() + "\"";
     }
 
     /** The native frame just before a thread's first Java frame: the native method's implementation, or null. */

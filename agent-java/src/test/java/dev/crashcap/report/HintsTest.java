@@ -26,6 +26,7 @@ class HintsTest {
     private static final String LIBC = "/usr/lib/x86_64-linux-gnu/libc.so.6";
     private static final String APP_LIB = "/opt/app/libfast.so";
     private static final String OTHER_LIB = "/opt/app/libother.so";
+    private static final String POOL_LIB = "/opt/app/libpool.so";
     private static final String JNA_LIB = "/tmp/jna-1000/jna8137415531398271263.tmp";
 
     @TempDir
@@ -36,24 +37,27 @@ class HintsTest {
         Bundle bundle = Samples.parseLines(capture(List.of("name|GC Thread#0", frame(JVM, "G1ParScanThreadState_trim"),
                         frame(JVM, "G1ParEvacuateFollowersClosure_do_void"), frame(LIBC, "start_thread")),
                 List.of("section|thread", "tid|2", "name|io-worker", frame(OTHER_LIB, "Java_app_Io_read"),
-                        "frame|native|0x7f0099990000||||", "frame|java|app.Io|read|native"),
+                        "frame|native|0x7f0099990000||||", "frame|java|app.Io|read|native", "section|thread", "tid|3",
+                        "name|pool", frame(POOL_LIB, "pool_main"), frame(LIBC, "start_thread")),
                 List.of("library|" + APP_LIB + "|app.Fast|file:/opt/app/lib/fast-2.3.1.jar",
                         "library|" + HOME + "/lib/libnio.so|sun.nio.ch.IOUtil|")));
         Diagnosis diagnosis = Diagnosis.of(bundle);
         assertEquals(Diagnosis.Kind.JVM_FAULT, diagnosis.kind());
-        assertEquals(List.of("libother.so in a native method on thread \"io-worker\"", "libfast.so loaded by app.Fast"),
+        assertEquals(List.of("libother.so in a native method on thread \"io-worker\"",
+                "libpool.so on the stack of thread \"pool\"", "libfast.so loaded by app.Fast"),
                 diagnosis.suspects().stream().map(s -> s.module() + " " + s.why()).collect(Collectors.toList()),
                 "the JDK's own libnio.so is no suspect");
         assertEquals("libother.so", diagnosis.suspectModule(), "the likeliest one");
         assertTrue(diagnosis.summary().endsWith("inside the JVM, in G1ParScanThreadState_trim+0x10 (libjvm.so) on "
                 + "thread \"GC Thread#0\": the JVM's own code rarely faults; JNI code that corrupted the JVM's memory "
                 + "earlier (an array overrun, a stale reference) is the usual cause, likely one of the JNI libraries "
-                + "libother.so, libfast.so"), diagnosis.summary());
+                + "libother.so, libpool.so, libfast.so"), diagnosis.summary());
 
         List<Hint> hints = Hints.of(bundle, diagnosis, null);
         assertEquals(List.of("xcheck-jni", "library-version"), kinds(hints));
         assertEquals("the crash site G1ParScanThreadState_trim+0x10 (libjvm.so) is inside the JVM; JNI libraries: "
-                + "libother.so (in a native method on thread \"io-worker\"), libfast.so (loaded by app.Fast)",
+                + "libother.so (in a native method on thread \"io-worker\"), libpool.so (on the stack of thread "
+                + "\"pool\"), libfast.so (loaded by app.Fast)",
                 hints.get(0).evidence());
         assertEquals("Check the version of fast-2.3.1.jar (2.3.1, from its file name) and whether a newer release "
                 + "fixes this crash: libfast.so came with it", hints.get(1).text());
@@ -214,7 +218,7 @@ class HintsTest {
         lines.addAll(otherThreads);
         lines.addAll(List.of("section|modules", "module|0x7f0010000000|0x1000000||" + JVM,
                 "module|0x7f0020000000|0x100000||" + LIBC, "module|0x7f0030000000|0x10000||" + APP_LIB,
-                "module|0x7f0040000000|0x10000||" + OTHER_LIB, "module|0x7f0050000000|0x10000||" + JNA_LIB,
+                "module|0x7f0040000000|0x10000||" + OTHER_LIB, "module|0x7f0070000000|0x10000||" + POOL_LIB, "module|0x7f0050000000|0x10000||" + JNA_LIB,
                 "module|0x7f0060000000|0x10000||" + HOME + "/lib/libnio.so"));
         if (!libraries.isEmpty()) {
             lines.add("section|libraries");
