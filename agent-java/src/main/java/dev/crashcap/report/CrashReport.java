@@ -75,7 +75,7 @@ class CrashReport extends HumanReport {
         line("  " + shown(what.toString()));
         field("time", crash.timeEpochMillis() == null ? "unknown" : BundleJson.time(crash.timeEpochMillis()));
         field("diagnosis", diagnosis.summary()); // the summary names the kind itself (JSON has it apart)
-        field("signature", history.signature());
+        field("signature", DiagnosisText.signature(history.signature()));
         String abortMessage = AbortMessage.of(crash);
         if (abortMessage != null) {
             field("abort message", abortMessage.strip());

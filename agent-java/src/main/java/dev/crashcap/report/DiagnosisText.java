@@ -2,6 +2,7 @@ package dev.crashcap.report;
 
 import static dev.crashcap.report.ReportText.shown;
 
+import dev.crashcap.symbols.Demangler;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,6 +13,18 @@ import java.util.List;
  */
 final class DiagnosisText {
     private DiagnosisText() {
+    }
+
+    /**
+     * The signature as a person reads it: each C++ name in it demangled (the JSON, {@code list} and the uploader
+     * keep the raw signature, the identifier).
+     */
+    static String signature(String signature) {
+        List<String> parts = new ArrayList<>();
+        for (String part : signature.split("\\|", -1)) {
+            parts.add(Demangler.of(part));
+        }
+        return String.join("|", parts);
     }
 
     /** {@code java caller: com.x.Y.m(Y.java:31), calling memset (libc.so.6) through JNA (…)}, or nothing. */

@@ -262,8 +262,8 @@ public final class Hints {
                 + BundleJson.time(history.last()) + ")";
         return new Hint("history", "This crash happened " + (history.others() + 1) + " times" + when
                 + ": crashcap list --group" + folder + " shows its history and how long the process ran each time",
-                "signature " + history.signature() + " shared with " + history.others() + " other bundle"
-                        + (history.others() == 1 ? "" : "s") + " in" + folder
+                "the same signature as " + history.others() + " other bundle" + (history.others() == 1 ? "" : "s")
+                        + " in" + folder
                         + (history.capped() ? " (of the " + SignatureHistory.MAX_SIBLINGS + " newest read)" : ""));
     }
 }
