@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  */
 public final class Signature {
     private static final int FRAMES = 3;
-    private static final Pattern RANDOM_DIGITS = Pattern.compile("[0-9]{6,}");
+    // The random part of a temporary file's name, as File.createTempFile makes it (JNA: jna1234567890.tmp).
+    private static final Pattern RANDOM_DIGITS = Pattern.compile("[0-9]{6,}(?=\\.tmp$)");
 
     private Signature() {
     }
@@ -55,7 +56,7 @@ public final class Signature {
     private static List<String> frames(ThreadInfo thread, boolean withNoise) {
         List<String> names = new ArrayList<>();
         for (Frame frame : thread.frames()) {
-            if (!withNoise && isNoise(frame)) {
+            if (!withNoise && isNoise(frame) || isCrashcap(frame)) {
                 continue;
             }
             String name = name(frame);
@@ -68,6 +69,12 @@ public final class Signature {
             }
         }
         return names;
+    }
+
+    /** crashcap's own frames (its thread-start hook is under every thread it saw start) are never a crash's identity. */
+    private static boolean isCrashcap(Frame frame) {
+        return frame instanceof NativeFrame nativeFrame && nativeFrame.moduleName() != null
+                && SystemModules.isCrashcap(nativeFrame.moduleName());
     }
 
     private static boolean isNoise(Frame frame) {

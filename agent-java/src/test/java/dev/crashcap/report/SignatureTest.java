@@ -65,6 +65,27 @@ class SignatureTest {
     }
 
     @Test
+    void aGcCrashIsItsJvmFramesWithoutCrashcapsThreadStartHook() throws Exception {
+        Bundle bundle = Samples.parseLines(segv("0x7f9653000007", frame(0x7f0050001000L, JVM, 0x4321, null),
+                frame(0x7f0050002000L, JVM, 0x5321, null), frame(0x7f0030001000L, CRASHCAP, 0x100, null),
+                frame(0x7f0010001000L, LIBC, 0x1000, "start_thread")));
+        assertEquals("jvm-fault|SIGSEGV|libjvm.so|start_thread", Signature.of(bundle),
+                "crashcap's own library (named by its content hash) is not part of any crash");
+    }
+
+    @Test
+    void whatChangesBetweenRunsIsLeftOutOfNames() throws Exception {
+        String one = Signature.of(Samples.parseLines(segv("0x10",
+                frame(0x7f0040001000L, "/tmp/jna-1/jna7461979135913749799.tmp", 0x1234, null),
+                "frame|java|com.example.Gen$$Lambda/0x0000000096050800|run|native")));
+        String two = Signature.of(Samples.parseLines(segv("0x10",
+                frame(0x7f0040001000L, "/tmp/jna-1/jna15306828692770959379.tmp", 0x1234, null),
+                "frame|java|com.example.Gen$$Lambda/0x0000000800c03000|run|native")));
+        assertEquals("fault|SIGSEGV|jna#.tmp|com.example.Gen$$Lambda.run", one);
+        assertEquals(one, two);
+    }
+
+    @Test
     void aPcInNoModuleIsLeftOut() throws Exception {
         Bundle bundle = Samples.parseLines(segv("0x0", "frame|native|0x7f0099990000||||",
                 "frame|java|com.example.Hot|loop|7"));
