@@ -20,6 +20,7 @@
 #include "service_signal.h"
 #include "signal_handler.h"
 #include "signal_install.h"
+#include "status_property.h"
 #include "thread_registry.h"
 #include "thread_start_hook.h"
 #include "thread_sweeper.h"
@@ -166,4 +167,21 @@ EXPORT JNIEXPORT jstring JNICALL Java_dev_crashcap_agent_NativeAgent_snapshot(JN
 
 EXPORT JNIEXPORT jboolean JNICALL Java_dev_crashcap_agent_NativeAgent_isArmed(JNIEnv *jni, jclass cls) {
     return signal_handler_installed() ? JNI_TRUE : JNI_FALSE;
+}
+
+/* Publishes the armed agent's state for crashcap attach, dump and status (status_property.h). Returns
+ * null, or a one-line reason. */
+EXPORT JNIEXPORT jstring JNICALL Java_dev_crashcap_agent_NativeAgent_publishStatus(
+        JNIEnv *jni, jclass cls, jstring how, jstring version, jstring option_records) {
+    const char *how_chars = (*jni)->GetStringUTFChars(jni, how, NULL);
+    const char *version_chars = (*jni)->GetStringUTFChars(jni, version, NULL);
+    const char *options_chars = (*jni)->GetStringUTFChars(jni, option_records, NULL);
+    const char *failure = "out of memory";
+    if (how_chars != NULL && version_chars != NULL && options_chars != NULL) {
+        failure = status_property_publish(jni, how_chars, version_chars, options_chars);
+    }
+    if (how_chars != NULL) (*jni)->ReleaseStringUTFChars(jni, how, how_chars);
+    if (version_chars != NULL) (*jni)->ReleaseStringUTFChars(jni, version, version_chars);
+    if (options_chars != NULL) (*jni)->ReleaseStringUTFChars(jni, option_records, options_chars);
+    return failure != NULL ? error(jni, failure) : NULL;
 }

@@ -13,8 +13,12 @@ public final class Agent {
     private Agent() {}
 
     public static void premain(String options, Instrumentation instrumentation) {
-        armQuietly(options);
+        armQuietly(options, HOW_JAVAAGENT);
     }
+
+    /** How the JVM was armed, as crashcap status shows it. */
+    static final String HOW_JAVAAGENT = "javaagent";
+    static final String HOW_ATTACH = "attach";
 
     /**
      * A dynamic attach: arms, as premain does. For {@code crashcap dump} the argument also holds a dump request:
@@ -24,10 +28,10 @@ public final class Agent {
     public static void agentmain(String options, Instrumentation instrumentation) {
         DumpRequest dump = DumpRequest.find(options);
         if (dump == null) {
-            armQuietly(options);
+            armQuietly(options, HOW_ATTACH);
             return;
         }
-        if (System.getProperty(ARMED) == null) armQuietly(DumpRequest.withoutRequest(options));
+        if (System.getProperty(ARMED) == null) armQuietly(DumpRequest.withoutRequest(options), HOW_ATTACH);
         if (System.getProperty(ARMED) != null) Dump.run(dump);
     }
 
@@ -40,10 +44,10 @@ public final class Agent {
     public static final String NOT_ARMED = "crashcap.notArmed";
 
     /** An agent must never stop the application from starting: every failure is one line on stderr. */
-    private static void armQuietly(String options) {
+    private static void armQuietly(String options, String how) {
         String failure;
         try {
-            arm(AgentOptions.parse(options, System.getProperties(), System.getenv()));
+            arm(AgentOptions.parse(options, System.getProperties(), System.getenv()), how);
             return;
         } catch (AgentException e) {
             failure = e.getMessage();
@@ -63,7 +67,7 @@ public final class Agent {
         }
     }
 
-    static synchronized void arm(AgentOptions options) throws AgentException {
+    static synchronized void arm(AgentOptions options, String how) throws AgentException {
         Path folder = PrivateFolder.prepare(options.bundleFolder());
         NativeLibrary.load(folder);
         if (NativeAgent.isArmed()) {
@@ -75,10 +79,17 @@ public final class Agent {
         if (failure != null) {
             throw new AgentException(failure);
         }
-        publish(ARMED, AgentVersion.get() + " " + folder);
+        // crashcap.armed and crashcap.status, set by the native side so that -agentpath publishes the same.
+        if (NativeAgent.publishStatus(how, AgentVersion.get(), StatusRecords.of(options)) != null) {
+            publish(ARMED, AgentVersion.get() + " " + folder); // at least "armed" (a security manager?)
+        }
         BackgroundUpload.start(folder, options); // finishing and upload of earlier crashes: docs/ship.md
         for (String warning : options.warnings()) {
             System.err.println("crashcap: " + warning);
+        }
+        if (options.verbose()) {
+            System.err.println("crashcap " + AgentVersion.get() + ": armed pid " + NativeAgent.pid()
+                    + ", crash bundles go to " + folder);
         }
     }
 }

@@ -29,12 +29,22 @@ public final class AgentOptions {
     private static final Map<String, String> SENTRY_DEFAULTS = Map.of("release", "SENTRY_RELEASE",
             "environment", "SENTRY_ENVIRONMENT");
 
+    /**
+     * Options that are on or off: {@code verbose=true}, {@code -Dcrashcap.verbose=true}, {@code CRASHCAP_VERBOSE=1}, and
+     * also a bare {@code -Dcrashcap.verbose}. (Not a bare {@code verbose} in the agent argument: there a comma
+     * followed by a word without '=' continues the value before it, see OptionItems.)
+     */
+    private static final List<String> FLAGS = List.of("verbose");
+
     private final Map<String, String> values;
+    /** Where each value came from: "argument", "property", "environment" ({@code crashcap status} shows it). */
+    private final Map<String, String> sources;
     private final String raw;
     private final List<String> warnings;
 
-    private AgentOptions(Map<String, String> values, String raw, List<String> warnings) {
+    private AgentOptions(Map<String, String> values, Map<String, String> sources, String raw, List<String> warnings) {
         this.values = values;
+        this.sources = sources;
         this.raw = raw;
         this.warnings = warnings;
     }
@@ -42,14 +52,18 @@ public final class AgentOptions {
     public static AgentOptions parse(String agentArgument, Properties properties, Map<String, String> environment) {
         String raw = agentArgument == null ? "" : agentArgument.trim();
         Map<String, String> values = new LinkedHashMap<>();
+        Map<String, String> sources = new LinkedHashMap<>();
         List<String> warnings = new ArrayList<>();
         for (String name : KNOWN) {
             String fromSentry = SENTRY_DEFAULTS.containsKey(name) ? environment.get(SENTRY_DEFAULTS.get(name)) : null;
-            if (fromSentry != null && !fromSentry.isEmpty()) values.put(name, fromSentry);
+            if (fromSentry != null && !fromSentry.isEmpty()) put(values, sources, name, fromSentry, "environment");
             String fromProperty = properties.getProperty(propertyName(name));
+            if (fromProperty != null && fromProperty.isEmpty() && FLAGS.contains(name)) fromProperty = "true";
             String fromEnvironment = environment.get(environmentName(name));
-            if (fromEnvironment != null && !fromEnvironment.isEmpty()) values.put(name, fromEnvironment);
-            if (fromProperty != null && !fromProperty.isEmpty()) values.put(name, fromProperty);
+            if (fromEnvironment != null && !fromEnvironment.isEmpty()) {
+                put(values, sources, name, fromEnvironment, "environment");
+            }
+            if (fromProperty != null && !fromProperty.isEmpty()) put(values, sources, name, fromProperty, "property");
         }
         for (String item : OptionItems.split(raw)) { // a comma may belong to a value: see OptionItems
             int equals = item.indexOf('=');
@@ -60,7 +74,13 @@ public final class AgentOptions {
             } else if (value.isEmpty()) {
                 warnings.add("agent option '" + name + "' has no value; ignored");
             } else {
-                values.put(name, value);
+                put(values, sources, name, value, "argument");
+            }
+        }
+        for (String name : FLAGS) {
+            String value = values.get(name);
+            if (value != null && flag(value) == null) {
+                warnings.add("agent option '" + name + "=" + value + "' is not true or false; false is used");
             }
         }
         for (String name : COUNTS) {
@@ -72,7 +92,33 @@ public final class AgentOptions {
                         + " default is used");
             }
         }
-        return new AgentOptions(values, raw, List.copyOf(warnings));
+        return new AgentOptions(values, sources, raw, List.copyOf(warnings));
+    }
+
+    private static void put(Map<String, String> values, Map<String, String> sources, String name, String value,
+            String source) {
+        values.put(name, value);
+        sources.put(name, source);
+    }
+
+    /** true, 1 and yes are on; false, 0 and no are off (any case); anything else is null. */
+    private static Boolean flag(String value) {
+        switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes": return Boolean.TRUE;
+            case "false", "0", "no": return Boolean.FALSE;
+            default: return null;
+        }
+    }
+
+    /** {@code verbose}: the agent says on stderr, once, that it armed and where bundles go. Off by default. */
+    boolean verbose() {
+        String value = values.get("verbose");
+        return value != null && Boolean.TRUE.equals(flag(value));
+    }
+
+    /** Where an option's value came from ("argument", "property", "environment"), or null if it is not set. */
+    String source(String name) {
+        return sources.get(name);
     }
 
     /** The options that are counts: the disk cap. */

@@ -57,7 +57,21 @@ final class BackgroundUpload {
 
         @Override
         public void run() {
-            ShippingLoop.run(settings);
+            ShippingSettings run = settings;
+            if ((run.url() != null || run.sentryDsn() != null) && !RuntimeModules.present(RuntimeModules.HTTP)) {
+                // A jlink image without java.net.http: one line, then what can be done without it (finishing).
+                System.err.println("crashcap: not uploading: " + RuntimeModules.missing(RuntimeModules.HTTP, "uploading"));
+                run = new ShippingSettings(run.folder(), null, null, null, run.maxBundles(), run.maxMb(),
+                        run.startDelayMillis());
+            }
+            try {
+                ShippingLoop.run(run);
+            } catch (LinkageError e) {
+                // Any other module missing from a jlink image: one line, never a stack trace in the application's stderr.
+                String module = RuntimeModules.of(e);
+                System.err.println("crashcap: upload thread stopped: " + (module != null
+                        ? RuntimeModules.missing(module, "uploading") : e.toString()));
+            }
         }
     }
 }

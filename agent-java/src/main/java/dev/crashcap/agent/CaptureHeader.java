@@ -57,7 +57,7 @@ final class CaptureHeader {
     }
 
     /** Records of the capture format: tab-separated, with backslash, tab and newline escaped. */
-    private static final class Lines {
+    static final class Lines {
         private final StringBuilder text = new StringBuilder(16 * 1024);
 
         void add(String key, String... values) {
@@ -83,6 +83,11 @@ final class CaptureHeader {
 
         byte[] bytes() {
             return text.toString().getBytes(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public String toString() {
+            return text.toString();
         }
     }
 }

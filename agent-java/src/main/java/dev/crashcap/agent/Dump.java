@@ -1,5 +1,8 @@
 package dev.crashcap.agent;
 
+import dev.crashcap.collector.SafeFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -19,16 +22,40 @@ final class Dump {
     static synchronized void run(DumpRequest request) {
         try {
             Path bundle = Path.of(NativeAgent.snapshot(folder(request).toString()));
-            try {
-                LocksFile.write(bundle);
-            } catch (Throwable e) {
-                // Without java.management (a jlink image) or if it fails, the bundle still has every stack.
-            }
+            String noLocks = locks(bundle);
             publish(request, DumpRequest.resultProperty(request.id()), bundle.toString());
+            if (noLocks != null) publish(request, DumpRequest.warningProperty(request.id()), noLocks);
         } catch (Throwable e) {
             String why = e.getMessage() == null ? e.toString() : e.getMessage();
             publish(request, DumpRequest.errorProperty(request.id()), why.lines().findFirst().orElse(why));
         }
+    }
+
+    /**
+     * Writes locks.txt; returns null, or why the snapshot has no locks. The bundle still has every stack, and its
+     * locks.txt says why (an {@code unavailable} line), so that no reader takes "no locks" for "no deadlock".
+     */
+    private static String locks(Path bundle) {
+        String why;
+        if (!RuntimeModules.present(RuntimeModules.MANAGEMENT)) {
+            // Checked first: LocksFile cannot even be loaded without java.management (a jlink image).
+            why = RuntimeModules.missing(RuntimeModules.MANAGEMENT, "listing locks and deadlocks");
+        } else {
+            try {
+                LocksFile.write(bundle);
+                return null;
+            } catch (Throwable e) {
+                why = "the JVM did not list its locks: " + e;
+            }
+        }
+        why = why.lines().findFirst().orElse(why);
+        try {
+            SafeFiles.write(bundle.resolve(LocksFile.NAME), ("crashcap-locks\t1\nunavailable\t"
+                    + why.replace("\\", "\\\\").replace("\t", "\\t") + "\nend\tcomplete\n").getBytes(StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException e) {
+            // the CLI still says why; inspect then reads the snapshot as one without locks.txt
+        }
+        return why;
     }
 
     /** The folder asked for (created 0700 if need be), else the one the agent was armed with. */
@@ -48,6 +75,7 @@ final class Dump {
                 String old = published.removeFirst();
                 System.clearProperty(DumpRequest.resultProperty(old));
                 System.clearProperty(DumpRequest.errorProperty(old));
+                System.clearProperty(DumpRequest.warningProperty(old));
             }
         } catch (RuntimeException e) {
             // a security manager forbids it: the CLI says it got no answer

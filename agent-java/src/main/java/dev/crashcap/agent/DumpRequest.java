@@ -30,6 +30,11 @@ public record DumpRequest(String id, String folder) {
         return "crashcap.dumpError." + id;
     }
 
+    /** The system property the agent publishes, next to the result, what the snapshot lacks (its locks), in one line. */
+    public static String warningProperty(String id) {
+        return "crashcap.dumpWarning." + id;
+    }
+
     /** The dump request in an agent argument, or null if there is none. */
     static DumpRequest find(String agentArgument) {
         for (String item : items(agentArgument)) {

@@ -12,6 +12,14 @@ final class NativeAgent {
 
     static native boolean isArmed();
 
+    /**
+     * Publishes the armed agent's state as the system properties {@code crashcap.armed} and {@code crashcap.status}
+     * (agent-native/src/arming/status_property.h), read from outside by crashcap attach, dump and status. Returns
+     * null, or a one-line reason. {@code optionRecords}: lines {@code option TAB name TAB value TAB source}, escaped
+     * as capture.txt, secrets redacted.
+     */
+    static native String publishStatus(String how, String version, String optionRecords);
+
     /** A live snapshot bundle of every thread into {@code folder}; returns the bundle's path. */
     static native String snapshot(String folder) throws java.io.IOException;
 

@@ -8,7 +8,7 @@ public enum AttachFailure {
     BAD_INPUT,
     NO_SUCH_PROCESS,
     NOT_A_JVM,
-    /** Not HotSpot, older than Java 17, or a runtime without java.instrument. */
+    /** Not HotSpot, or older than Java 17. */
     UNSUPPORTED_JVM,
     ATTACH_DISABLED,
     PERMISSION_DENIED,
@@ -16,5 +16,9 @@ public enum AttachFailure {
     /** The agent was loaded but could not arm. */
     AGENT_FAILED,
     /** crashcap dump only: the agent is armed but could not write the snapshot bundle. */
-    DUMP_FAILED
+    DUMP_FAILED,
+    /** A Java module is missing from the target's runtime (java.instrument for attach; java.management for dump). */
+    MISSING_MODULE,
+    /** crashcap status only: a JVM that crashcap has not armed. */
+    NOT_ARMED
 }

@@ -23,6 +23,8 @@ public final class Attacher {
     /** The system properties the agent sets, read back with the properties command. */
     static final String ARMED = Agent.ARMED;
     static final String NOT_ARMED = Agent.NOT_ARMED;
+    /** Written by the native side with crashcap.armed: the agent's configuration (AgentStatus). */
+    static final String STATUS = "crashcap.status";
 
     /** What the target says after the attach: armed now, or armed already (and nothing was loaded). */
     public record Outcome(boolean alreadyArmed, String agentVersion, String bundleFolder, String javaVersion) {}
@@ -45,6 +47,26 @@ public final class Attacher {
         String reason = after.getProperty(NOT_ARMED);
         throw new AttachException(AttachFailure.AGENT_FAILED, "the agent was loaded into pid " + pid + " but did not arm: "
                 + (reason != null ? reason : "see the target's standard error"));
+    }
+
+    /**
+     * {@code crashcap status}: what the agent of an armed JVM publishes, read with {@code properties} alone, so that
+     * nothing is loaded into the target (a JVM whose attach listener is not running yet is sent SIGQUIT to start it,
+     * as for attach and jcmd). A JVM that is not armed is {@link AttachFailure#NOT_ARMED}.
+     */
+    public static AgentStatus status(long pid, Duration timeout) throws AttachException {
+        Deadline deadline = new Deadline(timeout);
+        TargetProcess target = reach(pid, deadline);
+        Properties properties = properties(target, deadline);
+        String version = javaVersion(target, properties);
+        String status = properties.getProperty(STATUS);
+        String armed = properties.getProperty(ARMED);
+        if (status == null && armed == null) {
+            String failed = properties.getProperty(NOT_ARMED);
+            throw new AttachException(AttachFailure.NOT_ARMED, "not armed: pid " + pid + " is a JVM (Java " + version
+                    + ") without crashcap" + (failed == null ? "" : "; the agent was loaded but did not arm: " + failed));
+        }
+        return AgentStatus.parse(pid, properties.getProperty("java.version", version), status, armed);
     }
 
     /**
@@ -111,8 +133,9 @@ public final class Attacher {
         }
         if (reply.status() != 0 && detail.contains("java.instrument")) {
             // A runtime image made by jlink without java.instrument cannot run any Java agent.
-            throw new AttachException(AttachFailure.UNSUPPORTED_JVM, "not supported: the runtime of pid " + target.pid
-                    + " has no java.instrument module, so it cannot load Java agents (" + detail + ")");
+            throw new AttachException(AttachFailure.MISSING_MODULE, "the runtime of pid " + target.pid
+                    + " has no java.instrument module, so it cannot load Java agents: add it (jlink --add-modules "
+                    + "java.instrument) (" + detail + ")");
         }
         if (reply.status() != 0) {
             throw new AttachException(AttachFailure.AGENT_FAILED, "the target JVM refused to load the agent: " + detail);

@@ -12,8 +12,11 @@ import java.util.Properties;
  * chosen here, which is read back with {@code properties}. The target goes on running.
  */
 public final class Dumper {
-    /** The bundle written, and whether this dump armed the JVM (it was not armed before). */
-    public record Outcome(Path bundle, boolean armedNow, Attacher.Outcome armed) {}
+    /**
+     * The bundle written, whether this dump armed the JVM (it was not armed before), and what the snapshot lacks
+     * (its locks, in a runtime without java.management), null if nothing.
+     */
+    public record Outcome(Path bundle, boolean armedNow, Attacher.Outcome armed, String warning) {}
 
     private Dumper() {}
 
@@ -43,7 +46,8 @@ public final class Dumper {
         }
         // A JVM in a container wrote the path as it sees it.
         Path bundle = target.root().resolve(Path.of("/").relativize(Path.of(path)));
-        return new Outcome(bundle, !armedBefore, Attacher.outcome(armedBefore, armed, version));
+        return new Outcome(bundle, !armedBefore, Attacher.outcome(armedBefore, armed, version),
+                after.getProperty(DumpRequest.warningProperty(request.id())));
     }
 
     /**

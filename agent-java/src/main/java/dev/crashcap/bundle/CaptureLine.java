@@ -7,9 +7,10 @@ import java.util.List;
  * One line of {@code capture.txt}: a key and its values. Fields are split on TAB first and unescaped after, so
  * an escaped tab ({@code \t}) inside a value never splits it.
  */
-record CaptureLine(int number, String key, List<String> values) {
+public record CaptureLine(int number, String key, List<String> values) {
 
-    static CaptureLine parse(int number, String text) {
+    /** One line of records written with capture.txt's escapes (also locks.txt and the agent's status). */
+    public static CaptureLine parse(int number, String text) {
         List<String> fields = new ArrayList<>();
         int start = 0;
         while (true) {
@@ -25,12 +26,12 @@ record CaptureLine(int number, String key, List<String> values) {
     }
 
     /** The i-th value, or null when the line has fewer values (an older writer, or a damaged line). */
-    String value(int index) {
+    public String value(int index) {
         return index < values.size() ? values.get(index) : null;
     }
 
     /** The i-th value, or null when it is missing or empty: the capture writes empty fields for "unknown". */
-    String valueOrNull(int index) {
+    public String valueOrNull(int index) {
         String value = value(index);
         return value == null || value.isEmpty() ? null : value;
     }

@@ -17,6 +17,7 @@ final class LocksParser {
     private final List<String> warnings;
     private ThreadBuilder current;
     private boolean complete;
+    private String unavailable;
 
     private LocksParser(List<String> warnings) {
         this.warnings = warnings;
@@ -36,6 +37,11 @@ final class LocksParser {
             parser.accept(CaptureLine.parse(i + 1, lines[i]));
         }
         parser.finishThread();
+        if (parser.unavailable != null) {
+            // The agent could not list the locks (a runtime without java.management): no locks, and not "no deadlock".
+            warnings.add("locks not recorded: " + parser.unavailable);
+            return null;
+        }
         if (!parser.complete) warnings.add(FILE + ": cut off (no 'end complete' line)");
         return new Locks(List.copyOf(parser.threads), List.copyOf(parser.deadlocks), parser.complete);
     }
@@ -46,6 +52,7 @@ final class LocksParser {
             case "held" -> held(line);
             case "waiting" -> waiting(line);
             case "deadlock" -> deadlock(line);
+            case "unavailable" -> unavailable = line.valueOrNull(0) == null ? "no reason given" : line.value(0);
             case "end" -> complete |= "complete".equals(line.value(0));
             default -> { } // from a newer writer: skipped
         }

@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = ManifestVersion.class,
         description = "Captures JVM hard crashes and shows what they left behind.",
-        subcommands = {AttachCommand.class, DumpCommand.class, InspectCommand.class, ListCommand.class,
+        subcommands = {AttachCommand.class, DumpCommand.class, StatusCommand.class, InspectCommand.class, ListCommand.class,
                 FinishCommand.class,
                 UploadCommand.class, HelpCommand.class, GenerateCompletion.class})
 final class CrashcapCommand implements Callable<Integer> {
@@ -34,7 +34,7 @@ final class CrashcapCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing command: attach, dump, inspect, list, finish or upload");
+        throw new ParameterException(spec.commandLine(), "missing command: attach, dump, status, inspect, list, finish or upload");
     }
 
     /** Parses {@code args}, runs the command they name and returns its exit code. */

@@ -28,6 +28,13 @@ final class Dumping {
                         + armed.bundleFolder() + " (crashcap " + armed.agentVersion() + ")");
             }
             stdout.println(outcome.bundle());
+            if (outcome.warning() != null) {
+                // The bundle is written and has every stack; but "no deadlock" must not be read into missing locks.
+                stderr.println("crashcap: the snapshot of pid " + pid + " has no locks: " + outcome.warning());
+                // A missing module has its exit code (the agent's line then says how to add it); a failure of the
+                // JVM's lock listing itself is rare and said, but the snapshot is what was asked for.
+                if (outcome.warning().contains("--add-modules")) return ExitCode.MISSING_MODULE.code();
+            }
             return ExitCode.OK.code();
         } catch (AttachException e) {
             stderr.println("crashcap: " + e.getMessage());

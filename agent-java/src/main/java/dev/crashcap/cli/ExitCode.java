@@ -15,16 +15,19 @@ enum ExitCode {
     OK(0, "success"),
     INTERNAL_ERROR(1, "internal error (a bug in crashcap: please report the line it printed)"),
     BAD_INPUT(2, "bad input: usage, no such file or folder, not a bundle (the line says what)"),
-    NO_SUCH_PROCESS(3, "no such process", "attach", "dump"),
-    NOT_A_JVM(4, "not a JVM", "attach", "dump"),
-    UNSUPPORTED_JVM(5, "not HotSpot, older than Java 17, or a runtime without java.instrument", "attach", "dump"),
-    ATTACH_DISABLED(6, "attach disabled in the target (-XX:+DisableAttachMechanism and the like)", "attach", "dump"),
-    PERMISSION_DENIED(7, "permission denied (another user's JVM, and not root)", "attach", "dump"),
-    TIMED_OUT(8, "timed out", "attach", "dump"),
+    NO_SUCH_PROCESS(3, "no such process", "attach", "dump", "status"),
+    NOT_A_JVM(4, "not a JVM", "attach", "dump", "status"),
+    UNSUPPORTED_JVM(5, "not HotSpot, or older than Java 17", "attach", "dump", "status"),
+    ATTACH_DISABLED(6, "attach disabled in the target (-XX:+DisableAttachMechanism and the like)", "attach", "dump", "status"),
+    PERMISSION_DENIED(7, "permission denied (another user's JVM, and not root)", "attach", "dump", "status"),
+    TIMED_OUT(8, "timed out", "attach", "dump", "status"),
     AGENT_FAILED(9, "the agent was loaded but could not arm (the line says why)", "attach", "dump"),
     DUMP_FAILED(10, "the snapshot could not be written (the line says why)", "dump"),
     STILL_PENDING(11, "some bundles are still pending: run it again later", "upload", "finish"),
-    REFUSED(12, "the collector refused some bundles (crashcap list shows them as failed)", "upload");
+    REFUSED(12, "the collector refused some bundles (crashcap list shows them as failed)", "upload"),
+    MISSING_MODULE(13, "a Java module this needs is not in the runtime (a jlink image): the line names it, "
+            + "and dump still prints its bundle", "attach", "dump", "upload", "inspect"),
+    NOT_ARMED(14, "the JVM is not armed by crashcap", "status");
 
     private final int code;
     private final String meaning;
@@ -57,6 +60,8 @@ enum ExitCode {
             case TIMED_OUT -> TIMED_OUT;
             case AGENT_FAILED -> AGENT_FAILED;
             case DUMP_FAILED -> DUMP_FAILED;
+            case MISSING_MODULE -> MISSING_MODULE;
+            case NOT_ARMED -> NOT_ARMED;
         };
     }
 

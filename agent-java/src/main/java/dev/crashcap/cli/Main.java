@@ -1,6 +1,7 @@
 package dev.crashcap.cli;
 
 import dev.crashcap.agent.AgentOptions;
+import dev.crashcap.agent.RuntimeModules;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +37,13 @@ public final class Main {
             if (fast != null) return fast;
             AgentOptions configuration = AgentOptions.parse(null, properties, environment);
             return CrashcapCommand.execute(args, out, err, configuration);
+        } catch (NoClassDefFoundError e) {
+            // A runtime made by jlink without a module a command needs (inspect --debuginfod and java.net.http, for
+            // one): one line naming the module, not a stack trace. Commands check first where they can (upload).
+            String module = RuntimeModules.of(e);
+            if (module == null) throw e;
+            err.println("crashcap: " + RuntimeModules.missing(module, args.length == 0 ? "this" : args[0]));
+            return ExitCode.MISSING_MODULE.code();
         } finally {
             out.flush();
             err.flush();

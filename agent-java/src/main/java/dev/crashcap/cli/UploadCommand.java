@@ -1,5 +1,6 @@
 package dev.crashcap.cli;
 
+import dev.crashcap.agent.RuntimeModules;
 import dev.crashcap.bundle.BundleException;
 import dev.crashcap.collector.DiskCap;
 import dev.crashcap.collector.TargetException;
@@ -64,6 +65,11 @@ final class UploadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws BundleException, IOException {
+        if (!RuntimeModules.present(RuntimeModules.HTTP)) {
+            // Said before anything is read or finished: nothing can be sent from this runtime.
+            spec.commandLine().getErr().println("crashcap: " + RuntimeModules.missing(RuntimeModules.HTTP, "upload"));
+            return ExitCode.MISSING_MODULE.code();
+        }
         Path path = folder.directory();
         DiskCap cap = diskCap.diskCap();
         // Bad numbers are bad input, said before anything is touched (picocli has refused what is not a number).

@@ -42,7 +42,8 @@ class ExitCodeTest {
                 Map.entry("BAD_INPUT", 2), Map.entry("NO_SUCH_PROCESS", 3), Map.entry("NOT_A_JVM", 4),
                 Map.entry("UNSUPPORTED_JVM", 5), Map.entry("ATTACH_DISABLED", 6), Map.entry("PERMISSION_DENIED", 7),
                 Map.entry("TIMED_OUT", 8), Map.entry("AGENT_FAILED", 9), Map.entry("DUMP_FAILED", 10),
-                Map.entry("STILL_PENDING", 11), Map.entry("REFUSED", 12));
+                Map.entry("STILL_PENDING", 11), Map.entry("REFUSED", 12), Map.entry("MISSING_MODULE", 13),
+                Map.entry("NOT_ARMED", 14));
         Map<String, Integer> actual = new HashMap<>();
         for (ExitCode exitCode : ExitCode.values()) {
             actual.put(exitCode.name(), exitCode.code());

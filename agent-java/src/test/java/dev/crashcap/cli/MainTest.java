@@ -206,10 +206,11 @@ class MainTest {
     @Test
     void helpListsTheExitCodesOfEachCommand() {
         Map<String, Set<Integer>> expected = Map.of(
-                "attach", Set.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9),
-                "dump", Set.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10),
-                "upload", Set.of(0, 1, 2, 11, 12),
-                "inspect", Set.of(0, 1, 2),
+                "attach", Set.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 13),
+                "dump", Set.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 13),
+                "status", Set.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 14),
+                "upload", Set.of(0, 1, 2, 11, 12, 13),
+                "inspect", Set.of(0, 1, 2, 13),
                 "list", Set.of(0, 1, 2),
                 "finish", Set.of(0, 1, 2, 11));
         expected.forEach((command, codes) -> {
@@ -219,7 +220,7 @@ class MainTest {
             assertTrue(help.out().contains("   3   no such process") == codes.contains(3), help.out());
         });
         Result top = run("--help");
-        assertEquals(IntStream.rangeClosed(0, 12).boxed().collect(Collectors.toSet()), listedExitCodes(top.out()));
+        assertEquals(IntStream.rangeClosed(0, 14).boxed().collect(Collectors.toSet()), listedExitCodes(top.out()));
         assertTrue(top.out().contains("  11   some bundles are still pending: run it again later (upload, finish)"),
                 top.out());
         assertTrue(run("attach", "--help").out().contains("-XX:+EnableDynamicAgentLoading"));
