@@ -11,6 +11,7 @@ import dev.crashcap.bundle.JsonReader;
 import dev.crashcap.testapp.CppThrower;
 import dev.crashcap.testapp.Crasher;
 import dev.crashcap.testapp.FfmCrasher;
+import dev.crashcap.testapp.GcCrasher;
 import dev.crashcap.testapp.JnaCrasher;
 import dev.crashcap.testapp.ThreadsApp;
 import java.io.File;
@@ -68,6 +69,40 @@ class DiagnosisIT {
                 Crasher.class.getName(), "bad-jobject"), Map.of());
         assertTrue(checked.stdout().contains("FATAL ERROR in native method: Bad global or local ref passed to JNI"),
                 checked.stdout() + checked.stderr());
+    }
+
+    @Test
+    void aGcCrashAfterAJniLibraryOverranACriticalArrayBlamesThatLibrary() throws Exception {
+        Path bundles = work.resolve("bundles");
+        TestJvm.Result jvm = TestJvm.crashWithAgent(work, bundles, List.of(), Map.of(), GcCrasher.class.getName());
+        assertTrue(TestJvm.hsErrWritten(jvm), "the JVM died by a fault and wrote hs_err: " + jvm.stdout());
+        Path bundle = Inspect.onlyBundle(bundles);
+        Map<String, Object> json = Inspect.json(work, bundle);
+
+        assertEquals("jvm-fault", JsonReader.get(json, "diagnosis.kind"));
+        assertEquals("libjvm.so", Inspect.objects(json, "crashingThread.frames").get(0).get("module"));
+        assertTrue(Inspect.functions(Inspect.objects(json, "crashingThread.frames")).stream()
+                .noneMatch(function -> function.startsWith("crashcaptest") || function.startsWith("Java_")),
+                "the JNI library is on no frame of the crashing thread");
+        assertEquals("libcrashcaptest.so", JsonReader.get(json, "diagnosis.suspectModule"), "the suspect is not none");
+        Map<String, Object> suspect = Inspect.objects(json, "diagnosis.suspects").get(0);
+        assertEquals("libcrashcaptest.so", suspect.get("module"));
+        assertEquals("loaded by " + GcCrasher.class.getName(), suspect.get("why"));
+        String summary = (String) JsonReader.get(json, "diagnosis.summary");
+        assertTrue(summary.contains("inside the JVM, in ") && summary.endsWith("is the usual cause, likely the JNI "
+                + "library libcrashcaptest.so"), summary);
+        assertTrue(((String) hint(json, "xcheck-jni").get("evidence")).contains(
+                "JNI libraries: libcrashcaptest.so (loaded by " + GcCrasher.class.getName() + ")"), json.toString());
+        String report = reportEndingWithHints(bundle, "Run with -Xcheck:jni");
+        assertTrue(report.contains("    libcrashcaptest.so  (loaded by " + GcCrasher.class.getName() + " from file:"),
+                report);
+        briefWithHints(bundle, "-Xcheck:jni");
+
+        // The hint is right: -Xcheck:jni stops at the release of the overrun array, in the JNI library's call.
+        TestJvm.Result checked = TestJvm.run(work.resolve("checked"), TestJvm.command(List.of(), List.of("-Xcheck:jni"),
+                GcCrasher.class.getName()), Map.of());
+        assertTrue(checked.stdout().contains("FATAL ERROR in native method: ReleasePrimitiveArrayCritical: failed bounds "
+                + "check"), checked.stdout() + checked.stderr());
     }
 
     @Test
