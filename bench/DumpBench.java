@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  * ({@code ThreadsApp idle N}, armed with -javaagent): {@code crashcap dump} (wall time of the whole command, and the
  * agent's own snapshot time, capture.micros of the bundle), {@code jstack <pid>} and
  * {@code gdb -p <pid> -batch -ex 'thread apply all bt'} (wall times). Medians of several runs, for 100 and 1,000
- * extra threads.
+ * extra threads. Then the first dump of a JVM that is not armed yet, against jstack as the first tool to attach to
+ * such a JVM ({@link #firstDumpRow}).
  *
  * Run: bench/run.sh, or
  * {@code java -cp crashcap.jar bench/DumpBench.java <crashcap.jar> <libcrashcaptest.so> <test-classes> [runs]}.
@@ -43,6 +44,11 @@ public class DumpBench {
             for (int n : THREADS) {
                 row(n, runs, gdb);
             }
+            System.out.println();
+            System.out.printf("the first dump of a JVM that is not armed (attach, arming, snapshot), against jstack as the first"
+                    + " tool on the same kind of JVM: a fresh JVM for each, %d extra threads, median of %d runs%n",
+                    FIRST_DUMP_THREADS, runs);
+            firstDumpRow(FIRST_DUMP_THREADS, runs);
         } finally {
             deleteTree(work);
         }
@@ -50,10 +56,58 @@ public class DumpBench {
                 + " gdb: native frames only" + (gdb ? "" : " (gdb is not installed)"));
     }
 
+    static final int FIRST_DUMP_THREADS = 1000;
+
+    /**
+     * Each run: a fresh unarmed JVM gets {@code crashcap dump} first (its attach listener starts, the agent loads and
+     * arms, the snapshot is taken), then {@code jstack} (the second tool, for reference); another fresh JVM gets
+     * {@code jstack} first. The runs alternate which JVM starts first.
+     */
+    static void firstDumpRow(int threads, int runs) throws Exception {
+        List<Double> dump = new ArrayList<>(), agent = new ArrayList<>(), jstackFirst = new ArrayList<>(),
+                jstackSecond = new ArrayList<>(), ratios = new ArrayList<>();
+        for (int run = 0; run < runs; run++) {
+            double dumpMs = 0, jstackMs = 0;
+            for (boolean dumpFirst : run % 2 == 0 ? new boolean[] {true, false} : new boolean[] {false, true}) {
+                try (Idle app = Idle.start(threads, false)) {
+                    if (dumpFirst) {
+                        Path out = work.resolve("first-" + run);
+                        long start = System.nanoTime();
+                        String path = run(List.of(java(), "-jar", jar.toString(), "dump", Long.toString(app.pid), "--out",
+                                out.toString())).lines().filter(line -> line.startsWith("/")).findFirst().orElse("");
+                        // (its other line, on stderr, says that it armed the JVM)
+                        dumpMs = millisSince(start);
+                        Bundle bundle = BundleLocator.load(path);
+                        agent.add(bundle.captureMicros() / 1000.0);
+                        start = System.nanoTime();
+                        run(List.of(javaHome.resolve("bin/jstack").toString(), Long.toString(app.pid)));
+                        jstackSecond.add(millisSince(start));
+                    } else {
+                        long start = System.nanoTime();
+                        run(List.of(javaHome.resolve("bin/jstack").toString(), Long.toString(app.pid)));
+                        jstackMs = millisSince(start);
+                    }
+                }
+            }
+            dump.add(dumpMs);
+            jstackFirst.add(jstackMs);
+            ratios.add(dumpMs / jstackMs);
+        }
+        System.out.printf("%28s %14s %22s %20s %22s%n", "first crashcap dump ms", "(in agent ms)", "first jstack ms",
+                "dump / jstack", "jstack as 2nd tool ms");
+        List<Double> sortedRatios = new ArrayList<>(ratios);
+        Collections.sort(sortedRatios);
+        System.out.printf("%28.0f %14.1f %22.0f %20s %22.0f%n", median(dump), median(agent), median(jstackFirst),
+                String.format("%.2f (%.2f..%.2f)", median(ratios), sortedRatios.get(0),
+                        sortedRatios.get(sortedRatios.size() - 1)), median(jstackSecond));
+        System.out.println("dump / jstack: per run, each tool first on its own fresh JVM; median (min..max). The dump prints"
+                + " the bundle's path; the arming it did stays (the JVM is armed from then on)");
+    }
+
     static void row(int threads, int runs, boolean gdb) throws Exception {
         List<Double> dump = new ArrayList<>(), agent = new ArrayList<>(), jstack = new ArrayList<>(), gdbs = new ArrayList<>();
         Integer total = null;
-        try (Idle app = Idle.start(threads)) {
+        try (Idle app = Idle.start(threads, true)) {
             for (int run = 0; run < runs; run++) {
                 Path out = work.resolve("dumps-" + threads + "-" + run); // one folder per run: bundle names are per second
                 long start = System.nanoTime();
@@ -138,9 +192,11 @@ public class DumpBench {
             this.pid = pid;
         }
 
-        static Idle start(int threads) throws IOException {
-            List<String> command = List.of(java(), "-javaagent:" + jar + "=dir=" + work.resolve("bundles"),
-                    "-Dcrashcap.testlib=" + testlib, "-cp", classes.toString(), APP, "idle", String.valueOf(threads));
+        static Idle start(int threads, boolean armed) throws IOException {
+            List<String> command = new ArrayList<>(List.of(java()));
+            if (armed) command.add("-javaagent:" + jar + "=dir=" + work.resolve("bundles"));
+            command.addAll(List.of("-Dcrashcap.testlib=" + testlib, "-cp", classes.toString(), APP, "idle",
+                    String.valueOf(threads)));
             Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             String line = new BufferedReader(new InputStreamReader(process.getInputStream())).readLine();
             if (line == null || !line.startsWith("ready ")) {

@@ -8,8 +8,12 @@ import java.util.List;
 /**
  * Start-up cost of the agent: a trivial program started many times without and with
  * -javaagent:crashcap.jar, alternating so that both see the same machine noise. Wall time is measured
- * here, from process start to exit; peak RSS is VmHWM from /proc/self/status, printed by the trivial
- * program at the end of its main. Prints a table of medians.
+ * here, from process start to exit; CPU time is user + sys of the whole process (every thread, JVM
+ * shutdown included), as the kernel accounts it to a waited-for child: each run goes through
+ * {@code bash -c '<command>; times'}, whose second line is the children's getrusage times in milliseconds;
+ * peak RSS is VmHWM from /proc/self/status, printed by the trivial program at the end of its main.
+ * Prints a table of medians, and the spread of the CPU differences (quartiles of the per-round
+ * differences: each round starts every variant once, back to back).
  *
  * Run: bench/run.sh  (or: java bench/StartupBench.java <crashcap.jar> [runs])
  */
@@ -39,22 +43,42 @@ public class StartupBench {
                 "-cp", work.toString(), "Trivial");
         for (int i = 0; i < 3; i++) { run(work, plain); run(work, empty); run(work, armed); } // warm the page cache
 
-        List<Double> plainMs = new ArrayList<>(), emptyMs = new ArrayList<>(), armedMs = new ArrayList<>();
-        List<Long> plainKb = new ArrayList<>(), emptyKb = new ArrayList<>(), armedKb = new ArrayList<>();
+        Runs plainRuns = new Runs(), emptyRuns = new Runs(), armedRuns = new Runs();
         for (int i = 0; i < runs; i++) {
-            measure(work, plain, plainMs, plainKb);
-            measure(work, empty, emptyMs, emptyKb);
-            measure(work, armed, armedMs, armedKb);
+            measure(work, plain, plainRuns);
+            measure(work, empty, emptyRuns);
+            measure(work, armed, armedRuns);
         }
-        double pm = median(plainMs), em = median(emptyMs), am = median(armedMs);
-        long pk = medianLong(plainKb), ek = medianLong(emptyKb), ak = medianLong(armedKb);
-        System.out.printf("startup of a trivial program, %d runs each, medians (java %s)%n", runs, System.getProperty("java.version"));
-        System.out.printf("%-38s %10s %14s%n", "", "wall ms", "peak RSS MiB");
-        System.out.printf("%-38s %10.1f %14.1f%n", "no agent", pm, pk / 1024.0);
-        System.out.printf("%-38s %10.1f %14.1f%n", "an empty -javaagent (JVM's own cost)", em, ek / 1024.0);
-        System.out.printf("%-38s %10.1f %14.1f%n", "crashcap agent", am, ak / 1024.0);
-        System.out.printf("%-38s %+10.1f %+14.1f%n", "crashcap vs no agent", am - pm, (ak - pk) / 1024.0);
-        System.out.printf("%-38s %+10.1f %+14.1f%n", "crashcap vs an empty agent", am - em, (ak - ek) / 1024.0);
+        System.out.printf("startup of a trivial program, %d interleaved runs each, medians (java %s, %d CPUs)%n", runs,
+                System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
+        System.out.printf("%-38s %10s %10s %14s%n", "", "wall ms", "CPU ms", "peak RSS MiB");
+        plainRuns.row("no agent");
+        emptyRuns.row("an empty -javaagent (JVM's own cost)");
+        armedRuns.row("crashcap agent");
+        armedRuns.difference("crashcap vs no agent", plainRuns);
+        armedRuns.difference("crashcap vs an empty agent", emptyRuns);
+        System.out.println("CPU = user + sys of the whole process; difference rows: median of each side, and in brackets the"
+                + " quartiles of the per-round CPU differences");
+    }
+
+    /** One variant's measurements, run by run. */
+    static final class Runs {
+        final List<Double> wallMs = new ArrayList<>(), cpuMs = new ArrayList<>();
+        final List<Long> peakKb = new ArrayList<>();
+
+        void row(String label) {
+            System.out.printf("%-38s %10.1f %10.1f %14.1f%n", label, median(wallMs), median(cpuMs), medianLong(peakKb) / 1024.0);
+        }
+
+        void difference(String label, Runs base) {
+            List<Double> perRound = new ArrayList<>();
+            for (int i = 0; i < cpuMs.size(); i++) perRound.add(cpuMs.get(i) - base.cpuMs.get(i));
+            Collections.sort(perRound);
+            System.out.printf("%-38s %+10.1f %+10.1f %+14.1f   (CPU %+.1f .. %+.1f)%n", label,
+                    median(wallMs) - median(base.wallMs), median(cpuMs) - median(base.cpuMs),
+                    (medianLong(peakKb) - medianLong(base.peakKb)) / 1024.0,
+                    perRound.get(perRound.size() / 4), perRound.get(perRound.size() * 3 / 4));
+        }
     }
 
     /** A -javaagent whose premain does nothing: what any Java agent costs before its own code runs. */
@@ -75,11 +99,28 @@ public class StartupBench {
         return jar;
     }
 
-    static void measure(Path work, List<String> command, List<Double> ms, List<Long> kb) throws Exception {
+    /**
+     * Runs the command under bash, which reports the CPU time of its waited-for children ({@code times}, second
+     * line: user and sys as {@code 0m0.123s}); the program itself prints its peak RSS in KiB.
+     */
+    static void measure(Path work, List<String> command, Runs runs) throws Exception {
+        StringBuilder script = new StringBuilder();
+        for (String word : command) script.append('\'').append(word.replace("'", "'\\''")).append("' ");
+        script.append("; times");
         long start = System.nanoTime();
-        String out = run(work, command);
-        ms.add((System.nanoTime() - start) / 1e6);
-        kb.add(Long.parseLong(out.trim()));
+        String out = run(work, List.of("bash", "-c", script.toString()));
+        runs.wallMs.add((System.nanoTime() - start) / 1e6);
+        String[] lines = out.strip().split("\n");
+        runs.peakKb.add(Long.parseLong(lines[0].trim()));
+        String[] children = lines[lines.length - 1].trim().split("\\s+");
+        runs.cpuMs.add(seconds(children[0]) * 1000 + seconds(children[1]) * 1000);
+    }
+
+    /** bash's {@code times} format: {@code 1m2.345s}. */
+    static double seconds(String minutesAndSeconds) {
+        int m = minutesAndSeconds.indexOf('m');
+        return Integer.parseInt(minutesAndSeconds.substring(0, m)) * 60
+                + Double.parseDouble(minutesAndSeconds.substring(m + 1, minutesAndSeconds.length() - 1));
     }
 
     static String run(Path work, List<String> command) throws IOException, InterruptedException {

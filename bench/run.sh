@@ -3,6 +3,10 @@
 # not there.
 #   bench/run.sh [start-up runs] [crash runs per thread count] [attach runs] [dump runs] [upload bundles] [upload runs]
 #                [thread start runs]
+#   bench/run.sh passthrough [pairs] [work scale]
+# The second form runs only the pass-through benchmarks (long: about 5 minutes with the default 5 pairs): the
+# handler's own cost per signal (agent-native/test/pass_through_bench.c) and a JVM at work with and without the agent
+# (bench/PassThroughBench.java).
 # Attach latency is measured against every JDK found among the usual ones (17, 21, 25); CRASHCAP_BENCH_JDKS
 # (space-separated java homes) overrides that. The scale benchmark (list, list --json and upload over 1,000 and
 # 10,000 bundles in a 64 MiB heap; the 10,000-bundle upload takes minutes) runs last; CRASHCAP_BENCH_SCALE
@@ -14,6 +18,12 @@ jar=agent-java/target/crashcap.jar
 testlib=agent-java/target/native-build/libcrashcaptest.so
 classes=agent-java/target/test-classes
 [ -f "$jar" ] && [ -f "$testlib" ] && [ -d "$classes/dev/crashcap/testapp" ] || mvn -B -q package -DskipTests
+if [ "${1:-}" = passthrough ]; then
+    agent-java/target/native-build/agent-native/pass_through_bench 200000 15
+    echo
+    java bench/PassThroughBench.java "$jar" "${2:-5}" "${3:-1.0}"
+    exit
+fi
 java bench/StartupBench.java "$jar" "${1:-40}"
 echo
 java -cp "$jar" bench/ThreadsBench.java "$jar" "$testlib" "$classes" "${2:-5}"

@@ -2,6 +2,7 @@
 
 #include <elf.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -54,28 +55,59 @@ int got_module_contains(const struct dl_phdr_info *info, uintptr_t address) {
     return 0;
 }
 
-/* The protection of the mapping holding address, from /proc/self/maps (not a handler: stdio is fine). */
-static int protection_of(uintptr_t address) {
-    FILE *maps = fopen("/proc/self/maps", "re"); /* arming time or a hook in normal context, never a handler */
-    if (maps == NULL) return -1;
+struct got_mapping {
+    uintptr_t start, end;
+    int protection;
+};
+
+/* /proc/self/maps into maps (not a handler: stdio and malloc are fine). */
+static void load_maps(got_maps *maps) {
+    maps->loaded = 1;
+    FILE *file = fopen("/proc/self/maps", "re"); /* arming time or a hook in normal context, never a handler */
+    if (file == NULL) return;
+    size_t capacity = 0;
     char line[512];
-    int protection = -1;
-    while (protection < 0 && fgets(line, sizeof line, maps) != NULL) {
+    while (fgets(line, sizeof line, file) != NULL) {
         unsigned long start, end;
         char perms[5];
-        if (sscanf(line, "%lx-%lx %4s", &start, &end, perms) == 3 && address >= start && address < end) {
-            protection = (perms[0] == 'r' ? PROT_READ : 0) | (perms[1] == 'w' ? PROT_WRITE : 0) |
-                         (perms[2] == 'x' ? PROT_EXEC : 0);
+        if (sscanf(line, "%lx-%lx %4s", &start, &end, perms) != 3) continue;
+        if (maps->count == capacity) {
+            size_t bigger = capacity == 0 ? 1024 : capacity * 2;
+            struct got_mapping *grown = realloc(maps->entries, bigger * sizeof *grown); /* normal context */
+            if (grown == NULL) break;
+            maps->entries = grown;
+            capacity = bigger;
         }
+        maps->entries[maps->count++] = (struct got_mapping){
+            start, end,
+            (perms[0] == 'r' ? PROT_READ : 0) | (perms[1] == 'w' ? PROT_WRITE : 0) | (perms[2] == 'x' ? PROT_EXEC : 0)
+        };
     }
-    fclose(maps);
+    fclose(file);
+}
+
+void got_maps_release(got_maps *maps) {
+    free(maps->entries);
+    *maps = (got_maps){ 0 };
+}
+
+/* The protection of the mapping holding address, or -1 if none does. */
+static int protection_of(got_maps *maps, uintptr_t address) {
+    got_maps once = { 0 };
+    got_maps *used = maps != NULL ? maps : &once;
+    if (!used->loaded) load_maps(used);
+    int protection = -1;
+    for (size_t i = 0; i < used->count && protection < 0; i++) {
+        if (address >= used->entries[i].start && address < used->entries[i].end) protection = used->entries[i].protection;
+    }
+    if (maps == NULL) got_maps_release(&once);
     return protection;
 }
 
-int got_write_slot(uintptr_t slot, void *value) {
+int got_write_slot(got_maps *maps, uintptr_t slot, void *value) {
     long page = sysconf(_SC_PAGESIZE);
     uintptr_t start = slot & ~(uintptr_t)(page - 1);
-    int original = protection_of(start);
+    int original = protection_of(maps, start);
     if (original < 0 || !(original & PROT_WRITE)) {
         if (mprotect((void *)start, (size_t)page, PROT_READ | PROT_WRITE) != 0) return -1;
     }

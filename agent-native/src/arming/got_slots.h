@@ -16,9 +16,23 @@ size_t got_find_slots(const struct dl_phdr_info *info, const char *symbol, uintp
  * module's own PLT stub). */
 int got_module_contains(const struct dl_phdr_info *info, uintptr_t address);
 
+/* The protections of the process's mappings (/proc/self/maps), read once for several slot writes: the
+ * file has a few lines per thread, and reading it for every slot of a scan cost tens of milliseconds at
+ * arming in a JVM of 1,000 threads (the first `crashcap dump`). Start zeroed; got_maps_release after the
+ * writes. The protections are those of the moment it is read, as a fresh read per write gave those of a
+ * moment before that write. */
+typedef struct {
+    struct got_mapping *entries;
+    size_t count;
+    int loaded;
+} got_maps;
+
 /* Writes value into the slot. The slot usually lies in RELRO memory (read-only once the loader is done,
  * always with -z now): the page is made writable for the write, then given back the protection it had.
- * Returns 0, or -1 when the page cannot be made writable. */
-int got_write_slot(uintptr_t slot, void *value);
+ * maps: read once and kept for the next writes, or NULL to read them for this write alone. Returns 0,
+ * or -1 when the page cannot be made writable. */
+int got_write_slot(got_maps *maps, uintptr_t slot, void *value);
+
+void got_maps_release(got_maps *maps);
 
 #endif

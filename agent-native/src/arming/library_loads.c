@@ -119,6 +119,6 @@ const char *library_loads_watch(JavaVM *vm, jvmtiEnv *env) {
     slot_search search = { "/libjvm.so", 0 };
     dl_iterate_phdr(find_dlopen_slot, &search); /* arming time: the loader's lock is fine here */
     if (search.slot == 0) return "no dlopen slot in libjvm.so";
-    if (got_write_slot(search.slot, (void *)dlopen_hook) != 0) return "cannot write libjvm's GOT";
+    if (got_write_slot(NULL, search.slot, (void *)dlopen_hook) != 0) return "cannot write libjvm's GOT";
     return NULL;
 }

@@ -88,6 +88,9 @@ static int was_visited(uintptr_t base) {
     return 0;
 }
 
+/* The mappings' protections for the slot writes of one scan (got_slots.h); guarded by scan_lock. */
+static got_maps scan_maps;
+
 /* A slot is ours to take when it holds what the dynamic linker binds pthread_create to, or (lazy
  * binding, not called yet) the module's own PLT stub. Anything else is someone else's hook: kept. */
 static void hook_module(const struct dl_phdr_info *info) {
@@ -97,7 +100,7 @@ static void hook_module(const struct dl_phdr_info *info) {
         void *current = __atomic_load_n((void **)slots[i], __ATOMIC_ACQUIRE);
         if (current == (void *)hooked_pthread_create) continue;
         if (current == real_pthread_create || got_module_contains(info, (uintptr_t)current)) {
-            got_write_slot(slots[i], (void *)hooked_pthread_create);
+            got_write_slot(&scan_maps, slots[i], (void *)hooked_pthread_create);
         }
     }
 }
@@ -134,6 +137,7 @@ void thread_start_hook_scan(void) {
     pthread_mutex_lock(&scan_lock); /* loads on several threads at once, and the sweep; never a handler */
     scan_state state = { 1 };
     dl_iterate_phdr(visit_module, &state);
+    got_maps_release(&scan_maps);
     pthread_mutex_unlock(&scan_lock);
 }
 

@@ -13,7 +13,7 @@ public final class Agent {
     private Agent() {}
 
     public static void premain(String options, Instrumentation instrumentation) {
-        armQuietly(options, HOW_JAVAAGENT);
+        armQuietly(options, HOW_JAVAAGENT, "");
     }
 
     /** How the JVM was armed, as crashcap status shows it. */
@@ -22,16 +22,19 @@ public final class Agent {
 
     /**
      * A dynamic attach: arms, as premain does. For {@code crashcap dump} the argument also holds a dump request:
-     * then a JVM armed already is left as it is, one that is not is armed with the other options first, and the
-     * snapshot is taken.
+     * then a JVM armed already is left as it is, one that is not is armed with the other options first (and the
+     * request's folder, if it names one, as its bundle folder, above any other setting), and the snapshot is taken.
      */
     public static void agentmain(String options, Instrumentation instrumentation) {
         DumpRequest dump = DumpRequest.find(options);
         if (dump == null) {
-            armQuietly(options, HOW_ATTACH);
+            armQuietly(options, HOW_ATTACH, "");
             return;
         }
-        if (System.getProperty(ARMED) == null) armQuietly(DumpRequest.withoutRequest(options), HOW_ATTACH);
+        Dump.prepareReply();
+        if (System.getProperty(ARMED) == null && armQuietly(DumpRequest.withoutRequest(options), HOW_ATTACH, dump.folder())) {
+            publish(DumpRequest.armedNowProperty(dump.id()), "true");
+        }
         if (System.getProperty(ARMED) != null) Dump.run(dump);
     }
 
@@ -43,12 +46,15 @@ public final class Agent {
     public static final String ARMED = "crashcap.armed";
     public static final String NOT_ARMED = "crashcap.notArmed";
 
-    /** An agent must never stop the application from starting: every failure is one line on stderr. */
-    private static void armQuietly(String options, String how) {
+    /**
+     * An agent must never stop the application from starting: every failure is one line on stderr. True if this
+     * call armed the process. {@code folder}: a bundle folder above every other setting, or empty.
+     */
+    private static boolean armQuietly(String options, String how, String folder) {
         String failure;
         try {
-            arm(AgentOptions.parse(options, System.getProperties(), System.getenv()), how);
-            return;
+            AgentOptions parsed = AgentOptions.parse(options, System.getProperties(), System.getenv());
+            return arm(folder.isEmpty() ? parsed : parsed.withDir(folder), how);
         } catch (AgentException e) {
             failure = e.getMessage();
         } catch (Throwable e) {
@@ -56,6 +62,7 @@ public final class Agent {
         }
         System.err.println("crashcap: not armed: " + failure);
         publish(NOT_ARMED, failure);
+        return false;
     }
 
     /** Best effort: a security manager may forbid it, and the agent must not throw into the target. */
@@ -67,11 +74,12 @@ public final class Agent {
         }
     }
 
-    static synchronized void arm(AgentOptions options, String how) throws AgentException {
+    /** True if this call armed the process; false if it was armed already. */
+    static synchronized boolean arm(AgentOptions options, String how) throws AgentException {
         Path folder = PrivateFolder.prepare(options.bundleFolder());
         NativeLibrary.load(folder);
         if (NativeAgent.isArmed()) {
-            return; // one set of handlers per process; the first arming's folder stays in force
+            return false; // one set of handlers per process; the first arming's folder stays in force
         }
         long started = NativeAgent.processStartEpochMillis();
         byte[] header = CaptureHeader.render(options, folder, started);
@@ -91,5 +99,6 @@ public final class Agent {
             System.err.println("crashcap " + AgentVersion.get() + ": armed pid " + NativeAgent.pid()
                     + ", crash bundles go to " + folder);
         }
+        return true;
     }
 }

@@ -121,6 +121,18 @@ public final class AgentOptions {
         return sources.get(name);
     }
 
+    /**
+     * These options with {@code dir} above every other setting, as if the agent argument began with
+     * {@code dir=<folder>} ({@code crashcap dump --out} arming a JVM).
+     */
+    AgentOptions withDir(String folder) {
+        Map<String, String> changed = new LinkedHashMap<>(values);
+        changed.put("dir", folder);
+        Map<String, String> changedSources = new LinkedHashMap<>(sources);
+        changedSources.put("dir", "argument");
+        return new AgentOptions(changed, changedSources, raw.isEmpty() ? "dir=" + folder : "dir=" + folder + "," + raw, warnings);
+    }
+
     /** The options that are counts: the disk cap. */
     private static final List<String> COUNTS = List.of("max-bundles", "max-mb");
 

@@ -21,10 +21,11 @@ final class BackgroundUpload {
     private BackgroundUpload() {}
 
     static void start(Path folder, AgentOptions options) {
+        // The delay is waited out here, in Task, not in ShippingLoop: the upload machinery is not even loaded until it
+        // is over, so a JVM that lives less than that never loads it (start-up CPU: bench/StartupBench.java).
         ShippingSettings settings = new ShippingSettings(folder, options.value("url"), options.value("token"),
-                options.value("sentry-dsn"), options.count("max-bundles"), options.count("max-mb"),
-                startDelayMillis(property(DELAY_PROPERTY)));
-        Thread thread = new Thread(new Task(settings), THREAD_NAME);
+                options.value("sentry-dsn"), options.count("max-bundles"), options.count("max-mb"), 0);
+        Thread thread = new Thread(new Task(settings, startDelayMillis(property(DELAY_PROPERTY))), THREAD_NAME);
         thread.setDaemon(true);
         thread.setPriority(Thread.MIN_PRIORITY);
         thread.start();
@@ -50,13 +51,21 @@ final class BackgroundUpload {
     /** A named class, not a lambda: a lambda would bootstrap java.lang.invoke inside premain. */
     private static final class Task implements Runnable {
         private final ShippingSettings settings;
+        private final long delayMillis;
 
-        Task(ShippingSettings settings) {
+        Task(ShippingSettings settings, long delayMillis) {
             this.settings = settings;
+            this.delayMillis = delayMillis;
         }
 
         @Override
         public void run() {
+            try {
+                Thread.sleep(delayMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // as ShippingLoop does when interrupted in its own wait
+                return;
+            }
             ShippingSettings run = settings;
             if ((run.url() != null || run.sentryDsn() != null) && !RuntimeModules.present(RuntimeModules.HTTP)) {
                 // A jlink image without java.net.http: one line, then what can be done without it (finishing).

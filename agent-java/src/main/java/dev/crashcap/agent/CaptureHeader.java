@@ -70,6 +70,10 @@ final class CaptureHeader {
         }
 
         private void escape(String value) {
+            if (value.indexOf('\\') < 0 && value.indexOf('\t') < 0 && value.indexOf('\n') < 0) {
+                text.append(value); // the usual case, without a call per character (premain runs interpreted)
+                return;
+            }
             for (int i = 0; i < value.length(); i++) {
                 char c = value.charAt(i);
                 switch (c) {

@@ -19,6 +19,41 @@ final class Dump {
 
     private Dump() {}
 
+    /**
+     * Loads, on a thread of its own while the snapshot runs, what comes after it: java.management for the locks
+     * file, and what the CLI's {@code properties} command will run (HotSpot's attach listener serialises the
+     * properties with Properties.store, whose date line initialises the JDK's time zone and calendar classes: 75 ms
+     * and more the first time, measured). A JVM that had done these before loses nothing; one that had not has them
+     * done off the dump's critical path. Best effort: a failure here only means the work is done later, where it
+     * was before.
+     */
+    static void prepareReply() {
+        try {
+            Thread thread = new Thread(new Preparation(), "crashcap-dump-prepare");
+            thread.setDaemon(true);
+            thread.start();
+        } catch (Throwable e) {
+            // no thread: everything happens where it did before
+        }
+    }
+
+    /** A named class, not a lambda: no java.lang.invoke bootstrap in the target for this. */
+    private static final class Preparation implements Runnable {
+        @Override
+        public void run() {
+            try {
+                System.getProperties().store(java.io.OutputStream.nullOutputStream(), null);
+            } catch (Throwable e) {
+                // only a warm-up
+            }
+            try {
+                LocksFile.prepare();
+            } catch (Throwable e) {
+                // without java.management (a jlink image): the locks file is left out later, as before
+            }
+        }
+    }
+
     static synchronized void run(DumpRequest request) {
         try {
             Path bundle = Path.of(NativeAgent.snapshot(folder(request).toString()));
@@ -76,6 +111,7 @@ final class Dump {
                 System.clearProperty(DumpRequest.resultProperty(old));
                 System.clearProperty(DumpRequest.errorProperty(old));
                 System.clearProperty(DumpRequest.warningProperty(old));
+                System.clearProperty(DumpRequest.armedNowProperty(old));
             }
         } catch (RuntimeException e) {
             // a security manager forbids it: the CLI says it got no answer

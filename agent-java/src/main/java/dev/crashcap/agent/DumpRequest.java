@@ -25,6 +25,11 @@ public record DumpRequest(String id, String folder) {
         return "crashcap.dump." + id;
     }
 
+    /** The system property the agent sets when this request armed the JVM (it was not armed before). */
+    public static String armedNowProperty(String id) {
+        return "crashcap.dumpArmed." + id;
+    }
+
     /** The system property the agent publishes a failed dump's one-line reason in. */
     public static String errorProperty(String id) {
         return "crashcap.dumpError." + id;

@@ -1,8 +1,8 @@
 package dev.crashcap.agent;
 
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -29,7 +29,7 @@ final class HostFacts {
             try {
                 String name = null;
                 String version = null;
-                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                for (String line : read(file).split("\n")) {
                     if (line.startsWith("NAME=")) name = unquote(line.substring(5));
                     if (line.startsWith("VERSION_ID=")) version = unquote(line.substring(11));
                 }
@@ -51,9 +51,20 @@ final class HostFacts {
 
     private static String firstLine(Path file) {
         try {
-            return Files.readString(file, StandardCharsets.UTF_8).strip();
+            return read(file).strip();
         } catch (IOException | RuntimeException e) {
             return null;
+        }
+    }
+
+    /**
+     * A small file, whole. FileInputStream rather than Files.readString or readAllLines: those bring a file channel
+     * and a charset decoder, about 30 classes that are not in the JDK's class-data archive, loaded for this alone in
+     * premain.
+     */
+    private static String read(Path file) throws IOException {
+        try (FileInputStream in = new FileInputStream(file.toString())) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 }

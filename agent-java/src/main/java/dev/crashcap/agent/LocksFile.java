@@ -33,6 +33,11 @@ final class LocksFile {
 
     private LocksFile() {}
 
+    /** Loads java.management and creates the bean (Dump.prepareReply, while the snapshot runs). */
+    static void prepare() {
+        ManagementFactory.getThreadMXBean();
+    }
+
     static void write(Path bundle) throws IOException {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         ThreadInfo[] infos = threads.dumpAllThreads(threads.isObjectMonitorUsageSupported(), false);

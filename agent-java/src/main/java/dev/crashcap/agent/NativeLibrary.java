@@ -22,11 +22,10 @@ final class NativeLibrary {
     static synchronized void load(Path bundleFolder) throws AgentException {
         if (loaded) return;
         String resource = "/native/" + platform() + "/libcrashcap.so";
-        byte[] library;
+        JarCopy library = new JarCopy(resource);
         String sha256;
         long uid;
         try {
-            library = LibraryCache.resource(resource);
             sha256 = new String(LibraryCache.resource(resource + ".sha256"), StandardCharsets.US_ASCII).strip();
             uid = LibraryCache.ownUid();
         } catch (IOException | RuntimeException e) {
@@ -36,7 +35,7 @@ final class NativeLibrary {
         for (Path folder : LibraryCache.candidates(System.getenv(), System.getProperty("user.home"),
                 System.getProperty("java.io.tmpdir"), bundleFolder, uid)) {
             try {
-                System.load(LibraryCache.ensure(folder, library, sha256, uid).toString());
+                System.load(LibraryCache.ensure(folder, sha256, library, uid).toString());
                 loaded = true;
                 return;
             } catch (IOException | UnsatisfiedLinkError | RuntimeException e) {
@@ -44,6 +43,22 @@ final class NativeLibrary {
             }
         }
         throw new AgentException("cannot load the native library from " + String.join("; ", failures));
+    }
+
+    /** The jar's copy of the library, read once and only if a cache folder needs it. */
+    private static final class JarCopy implements LibraryCache.Bytes {
+        private final String resource;
+        private byte[] bytes;
+
+        JarCopy(String resource) {
+            this.resource = resource;
+        }
+
+        @Override
+        public byte[] read() throws IOException {
+            if (bytes == null) bytes = LibraryCache.resource(resource);
+            return bytes;
+        }
     }
 
     static String platform() throws AgentException {

@@ -45,7 +45,11 @@ final class PrivateFolder {
         } catch (IOException | UnsupportedOperationException e) {
             return; // no POSIX modes here (not Linux): nothing to judge
         }
-        if (permissions.stream().anyMatch(OTHERS_WRITE::contains)) {
+        boolean othersWrite = false;
+        for (PosixFilePermission permission : OTHERS_WRITE) { // a loop, not a stream: no lambda bootstrap in premain
+            othersWrite |= permissions.contains(permission);
+        }
+        if (othersWrite) {
             throw new AgentException("bundle folder " + folder + " is writable by other users (mode "
                     + PosixFilePermissions.toString(permissions) + "); they could plant files that crashcap would read"
                     + " and ship: use a folder only its owner can write to (chmod go-w " + folder + ")");

@@ -110,7 +110,11 @@ public final class Attacher {
 
     /** The target's Java version, from its properties; refused if older than 17. */
     static String javaVersion(TargetProcess target, Properties properties) throws AttachException {
-        String version = properties.getProperty("java.specification.version", "");
+        return supported(target, properties.getProperty("java.specification.version", ""));
+    }
+
+    /** A Java specification version ({@code 17}, {@code 1.8}), refused if older than 17. */
+    static String supported(TargetProcess target, String version) throws AttachException {
         if (featureVersion(version) < 17) {
             throw new AttachException(AttachFailure.UNSUPPORTED_JVM, "not supported: pid " + target.pid + " runs Java "
                     + version + "; crashcap needs Java 17 or newer");

@@ -20,16 +20,20 @@ public final class Dumper {
 
     private Dumper() {}
 
-    /** @param folder where the bundle goes, absolute; null for the folder the agent was armed with */
+    /**
+     * @param folder where the bundle goes, absolute; null for the folder the agent was armed with. One
+     * {@code properties} round trip, after the load (the agent makes it cheap while the snapshot runs: Dump): the
+     * Java version is read from the target's release file, and the agent says whether it armed the JVM just now.
+     */
     public static Outcome dump(long pid, Path agentJar, Path folder, Duration timeout) throws AttachException {
         Deadline deadline = new Deadline(timeout);
         TargetProcess target = Attacher.reach(pid, deadline);
-        Properties before = Attacher.properties(target, deadline);
-        String version = Attacher.javaVersion(target, before);
-        boolean armedBefore = before.getProperty(Attacher.ARMED) != null;
+        String released = target.releaseVersion();
+        String version = released != null ? Attacher.supported(target, released)
+                : Attacher.javaVersion(target, Attacher.properties(target, deadline));
 
         DumpRequest request = new DumpRequest(requestId(), folder == null ? "" : folder.toString());
-        Attacher.load(target, Attacher.agentInTarget(target, agentJar), options(armedBefore, folder, request), deadline);
+        Attacher.load(target, Attacher.agentInTarget(target, agentJar), request.option(), deadline);
 
         Properties after = Attacher.properties(target, deadline);
         String armed = after.getProperty(Attacher.ARMED);
@@ -46,21 +50,11 @@ public final class Dumper {
         }
         // A JVM in a container wrote the path as it sees it.
         Path bundle = target.root().resolve(Path.of("/").relativize(Path.of(path)));
-        return new Outcome(bundle, !armedBefore, Attacher.outcome(armedBefore, armed, version),
+        // A JVM that was not armed is armed by the same load (the agent takes the request's folder as its bundle
+        // folder when one was given), and says so; one that was keeps its options.
+        boolean armedNow = after.getProperty(DumpRequest.armedNowProperty(request.id())) != null;
+        return new Outcome(bundle, armedNow, Attacher.outcome(!armedNow, armed, version),
                 after.getProperty(DumpRequest.warningProperty(request.id())));
-    }
-
-    /**
-     * A JVM that is not armed yet is armed by the same load, with the snapshot's folder as its bundle folder when one
-     * was given (the agent's own configuration otherwise); one that is armed keeps its options.
-     */
-    private static String options(boolean armedBefore, Path folder, DumpRequest request) throws AttachException {
-        if (armedBefore || folder == null) return request.option();
-        if (folder.toString().contains(",")) {
-            throw new AttachException(AttachFailure.BAD_INPUT, "--out must not contain ',' for a JVM that is not armed"
-                    + " yet (it becomes the agent's dir option); arm it first with crashcap attach");
-        }
-        return "dir=" + folder + "," + request.option();
     }
 
     /** Unique among the dumps that may run at once: each CLI is a process of its own. */

@@ -117,6 +117,43 @@ final class TargetProcess {
         return tmp().resolve(".java_pid" + status.namespacePid());
     }
 
+    /**
+     * The Java specification version ({@code 17}, {@code 11}, {@code 1.8}) of the runtime it runs, from the
+     * {@code release} file of the JDK its libjvm.so belongs to ({@code <home>/lib/server/libjvm.so}); null when that
+     * cannot be read (then the attach protocol's {@code properties} tells). Read from outside, so that a dump needs
+     * no {@code properties} round trip before it loads the agent: the first one costs the target 75 ms and more
+     * (Properties.store initialises the JDK's time zone and calendar classes to write its date line).
+     */
+    String releaseVersion() {
+        try {
+            Path library = null;
+            for (String line : Files.readString(proc.resolve("maps"), StandardCharsets.ISO_8859_1).split("\n")) {
+                int slash = line.indexOf('/');
+                if (slash >= 0 && line.endsWith("/libjvm.so")) {
+                    library = Path.of(line.substring(slash));
+                    break;
+                }
+            }
+            Path home = library == null || library.getNameCount() < 4 ? null : library.getParent().getParent().getParent();
+            if (home == null) return null;
+            Path release = root().resolve(Path.of("/").relativize(home)).resolve("release");
+            for (String line : Files.readString(release, StandardCharsets.UTF_8).split("\n")) {
+                if (line.startsWith("JAVA_VERSION=")) return specificationVersion(line.substring(13).replace("\"", "").trim());
+            }
+        } catch (IOException | RuntimeException e) {
+            // unreadable: the properties command tells
+        }
+        return null;
+    }
+
+    /** {@code 17.0.15} → {@code 17}, {@code 1.8.0_292} → {@code 1.8}; null if it is no version. */
+    static String specificationVersion(String javaVersion) {
+        String[] parts = javaVersion.split("[._+-]");
+        if (parts.length == 0 || !parts[0].matches("[0-9]+")) return null;
+        if (parts[0].equals("1") && parts.length > 1 && parts[1].matches("[0-9]+")) return "1." + parts[1];
+        return parts[0];
+    }
+
     boolean isAlive() {
         return Files.exists(proc);
     }
