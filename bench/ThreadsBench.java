@@ -22,7 +22,8 @@ import java.util.stream.Stream;
  *       frames only), if gdb is installed.</li>
  * </ol>
  * Run: bench/run.sh, or
- * {@code java -cp crashcap.jar bench/ThreadsBench.java <crashcap.jar> <libcrashcaptest.so> <test-classes> [runs]}.
+ * {@code java -cp crashcap.jar bench/ThreadsBench.java <crashcap.jar> <libcrashcaptest.so> <test-classes> [runs]}
+ * ({@code -Dbench.only=stack-memory} before {@code -cp}: only the stack memory table).
  */
 public class ThreadsBench {
     static final List<Integer> THREADS = List.of(10, 100, 1000, 5000);
@@ -44,7 +45,12 @@ public class ThreadsBench {
         work = Files.createTempDirectory("crashcap-threads-bench");
         System.out.printf("every thread's stack at a crash; java %s, %d CPUs%n%n", System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors());
+        if ("stack-memory".equals(System.getProperty("bench.only"))) { // the stack memory table alone
+            stackMemoryCost(runs);
+            return;
+        }
         captureTimes(runs);
+        stackMemoryCost(runs);
         memoryPerThread(Math.max(3, runs / 2));
         gdbTimes();
     }
@@ -72,10 +78,46 @@ public class ThreadsBench {
         System.out.println();
     }
 
+    /**
+     * Table: what keeping each thread's stack memory (stacks.bin, agent option stack-memory) costs a crash with 1,000
+     * extra threads: capture time, and the sizes of capture.txt, stacks.bin and the minidump exported from the bundle.
+     */
+    static void stackMemoryCost(int runs) throws Exception {
+        int threads = 1000;
+        System.out.printf("stack memory (stack-memory=<KiB>): %d extra threads, SIGSEGV in JNI, %d runs, median%n",
+                threads, runs);
+        System.out.printf("%14s %12s %12s %18s %16s %16s %16s%n", "stack-memory", "median ms", "max ms",
+                "stacks.bin ms", "capture.txt KiB", "stacks.bin KiB", "minidump KiB");
+        for (int kib : List.of(0, 32)) {
+            List<Double> millis = new ArrayList<>();
+            List<Double> stacksMillis = new ArrayList<>();
+            Bundle last = null;
+            for (int run = 0; run < runs; run++) {
+                last = crash(threads, run, ",stack-memory=" + kib);
+                millis.add(last.captureMicros() / 1000.0);
+                for (String line : Files.readAllLines(last.directory().resolve("capture.txt"))) {
+                    if (line.startsWith("stacks.micros\t")) { // the handler's own time for writing stacks.bin
+                        stacksMillis.add(Long.parseLong(line.substring(14)) / 1000.0);
+                    }
+                }
+            }
+            Path dir = last.directory();
+            long minidump = dev.crashcap.minidump.MinidumpWriter.of(last).length;
+            System.out.printf("%14s %12.1f %12.1f %18.1f %16.0f %16.0f %16.0f%n", kib + " KiB", median(millis),
+                    Collections.max(millis), median(stacksMillis), Files.size(dir.resolve("capture.txt")) / 1024.0,
+                    Files.size(dir.resolve("stacks.bin")) / 1024.0, minidump / 1024.0);
+        }
+        System.out.println();
+    }
+
     static Bundle crash(int threads, int run) throws Exception {
-        Path dir = Files.createDirectories(work.resolve("crash-" + threads + "-" + run));
+        return crash(threads, run, "");
+    }
+
+    static Bundle crash(int threads, int run, String options) throws Exception {
+        Path dir = Files.createDirectories(work.resolve("crash-" + threads + "-" + run + options.replaceAll("[^a-z0-9]", "")));
         Path bundles = dir.resolve("bundles");
-        List<String> command = List.of(java, "-javaagent:" + jar + "=dir=" + bundles,
+        List<String> command = List.of(java, "-javaagent:" + jar + "=dir=" + bundles + options,
                 "-XX:ErrorFile=" + dir.resolve("hs_err.log"), "-Dcrashcap.testlib=" + testlib, "-cp",
                 classes.toString(), APP, "segv", String.valueOf(threads));
         Process process = new ProcessBuilder(command).directory(dir.toFile())

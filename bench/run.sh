@@ -2,7 +2,7 @@
 # Runs crashcap's benchmarks and prints their tables. Builds the jar and the test classes first if they are
 # not there.
 #   bench/run.sh [start-up runs] [crash runs per thread count] [attach runs] [dump runs] [upload bundles] [upload runs]
-#                [thread start runs]
+#                [thread start runs] [context runs]
 #   bench/run.sh passthrough [pairs] [work scale]
 # The second form runs only the pass-through benchmarks (long: about 5 minutes with the default 5 pairs): the
 # handler's own cost per signal (agent-native/test/pass_through_bench.c) and a JVM at work with and without the agent
@@ -42,6 +42,8 @@ echo
 java bench/UploadBench.java "$jar" agent-java/src/test/resources/captures/segv.txt "${5:-1000}" "${6:-3}"
 echo
 java bench/ThreadStartBench.java "$jar" "$testlib" "$classes" "${7:-5}"
+echo
+java bench/ContextBench.java "$jar" "$testlib" "$classes" "${8:-5}"
 scale=${CRASHCAP_BENCH_SCALE:-1000 10000}
 if [ "$scale" != none ]; then
     echo

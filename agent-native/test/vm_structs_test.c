@@ -41,6 +41,33 @@ int main(int argc, char **argv) {
     CHECK(vm_structs_int_constant("_thread_in_native", &in_native) && in_native == 4);
     CHECK(vm_structs_int_constant("_thread_blocked", &blocked) && blocked == 10);
 
+    /* The flag table (handler/vm_context.c walks it at a crash): static data, complete once libjvm is loaded. */
+    void *flags = NULL, *count = NULL;
+    uint64_t flag_size = 0, name_offset = 0;
+    CHECK(vm_structs_static_address("JVMFlag", "flags", &flags, &type) && type != NULL && strcmp(type, "JVMFlag*") == 0);
+    CHECK(vm_structs_static_address("JVMFlag", "numFlags", &count, &type) && type != NULL && strcmp(type, "size_t") == 0);
+    CHECK(vm_structs_type_size("JVMFlag", &flag_size) && flag_size >= 24);
+    CHECK(vm_structs_field("JVMFlag", "_name", &name_offset, &type));
+    CHECK(vm_structs_field("JVMFlag", "_type", &offset, &type) && type != NULL && strcmp(type, "int") == 0);
+    CHECK(vm_structs_field("JVMFlag", "_flags", &offset, &type));
+    CHECK(!vm_structs_static_address("JVMFlag", "_name", &flags, &type)); /* not static */
+    if (flags != NULL && count != NULL && flag_size > 0) {
+        const char *table = *(const char **)flags;
+        size_t total = *(const size_t *)count;
+        int found_g1 = 0;
+        CHECK(table != NULL && total > 500 && total < 10000);
+        for (size_t i = 0; table != NULL && i < total; i++) {
+            const char *name = *(const char *const *)(table + i * flag_size + name_offset);
+            if (name != NULL && strcmp(name, "UseG1GC") == 0) found_g1 = 1;
+        }
+        CHECK(found_g1);
+    }
+    void *heap = NULL;
+    CHECK(vm_structs_static_address("Universe", "_collectedHeap", &heap, &type) && heap != NULL);
+    CHECK(vm_structs_field("CollectedHeap", "_reserved", &offset, &type) && strcmp(type, "MemRegion") == 0);
+    CHECK(vm_structs_field("MemRegion", "_start", &offset, &type));
+    CHECK(vm_structs_field("MemRegion", "_word_size", &offset, &type));
+
     /* What is not there is not found. */
     CHECK(!vm_structs_field("JavaThread", "_no_such_field", &offset, &type));
     CHECK(!vm_structs_field("NoSuchType", "_thread_state", &offset, &type));

@@ -11,19 +11,23 @@
 
 #include "altstack.h"
 #include "capture.h"
+#include "context_prepare.h"
 #include "clock.h"
 #include "java_frames.h"
 #include "java_resolver.h"
+#include "java_method_layout.h"
 #include "java_thread_identity.h"
 #include "library_loads.h"
 #include "proc.h"
 #include "service_signal.h"
 #include "signal_handler.h"
 #include "signal_install.h"
+#include "stack_memory.h"
 #include "status_property.h"
 #include "thread_registry.h"
 #include "thread_start_hook.h"
 #include "thread_sweeper.h"
+#include "virtual_thread_layout.h"
 
 #define EXPORT __attribute__((visibility("default")))
 
@@ -85,8 +89,11 @@ static const char *arm(JNIEnv *jni, jstring thread_name) {
     (*jvmti)->GetCurrentThread(jvmti, &current);
     /* HotSpot's layout first: registering a thread takes its JavaThread* when the layout is known. */
     java_thread_identity_prepare(jni, jvmti, current);
+    java_method_layout_prepare(jni, jvmti); /* names Java frames in the handler, without the resolver */
+    virtual_thread_layout_prepare(jni, current); /* names the virtual thread a carrier runs */
     java_thread_identity_register_current(jni, jvmti, current, name);
     if (name != NULL) (*jni)->ReleaseStringUTFChars(jni, thread_name, name);
+    context_prepare((void *)(*jni)->GetVersion); /* the report's VM and host context: tens of microseconds */
 
     const char *failure = watch_threads_and_classes();
     if (failure != NULL) return failure;
@@ -121,6 +128,13 @@ EXPORT JNIEXPORT jstring JNICALL Java_dev_crashcap_agent_NativeAgent_arm(
     (*jni)->ReleaseStringUTFChars(jni, folder, folder_chars);
     if (failure == NULL) failure = arm(jni, thread_name);
     return failure != NULL ? error(jni, failure) : NULL;
+}
+
+/* The agent option stack-memory, before arm: bytes of stack kept per thread and for the crashing thread. */
+EXPORT JNIEXPORT void JNICALL Java_dev_crashcap_agent_NativeAgent_configureStackMemory(
+        JNIEnv *jni, jclass cls, jlong each_thread, jlong crashing_thread) {
+    if (signal_handler_installed() || each_thread < 0 || crashing_thread < 0) return; /* a handler may read them */
+    stack_memory_configure((size_t)each_thread, (size_t)crashing_thread);
 }
 
 EXPORT JNIEXPORT jlong JNICALL Java_dev_crashcap_agent_NativeAgent_pid(JNIEnv *jni, jclass cls) {

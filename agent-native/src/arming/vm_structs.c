@@ -14,6 +14,7 @@ typedef struct {
     uint64_t type_string;         /* structs only */
     uint64_t is_static;           /* structs only */
     uint64_t offset;              /* structs only */
+    uint64_t address;             /* structs only: a static field's address */
 } vm_table;
 
 static vm_table structs, types, int_constants;
@@ -82,10 +83,12 @@ const char *vm_structs_open(void *jvm_function) {
     if (problem != NULL) return problem;
     if (!read_u64(handle, "gHotSpotVMStructEntryTypeStringOffset", &structs.type_string) ||
         !read_u64(handle, "gHotSpotVMStructEntryIsStaticOffset", &structs.is_static) ||
-        !read_u64(handle, "gHotSpotVMStructEntryOffsetOffset", &structs.offset)) {
+        !read_u64(handle, "gHotSpotVMStructEntryOffsetOffset", &structs.offset) ||
+        !read_u64(handle, "gHotSpotVMStructEntryAddressOffset", &structs.address)) {
         return "libjvm.so lacks an entry-layout symbol of gHotSpotVMStructs";
     }
     if (!fits(structs.type_string, structs.stride) || !fits(structs.offset, structs.stride) ||
+        !fits(structs.address, structs.stride) ||
         structs.is_static + sizeof(int32_t) > structs.stride) {
         return "gHotSpotVMStructs entry layout out of range";
     }
@@ -123,6 +126,17 @@ int vm_structs_field(const char *type, const char *field, uint64_t *offset, cons
     memcpy(offset, entry + structs.offset, sizeof *offset);
     *type_string = string_at(entry, structs.type_string);
     return 1;
+}
+
+int vm_structs_static_address(const char *type, const char *field, void **address, const char **type_string) {
+    const char *entry = find(&structs, type, field);
+    if (entry == NULL) return 0;
+    int32_t is_static;
+    memcpy(&is_static, entry + structs.is_static, sizeof is_static);
+    if (!is_static) return 0;
+    memcpy(address, entry + structs.address, sizeof *address);
+    *type_string = string_at(entry, structs.type_string);
+    return *address != NULL;
 }
 
 int vm_structs_type_size(const char *type, uint64_t *size) {

@@ -16,6 +16,9 @@ const char *vm_structs_open(void *jvm_function);
  * when found. */
 int vm_structs_field(const char *type, const char *field, uint64_t *offset, const char **type_string);
 
+/* The address of type::field, a static field (CompressedOops::_base), and its C type; 1 when found. */
+int vm_structs_static_address(const char *type, const char *field, void **address, const char **type_string);
+
 /* sizeof(type) as HotSpot declares it; 1 when found. */
 int vm_structs_type_size(const char *type, uint64_t *size);
 

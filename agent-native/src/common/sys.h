@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -72,6 +73,17 @@ static inline int sys_tgkill(int tid, int sig) {
     return (int)syscall(SYS_tgkill, getpid(), tid, sig);
 }
 
+/* uname: on POSIX's list; made as the system call itself, like gettid. */
+static inline int sys_uname(struct utsname *out) {
+    return (int)syscall(SYS_uname, out);
+}
+
+/* The CPUs this thread may run on (sched_getaffinity: a plain system call). Returns the bytes of mask the
+ * kernel wrote, or -1. */
+static inline long sys_sched_getaffinity(void *mask, size_t size) {
+    return syscall(SYS_sched_getaffinity, 0, size, mask);
+}
+
 static inline int sys_sigaction(int sig, const struct sigaction *action, struct sigaction *old) {
     return sigaction(sig, action, old);
 }
@@ -107,6 +119,13 @@ static inline int sys_mprotect(void *address, size_t bytes, int protection) {
  * with EFAULT where the kernel cannot write (a plain system call). */
 static inline int sys_kernel_can_write(void *address) {
     return syscall(SYS_rt_sigprocmask, SIG_BLOCK, NULL, address, 8) == 0;
+}
+
+/* Copies size bytes at address of this process into out, or fails (EFAULT) where nothing is mapped, without a
+ * fault: process_vm_readv on our own pid. Not on POSIX's list, but a plain system call (the kernel copies). */
+static inline int sys_read_own_memory(void *out, uintptr_t address, size_t size) {
+    struct { void *base; size_t len; } local = { out, size }, remote = { (void *)address, size };
+    return syscall(SYS_process_vm_readv, getpid(), &local, 1UL, &remote, 1UL, 0UL) == (long)size;
 }
 
 static inline int sys_clock_gettime(clockid_t clock, struct timespec *out) {

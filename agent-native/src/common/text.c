@@ -22,6 +22,27 @@ size_t format_dec(char *out, size_t size, int64_t value) {
     return len;
 }
 
+size_t format_udec(char *out, size_t size, uint64_t value) {
+    char digits[24];
+    size_t n = 0;
+    do {
+        digits[n++] = (char)('0' + value % 10);
+        value /= 10;
+    } while (value > 0);
+    size_t len = 0;
+    while (n > 0 && len + 1 < size) out[len++] = digits[--n];
+    if (size > 0) out[len] = '\0';
+    return len;
+}
+
+int text_equal(const char *a, const char *b) {
+    while (*a != '\0' && *a == *b) {
+        a++;
+        b++;
+    }
+    return *a == *b;
+}
+
 size_t format_hex(char *out, size_t size, uint64_t value) {
     static const char hex[] = "0123456789abcdef";
     char digits[16];

@@ -62,6 +62,18 @@ void bw_value(bundle_writer *w, const char *text) {
     }
 }
 
+void bw_value_bytes(bundle_writer *w, const char *text, size_t len) {
+    for (size_t i = 0; i < len; i++) {
+        switch (text[i]) {
+        case '\\': bw_bytes(w, "\\\\", 2); break;
+        case '\t': bw_bytes(w, "\\t", 2); break;
+        case '\n': bw_bytes(w, "\\n", 2); break;
+        case '\0': break; /* not text: left out (the format has no escape for it) */
+        default: bw_bytes(w, text + i, 1);
+        }
+    }
+}
+
 void bw_dec(bundle_writer *w, int64_t value) {
     char text[24];
     bw_bytes(w, text, format_dec(text, sizeof text, value));

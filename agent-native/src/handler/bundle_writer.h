@@ -25,6 +25,8 @@ void bw_bytes(bundle_writer *w, const char *bytes, size_t len);
 void bw_text(bundle_writer *w, const char *text);
 /* A value in the capture format: backslash, tab and newline escaped. */
 void bw_value(bundle_writer *w, const char *text);
+/* The same for len bytes that may hold NULs (a file's content): NULs are left out. */
+void bw_value_bytes(bundle_writer *w, const char *text, size_t len);
 void bw_dec(bundle_writer *w, int64_t value);
 void bw_hex(bundle_writer *w, uint64_t value);          /* 0x-prefixed, lower case */
 void bw_hex_bytes(bundle_writer *w, const uint8_t *bytes, size_t len);

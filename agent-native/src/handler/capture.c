@@ -9,8 +9,10 @@
 #include "bundle_writer.h"
 #include "capture_prepared.h"
 #include "clock.h"
+#include "crash_memory.h"
 #include "cxx_exception.h"
 #include "elf_image.h"
+#include "host_context.h"
 #include "java_frames.h"
 #include "java_resolver.h"
 #include "java_thread_state.h"
@@ -18,10 +20,14 @@
 #include "memory_map.h"
 #include "service_signal.h"
 #include "signal_names.h"
+#include "stack_memory.h"
+#include "stack_memory_file.h"
 #include "sys.h"
 #include "thread_sections.h"
 #include "thread_stack.h"
 #include "unwind.h"
+#include "virtual_thread.h"
+#include "vm_context.h"
 
 /* Other threads get this long to answer; the resolver this long to name Java frames. */
 #define THREADS_DEADLINE_NS (500LL * 1000000)
@@ -197,6 +203,7 @@ static struct {
     int64_t names_micros;         /* how long the resolver took */
     java_names names;
     resolved_thread *states;      /* one per thread of `others`, in the same order */
+    stack_memory crashing_memory; /* the crashing thread's registers and stack bytes */
 } work;
 
 void capture_record_also_crashed(int sig, siginfo_t *info, void *ucontext, int64_t deadline_ns) {
@@ -228,6 +235,8 @@ static void write_crashing_thread(void *arg) {
     arch_regs_from_ucontext(crash->ucontext, &regs);
     write_thread_identity(&writer, crash->tid, 1, NULL);
     write_hotspot_state(&writer, java_thread_state_own(&prepared.map));
+    java_thread_object vthread;
+    if (virtual_thread_own(&prepared.map, &vthread)) write_virtual_thread(&writer, &vthread);
     write_registers(crash->ucontext);
     write_stack(&writer, &prepared.map, crash->tid, regs.sp);
     bw_flush(&writer);
@@ -244,6 +253,33 @@ static void write_crashing_thread(void *arg) {
     if (java < 0 && java != JAVA_FRAMES_NOT_JAVA && java != JAVA_FRAMES_IN_VM_CODE) bw_field_dec(&writer, "java.error", java);
 }
 
+/* The crashing thread's registers and the top of its stack (more of it than of the others): the owner is that
+ * thread, and its interrupted stack stays as it is while the capture runs. Guarded by run_guarded. */
+static void take_crashing_stack_memory(void *arg) {
+    const crash_facts *crash = arg;
+    size_t bytes = stack_memory_crashing_thread();
+    work.crashing_memory.bytes = bytes > 0 ? sys_mmap_anonymous(bytes, 0) : NULL;
+    work.crashing_memory.capacity = work.crashing_memory.bytes != NULL ? bytes : 0;
+    stack_memory_take(&work.crashing_memory, &prepared.map, crash->ucontext, NULL, NULL);
+}
+
+/* stacks.bin, after everything in capture.txt but its end (the largest part of a bundle comes last), and a
+ * section saying what it holds and what it cost. */
+static void write_stack_memory(void *arg) {
+    const crash_facts *crash = arg;
+    int64_t started = monotonic_ns();
+    int threads = 0;
+    int64_t bytes = stack_memory_file_write(bundle_dir, crash->tid,
+                                            crash->ucontext != NULL ? &work.crashing_memory : NULL, &work.others, &threads);
+    bw_section(&writer, "stacks");
+    bw_field_text(&writer, "stacks.file", bytes >= 0 ? "stacks.bin" : "failed");
+    bw_field_dec(&writer, "stacks.threads", threads);
+    bw_field_dec(&writer, "stacks.bytes", bytes >= 0 ? bytes : 0);
+    bw_field_dec(&writer, "stacks.perThreadBytes", (int64_t)stack_memory_each_thread());
+    bw_field_dec(&writer, "stacks.micros", (monotonic_ns() - started) / 1000);
+    bw_flush(&writer);
+}
+
 static void collect_other_threads(void *arg) {
     const crash_facts *crash = arg;
     int64_t deadline = monotonic_ns() + THREADS_DEADLINE_NS;
@@ -256,7 +292,9 @@ static void collect_other_threads(void *arg) {
 /* Names for Java frames and states for threads, from the resolver thread (JVMTI), with a deadline. */
 static void resolve_java_names(void *arg) {
     const crash_facts *crash = arg;
-    if (java_names_build(&work.names, &work.others, work.crashing_java, work.crashing_java_count) != 0) return;
+    if (java_names_build(&work.names, &prepared.map, &work.others, work.crashing_java, work.crashing_java_count) != 0) {
+        return;
+    }
     int count = work.others.count;
     work.states = sys_mmap_anonymous((size_t)(count + 1) * sizeof(resolved_thread), 0);
     if (work.states == NULL) return;
@@ -276,7 +314,8 @@ static void write_other_threads(void *arg) {
     bw_field_dec(&writer, "threads.deadlineMillis", THREADS_DEADLINE_NS / 1000000);
     bw_field_dec(&writer, "threads.collectMicros", work.collect_micros);
     bw_field_dec(&writer, "threads.namesMicros", work.names_micros);
-    bw_field_dec(&writer, "threads.javaMethods", work.names.count);
+    bw_field_dec(&writer, "threads.javaMethods", work.names.count + work.names.named_here);
+    bw_field_dec(&writer, "threads.javaMethodsRead", work.names.named_here);
     write_thread_identity_source(&writer);
     for (int i = 0; i < work.others.count; i++) {
         const thread_stack *stack = &work.others.items[i];
@@ -337,6 +376,21 @@ static void release_work(void) {
     work.states = NULL;
 }
 
+/* The report's context (handler/crash_memory.h, vm_context.h, host_context.h): last, after everything that
+ * names the crash is on disk; each under its own guard. */
+static void write_crash_memory(void *arg) {
+    const crash_facts *crash = arg;
+    crash_memory_write(&writer, &prepared.map, crash->ucontext);
+}
+
+static void write_vm_context(void *unused) {
+    vm_context_write(&writer, &prepared.map);
+}
+
+static void write_host_context(void *unused) {
+    host_context_write(&writer);
+}
+
 /* The file's start: format line and the header rendered at arming time. */
 static int begin_bundle(const char *folder, const char *prefix, int64_t now_ms) {
     int fd = open_bundle_file(folder, prefix, now_ms);
@@ -367,8 +421,9 @@ static void write_all_threads_and_modules(crash_facts *crash) {
 }
 
 /* Durable first (the folder entries too), then the line that says so. */
-static void end_bundle(int fd, const char *folder, int64_t started_ns) {
+static void end_bundle(int fd, const char *folder, int64_t started_ns, int64_t context_ns) {
     bw_section(&writer, "end");
+    bw_field_dec(&writer, "context.micros", context_ns / 1000); /* the context sections' share of the time */
     bw_flush(&writer);
     sys_fsync(fd);
     sync_folder(bundle_dir);
@@ -394,9 +449,17 @@ void capture_write(int sig, siginfo_t *info, void *ucontext, int64_t deadline_ns
     run_guarded("cxx-exception", write_cxx_exception, &crash);
     /* The crashing thread first, so it is on disk before anything riskier is tried. */
     run_guarded("thread", write_crashing_thread, &crash);
+    run_guarded("stack-memory", take_crashing_stack_memory, &crash);
     write_all_threads_and_modules(&crash);
+    int64_t context_ns = monotonic_ns();
+    run_guarded("crash-memory", write_crash_memory, &crash);
+    run_guarded("vm", write_vm_context, NULL);
+    run_guarded("host", write_host_context, NULL);
+    context_ns = monotonic_ns() - context_ns;
+    /* The largest part last: stacks.bin, for minidumps (handler/stack_memory_file.c). */
+    run_guarded("stack-memory", write_stack_memory, &crash);
     /* Durable before the JVM's handler runs: that handler ends in abort(). */
-    end_bundle(fd, prepared.folder, started_ns);
+    end_bundle(fd, prepared.folder, started_ns, context_ns);
 }
 
 const char *capture_snapshot(const char *folder, char *path, size_t path_size) {
@@ -414,7 +477,12 @@ const char *capture_snapshot(const char *folder, char *path, size_t path_size) {
     bw_flush(&writer);
     read_map_and_modules();
     write_all_threads_and_modules(&request);
-    end_bundle(fd, folder, started_ns);
+    int64_t context_ns = monotonic_ns();
+    run_guarded("vm", write_vm_context, NULL);
+    run_guarded("host", write_host_context, NULL);
+    context_ns = monotonic_ns() - context_ns;
+    run_guarded("stack-memory", write_stack_memory, &request);
+    end_bundle(fd, folder, started_ns, context_ns);
     copy_text(path, path_size, bundle_dir);
     release_work();
     return NULL;

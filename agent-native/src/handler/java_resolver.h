@@ -15,6 +15,8 @@
 
 typedef struct {
     java_frame frame;             /* in: what AsyncGetCallTrace gave */
+    int named_here;               /* the capture names it from HotSpot's structures (java_method_name.h): the
+                                   * resolver is not asked */
     atomic_int ready;             /* out: 1 when the fields below are filled */
     const char *class_name;       /* "java.lang.Thread" */
     const char *method_name;

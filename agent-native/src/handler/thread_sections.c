@@ -1,5 +1,6 @@
 #include "thread_sections.h"
 
+#include "java_method_name.h"
 #include "java_thread_state.h"
 #include "signal_names.h"
 #include "sys.h"
@@ -93,18 +94,32 @@ static resolved_frame *java_slot(const java_names *names, java_frame frame, int 
     return NULL;
 }
 
+/* Names one frame from HotSpot's structures into out; 1 when it could. */
+static int name_here(const memory_map *map, java_frame frame, java_method_name *out) {
+    uintptr_t method = java_method_from_id(map, frame.method);
+    return method != 0 && java_method_name_read(map, method, frame.bci, out);
+}
+
 static void add_java_frames(java_names *names, const java_frame *frames, int count) {
+    java_method_name scratch;
     for (int i = 0; i < count; i++) {
         if (frames[i].method == NULL) continue;
         resolved_frame *item = java_slot(names, frames[i], 0);
-        if (item == NULL && names->count < (int)names->capacity / 2) {
+        if (item == NULL && names->count + names->named_here < (int)names->capacity / 2) {
             item = java_slot(names, frames[i], 1);
-            if (item != NULL) names->list[names->count++] = item;
+            if (item == NULL) continue;
+            if (name_here(names->map, frames[i], &scratch)) {
+                item->named_here = 1;
+                names->named_here++;
+            } else {
+                names->list[names->count++] = item;
+            }
         }
     }
 }
 
-int java_names_build(java_names *names, const thread_stack_set *threads, const java_frame *extra, int extra_count) {
+int java_names_build(java_names *names, const memory_map *map, const thread_stack_set *threads,
+                     const java_frame *extra, int extra_count) {
     size_t frames = (size_t)extra_count;
     for (int i = 0; i < threads->count; i++) {
         if (threads->items[i].java_count > 0) frames += (size_t)threads->items[i].java_count;
@@ -124,6 +139,8 @@ int java_names_build(java_names *names, const thread_stack_set *threads, const j
     }
     names->capacity = capacity;
     names->count = 0;
+    names->named_here = 0;
+    names->map = map;
     add_java_frames(names, extra, extra_count);
     for (int i = 0; i < threads->count; i++) {
         const thread_stack *stack = &threads->items[i];
@@ -138,11 +155,36 @@ void java_names_release(java_names *names) {
     names->items = NULL;
     names->list = NULL;
     names->count = 0;
+    names->named_here = 0;
+}
+
+/* frame java <class> <method> <line> [<source file>], from HotSpot's structures. */
+static void write_java_frame_read(bundle_writer *w, const java_method_name *name, int bci) {
+    bw_text(w, "frame\tjava\t");
+    bw_value(w, name->class_name);
+    bw_text(w, "\t");
+    bw_value(w, name->method_name);
+    bw_text(w, "\t");
+    if (bci == JAVA_FRAME_NATIVE_METHOD) bw_text(w, "native");
+    else if (name->line >= 0) bw_dec(w, name->line);
+    if (name->source_file[0] != '\0') {
+        bw_text(w, "\t");
+        bw_value(w, name->source_file);
+    }
+    bw_text(w, "\n");
 }
 
 void write_java_frames(bundle_writer *w, const java_names *names, const java_frame *frames, int count) {
+    java_method_name read;
     for (int i = 0; i < count; i++) {
         const resolved_frame *item = names->items != NULL ? java_slot(names, frames[i], 0) : NULL;
+        /* Read again now rather than kept since java_names_build: no name storage per method. A read that
+         * fails now (a class unloaded since, in a live dump) leaves the frame unnamed, as the resolver was not
+         * asked for it. */
+        if (item != NULL && item->named_here && name_here(names->map, frames[i], &read)) {
+            write_java_frame_read(w, &read, frames[i].bci);
+            continue;
+        }
         int ready = item != NULL && atomic_load(&item->ready);
         bw_text(w, "frame\tjava\t");
         bw_value(w, ready ? item->class_name : "?");
@@ -187,6 +229,11 @@ void write_thread_identity(bundle_writer *w, int tid, int crashed, const resolve
     bw_field_text(w, "kstate", kernel_state);
 }
 
+void write_virtual_thread(bundle_writer *w, const java_thread_object *vthread) {
+    bw_field_dec(w, "virtualThread.id", vthread->id);
+    bw_field_text(w, "virtualThread.name", vthread->name);
+}
+
 void write_hotspot_state(bundle_writer *w, int state) {
     if (state < 0) return;
     const char *name = java_thread_state_name(state);
@@ -197,6 +244,9 @@ void write_hotspot_state(bundle_writer *w, int state) {
 void write_thread_identity_source(bundle_writer *w) {
     const char *problem = java_thread_layout_problem();
     bw_field_text(w, "hotspot.threads", problem == NULL ? "ok" : problem);
+    problem = java_method_layout_problem();
+    bw_field_text(w, "hotspot.methods", problem == NULL ? "ok" : problem);
+    bw_field_text(w, "hotspot.virtualThreads", virtual_thread_layout_status());
 }
 
 static void write_crash_signal(bundle_writer *w, const thread_stack *stack) {
@@ -255,6 +305,7 @@ void write_thread_section(bundle_writer *w, const unwind_context *context, const
         return;
     }
     write_hotspot_state(w, stack->hotspot_state);
+    if (stack->vthread_mounted) write_virtual_thread(w, &stack->vthread);
     write_stack(w, context->map, stack->tid, stack->sp);
     int native_count = stack->native_count;
     /* Where the native walk ends in code of no module and Java frames follow, that last pc is the

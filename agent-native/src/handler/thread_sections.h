@@ -1,6 +1,6 @@
 /* Writing threads into the capture file: identity, native frames named from .dynsym (with a cache,
- * since thousands of threads share the same few hundred return addresses), Java frames named by the
- * resolver. Async-signal-safe. */
+ * since thousands of threads share the same few hundred return addresses), Java frames named from HotSpot's
+ * structures (java_method_name.h) as they are written, else by the resolver. Async-signal-safe. */
 #ifndef CRASHCAP_THREAD_SECTIONS_H
 #define CRASHCAP_THREAD_SECTIONS_H
 
@@ -9,16 +9,21 @@
 #include "thread_stack.h"
 #include "unwind.h"
 
-/* Every distinct (method, bytecode index) of a capture, to be named once by the resolver. */
+/* Every distinct (method, bytecode index) of a capture. Those HotSpot's structures name (named_here) are named
+ * again as each frame is written, so no names are kept; the others are named once by the resolver. */
 typedef struct {
     resolved_frame *items;        /* open addressing on (method, bci) */
     size_t capacity;              /* a power of two */
-    resolved_frame **list;        /* the used items, in insertion order */
-    int count;
+    resolved_frame **list;        /* the items for the resolver, in insertion order */
+    int count;                    /* how many in list */
+    int named_here;               /* how many items are named from HotSpot's structures */
+    const memory_map *map;        /* the capture's memory map, for those reads */
 } java_names;
 
-/* Collects the distinct Java frames of all thread stacks plus the crashing thread's. Maps its storage. */
-int java_names_build(java_names *names, const thread_stack_set *threads, const java_frame *extra, int extra_count);
+/* Collects the distinct Java frames of all thread stacks plus the crashing thread's, and finds which of them
+ * HotSpot's structures name (read through map). Maps its storage. */
+int java_names_build(java_names *names, const memory_map *map, const thread_stack_set *threads,
+                     const java_frame *extra, int extra_count);
 
 /* "stack" (the bounds of the stack holding sp) and "stack.sp" records. */
 void write_stack(bundle_writer *w, const memory_map *map, int tid, uintptr_t sp);
@@ -30,10 +35,14 @@ void java_names_release(java_names *names);
  * the old table and must not be used again. Called by the capture owner before it reads the memory map. */
 void symbol_cache_forget(void);
 
+/* The virtual thread mounted on a carrier: virtualThread.id, virtualThread.name. */
+void write_virtual_thread(bundle_writer *w, const java_thread_object *vthread);
+
 /* HotSpot's state of the thread (hotspotState: _thread_in_native, ...), when known (state >= 0). */
 void write_hotspot_state(bundle_writer *w, int state);
 
-/* Whether threads from before arming could be named by tid (hotspot.threads: "ok", or why not). */
+/* Whether threads from before arming could be named by tid (hotspot.threads: "ok", or why not), and whether
+ * Java methods could be named from HotSpot's structures (hotspot.methods: "ok", or why not). */
 void write_thread_identity_source(bundle_writer *w);
 
 void write_thread_identity(bundle_writer *w, int tid, int crashed, const resolved_thread *resolved);

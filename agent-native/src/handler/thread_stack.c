@@ -38,12 +38,16 @@ void thread_stack_take(thread_stack *stack, const unwind_context *context, void 
     for (size_t i = 0; i < sizeof stack->exact_pcs / sizeof stack->exact_pcs[0]; i++) stack->exact_pcs[i] = 0;
     stack->java_count = 0;
     stack->hotspot_state = -1;
+    stack->vthread_mounted = 0;
+    /* Registers and stack bytes first, under their own use of the guard (a fault there loses only them). */
+    stack_memory_take(&stack->memory, context->map, ucontext, stack->guard, &stack->guard_active);
     if (sigsetjmp(stack->guard, 1) != 0) {
         stack->native_stop = "fault";
         return;
     }
     stack->guard_active = 1;
     stack->hotspot_state = java_thread_state_own(context->map); /* as the signal found it */
+    stack->vthread_mounted = virtual_thread_own(context->map, &stack->vthread);
     for (int depth = 0; depth < STACK_NATIVE_FRAMES; depth++) {
         stack->native_pcs[depth] = regs.pc;
         if (regs.pc_exact) stack->exact_pcs[depth / 64] |= 1ull << (depth % 64);
@@ -133,6 +137,7 @@ int thread_stack_answer_request(void *ucontext) {
 /* Gives back slots kept by an earlier live snapshot, once nobody is inside any more. */
 static void release_kept(void) {
     if (kept.items != NULL && atomic_load(&inside) == 0) {
+        stack_memory_unmap(&kept.items[0].memory, sizeof(thread_stack), (int)(kept.bytes / sizeof(thread_stack)));
         sys_munmap(kept.items, kept.bytes);
         kept.items = NULL;
     }
@@ -159,6 +164,7 @@ int thread_stack_collect_all(const unwind_context *context, int self_tid, int se
         items[i].tid = tids[i];
         atomic_store(&items[i].state, tids[i] == self_tid ? STACK_DONE : STACK_REQUESTED);
     }
+    stack_memory_assign(&items[0].memory, sizeof(thread_stack), count);
     request.items = items;
     request.count = count;
     request.context = context;
@@ -196,6 +202,7 @@ void thread_stack_release(thread_stack_set *set) {
     if (set->items != NULL) {
         size_t bytes = (size_t)set->count * sizeof(thread_stack);
         if (atomic_load(&inside) == 0) {
+            stack_memory_unmap(&set->items[0].memory, sizeof(thread_stack), set->count);
             sys_munmap(set->items, bytes);
         } else if (kept.items == NULL) {
             kept.items = set->items;

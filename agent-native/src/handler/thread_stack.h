@@ -10,7 +10,9 @@
 #include <stdint.h>
 
 #include "java_frames.h"
+#include "stack_memory.h"
 #include "unwind.h"
+#include "virtual_thread.h"
 
 #define STACK_NATIVE_FRAMES 128
 #define STACK_JAVA_FRAMES 128
@@ -32,7 +34,10 @@ typedef struct {
     int java_count;
     int java_status;              /* java_frames_take's result: why there are no Java frames */
     int hotspot_state;            /* HotSpot's JavaThreadState when the signal came, -1 if unknown */
+    int vthread_mounted;          /* 1: a virtual thread was mounted on this (carrier) thread, named in vthread */
+    java_thread_object vthread;
     java_frame java[STACK_JAVA_FRAMES];
+    stack_memory memory;          /* its registers and the top of its stack, for minidumps (stack_memory.h) */
     volatile sig_atomic_t guard_active;
     sigjmp_buf guard;             /* a fault while taking the stack comes back here */
 } thread_stack;

@@ -56,6 +56,25 @@ size_t arch_register_count(void);
 const char *arch_register_name(size_t index);
 uintptr_t arch_register_value(const void *ucontext, size_t index);
 
+/* A thread's whole register state as a signal found it, copied in the kernel's own layout for minidumps
+ * (handler/stack_memory.c, docs/capture-format.md "stacks.bin"). x86_64: the 23 words of mcontext's gregs
+ * (<sys/ucontext.h> order: r8..r15, rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, eflags, csgsfs, err, trapno,
+ * oldmask, cr2) and the 512-byte FXSAVE area fpregs points to (x87, MXCSR, XMM0-15). aarch64: x0..x30, sp, pc,
+ * pstate; no floating-point part yet. ARCH_ELF_MACHINE names the layout in the file (ELF e_machine). */
+#if defined(__x86_64__)
+#define ARCH_CONTEXT_WORDS 23
+#define ARCH_CONTEXT_FP_BYTES 512
+#define ARCH_ELF_MACHINE 62       /* EM_X86_64 */
+#elif defined(__aarch64__)
+#define ARCH_CONTEXT_WORDS 34
+#define ARCH_CONTEXT_FP_BYTES 0
+#define ARCH_ELF_MACHINE 183      /* EM_AARCH64 */
+#endif
+
+/* Copies the registers of ucontext into words and its floating-point state into fp (ARCH_CONTEXT_FP_BYTES of
+ * room); returns how many fp bytes were copied (0 when the kernel gave none). Async-signal-safe. */
+size_t arch_context_save(const void *ucontext, uint64_t *words, uint8_t *fp);
+
 /* Bit n set for DWARF registers that a callee must preserve (their value is still the caller's when
  * the CFI says nothing about them); the others are unknown in a caller frame. */
 uint64_t arch_callee_saved_registers(void);

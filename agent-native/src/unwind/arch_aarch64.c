@@ -43,6 +43,17 @@ const char *arch_register_name(size_t index) {
     return index < DUMPED_REGISTER_COUNT ? register_names[index] : "";
 }
 
+/* x0..x30, sp, pc, pstate; the FP/SIMD record in __reserved is not copied yet (ARCH_CONTEXT_FP_BYTES is 0). */
+size_t arch_context_save(const void *ucontext, uint64_t *words, uint8_t *fp) {
+    const ucontext_t *uc = ucontext;
+    (void)fp;
+    for (size_t i = 0; i < 31; i++) words[i] = (uint64_t)uc->uc_mcontext.regs[i];
+    words[31] = (uint64_t)uc->uc_mcontext.sp;
+    words[32] = (uint64_t)uc->uc_mcontext.pc;
+    words[33] = (uint64_t)uc->uc_mcontext.pstate;
+    return 0;
+}
+
 uintptr_t arch_register_value(const void *ucontext, size_t index) {
     const ucontext_t *uc = ucontext;
     if (index < DUMPED_GENERAL_REGISTERS)

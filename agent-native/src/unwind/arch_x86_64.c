@@ -59,6 +59,16 @@ uintptr_t arch_register_value(const void *ucontext, size_t index) {
     return (uintptr_t)uc->uc_mcontext.gregs[dumped_registers[index].greg];
 }
 
+size_t arch_context_save(const void *ucontext, uint64_t *words, uint8_t *fp) {
+    const ucontext_t *uc = ucontext;
+    for (size_t i = 0; i < ARCH_CONTEXT_WORDS; i++) words[i] = (uint64_t)uc->uc_mcontext.gregs[i];
+    /* fpregs points into the signal frame the kernel built (the XSAVE area's legacy part): NULL when the
+     * kernel saved no FPU state for this signal. */
+    if (uc->uc_mcontext.fpregs == NULL) return 0;
+    memcpy(fp, uc->uc_mcontext.fpregs, ARCH_CONTEXT_FP_BYTES);
+    return ARCH_CONTEXT_FP_BYTES;
+}
+
 uint64_t arch_callee_saved_registers(void) {
     return CALLEE_SAVED;
 }

@@ -83,6 +83,8 @@ public final class Agent {
         }
         long started = NativeAgent.processStartEpochMillis();
         byte[] header = CaptureHeader.render(options, folder, started);
+        long stackBytes = options.stackMemoryKib() * 1024L;
+        NativeAgent.configureStackMemory(stackBytes, stackBytes * AgentOptions.CRASHING_STACK_FACTOR);
         String failure = NativeAgent.arm(folder.toString(), header, started, Thread.currentThread().getName());
         if (failure != null) {
             throw new AgentException(failure);

@@ -92,6 +92,10 @@ public final class AgentOptions {
                         + " default is used");
             }
         }
+        String minidump = values.get("sentry-minidump");
+        if (minidump != null && !minidump.equals("true") && !minidump.equals("false")) {
+            warnings.add("agent option 'sentry-minidump=" + minidump + "' is neither true nor false; false is used");
+        }
         return new AgentOptions(values, sources, raw, List.copyOf(warnings));
     }
 
@@ -134,7 +138,7 @@ public final class AgentOptions {
     }
 
     /** The options that are counts: the disk cap. */
-    private static final List<String> COUNTS = List.of("max-bundles", "max-mb");
+    private static final List<String> COUNTS = List.of("max-bundles", "max-mb", "stack-memory");
 
     private static boolean isCount(String value) {
         return value.trim().matches("[0-9]{1,9}");
@@ -144,6 +148,24 @@ public final class AgentOptions {
     public String count(String name) {
         String value = values.get(name);
         return value != null && isCount(value) ? value.trim() : null;
+    }
+
+    /** KiB of stack kept per thread when {@code stack-memory} is not set (docs/capture-format.md, "stacks.bin"). */
+    public static final int DEFAULT_STACK_MEMORY_KIB = 32;
+    /** The most {@code stack-memory} keeps per thread; larger values are taken as this. */
+    public static final int MAX_STACK_MEMORY_KIB = 16 * 1024;
+    /** The crashing thread keeps this many times as much. */
+    public static final int CRASHING_STACK_FACTOR = 8;
+
+    /** {@code stack-memory}: KiB of stack copied per thread at a capture (0: none), within its bounds. */
+    public int stackMemoryKib() {
+        String value = count("stack-memory");
+        return value == null ? DEFAULT_STACK_MEMORY_KIB : Math.min(Integer.parseInt(value), MAX_STACK_MEMORY_KIB);
+    }
+
+    /** {@code sentry-minidump=true}: finishing writes minidump.dmp, and Sentry gets it as the event's minidump. */
+    public boolean sentryMinidump() {
+        return "true".equals(values.get("sentry-minidump"));
     }
 
     /** The system property that sets an option: {@code crashcap.max-mb}. */

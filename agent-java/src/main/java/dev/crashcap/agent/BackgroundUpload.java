@@ -24,7 +24,8 @@ final class BackgroundUpload {
         // The delay is waited out here, in Task, not in ShippingLoop: the upload machinery is not even loaded until it
         // is over, so a JVM that lives less than that never loads it (start-up CPU: bench/StartupBench.java).
         ShippingSettings settings = new ShippingSettings(folder, options.value("url"), options.value("token"),
-                options.value("sentry-dsn"), options.count("max-bundles"), options.count("max-mb"), 0);
+                options.value("sentry-dsn"), options.count("max-bundles"), options.count("max-mb"), 0,
+                options.sentryMinidump());
         Thread thread = new Thread(new Task(settings, startDelayMillis(property(DELAY_PROPERTY))), THREAD_NAME);
         thread.setDaemon(true);
         thread.setPriority(Thread.MIN_PRIORITY);
@@ -71,7 +72,7 @@ final class BackgroundUpload {
                 // A jlink image without java.net.http: one line, then what can be done without it (finishing).
                 System.err.println("crashcap: not uploading: " + RuntimeModules.missing(RuntimeModules.HTTP, "uploading"));
                 run = new ShippingSettings(run.folder(), null, null, null, run.maxBundles(), run.maxMb(),
-                        run.startDelayMillis());
+                        run.startDelayMillis(), run.minidump());
             }
             try {
                 ShippingLoop.run(run);

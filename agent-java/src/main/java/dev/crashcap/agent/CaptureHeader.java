@@ -25,6 +25,7 @@ final class CaptureHeader {
         lines.add("jvm.name", System.getProperty("java.vm.name", ""));
         lines.add("jvm.version", System.getProperty("java.vm.version", ""));
         lines.add("jvm.vendor", System.getProperty("java.vm.vendor", ""));
+        addIfSet(lines, "jvm.info", System.getProperty("java.vm.info")); // "mixed mode, sharing": HotSpot's own words
         lines.add("java.version", System.getProperty("java.version", ""));
         lines.add("java.home", System.getProperty("java.home", ""));
         lines.add("os.name", System.getProperty("os.name", ""));

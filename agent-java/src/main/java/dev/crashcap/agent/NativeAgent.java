@@ -19,6 +19,8 @@ final class NativeAgent {
      * as capture.txt, secrets redacted.
      */
     static native String publishStatus(String how, String version, String optionRecords);
+    /** Bytes of stack each thread keeps at a capture, and the crashing thread; before {@link #arm}. */
+    static native void configureStackMemory(long eachThreadBytes, long crashingThreadBytes);
 
     /** A live snapshot bundle of every thread into {@code folder}; returns the bundle's path. */
     static native String snapshot(String folder) throws java.io.IOException;

@@ -9,11 +9,12 @@ import java.util.List;
  * {@code locks} come from {@code locks.txt}, null when absent). {@code truncated} means the handler did not finish the
  * file (no {@code end complete} line): everything else holds what the file had. {@code warnings} lists what the
  * parser had to skip, one human line each. {@code captureMicros} is the time from the signal to the file being
- * durable, as the handler measured it (null if not recorded).
+ * durable, as the handler measured it (null if not recorded). {@code context} is what the capture recorded around the
+ * crash (VM flags, host, memory at the crash): {@link Context#EMPTY} when it has none.
  */
 public record Bundle(Path directory, Header header, Crash crash, List<ThreadInfo> threads,
         ThreadsSummary threadsSummary, List<LoadedModule> modules, Long captureMicros, boolean truncated,
-        List<String> warnings, String kind, Locks locks) {
+        List<String> warnings, String kind, Locks locks, Context context) {
     public static final String CRASH = "crash";
     public static final String SNAPSHOT = "snapshot";
 
@@ -32,7 +33,7 @@ public record Bundle(Path directory, Header header, Crash crash, List<ThreadInfo
             }
         }
         return new Bundle(directory, header, crash, threads, threadsSummary, modules, captureMicros, truncated,
-                List.copyOf(allWarnings), kind, newLocks);
+                List.copyOf(allWarnings), kind, newLocks, context);
     }
 
     /** The thread's Java locks (snapshots only), or null when not known. */

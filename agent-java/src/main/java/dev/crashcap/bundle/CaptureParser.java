@@ -40,6 +40,7 @@ public final class CaptureParser {
     private ThreadBuilder javaFramesThread; // the thread the current java-frames section belongs to
     private boolean javaFramesTidSeen;
     private final List<LoadedModule> modules = new ArrayList<>();
+    private final ContextSections context = new ContextSections(values);
     private String section = "";
     private String kind = Bundle.CRASH; // a live snapshot has a snapshot section where a crash has its crash section
     private boolean complete;
@@ -116,9 +117,7 @@ public final class CaptureParser {
             case "modules" -> moduleLine(line);
             case "libraries" -> libraryLine(line);
             case "end" -> endLine(line);
-            default -> {
-                // Lines before the first section, or in a section a newer writer added: skipped by design.
-            }
+            default -> context.accept(section, line); // crash-memory, vm, host; other sections are skipped by design
         }
     }
 
@@ -287,15 +286,11 @@ public final class CaptureParser {
         ThreadsSummary summary = new ThreadsSummary(values.integer(threadsSummary, "threads", "threads.total"),
                 values.integer(threadsSummary, "threads", "threads.answered"),
                 values.decimal(threadsSummary, "threads", "threads.deadlineMillis"));
-        String identity = threadsSummary.get("hotspot.threads");
-        if (identity != null && !identity.equals("ok")) {
-            values.warn("threads that started before the agent armed are named by the kernel (15 characters), without"
-                    + " Java state, daemon flag or HotSpot state: HotSpot's thread layout could not be used (" + identity
-                    + ")");
-        }
+        HotSpotLayouts.warn(threadsSummary, values);
         Long captureMicros = values.decimal(end, "end", "capture.micros");
         return new Bundle(directory, builtHeader, builtCrash, List.copyOf(builtThreads), summary,
-                List.copyOf(modules), captureMicros, !complete, values.warnings(), kind, null);
+                List.copyOf(modules), captureMicros, !complete, values.warnings(), kind, null,
+                context.build(text(header, "jvm.info")));
     }
 
     private Header buildHeader() {
@@ -338,8 +333,10 @@ public final class CaptureParser {
                 crashed ? threadSignal(scalars, tid, crash) : null, text(scalars, "state"), text(scalars, "kstate"),
                 text(scalars, "missing"), Collections.unmodifiableMap(new LinkedHashMap<>(thread.registers)),
                 thread.stack, values.hex(scalars, "thread", "stack.sp"), List.copyOf(thread.frames),
-                text(scalars, "unwind.stop"), flag(scalars.get("daemon")), text(scalars, "hotspotState"));
+                text(scalars, "unwind.stop"), flag(scalars.get("daemon")), text(scalars, "hotspotState"),
+                VirtualThread.of(scalars, values));
     }
+
 
     /**
      * A thread that crashed while the capture ran has its own {@code signal.*} lines; the thread the crash section

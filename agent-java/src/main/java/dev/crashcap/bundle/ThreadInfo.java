@@ -11,16 +11,17 @@ import java.util.Map;
  * {@code unwindStop} says why the native walk ended ({@code end}, {@code no-module}, …), null if the capture was cut
  * off before it. {@code daemon} is the Java daemon flag (null for native threads or when unknown), {@code hotspotState}
  * HotSpot's own state of a Java thread when it was captured ({@code _thread_in_native}, {@code _thread_in_vm},
- * {@code _thread_in_Java}, {@code _thread_blocked}, …; null when unknown).
+ * {@code _thread_in_Java}, {@code _thread_blocked}, …; null when unknown). {@code virtualThread} is the virtual
+ * thread mounted on this (carrier) thread when it was captured, null when none was (or the JVM has none).
  */
 public record ThreadInfo(Long tid, String name, boolean java, boolean crashed, ThreadSignal signal, String state,
         String kernelState, String missing, Map<String, Long> registers, StackBounds stack, Long stackPointer,
-        List<Frame> frames, String unwindStop, Boolean daemon, String hotspotState) {
+        List<Frame> frames, String unwindStop, Boolean daemon, String hotspotState, VirtualThread virtualThread) {
 
     /** The same thread with other frames (named ones, say). */
     public ThreadInfo withFrames(List<Frame> newFrames) {
         return new ThreadInfo(tid, name, java, crashed, signal, state, kernelState, missing, registers, stack,
-                stackPointer, newFrames, unwindStop, daemon, hotspotState);
+                stackPointer, newFrames, unwindStop, daemon, hotspotState, virtualThread);
     }
 
     /** The innermost native frame, or null: where the thread was when it stopped. */

@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
         versionProvider = ManifestVersion.class,
         description = "Captures JVM hard crashes and shows what they left behind.",
         subcommands = {AttachCommand.class, DumpCommand.class, StatusCommand.class, InspectCommand.class, ListCommand.class,
-                FinishCommand.class,
+                FinishCommand.class, ExportCommand.class,
                 UploadCommand.class, HelpCommand.class, GenerateCompletion.class})
 final class CrashcapCommand implements Callable<Integer> {
     static final String NAME = "crashcap";
@@ -34,7 +34,7 @@ final class CrashcapCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing command: attach, dump, status, inspect, list, finish or upload");
+        throw new ParameterException(spec.commandLine(), "missing command: attach, dump, status, inspect, list, finish, upload or export");
     }
 
     /** Parses {@code args}, runs the command they name and returns its exit code. */

@@ -31,6 +31,11 @@ final class FinishCommand implements Callable<Integer> {
     @Mixin
     BundleFolderParameter folder; // a bundle directory is accepted too
 
+    @picocli.CommandLine.Option(names = "--sentry-minidump",
+            description = "Also write the bundle as a minidump (minidump.dmp), as upload --sentry-minidump does. "
+                    + "Default, as for the agent: -Dcrashcap.sentry-minidump, else $CRASHCAP_SENTRY_MINIDUMP.")
+    boolean sentryMinidump;
+
     @Override
     public Integer call() throws BundleException {
         Path path = folder.path();
@@ -45,7 +50,7 @@ final class FinishCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         int later = 0;
         for (Path bundle : bundles) {
-            BundleFinisher.Outcome outcome = BundleFinisher.finishNow(bundle);
+            BundleFinisher.Outcome outcome = BundleFinisher.finishNow(bundle, sentryMinidump);
             String detail = outcome.detail() == null ? "" : "  (" + outcome.detail() + ")";
             out.println(outcome.label() + "  " + bundle + detail);
             later += outcome.finished() ? 0 : 1;

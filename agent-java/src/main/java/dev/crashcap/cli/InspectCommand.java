@@ -38,6 +38,10 @@ final class InspectCommand implements Callable<Integer> {
             + "frames: at most " + HumanReport.BRIEF_LINES + " lines, to paste into a ticket or a chat.")
     boolean brief;
 
+    @Option(names = "--env", description = "Show every environment variable, not only those a JVM engineer needs "
+            + "(JAVA_*, JDK_*, LD_*, MALLOC_*, LC_*, PATH, CLASSPATH, …) and the redacted ones.")
+    boolean allEnvironment;
+
     @Option(names = "--debuginfod", description = "Also ask the debuginfod servers in $DEBUGINFOD_URLS for the debug "
             + "files of modules missing here (sends their build-ids; timeout $DEBUGINFOD_TIMEOUT s, default 10).")
     boolean debuginfod;
@@ -61,7 +65,7 @@ final class InspectCommand implements Callable<Integer> {
         } else if (brief) {
             out.print(HumanReport.brief(bundle, history));
         } else {
-            out.print(HumanReport.render(bundle, hsErr, history));
+            out.print(HumanReport.render(bundle, hsErr, history, allEnvironment));
         }
         return ExitCode.OK.code(); // a truncated bundle is shown, not refused: it holds what the crash left
     }

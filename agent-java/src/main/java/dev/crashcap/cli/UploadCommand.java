@@ -48,6 +48,12 @@ final class UploadCommand implements Callable<Integer> {
                     + "else $CRASHCAP_SENTRY_DSN.")
     String sentryDsn;
 
+    @Option(names = "--sentry-minidump",
+            description = "Finishing also writes the bundle as a minidump (minidump.dmp): inside the zip for --url, and "
+                    + "for Sentry as the event's minidump too. Default, as for the agent: -Dcrashcap.sentry-minidump, "
+                    + "else $CRASHCAP_SENTRY_MINIDUMP.")
+    boolean sentryMinidump;
+
     @Option(names = "--dry-run", description = "Print what would be sent; send nothing, change no state.")
     boolean dryRun;
 
@@ -80,7 +86,7 @@ final class UploadCommand implements Callable<Integer> {
         try {
             ShipTarget target = new ShipTarget(blankToNull(url), blankToNull(token), blankToNull(sentryDsn),
                     Duration.ofSeconds(timeoutSeconds));
-            uploader = Shipping.uploader(path, target, cap, loopLimit, line -> {
+            uploader = Shipping.uploader(path, target, cap, loopLimit, sentryMinidump, line -> {
                 out.println(BundleTable.printable(line)); // paths and collector answers, as list shows them
                 out.flush();
             });

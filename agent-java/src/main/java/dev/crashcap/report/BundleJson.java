@@ -73,6 +73,7 @@ public final class BundleJson {
         json.put("signature", signature);
         json.put("deadlocks", bundle.locks() == null ? null : bundle.locks().deadlocks());
         json.put("crashingThread", crashing == null ? null : thread(bundle, crashing));
+        json.put("context", ContextJson.of(bundle));
         json.put("threads", threads(bundle));
         json.put("threadsSummary", threadsSummary(bundle.threadsSummary()));
         json.put("captureMicros", bundle.captureMicros());
@@ -218,6 +219,12 @@ public final class BundleJson {
         json.put("daemon", thread.daemon());
         json.put("state", thread.state());
         json.put("hotspotState", thread.hotspotState());
+        if (thread.virtualThread() != null) { // only on a carrier with a virtual thread mounted
+            Map<String, Object> virtual = new LinkedHashMap<>();
+            virtual.put("name", thread.virtualThread().name());
+            virtual.put("id", thread.virtualThread().id());
+            json.put("virtualThread", virtual);
+        }
         json.put("kernelState", thread.kernelState());
         json.put("missing", thread.missing());
         json.put("depth", thread.frames().size());

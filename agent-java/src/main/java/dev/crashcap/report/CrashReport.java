@@ -41,6 +41,7 @@ class CrashReport extends HumanReport {
         whatHappened();
         where();
         crashingThread();
+        new ContextReport(this).sections(); // CONTEXT, MEMORY AT THE CRASH
         process();
         otherThreads();
         modules();
@@ -73,6 +74,11 @@ class CrashReport extends HumanReport {
             what.append(", sent by pid ").append(crash.senderPid());
         }
         line("  " + shown(what.toString()));
+        ThreadInfo crashing = bundle.crashingThread();
+        if (crashing != null && crashing.virtualThread() != null) {
+            field("thread", "virtual thread " + shown(crashing.virtualThread().describe()) + " on carrier \""
+                    + shown(orUnknown(crashing.name())) + "\" (tid " + tid(crashing) + ")");
+        }
         field("time", crash.timeEpochMillis() == null ? "unknown" : BundleJson.time(crash.timeEpochMillis()));
         field("diagnosis", diagnosis.summary()); // the summary names the kind itself (JSON has it apart)
         field("signature", DiagnosisText.signature(history.signature()));

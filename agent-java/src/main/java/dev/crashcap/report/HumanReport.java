@@ -17,6 +17,7 @@ import dev.crashcap.bundle.Crash;
 import dev.crashcap.bundle.Frame;
 import dev.crashcap.bundle.Header;
 import dev.crashcap.bundle.Hex;
+import dev.crashcap.bundle.JavaFrame;
 import dev.crashcap.bundle.JavaLock;
 import dev.crashcap.bundle.LoadedModule;
 import dev.crashcap.bundle.NativeFrame;
@@ -50,6 +51,7 @@ public abstract class HumanReport {
 
     final StringBuilder out = new StringBuilder();
     final Bundle bundle;
+    boolean allEnvironment; // inspect --env: every variable, not only those a JVM engineer needs
     final Diagnosis diagnosis;
 
     HumanReport(Bundle bundle) {
@@ -59,7 +61,15 @@ public abstract class HumanReport {
 
     /** The whole report, ending with a newline: a crash's ({@link CrashReport}) or a live snapshot's. */
     public static String render(Bundle bundle, String hsErr) {
-        return render(bundle, hsErr, null);
+        return render(bundle, hsErr, null, false);
+    }
+
+    /**
+     * The same; with {@code allEnvironment}, every environment variable instead of those a JVM engineer needs
+     * ({@link EnvironmentSubset}).
+     */
+    public static String render(Bundle bundle, String hsErr, boolean allEnvironment) {
+        return render(bundle, hsErr, null, allEnvironment);
     }
 
     /**
@@ -67,7 +77,13 @@ public abstract class HumanReport {
      * the signature of {@code bundle}, no history).
      */
     public static String render(Bundle bundle, String hsErr, SignatureHistory history) {
+        return render(bundle, hsErr, history, false);
+    }
+
+    /** The whole report, with the signature's history and, with {@code allEnvironment}, every environment variable. */
+    public static String render(Bundle bundle, String hsErr, SignatureHistory history, boolean allEnvironment) {
         HumanReport report = bundle.isSnapshot() ? new SnapshotReport(bundle) : new CrashReport(bundle, hsErr, history);
+        report.allEnvironment = allEnvironment;
         report.sections();
         return report.out.toString();
     }
@@ -151,6 +167,7 @@ public abstract class HumanReport {
         boolean stopShown = false;
         for (FrameRuns.Run run : FrameRuns.of(frames)) {
             line(indent + (run.folded() ? foldedRun(frames, run) : "#" + run.first() + "  " + frame(frames.get(run.first()))));
+            mountPoint(thread, frames.get(run.last()), indent);
             if (!stopShown && run.last() >= lastNative && lastNative >= 0) {
                 walkStop(thread, indent);
                 stopShown = true;
@@ -161,6 +178,18 @@ public abstract class HumanReport {
         }
         if (thread.missing() != null) {
             line(indent + "missing: " + shown(thread.missing()));
+        }
+    }
+
+    /**
+     * On a carrier with a virtual thread mounted, the frame where the virtual thread was mounted
+     * ({@code Continuation.enterSpecial}) ends the virtual thread's frames: the ones below are the carrier's.
+     */
+    private void mountPoint(ThreadInfo thread, Frame frame, String indent) {
+        if (thread.virtualThread() != null && frame instanceof JavaFrame java
+                && "jdk.internal.vm.Continuation".equals(java.className()) && "enterSpecial".equals(java.method())) {
+            line(indent + "(above: virtual thread " + shown(thread.virtualThread().describe())
+                    + "; below: its carrier \"" + shown(String.valueOf(thread.name())) + "\")");
         }
     }
 
@@ -288,9 +317,14 @@ public abstract class HumanReport {
         }
     }
 
+    /** The variables a JVM engineer needs and every redacted one ({@link EnvironmentSubset}); all with --env. */
     void environment() {
-        heading("ENVIRONMENT (" + bundle.header().env().size() + ", secret-looking values redacted at capture)");
-        bundle.header().env().forEach((name, value) -> line("  " + shown(name) + "=" + shown(value)));
+        Map<String, String> env = bundle.header().env();
+        Map<String, String> shownEnv = allEnvironment ? env : EnvironmentSubset.of(env);
+        String which = allEnvironment || shownEnv.size() == env.size() ? String.valueOf(env.size())
+                : shownEnv.size() + " of " + env.size() + ": those a JVM engineer needs and the redacted ones; --env shows all";
+        heading("ENVIRONMENT (" + which + ", secret-looking values redacted at capture)");
+        shownEnv.forEach((name, value) -> line("  " + shown(name) + "=" + shown(value)));
     }
 
     void warnings() {

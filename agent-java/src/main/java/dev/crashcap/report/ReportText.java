@@ -100,7 +100,10 @@ final class ReportText {
     static String threadTitle(ThreadInfo thread) {
         return "\"" + shown(orUnknown(thread.name())) + "\" (tid " + tid(thread)
                 + (thread.java() ? ", Java thread" : ", native thread")
-                + (Boolean.TRUE.equals(thread.daemon()) ? ", daemon" : "") + states(thread)
+                + (Boolean.TRUE.equals(thread.daemon()) ? ", daemon" : "")
+                + (thread.virtualThread() == null ? "" : ", carrier of virtual thread "
+                        + shown(thread.virtualThread().describe()))
+                + states(thread)
                 + (thread.crashed() ? ", crashed" : "") + ")";
     }
 

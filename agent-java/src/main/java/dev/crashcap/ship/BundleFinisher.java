@@ -12,6 +12,7 @@ import dev.crashcap.collector.Packer;
 import dev.crashcap.collector.SafeFiles;
 import dev.crashcap.collector.SentryTransport;
 import dev.crashcap.collector.Shipment;
+import dev.crashcap.minidump.MinidumpWriter;
 import dev.crashcap.report.Diagnosis;
 import dev.crashcap.report.Signature;
 import dev.crashcap.secrets.HsErrRedaction;
@@ -43,11 +44,25 @@ public final class BundleFinisher implements Finisher {
     // as BundleLocator: no capture is larger
     private static final long MAX_CAPTURE_BYTES = 512L * 1024 * 1024;
 
+    /** The bundle as a minidump, written by finishing when the agent option {@code sentry-minidump} is true. */
+    public static final String MINIDUMP_FILE = "minidump.dmp";
+
     private final boolean sentryEvent;
+    private final boolean minidump;
 
     /** @param sentryEvent whether shipments carry a Sentry event (only the Sentry target needs one) */
     public BundleFinisher(boolean sentryEvent) {
+        this(sentryEvent, false);
+    }
+
+    /**
+     * @param sentryEvent whether shipments carry a Sentry event (only the Sentry target needs one)
+     * @param minidump whether finishing writes {@value #MINIDUMP_FILE} (then packed in the zip, and sent to Sentry as
+     *                 the event's minidump)
+     */
+    public BundleFinisher(boolean sentryEvent, boolean minidump) {
         this.sentryEvent = sentryEvent;
+        this.minidump = minidump;
     }
 
     @Override
@@ -73,6 +88,9 @@ public final class BundleFinisher implements Finisher {
             if (keepSymbols(bundle, directory)) {
                 files.add(directory.resolve(SymbolsFile.NAME));
             }
+            if (minidump && writeMinidump(bundle, directory)) {
+                files.add(directory.resolve(MINIDUMP_FILE));
+            }
             SafeFiles.write(directory.resolve(Manifest.NAME),
                     Manifest.render(bundle, id, signature, hsErrSource, hsErrCopied, files, AgentVersion.get()));
         }
@@ -80,8 +98,10 @@ public final class BundleFinisher implements Finisher {
         Path hsErr = directory.resolve(HsErrLocator.BUNDLED_FILE);
         byte[] event = sentryEvent
                 ? SentryEvent.of(Symbolizer.apply(bundle), SentryTransport.eventId(id), AgentVersion.get()) : null;
+        Path minidumpFile = directory.resolve(MINIDUMP_FILE);
         return new Shipment(id, signature, packed, metadata(bundle), event,
-                BundleFiles.isPlainFile(hsErr) ? List.of(hsErr) : List.of());
+                BundleFiles.isPlainFile(hsErr) ? List.of(hsErr) : List.of(),
+                minidump && BundleFiles.isPlainFile(minidumpFile) ? minidumpFile : null);
     }
 
     /** What {@link #finishNow} did with one bundle: {@code finished}, {@code busy}, {@code not yet} or {@code failed}. */
@@ -90,11 +110,16 @@ public final class BundleFinisher implements Finisher {
 
     /** Finishes one bundle for {@code crashcap finish}, saying what became of it; never throws. */
     public static Outcome finishNow(Path directory) {
+        return finishNow(directory, false);
+    }
+
+    /** As {@link #finishNow(Path)}, writing {@value #MINIDUMP_FILE} too when {@code minidump}. */
+    public static Outcome finishNow(Path directory, boolean minidump) {
         try (BundleLock lock = BundleLock.tryAcquire(directory)) {
             if (lock == null) {
                 return new Outcome("busy", false, "an uploader is finishing it now");
             }
-            return new BundleFinisher(false).finish(directory) == null
+            return new BundleFinisher(false, minidump).finish(directory) == null
                     ? new Outcome("not yet", false, "its process is still running: hs_err may be on its way")
                     : new Outcome("finished", true, null);
         } catch (BundleException e) {
@@ -106,12 +131,17 @@ public final class BundleFinisher implements Finisher {
 
     /** Finishes without complaint, for the agent's background shipping: it is tried again on the next pass. */
     public static void quietly(Path directory) {
+        quietly(directory, false);
+    }
+
+    /** As {@link #quietly(Path)}, writing {@value #MINIDUMP_FILE} too when {@code minidump}. */
+    public static void quietly(Path directory, boolean minidump) {
         if (BundleFiles.refusal(directory) != null || !Files.isWritable(directory)) {
             return;
         }
         try (BundleLock lock = BundleLock.tryAcquire(directory)) {
             if (lock != null) { // else an uploader is at it right now
-                new BundleFinisher(false).finish(directory);
+                new BundleFinisher(false, minidump).finish(directory);
             }
         } catch (BundleException | IOException | RuntimeException e) {
             // inspect shows what is there; finishing is tried again by the uploader
@@ -141,6 +171,24 @@ public final class BundleFinisher implements Finisher {
         }
         SafeFiles.write(target, SymbolsFile.render(entries));
         return true;
+    }
+
+    /**
+     * Writes the bundle as a minidump (dev.crashcap.minidump) before the manifest; false when none can be made (a
+     * bundle of another processor): the bundle is finished and shipped without it. One kept from an earlier attempt
+     * stays as it is.
+     */
+    private static boolean writeMinidump(Bundle bundle, Path directory) throws IOException {
+        Path target = directory.resolve(MINIDUMP_FILE);
+        if (BundleFiles.isPlainFile(target)) {
+            return true;
+        }
+        try {
+            SafeFiles.write(target, MinidumpWriter.of(bundle));
+            return true;
+        } catch (BundleException | RuntimeException e) {
+            return false;
+        }
     }
 
     /**

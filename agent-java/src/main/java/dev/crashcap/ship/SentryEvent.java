@@ -165,7 +165,9 @@ public final class SentryEvent {
         for (ThreadInfo thread : bundle.threads()) {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("id", thread.tid());
-            json.put("name", thread.name());
+            // A carrier running a virtual thread: both names, as inspect gives them (Sentry has no field for it).
+            json.put("name", thread.virtualThread() == null ? thread.name()
+                    : thread.name() + ", carrier of virtual thread " + thread.virtualThread().describe());
             json.put("crashed", thread.crashed());
             json.put("current", thread == crashing);
             if (thread.state() != null) {

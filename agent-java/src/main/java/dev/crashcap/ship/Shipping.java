@@ -39,7 +39,13 @@ public final class Shipping {
     /** As above, with {@code loopLimit} bundles of one signature sent per hour. */
     public static Uploader uploader(Path folder, ShipTarget target, DiskCap cap, int loopLimit, Consumer<String> log)
             throws TargetException {
-        return new Uploader(spool(folder), new BundleFinisher(target.isSentry()), target.transport(), Backoff.DEFAULT,
+        return uploader(folder, target, cap, loopLimit, false, log);
+    }
+
+    /** As above; {@code minidump}: finishing writes minidump.dmp, packed in the zip and sent to Sentry as the event's. */
+    public static Uploader uploader(Path folder, ShipTarget target, DiskCap cap, int loopLimit, boolean minidump,
+            Consumer<String> log) throws TargetException {
+        return new Uploader(spool(folder), new BundleFinisher(target.isSentry(), minidump), target.transport(), Backoff.DEFAULT,
                 new RateLimiter(folder, loopLimit, LOOP_WINDOW_MILLIS), cap, log, System::currentTimeMillis);
     }
 }

@@ -27,12 +27,13 @@ public final class ShippingLoop {
             ShipTarget target = new ShipTarget(settings.url(), settings.token(), settings.sentryDsn(),
                     ShipTarget.DEFAULT_TIMEOUT);
             if (!target.isConfigured()) {
-                finishAll(folder);
+                finishAll(folder, settings.minidump());
                 return;
             }
             DiskCap cap = new DiskCap(number(settings.maxBundles(), DiskCap.DEFAULT.maxBundles()),
                     number(settings.maxMb(), DiskCap.DEFAULT.maxBytes() >> 20) << 20);
-            Uploader uploader = Shipping.uploader(folder, target, cap, ShippingLoop::log);
+            Uploader uploader = Shipping.uploader(folder, target, cap, Shipping.LOOP_LIMIT, settings.minidump(),
+                    ShippingLoop::log);
             while (true) {
                 try {
                     uploader.runOnce(false);
@@ -55,10 +56,10 @@ public final class ShippingLoop {
         }
     }
 
-    private static void finishAll(Path folder) {
+    private static void finishAll(Path folder, boolean minidump) {
         try {
             for (Spool.Entry entry : Shipping.spool(folder).entries()) {
-                BundleFinisher.quietly(entry.directory());
+                BundleFinisher.quietly(entry.directory(), minidump);
             }
         } catch (java.io.IOException | RuntimeException e) {
             log("cannot finish earlier bundles: " + e);

@@ -5,9 +5,10 @@ import java.nio.file.Path;
 /**
  * What the agent's upload thread needs, as the agent options gave it (docs/ship.md): the bundle folder, the target
  * ({@code url} and {@code token}, or {@code sentryDsn}; null where unset), the disk cap as text (checked, and
- * complained about, at arming by AgentOptions; null when unset or not a count) and how long to wait before the first pass.
+ * complained about, at arming by AgentOptions; null when unset or not a count), how long to wait before the first pass,
+ * and whether finishing writes a minidump ({@code sentry-minidump}).
  * Holds strings only, so premain creating it loads nothing of the upload machinery.
  */
 public record ShippingSettings(Path folder, String url, String token, String sentryDsn, String maxBundles,
-        String maxMb, long startDelayMillis) {
+        String maxMb, long startDelayMillis, boolean minidump) {
 }

@@ -88,6 +88,27 @@ public final class Symbolizer {
         return new ArrayList<>(symbolizer.found.values());
     }
 
+    /**
+     * {@code function+0x12} for each address that lies in a function of one of the bundle's modules, from the module
+     * files on this machine or their debug files (build-ids must match), for the report's register mapping;
+     * addresses it cannot name are absent.
+     */
+    public static Map<Long, String> functionNames(Bundle bundle, java.util.Collection<Long> addresses) {
+        Symbolizer symbolizer = new Symbolizer(null, DebugFiles.ROOT, null);
+        Map<Long, String> names = new LinkedHashMap<>();
+        for (Long address : addresses) {
+            LoadedModule module = address == null ? null : bundle.moduleAt(address);
+            if (module == null || module.buildId() == null) {
+                continue;
+            }
+            SymbolsFile.Entry entry = symbolizer.lookUp(module, address - module.base(), true);
+            if (entry != null && entry.function() != null) {
+                names.put(address, entry.function() + "+0x" + Long.toHexString(entry.functionOffset()));
+            }
+        }
+        return names;
+    }
+
     private Bundle symbolize(Bundle bundle) {
         List<ThreadInfo> threads = new ArrayList<>();
         boolean changed = false;
@@ -105,7 +126,7 @@ public final class Symbolizer {
         }
         return new Bundle(bundle.directory(), bundle.header(), bundle.crash(), threads, bundle.threadsSummary(),
                 bundle.modules(), bundle.captureMicros(), bundle.truncated(), bundle.warnings(), bundle.kind(),
-                bundle.locks());
+                bundle.locks(), bundle.context());
     }
 
     private Frame resolve(Bundle bundle, NativeFrame frame) {

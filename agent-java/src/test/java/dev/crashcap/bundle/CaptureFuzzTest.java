@@ -27,14 +27,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CaptureFuzzTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {Samples.SEGV, Samples.DOUBLE_FREE, Samples.TRUNCATED, Samples.THREADS})
+    @ValueSource(strings = {Samples.SEGV, Samples.DOUBLE_FREE, Samples.TRUNCATED, Samples.THREADS, Samples.CONTEXT})
     void cutOffPointsAtAStrideParseAsTruncated(String sample) {
         cutOffs(sample, 53); // a prime: the cuts do not keep falling at one place of lines of equal length
     }
 
     @Tag("fuzz")
     @ParameterizedTest
-    @ValueSource(strings = {Samples.SEGV, Samples.DOUBLE_FREE, Samples.TRUNCATED, Samples.THREADS})
+    @ValueSource(strings = {Samples.SEGV, Samples.DOUBLE_FREE, Samples.TRUNCATED, Samples.THREADS, Samples.CONTEXT})
     void everyCutOffPointParsesAsTruncated(String sample) {
         cutOffs(sample, 1);
     }
@@ -68,7 +68,7 @@ class CaptureFuzzTest {
     private static final long[] QUICK_SEEDS = {1, 2, 3};
 
     @ParameterizedTest
-    @ValueSource(strings = {Samples.SEGV, Samples.DOUBLE_FREE, Samples.TRUNCATED, Samples.THREADS})
+    @ValueSource(strings = {Samples.SEGV, Samples.DOUBLE_FREE, Samples.TRUNCATED, Samples.THREADS, Samples.CONTEXT})
     void byteFlipsOnFixedSeedsNeverThrowAnythingElse(String sample) {
         for (long seed : QUICK_SEEDS) {
             byteFlips(sample, seed, 10);
@@ -77,7 +77,7 @@ class CaptureFuzzTest {
 
     @Tag("fuzz")
     @ParameterizedTest
-    @ValueSource(strings = {Samples.SEGV, Samples.DOUBLE_FREE, Samples.TRUNCATED, Samples.THREADS})
+    @ValueSource(strings = {Samples.SEGV, Samples.DOUBLE_FREE, Samples.TRUNCATED, Samples.THREADS, Samples.CONTEXT})
     void randomByteFlipsNeverThrowAnythingElse(String sample) {
         byteFlips(sample, sample.hashCode(), 3000);
     }

@@ -100,7 +100,7 @@ class HsErrLocatorTest {
         Bundle parsed = bundle(List.of("arg|java"));
         Bundle bundle = new Bundle(dir, parsed.header(), parsed.crash(), parsed.threads(),
                 parsed.threadsSummary(), parsed.modules(), parsed.captureMicros(), parsed.truncated(), parsed.warnings(),
-                parsed.kind(), parsed.locks());
+                parsed.kind(), parsed.locks(), parsed.context());
         assertEquals(copy.toString(), HsErrLocator.find(bundle, tmp));
     }
 

@@ -14,6 +14,8 @@ public final class Samples {
     public static final String TRUNCATED = "truncated.txt";
     /** Every thread, Java frames, a thread that did not answer and a second crashed thread (format sections 3-8). */
     public static final String THREADS = "threads.txt";
+    /** segv.txt with the context sections of a real JDK 17 capture (crash-memory, vm, host). */
+    public static final String CONTEXT = "context.txt";
 
     private Samples() {
     }

@@ -60,6 +60,71 @@ class ThreadIdentityParserTest {
     }
 
     @Test
+    void anUnusableMethodLayoutIsAWarningAndAUsableOneIsNot() throws Exception {
+        Bundle usable = parse("section|threads", "threads.total|1", "hotspot.threads|ok", "hotspot.methods|ok",
+                "section|thread", "tid|10", "name|main", "java|1", "crashed|0", "kstate|S",
+                "frame|java|com.example.Worker|step|41|Worker.java");
+        assertEquals(List.of(), usable.warnings());
+        assertEquals("at com.example.Worker.step(Worker.java:41)",
+                ((JavaFrame) usable.threads().get(0).frames().get(0)).javaStyle());
+
+        Bundle unusable = parse("section|threads", "threads.total|1", "hotspot.threads|ok",
+                "hotspot.methods|the line number tables read differently from JVMTI's",
+                "section|thread", "tid|10", "name|main", "java|1", "crashed|0", "kstate|S");
+        assertEquals(1, unusable.warnings().size(), unusable.warnings()::toString);
+        String warning = unusable.warnings().get(0);
+        assertTrue(warning.contains("named only by the resolver thread"), warning);
+        assertTrue(warning.contains("the line number tables read differently from JVMTI's"), warning);
+    }
+
+    @Test
+    void aCrashInAVirtualThreadNamesItAndItsCarrierFirst() throws Exception {
+        Bundle bundle = Samples.parseLines("crashcap-capture|1", "section|crash", "signal.number|11",
+                "signal.name|SIGSEGV", "thread.tid|10",
+                "section|thread", "tid|10", "name|ForkJoinPool-1-worker-1", "java|1", "daemon|1", "crashed|1",
+                "hotspotState|_thread_in_native", "virtualThread.id|25", "virtualThread.name|vt-crasher-1",
+                "section|threads", "threads.total|2", "hotspot.threads|ok", "hotspot.methods|ok",
+                "hotspot.virtualThreads|ok",
+                "section|thread", "tid|11", "name|main", "java|1", "crashed|0", "kstate|S",
+                "section|java-frames", "tid|10", "frame|java|dev.crashcap.testapp.Crasher|crash|native|Crasher.java",
+                "frame|java|jdk.internal.vm.Continuation|enterSpecial|native|Continuation.java",
+                "frame|java|jdk.internal.vm.Continuation|run|251|Continuation.java",
+                "section|end", "end|complete");
+        assertEquals(List.of(), bundle.warnings());
+        String stack = dev.crashcap.report.HumanReport.render(bundle, null);
+        assertTrue(stack.matches("(?s).*Continuation\\.enterSpecial\\(Native Method\\)\\R"
+                + " *\\(above: virtual thread \"vt-crasher-1\" \\(#25\\); below: its carrier \"ForkJoinPool-1-worker-1\"\\)\\R"
+                + " *#\\d+ +at jdk\\.internal\\.vm\\.Continuation\\.run.*"), stack);
+        ThreadInfo carrier = bundle.threads().get(0);
+        assertEquals(new VirtualThread("vt-crasher-1", 25L), carrier.virtualThread());
+        assertNull(bundle.threads().get(1).virtualThread(), "no virtual thread on main");
+
+        Map<String, Object> json = BundleJson.inspect(bundle, null);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> first = ((List<Map<String, Object>>) json.get("threads")).get(0);
+        assertEquals(Map.of("name", "vt-crasher-1", "id", 25L), first.get("virtualThread"));
+
+        for (String report : List.of(dev.crashcap.report.HumanReport.render(bundle, null),
+                dev.crashcap.report.HumanReport.brief(bundle))) {
+            List<String> lines = report.lines().toList();
+            String thread = lines.stream().filter(line -> line.contains("virtual thread")).findFirst().orElseThrow(
+                    () -> new AssertionError(report));
+            assertTrue(lines.indexOf(thread) < 8, "among the first lines: " + report);
+            assertTrue(thread.contains("virtual thread \"vt-crasher-1\" (#25) on carrier \"ForkJoinPool-1-worker-1\" (tid 10)"),
+                    thread);
+        }
+    }
+
+    @Test
+    void anUnusableVirtualThreadLayoutIsAWarningButNoneIsNot() throws Exception {
+        assertEquals(List.of(), parse("section|threads", "threads.total|1", "hotspot.virtualThreads|none").warnings());
+        List<String> warnings = parse("section|threads", "threads.total|1",
+                "hotspot.virtualThreads|gHotSpotVMStructs lacks CompressedOops' base and shift").warnings();
+        assertEquals(1, warnings.size(), warnings::toString);
+        assertTrue(warnings.get(0).contains("under its carrier thread's name only"), warnings.get(0));
+    }
+
+    @Test
     void theCrashingThreadsNameNowReplacesTheOneItWasRegisteredWith() throws Exception {
         Bundle bundle = Samples.parseLines("crashcap-capture|1", "section|crash", "signal.number|11", "thread.tid|10",
                 "section|thread", "tid|10", "name|to-be-renamed", "java|1", "daemon|1", "crashed|1",

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * memory they map.
  */
 class DumpLifetimeIT {
-    private static final String RESOLVER_KERNEL_NAME = "crashcap-resolv";
+    static final String RESOLVER_KERNEL_NAME = "crashcap-resolv";
     private static final int DUMPS_WHILE_STOPPED = 3;
     private static final int DUMPS_COUNTED = 6;
 
@@ -84,11 +84,11 @@ class DumpLifetimeIT {
         ThreadsCaptureIT.assertParked(json);
     }
 
-    private static Path stopThreadTool() {
+    static Path stopThreadTool() {
         return TestJvm.TESTLIB.resolveSibling("crashcaptest-stop-thread");
     }
 
-    private static int tidNamed(long pid, String name) throws IOException {
+    static int tidNamed(long pid, String name) throws IOException {
         try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
             List<Path> matching = tasks.filter(task -> name.equals(comm(task))).toList();
             assertEquals(1, matching.size(), "one thread named " + name);

@@ -17,7 +17,7 @@ class HumanReportTest {
         String report = HumanReport.render(Samples.parse(Samples.SEGV), "/work/app/hs_err_pid4242.log");
         int previous = -1;
         for (String part : List.of("A fatal error was captured by crashcap", "WHAT HAPPENED", "WHERE",
-                "CRASHING THREAD", "PROCESS", "OTHER THREADS (2)", "MODULES (9)", "ENVIRONMENT (6")) {
+                "CRASHING THREAD", "CONTEXT", "PROCESS", "OTHER THREADS (2)", "MODULES (9)", "ENVIRONMENT (4 of 6")) {
             int at = report.indexOf(part);
             assertTrue(at > previous, part + " out of order in\n" + report);
             previous = at;
@@ -192,7 +192,7 @@ class HumanReportTest {
     void controlCharactersNeverReachTheTerminal() throws Exception {
         Bundle bundle = Samples.parseLines("crashcap-capture|1", "section|header", "env|EVIL|\u001b[31mred\\nline",
                 "section|thread", "tid|1", "name|\u001b]0;title\u0007", "section|end", "end|complete");
-        String report = HumanReport.render(bundle, null);
+        String report = HumanReport.render(bundle, null, true); // EVIL is shown with --env
         assertFalse(report.contains("\u001b") || report.contains("\u0007"), report);
         assertTrue(report.contains("EVIL=\\x1b[31mred\\nline\n"), report);
     }

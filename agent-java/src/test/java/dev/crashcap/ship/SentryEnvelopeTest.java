@@ -231,6 +231,13 @@ class SentryEnvelopeTest {
         assertEquals(library.toString(), old.getCodeFile(), "an older agent's \" (deleted)\" is no part of the path");
     }
 
+    @Test
+    void aCarrierThreadNamesTheVirtualThreadItRan() throws Exception {
+        SentryEvent event = event(edited(Samples.THREADS, "name\tcrash-worker\n",
+                "name\tForkJoinPool-1-worker-1\nvirtualThread.id\t25\nvirtualThread.name\tvt-crasher-1\n"));
+        thread(event, "ForkJoinPool-1-worker-1, carrier of virtual thread \"vt-crasher-1\" (#25)");
+    }
+
     /** A bundle from {@code sample} with {@code from} replaced by {@code to} in its capture. */
     private Path edited(String sample, String from, String to) throws Exception {
         Path bundle = ShipBundles.bundle(folder, sample, ++bundles);

@@ -21,6 +21,11 @@ import java.util.zip.ZipOutputStream;
  */
 public final class Packer {
     public static final String NAME = "bundle.zip";
+    /**
+     * Raw stack memory (the agent's stacks.bin): it cannot be redacted, so it never travels as it is; it leaves the
+     * machine only inside a minidump, which its own opt-in option writes.
+     */
+    static final String STACK_MEMORY = "stacks.bin";
 
     // 1980-01-02: the zip format cannot store earlier times; any fixed value makes the output reproducible.
     private static final long FIXED_TIME = 315_619_200_000L;
@@ -55,7 +60,7 @@ public final class Packer {
         return target;
     }
 
-    /** The files that travel: everything but the spool's bookkeeping and half-written files, sorted; no links. */
+    /** The files that travel: everything but the spool's bookkeeping, raw stack memory and half-written files, sorted; no links. */
     static List<Path> packable(Path bundle) throws IOException {
         List<Path> files = new ArrayList<>();
         try (Stream<Path> walk = Files.walk(bundle)) {
@@ -67,7 +72,8 @@ public final class Packer {
     private static boolean travels(Path bundle, Path file) {
         String name = file.getFileName().toString();
         boolean spoolFile = bundle.equals(file.getParent())
-                && (name.equals(NAME) || name.equals(StateFile.NAME) || name.equals(BundleLock.NAME));
+                && (name.equals(NAME) || name.equals(StateFile.NAME) || name.equals(BundleLock.NAME)
+                        || name.equals(STACK_MEMORY));
         return !spoolFile && !name.startsWith(".");
     }
 }

@@ -49,7 +49,7 @@ public final class SentryTransport implements Transport {
     /** The envelope for a shipment (public for tests and --dry-run). */
     public byte[] envelope(Shipment shipment) throws IOException {
         return SentryEnvelope.build(eventId(shipment.id()), dsn, shipment.sentryEvent(), shipment.packed(),
-                shipment.attachments());
+                shipment.attachments(), shipment.minidump());
     }
 
     @Override
@@ -57,7 +57,8 @@ public final class SentryTransport implements Transport {
         List<String> lines = new ArrayList<>();
         lines.add("POST " + dsn.envelopeUri() + "  (Sentry envelope: event " + eventId(shipment.id())
                 + ", attachments " + shipment.packed().getFileName()
-                + shipment.attachments().stream().map(p -> ", " + p.getFileName()).reduce("", String::concat) + ")");
+                + shipment.attachments().stream().map(p -> ", " + p.getFileName()).reduce("", String::concat)
+                + (shipment.minidump() != null ? ", " + shipment.minidump().getFileName() + " (event.minidump)" : "") + ")");
         lines.add("  X-Sentry-Auth: Sentry sentry_version=7, sentry_client=" + CLIENT + ", sentry_key=<key>");
         lines.add("  DSN: " + dsn.display());
         return lines;

@@ -198,6 +198,6 @@ public final class Uploader {
         Map<String, String> metadata = new LinkedHashMap<>(shipment.metadata());
         metadata.put(key, value);
         return new Shipment(shipment.id(), shipment.signature(), shipment.packed(), metadata, shipment.sentryEvent(),
-                shipment.attachments());
+                shipment.attachments(), shipment.minidump());
     }
 }

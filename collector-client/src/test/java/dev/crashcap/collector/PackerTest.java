@@ -23,6 +23,7 @@ class PackerTest {
     void packsTheBundleFilesReproduciblyWithoutSpoolFiles() throws Exception {
         Path dir = TestBundles.bundle(folder, "crash-1", "sig");
         Files.writeString(dir.resolve("hs_err.log"), "hs_err");
+        Files.write(dir.resolve("stacks.bin"), new byte[] {1, 2, 3}); // raw stack memory stays on the machine
         StateFile.write(dir, SpoolRecord.NEW.pending(1));
         BundleLock.tryAcquire(dir).close();
 

@@ -1,0 +1,31 @@
+package dev.crashcap.bundle;
+
+import java.util.Map;
+
+/**
+ * The {@code hotspot.*} lines of a capture's {@code threads} section: whether the agent could use HotSpot's own
+ * description of its thread, method and virtual thread structures. Each one it could not use is a warning that says
+ * what the bundle lacks because of it, and why ({@code docs/threads.md}).
+ */
+final class HotSpotLayouts {
+    private HotSpotLayouts() {}
+
+    static void warn(Map<String, String> threadsSummary, CaptureValues values) {
+        String identity = threadsSummary.get("hotspot.threads");
+        if (identity != null && !identity.equals("ok")) {
+            values.warn("threads that started before the agent armed are named by the kernel (15 characters), without"
+                    + " Java state, daemon flag or HotSpot state: HotSpot's thread layout could not be used (" + identity
+                    + ")");
+        }
+        String methods = threadsSummary.get("hotspot.methods");
+        if (methods != null && !methods.equals("ok")) {
+            values.warn("Java frames are named only by the resolver thread, and stay raw method ids where it could not"
+                    + " answer: HotSpot's method layout could not be used (" + methods + ")");
+        }
+        String virtualThreads = threadsSummary.get("hotspot.virtualThreads");
+        if (virtualThreads != null && !virtualThreads.equals("ok") && !virtualThreads.equals("none")) {
+            values.warn("a crash or dump in a virtual thread is shown under its carrier thread's name only: HotSpot's"
+                    + " virtual thread layout could not be used (" + virtualThreads + ")");
+        }
+    }
+}

@@ -1,0 +1,118 @@
+#include "virtual_thread.h"
+
+#include "own_memory.h"
+#include "sys.h"
+#include "thread_registry.h"
+
+hotspot_vthread_layout hotspot_vthreads = { .problem = "HotSpot's virtual thread layout was not read (not armed)" };
+
+const char *virtual_thread_layout_status(void) {
+    return hotspot_vthreads.ready ? "ok" : hotspot_vthreads.problem;
+}
+
+/* A reference field of the object at object: a narrow oop decoded, or a full one. 0 for null or unreadable. */
+static uintptr_t read_reference(const memory_map *map, uintptr_t object, uint64_t offset) {
+    if (hotspot_vthreads.compressed_oops) {
+        uint32_t narrow = 0;
+        if (!own_memory_read(map, object + offset, &narrow, sizeof narrow) || narrow == 0) return 0;
+        return hotspot_vthreads.narrow_oop_base + ((uintptr_t)narrow << hotspot_vthreads.narrow_oop_shift);
+    }
+    uintptr_t oop = 0;
+    return own_memory_read(map, object + offset, &oop, sizeof oop) ? oop : 0;
+}
+
+/* Appends one character as UTF-8 if it fits whole; 0 when it does not. */
+static int put_utf8(char *out, size_t size, size_t *used, uint32_t c) {
+    char bytes[4];
+    size_t n;
+    if (c < 0x80) {
+        bytes[0] = (char)c;
+        n = 1;
+    } else if (c < 0x800) {
+        bytes[0] = (char)(0xC0 | c >> 6);
+        bytes[1] = (char)(0x80 | (c & 0x3F));
+        n = 2;
+    } else if (c < 0x10000) {
+        bytes[0] = (char)(0xE0 | c >> 12);
+        bytes[1] = (char)(0x80 | (c >> 6 & 0x3F));
+        bytes[2] = (char)(0x80 | (c & 0x3F));
+        n = 3;
+    } else {
+        bytes[0] = (char)(0xF0 | c >> 18);
+        bytes[1] = (char)(0x80 | (c >> 12 & 0x3F));
+        bytes[2] = (char)(0x80 | (c >> 6 & 0x3F));
+        bytes[3] = (char)(0x80 | (c & 0x3F));
+        n = 4;
+    }
+    if (*used + n + 1 > size) return 0;
+    for (size_t i = 0; i < n; i++) out[(*used)++] = bytes[i];
+    return 1;
+}
+
+#define STRING_BYTES_MAX 512 /* read of a name's value array at most: more than VIRTUAL_THREAD_NAME_MAX needs */
+
+/* A java.lang.String as UTF-8 (Latin-1 or UTF-16 inside), cut at a character's start to fit. 1 when read. */
+static int read_string(const memory_map *map, uintptr_t string, char *out, size_t size) {
+    uintptr_t value = read_reference(map, string, hotspot_vthreads.string_value);
+    uint8_t coder = 0;
+    int32_t length = 0;
+    if (value == 0 || !own_memory_read(map, string + hotspot_vthreads.string_coder, &coder, 1) || coder > 1 ||
+        !own_memory_read(map, value + hotspot_vthreads.array_length, &length, sizeof length) || length < 0 ||
+        (coder == 1 && (length & 1))) {
+        return 0;
+    }
+    uint8_t bytes[STRING_BYTES_MAX];
+    size_t count = (size_t)length < sizeof bytes ? (size_t)length : sizeof bytes;
+    if (count > 0 && !own_memory_read(map, value + hotspot_vthreads.array_base, bytes, count)) return 0;
+    size_t used = 0;
+    if (coder == 0) {
+        for (size_t i = 0; i < count && put_utf8(out, size, &used, bytes[i]); i++) {
+        }
+    } else {
+        for (size_t i = 0; i + 1 < count; i += 2) {
+            uint32_t c = (uint32_t)bytes[i] | (uint32_t)bytes[i + 1] << 8; /* UTF-16 as the CPU stores it: x86_64 */
+            if (c >= 0xD800 && c < 0xDC00 && i + 3 < count) {
+                uint32_t low = (uint32_t)bytes[i + 2] | (uint32_t)bytes[i + 3] << 8;
+                if (low >= 0xDC00 && low < 0xE000) {
+                    c = 0x10000 + ((c - 0xD800) << 10) + (low - 0xDC00);
+                    i += 2;
+                }
+            }
+            if (!put_utf8(out, size, &used, c)) break;
+        }
+    }
+    out[used] = '\0';
+    return 1;
+}
+
+int java_thread_object_read(const memory_map *map, uintptr_t thread_oop, java_thread_object *out) {
+    if (thread_oop == 0 || !own_memory_read(map, thread_oop + hotspot_vthreads.thread_tid, &out->id, sizeof out->id)) {
+        return 0;
+    }
+    uintptr_t name = read_reference(map, thread_oop, hotspot_vthreads.thread_name);
+    out->name[0] = '\0';
+    return name == 0 || read_string(map, name, out->name, sizeof out->name); /* a virtual thread may have no name */
+}
+
+uintptr_t java_thread_handle_oop(const memory_map *map, uintptr_t java_thread, uint64_t handle_offset) {
+    uintptr_t slot = 0, oop = 0;
+    if (java_thread == 0 || !own_memory_read(map, java_thread + handle_offset, &slot, sizeof slot) || slot == 0 ||
+        !own_memory_read(map, slot, &oop, sizeof oop)) {
+        return 0;
+    }
+    return oop;
+}
+
+int virtual_thread_read(const memory_map *map, uintptr_t java_thread, java_thread_object *out) {
+    if (!hotspot_vthreads.ready || java_thread == 0) return 0;
+    uintptr_t current = java_thread_handle_oop(map, java_thread, hotspot_vthreads.java_thread_vthread);
+    uintptr_t carrier = java_thread_handle_oop(map, java_thread, hotspot_vthreads.java_thread_thread_obj);
+    /* Thread.currentThread() is the carrier's own Thread unless a virtual thread is mounted. */
+    if (current == 0 || carrier == 0 || current == carrier) return 0;
+    return java_thread_object_read(map, current, out);
+}
+
+int virtual_thread_own(const memory_map *map, java_thread_object *out) {
+    thread_slot *slot = thread_registry_find(current_tid());
+    return slot != NULL && virtual_thread_read(map, atomic_load(&slot->vm_thread), out);
+}
