@@ -26,6 +26,9 @@ if [ "${1:-}" = passthrough ]; then
 fi
 java bench/StartupBench.java "$jar" "${1:-40}"
 echo
+# -agentpath, an empty -javaagent and crashcap's -javaagent against a bare JVM: CPU and peak RSS (docs/agentpath.md)
+java bench/AgentpathBench.java agent-java/target/crashcap "${1:-40}"
+echo
 java -cp "$jar" bench/ThreadsBench.java "$jar" "$testlib" "$classes" "${2:-5}"
 echo
 jdks=${CRASHCAP_BENCH_JDKS:-}

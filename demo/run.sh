@@ -2,7 +2,7 @@
 # The crashcap demo: builds everything, starts a JVM with the agent that dies in a JNI library
 # (a write through a NULL pointer three C calls deep, in a library built without frame pointers),
 # then shows the bundle it left with `crashcap inspect`.
-#   demo/run.sh [segv|bus|fpe|ill|abort|double-free]
+#   demo/run.sh [segv|bus|fpe|ill|abort|double-free|gp|bad-jobject]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kind=${1:-segv}

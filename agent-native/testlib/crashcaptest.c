@@ -7,6 +7,7 @@
 #include <jni.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -15,7 +16,11 @@
 
 #define EXPORT __attribute__((visibility("default"), noinline))
 
-enum { CRASH_SEGV = 1, CRASH_BUS, CRASH_FPE, CRASH_ILL, CRASH_ABORT, CRASH_DOUBLE_FREE };
+enum { CRASH_SEGV = 1, CRASH_BUS, CRASH_FPE, CRASH_ILL, CRASH_ABORT, CRASH_DOUBLE_FREE, CRASH_GP, CRASH_BAD_JOBJECT };
+
+/* The JNIEnv of the thread inside Java_dev_crashcap_testapp_Crasher_crash, for the crash that misuses JNI: the
+ * chain of C functions keeps its (how, value) signature for every way of dying. One thread crashes; no locking. */
+static JNIEnv *crashing_env;
 
 /* Keeps values and calls from being optimised away. */
 static volatile int sink;
@@ -70,6 +75,24 @@ EXPORT int crashcaptest_double_free(int value) {
     return value;
 }
 
+/* A general-protection fault: 0x8000000000000000 is not canonical on x86_64 (bits 63..47 differ), so the CPU
+ * raises #GP, which Linux delivers as SIGSEGV with si_code SI_KERNEL and no fault address. Elsewhere an
+ * ordinary fault at a bad address. */
+EXPORT int crashcaptest_non_canonical(int value) {
+    volatile int *far_away = (volatile int *)(uintptr_t)0x8000000000000000ULL;
+    return *far_away + value;
+}
+
+/* JNI misuse that kills the JVM inside libjvm: a local reference used after DeleteLocalRef. HotSpot clears the
+ * handle's slot, so GetObjectClass reads the class of a null object inside the JVM (-Xcheck:jni would catch it). */
+EXPORT int crashcaptest_use_deleted_ref(int value) {
+    JNIEnv *env = crashing_env;
+    jobject text = (*env)->NewStringUTF(env, "soon deleted");
+    (*env)->DeleteLocalRef(env, text);
+    jclass cls = (*env)->GetObjectClass(env, text);
+    return value + (cls != NULL);
+}
+
 EXPORT int crashcaptest_level3(int how, int value) {
     int result = 0;
     switch (how) {
@@ -79,6 +102,8 @@ EXPORT int crashcaptest_level3(int how, int value) {
     case CRASH_ILL: result = crashcaptest_illegal_instruction(value); break;
     case CRASH_ABORT: result = crashcaptest_abort(value); break;
     case CRASH_DOUBLE_FREE: result = crashcaptest_double_free(value); break;
+    case CRASH_GP: result = crashcaptest_non_canonical(value); break;
+    case CRASH_BAD_JOBJECT: result = crashcaptest_use_deleted_ref(value); break;
     }
     sink = result;
     return result + 3;
@@ -97,6 +122,7 @@ EXPORT int crashcaptest_level1(int how, int value) {
 }
 
 EXPORT JNIEXPORT jint JNICALL Java_dev_crashcap_testapp_Crasher_crash(JNIEnv *env, jclass cls, jint how) {
+    crashing_env = env;
     int result = crashcaptest_level1(how, 7);
     sink = result;
     return result;
@@ -199,4 +225,19 @@ EXPORT JNIEXPORT void JNICALL Java_dev_crashcap_testapp_Crasher_overflowNativeTh
 /* Harmless: a JNI call that returns, for healthy-JVM tests. */
 EXPORT JNIEXPORT jint JNICALL Java_dev_crashcap_testapp_Crasher_add(JNIEnv *env, jclass cls, jint a, jint b) {
     return a + b;
+}
+
+/* ---- JNI misuse that kills the JVM later, in its garbage collector ----------------------------- */
+
+/* Writes `overrun` bytes of 0xff past the end of a primitive array obtained with GetPrimitiveArrayCritical, over
+ * the headers of the objects after it in the heap, and releases it as if nothing happened: the next GC that walks
+ * them faults inside libjvm, on a GC thread, with no frame of this library on any stack (dev.crashcap.testapp.GcCrasher).
+ * -Xcheck:jni catches it at the release (it checks guard bytes around a copy of the array). */
+EXPORT JNIEXPORT void JNICALL Java_dev_crashcap_testapp_GcCrasher_overrunCritical(JNIEnv *env, jclass cls,
+        jbyteArray victim, jint overrun) {
+    jsize length = (*env)->GetArrayLength(env, victim);
+    jbyte *elements = (*env)->GetPrimitiveArrayCritical(env, victim, NULL);
+    if (elements == NULL) return;
+    memset(elements + length, 0xff, (size_t)overrun);
+    (*env)->ReleasePrimitiveArrayCritical(env, victim, elements, 0);
 }

@@ -18,8 +18,9 @@
 #include "hotspot_code_prepare.h"
 #include "java_method_layout.h"
 #include "java_thread_identity.h"
+#include "jni_bridge.h"
 #include "library_loads.h"
-#include "proc.h"
+#include "process_start.h"
 #include "service_signal.h"
 #include "signal_handler.h"
 #include "signal_install.h"
@@ -80,12 +81,12 @@ static jstring error(JNIEnv *jni, const char *message) {
     return (*jni)->NewStringUTF(jni, message);
 }
 
-static const char *arm(JNIEnv *jni, jstring thread_name) {
+/* thread_name: the current thread's Java name, or NULL to have JVMTI say it. */
+static const char *arm(JNIEnv *jni, const char *name) {
     JavaVM *vm;
     if ((*jni)->GetJavaVM(jni, &vm) != JNI_OK) return "GetJavaVM failed";
     if ((*vm)->GetEnv(vm, (void **)&jvmti, JVMTI_VERSION_1_2) != JNI_OK) return "JVMTI is not available";
 
-    const char *name = (*jni)->GetStringUTFChars(jni, thread_name, NULL);
     jthread current = NULL;
     (*jvmti)->GetCurrentThread(jvmti, &current);
     /* HotSpot's layout first: registering a thread takes its JavaThread* when the layout is known. */
@@ -93,7 +94,6 @@ static const char *arm(JNIEnv *jni, jstring thread_name) {
     java_method_layout_prepare(jni, jvmti); /* names Java frames in the handler, without the resolver */
     virtual_thread_layout_prepare(jni, current); /* names the virtual thread a carrier runs */
     java_thread_identity_register_current(jni, jvmti, current, name);
-    if (name != NULL) (*jni)->ReleaseStringUTFChars(jni, thread_name, name);
     context_prepare((void *)(*jni)->GetVersion); /* the report's VM and host context: tens of microseconds */
 
     const char *failure = watch_threads_and_classes();
@@ -116,6 +116,13 @@ static const char *arm(JNIEnv *jni, jstring thread_name) {
     return signal_handler_install();
 }
 
+const char *jni_bridge_arm(JNIEnv *jni, const char *folder, const char *header, size_t header_len,
+                           int64_t start_epoch_ms, const char *thread_name) {
+    if (signal_handler_installed()) return NULL;
+    const char *failure = capture_prepare(folder, header, header_len, start_epoch_ms);
+    return failure != NULL ? failure : arm(jni, thread_name);
+}
+
 /* Arms the process. Returns null on success, or a one-line reason. */
 EXPORT JNIEXPORT jstring JNICALL Java_dev_crashcap_agent_NativeAgent_arm(
         JNIEnv *jni, jclass cls, jstring folder, jbyteArray header, jlong start_epoch_ms, jstring thread_name) {
@@ -123,12 +130,13 @@ EXPORT JNIEXPORT jstring JNICALL Java_dev_crashcap_agent_NativeAgent_arm(
     const char *folder_chars = (*jni)->GetStringUTFChars(jni, folder, NULL);
     jsize header_len = (*jni)->GetArrayLength(jni, header);
     jbyte *header_bytes = (*jni)->GetByteArrayElements(jni, header, NULL);
+    const char *name = (*jni)->GetStringUTFChars(jni, thread_name, NULL);
     if (folder_chars == NULL || header_bytes == NULL) return error(jni, "out of memory");
-    const char *failure = capture_prepare(folder_chars, (const char *)header_bytes, (size_t)header_len,
-                                          (int64_t)start_epoch_ms);
+    const char *failure = jni_bridge_arm(jni, folder_chars, (const char *)header_bytes, (size_t)header_len,
+                                         (int64_t)start_epoch_ms, name);
+    if (name != NULL) (*jni)->ReleaseStringUTFChars(jni, thread_name, name);
     (*jni)->ReleaseByteArrayElements(jni, header, header_bytes, JNI_ABORT);
     (*jni)->ReleaseStringUTFChars(jni, folder, folder_chars);
-    if (failure == NULL) failure = arm(jni, thread_name);
     return failure != NULL ? error(jni, failure) : NULL;
 }
 
@@ -143,24 +151,9 @@ EXPORT JNIEXPORT jlong JNICALL Java_dev_crashcap_agent_NativeAgent_pid(JNIEnv *j
     return (jlong)getpid();
 }
 
-/* When this process started, in milliseconds since the epoch: field 22 of /proc/self/stat is the start
- * in clock ticks since boot, and CLOCK_BOOTTIME against CLOCK_REALTIME turns that into wall time.
- * Returns 0 when it cannot be known. (Cheaper at start-up than ProcessHandle, which loads dozens of
- * classes.) */
+/* When this process started (ms since the epoch), 0 if unknown: process_start.c. */
 EXPORT JNIEXPORT jlong JNICALL Java_dev_crashcap_agent_NativeAgent_processStartEpochMillis(JNIEnv *jni, jclass cls) {
-    char stat[1024];
-    if (proc_read_file("/proc/self/stat", stat, sizeof stat) <= 0) return 0;
-    const char *field = proc_stat_field(stat, 22);
-    if (field == NULL) return 0;
-    long long start_ticks = strtoll(field, NULL, 10);
-    long ticks_per_second = sysconf(_SC_CLK_TCK);
-    struct timespec boot, wall;
-    if (ticks_per_second <= 0 || clock_gettime(CLOCK_BOOTTIME, &boot) != 0 || clock_gettime(CLOCK_REALTIME, &wall) != 0) {
-        return 0;
-    }
-    long long since_boot_ms = (long long)boot.tv_sec * 1000 + boot.tv_nsec / 1000000;
-    long long wall_ms = (long long)wall.tv_sec * 1000 + wall.tv_nsec / 1000000;
-    return (jlong)(wall_ms - since_boot_ms + start_ticks * 1000 / ticks_per_second);
+    return (jlong)process_start_epoch_ms();
 }
 
 /* A live snapshot bundle of every thread into folder; returns its path, or throws IOException. */

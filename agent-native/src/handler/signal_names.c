@@ -44,6 +44,15 @@ static const char *segv_code_name(int code) {
 #ifdef SEGV_PKUERR
     case SEGV_PKUERR: return "SEGV_PKUERR";
 #endif
+#ifdef SEGV_MTEAERR
+    case SEGV_MTEAERR: return "SEGV_MTEAERR";
+#endif
+#ifdef SEGV_MTESERR
+    case SEGV_MTESERR: return "SEGV_MTESERR";
+#endif
+#ifdef SEGV_CPERR
+    case SEGV_CPERR: return "SEGV_CPERR";
+#endif
     default: return "";
     }
 }
@@ -53,6 +62,12 @@ static const char *bus_code_name(int code) {
     case BUS_ADRALN: return "BUS_ADRALN";
     case BUS_ADRERR: return "BUS_ADRERR";
     case BUS_OBJERR: return "BUS_OBJERR";
+#ifdef BUS_MCEERR_AR
+    case BUS_MCEERR_AR: return "BUS_MCEERR_AR"; /* a hardware memory error (machine check) */
+#endif
+#ifdef BUS_MCEERR_AO
+    case BUS_MCEERR_AO: return "BUS_MCEERR_AO";
+#endif
     default: return "";
     }
 }

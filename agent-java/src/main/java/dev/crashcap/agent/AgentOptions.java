@@ -26,7 +26,7 @@ public final class AgentOptions {
      * Options that take, when nothing of crashcap's sets them, the variable every Sentry SDK reads for the same thing,
      * so an application already configured for Sentry reports the same release and environment.
      */
-    private static final Map<String, String> SENTRY_DEFAULTS = Map.of("release", "SENTRY_RELEASE",
+    static final Map<String, String> SENTRY_DEFAULTS = Map.of("release", "SENTRY_RELEASE",
             "environment", "SENTRY_ENVIRONMENT");
 
     /**
@@ -34,7 +34,7 @@ public final class AgentOptions {
      * also a bare {@code -Dcrashcap.verbose}. (Not a bare {@code verbose} in the agent argument: there a comma
      * followed by a word without '=' continues the value before it, see OptionItems.)
      */
-    private static final List<String> FLAGS = List.of("verbose");
+    static final List<String> FLAGS = List.of("verbose", "sentry-minidump");
 
     private final Map<String, String> values;
     /** Where each value came from: "argument", "property", "environment" ({@code crashcap status} shows it). */
@@ -92,10 +92,6 @@ public final class AgentOptions {
                         + " default is used");
             }
         }
-        String minidump = values.get("sentry-minidump");
-        if (minidump != null && !minidump.equals("true") && !minidump.equals("false")) {
-            warnings.add("agent option 'sentry-minidump=" + minidump + "' is neither true nor false; false is used");
-        }
         return new AgentOptions(values, sources, raw, List.copyOf(warnings));
     }
 
@@ -138,7 +134,7 @@ public final class AgentOptions {
     }
 
     /** The options that are counts: the disk cap. */
-    private static final List<String> COUNTS = List.of("max-bundles", "max-mb", "stack-memory");
+    static final List<String> COUNTS = List.of("max-bundles", "max-mb", "stack-memory");
 
     private static boolean isCount(String value) {
         return value.trim().matches("[0-9]{1,9}");
@@ -165,7 +161,8 @@ public final class AgentOptions {
 
     /** {@code sentry-minidump=true}: finishing writes minidump.dmp, and Sentry gets it as the event's minidump. */
     public boolean sentryMinidump() {
-        return "true".equals(values.get("sentry-minidump"));
+        String value = values.get("sentry-minidump");
+        return value != null && Boolean.TRUE.equals(flag(value));
     }
 
     /** The system property that sets an option: {@code crashcap.max-mb}. */

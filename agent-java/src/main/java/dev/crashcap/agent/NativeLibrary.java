@@ -19,8 +19,19 @@ final class NativeLibrary {
 
     private NativeLibrary() {}
 
+    /**
+     * Set by the {@code -agentpath} agent (agentpath.c) to the library's path: the JVM binds {@link NativeAgent}'s
+     * native methods to an agent library when no library of the class loader has them, so a jar loaded later into
+     * that JVM (crashcap dump, attach, a -javaagent as well) must not load a second copy, with handlers of its own.
+     */
+    static final String AGENTPATH_PROPERTY = "crashcap.agentpath";
+
     static synchronized void load(Path bundleFolder) throws AgentException {
         if (loaded) return;
+        if (System.getProperty(AGENTPATH_PROPERTY) != null) {
+            loaded = true;
+            return;
+        }
         String resource = "/native/" + platform() + "/libcrashcap.so";
         JarCopy library = new JarCopy(resource);
         String sha256;

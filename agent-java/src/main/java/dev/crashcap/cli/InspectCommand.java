@@ -6,6 +6,7 @@ import dev.crashcap.bundle.BundleLocator;
 import dev.crashcap.bundle.HsErrLocator;
 import dev.crashcap.report.BundleJson;
 import dev.crashcap.report.Signature;
+import dev.crashcap.report.SignatureHistory;
 import dev.crashcap.report.HumanReport;
 import dev.crashcap.report.Json;
 import dev.crashcap.symbols.Symbolizer;
@@ -57,13 +58,14 @@ final class InspectCommand implements Callable<Integer> {
         String signature = Signature.of(captured); // from the capture's own names: the one list and upload give it
         Bundle bundle = Symbolizer.apply(captured, debuginfod); // symbols.txt, else the modules
         String hsErr = HsErrLocator.find(bundle);
+        SignatureHistory history = SignatureHistory.of(captured, signature); // the siblings, read-only
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(Json.write(BundleJson.inspect(bundle, hsErr, signature)));
+            out.println(Json.write(BundleJson.inspect(bundle, hsErr, history)));
         } else if (brief) {
-            out.print(HumanReport.brief(bundle));
+            out.print(HumanReport.brief(bundle, history));
         } else {
-            out.print(HumanReport.render(bundle, hsErr, allEnvironment));
+            out.print(HumanReport.render(bundle, hsErr, history, allEnvironment));
         }
         return ExitCode.OK.code(); // a truncated bundle is shown, not refused: it holds what the crash left
     }

@@ -45,6 +45,15 @@ public final class BundleJson {
      * symbolization, so that it is the one {@code list} and the uploader give the same bundle.
      */
     public static Map<String, Object> inspect(Bundle bundle, String hsErr, String signature) {
+        return inspect(bundle, hsErr, SignatureHistory.none(signature));
+    }
+
+    /**
+     * The {@code inspect --json} object, with the history of its signature in the bundle's folder (the
+     * {@code history} hint): {@code inspect} reads the sibling bundles, read-only.
+     */
+    public static Map<String, Object> inspect(Bundle bundle, String hsErr, SignatureHistory history) {
+        String signature = history.signature();
         Diagnosis diagnosis = Diagnosis.of(bundle);
         ThreadInfo crashing = bundle.crashingThread();
         Map<String, Object> json = new LinkedHashMap<>();
@@ -60,7 +69,7 @@ public final class BundleJson {
         json.put("signal", signal(bundle.crash()));
         json.put("abortMessage", AbortMessage.of(bundle.crash()));
         json.put("cxxException", cxxException(bundle.crash()));
-        json.put("diagnosis", diagnosis(diagnosis));
+        json.put("diagnosis", DiagnosisJson.of(bundle, diagnosis, history));
         json.put("signature", signature);
         json.put("deadlocks", bundle.locks() == null ? null : bundle.locks().deadlocks());
         json.put("crashingThread", crashing == null ? null : thread(bundle, crashing));
@@ -161,6 +170,7 @@ public final class BundleJson {
         json.put("number", crash.signalNumber());
         json.put("code", crash.signalCodeName());
         json.put("codeNumber", crash.signalCode());
+        json.put("codeMeaning", SignalMeaning.of(crash));
         json.put("address", hex(crash.signalAddress()));
         if (crash.senderPid() != null) {
             json.put("senderPid", crash.senderPid());
@@ -178,15 +188,6 @@ public final class BundleJson {
         json.put("type", Demangler.type(crash.cxxExceptionType()));
         json.put("rawType", crash.cxxExceptionType());
         json.put("what", crash.cxxExceptionWhat());
-        return json;
-    }
-
-    private static Map<String, Object> diagnosis(Diagnosis diagnosis) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("kind", diagnosis.kind().jsonName());
-        json.put("summary", diagnosis.summary());
-        json.put("suspectModule", diagnosis.suspectModule());
-        json.put("suspectModulePath", diagnosis.suspectModulePath());
         return json;
     }
 
@@ -336,7 +337,7 @@ public final class BundleJson {
         return json;
     }
 
-    private static Map<String, Object> loadedBy(LibraryCaller caller) {
+    static Map<String, Object> loadedBy(LibraryCaller caller) {
         if (caller == null) return null;
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("class", caller.javaClass());

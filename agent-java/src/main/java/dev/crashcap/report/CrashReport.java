@@ -22,10 +22,17 @@ import java.util.Map;
 /** The human report of a crash: what happened and where first, then the threads, the process and the modules. */
 class CrashReport extends HumanReport {
     private final String hsErr;
+    final SignatureHistory history;
 
     CrashReport(Bundle bundle, String hsErr) {
+        this(bundle, hsErr, null);
+    }
+
+    /** {@code history} null: the bundle's own signature, no history. */
+    CrashReport(Bundle bundle, String hsErr, SignatureHistory history) {
         super(bundle);
         this.hsErr = hsErr;
+        this.history = history != null ? history : SignatureHistory.none(Signature.of(bundle));
     }
 
     @Override
@@ -40,6 +47,12 @@ class CrashReport extends HumanReport {
         modules();
         environment();
         warnings();
+        hints();
+    }
+
+    /** What to try next, last: one short section ({@link Hints}). */
+    void hints() {
+        DiagnosisText.hints(Hints.of(bundle, diagnosis, history)).forEach(this::line);
     }
 
     void whatHappened() {
@@ -68,6 +81,7 @@ class CrashReport extends HumanReport {
         }
         field("time", crash.timeEpochMillis() == null ? "unknown" : BundleJson.time(crash.timeEpochMillis()));
         field("diagnosis", diagnosis.summary()); // the summary names the kind itself (JSON has it apart)
+        field("signature", DiagnosisText.signature(history.signature()));
         String abortMessage = AbortMessage.of(crash);
         if (abortMessage != null) {
             field("abort message", abortMessage.strip());
@@ -94,8 +108,14 @@ class CrashReport extends HumanReport {
         } else {
             field("problematic frame", top == null ? "unknown" : problematicFrame(top) + jit);
         }
+        DiagnosisText.javaCaller(diagnosis).forEach(this::line);
         if (diagnosis.suspectModule() == null) {
-            field("suspect module", "none: every frame is in system or JVM code, or the stack is unknown");
+            field("suspect module", diagnosis.javaCaller() != null ? "none: the native code called is system code"
+                    : "none: every frame is in system or JVM code, or the stack is unknown");
+            return;
+        }
+        if (!diagnosis.suspects().isEmpty()) {
+            DiagnosisText.suspects(diagnosis).forEach(this::line);
             return;
         }
         LoadedModule module = bundle.moduleByPath(diagnosis.suspectModulePath());

@@ -11,10 +11,8 @@ import dev.crashcap.bundle.Signals;
 import dev.crashcap.bundle.StackBounds;
 import dev.crashcap.bundle.ThreadInfo;
 import dev.crashcap.symbols.Demangler;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -27,11 +25,14 @@ import java.util.Set;
  *   <li>SIGSEGV/SIGBUS at an address within 64 KiB of the low end of the thread's stack mapping (the guard
  *       pages), or with a very deep stack (256 frames or more) where one function makes up at least half of the
  *       frames: {@code stack-overflow}, naming that function and how often it recursed;</li>
+ *   <li>a fault whose crash site is in libjvm.so: {@code jvm-fault}, naming the JNI library on the crashing stack,
+ *       else the JNI libraries of the process ({@link JniLibraries}): the JVM's own code rarely faults;</li>
  *   <li>anything else: {@code fault}, saying so when the pc lies outside every loaded module (JIT-compiled
- *       code, naming the Java method when the innermost Java frame follows the crash site, or a bad jump).</li>
+ *       code, naming the Java method when the innermost Java frame follows the crash site, or a bad jump), and
+ *       naming the Java caller of a native call made through JNA or FFM ({@link JavaCaller}).</li>
  * </ol>
  * The suspect module is the innermost module on the crashing stack that is not a {@link SystemModules system}
- * module.
+ * module nor JNA's library; for a {@code jvm-fault} without one, the likeliest JNI library.
  */
 final class Diagnoser {
     private static final int DEEP_STACK = 256;
@@ -45,8 +46,6 @@ final class Diagnoser {
             "__libc_free", "__libc_malloc", "__libc_realloc", "__libc_calloc", "_int_free", "_int_malloc",
             "_int_realloc", "malloc_printerr", "malloc_consolidate", "munmap_chunk", "unlink_chunk");
 
-    private static final Map<String, String> CODE_MEANINGS = codeMeanings();
-
     private Diagnoser() {
     }
 
@@ -56,11 +55,17 @@ final class Diagnoser {
         }
         ThreadInfo thread = bundle.crashingThread();
         List<Frame> frames = thread == null ? List.of() : thread.frames();
-        NativeFrame suspect = suspectFrame(frames);
+        JavaCaller caller = JavaCaller.of(bundle, thread);
+        NativeFrame suspect = suspectFrame(frames, caller == null ? null : caller.bridgeModule());
         String suspectName = suspect == null ? null : suspect.moduleName();
         String suspectPath = suspect == null ? null : suspect.modulePath();
-        Verdict verdict = classify(bundle, thread, frames, suspect);
-        return new Diagnosis(verdict.kind, verdict.summary, suspectName, suspectPath);
+        Verdict verdict = classify(bundle, thread, frames, suspect, caller);
+        List<Suspect> suspects = verdict.kind == Diagnosis.Kind.JVM_FAULT ? JniLibraries.of(bundle) : List.of();
+        if (suspectName == null && !suspects.isEmpty()) { // a crash inside the JVM: its likeliest JNI library
+            suspectName = suspects.get(0).module();
+            suspectPath = suspects.get(0).path();
+        }
+        return new Diagnosis(verdict.kind, verdict.summary, suspectName, suspectPath, suspects, caller);
     }
 
     /**
@@ -86,14 +91,15 @@ final class Diagnoser {
     private record Verdict(Diagnosis.Kind kind, String summary) {
     }
 
-    private static Verdict classify(Bundle bundle, ThreadInfo thread, List<Frame> frames, NativeFrame suspect) {
+    private static Verdict classify(Bundle bundle, ThreadInfo thread, List<Frame> frames, NativeFrame suspect,
+            JavaCaller caller) {
         Crash crash = bundle.crash();
         String signal = Signals.name(crash);
         if (signal == null) {
             return new Verdict(Diagnosis.Kind.UNKNOWN, "the capture was cut off before the signal was recorded");
         }
         if (signal.equals("SIGABRT")) {
-            return abort(crash, frames, suspect);
+            return abort(crash, frames, suspect, caller);
         }
         if (signal.equals("SIGSEGV") || signal.equals("SIGBUS")) {
             String overflow = stackOverflow(crash, thread, frames);
@@ -101,12 +107,56 @@ final class Diagnoser {
                 return new Verdict(Diagnosis.Kind.STACK_OVERFLOW, overflow);
             }
         }
-        return new Verdict(Diagnosis.Kind.FAULT, fault(bundle, signal, thread));
+        if (inJvm(thread)) {
+            return new Verdict(Diagnosis.Kind.JVM_FAULT, jvmFault(bundle, signal, thread, suspect));
+        }
+        String summary = fault(bundle, signal, thread);
+        return new Verdict(Diagnosis.Kind.FAULT, caller == null ? summary : summary + ", " + bridged(caller));
     }
 
-    private static Verdict abort(Crash crash, List<Frame> frames, NativeFrame suspect) {
+    /** The crash site is in libjvm.so itself. */
+    private static boolean inJvm(ThreadInfo thread) {
+        NativeFrame top = thread == null ? null : thread.topNativeFrame();
+        return top != null && "libjvm.so".equals(top.moduleName());
+    }
+
+    /**
+     * A fault inside the JVM: where, and who likely caused it. With a JNI library's frame on the crashing thread
+     * (a JNI function given a bad reference), that library; else the JNI libraries of the process (an overrun array
+     * the GC trips over later); with none, a JVM bug or other memory corruption.
+     */
+    private static String jvmFault(Bundle bundle, String signal, ThreadInfo thread, NativeFrame suspect) {
+        StringBuilder summary = signalText(bundle.crash(), signal);
+        summary.append(" inside the JVM, in ").append(describe(thread.topNativeFrame())).append(" on ")
+                .append(threadName(thread));
+        if (suspect != null) {
+            String function = suspect.function() == null ? "" : " (" + Demangler.of(suspect.function()) + ")";
+            return summary + ", called from the JNI library " + suspect.moduleName() + function
+                    + ": most likely JNI misuse by that library (a deleted or invalid reference, or memory it overran)";
+        }
+        List<Suspect> suspects = JniLibraries.of(bundle);
+        if (suspects.isEmpty()) {
+            return summary + ": no JNI library of the application is loaded: a JVM bug, or memory corrupted through "
+                    + "sun.misc.Unsafe, the FFM API or a native agent";
+        }
+        List<String> names = suspects.stream().limit(3).map(Suspect::module).toList();
+        String more = suspects.size() > 3 ? " and " + (suspects.size() - 3) + " more" : "";
+        String which = suspects.size() == 1 ? "the JNI library " + names.get(0)
+                : "one of the JNI libraries " + String.join(", ", names) + more;
+        return summary + ": the JVM's own code rarely faults; JNI code that corrupted the JVM's memory earlier "
+                + "(an array overrun, a stale reference) is the usual cause, likely " + which;
+    }
+
+    /** {@code a native call made through JNA (com.sun.jna.Native.invokeVoid) by com.example.X.y(X.java:31)}. */
+    static String bridged(JavaCaller caller) {
+        return "a native call made through " + caller.bridge() + " (" + caller.bridgeFrame() + ") by "
+                + caller.callerText();
+    }
+
+    private static Verdict abort(Crash crash, List<Frame> frames, NativeFrame suspect, JavaCaller caller) {
         String message = oneLine(AbortMessage.of(crash));
-        String from = suspect == null ? "" : ", called from " + describe(suspect);
+        String from = suspect != null ? ", called from " + describe(suspect)
+                : caller != null ? ", in " + bridged(caller) : "";
         if (crash.abortMessage() == null && crash.cxxExceptionType() != null) { // what() is the program's text
             return new Verdict(Diagnosis.Kind.ABORT, "an uncaught C++ exception (" + message
                     + ") ended in std::terminate, which called abort()" + from);
@@ -189,14 +239,14 @@ final class Diagnoser {
         return thread.tid() == null ? "the crashing thread" : "thread " + thread.tid();
     }
 
-    private static String fault(Bundle bundle, String signal, ThreadInfo thread) {
-        Crash crash = bundle.crash();
+    /** {@code SIGSEGV (SEGV_MAPERR, address not mapped) at address 0x0 (a null pointer)}. */
+    private static StringBuilder signalText(Crash crash, String signal) {
         StringBuilder summary = new StringBuilder(signal);
+        String meaning = SignalMeaning.of(crash);
         if (FaultAddress.isGeneralProtection(signal, crash.signalCode(), crash.signalCodeName())) {
             summary.append(" (").append(crash.signalCodeName() == null ? "SI_KERNEL" : crash.signalCodeName())
-                    .append(", a general protection fault: no fault address, e.g. a non-canonical pointer)");
+                    .append(", ").append(meaning).append(')');
         } else if (crash.signalCodeName() != null) {
-            String meaning = CODE_MEANINGS.get(crash.signalCodeName());
             summary.append(" (").append(crash.signalCodeName()).append(meaning == null ? "" : ", " + meaning)
                     .append(')');
         }
@@ -206,6 +256,12 @@ final class Diagnoser {
                 summary.append(" (a null pointer)");
             }
         }
+        return summary;
+    }
+
+    private static String fault(Bundle bundle, String signal, ThreadInfo thread) {
+        Crash crash = bundle.crash();
+        StringBuilder summary = signalText(crash, signal);
         Long pc = crashPc(thread);
         if (pc != null && !bundle.modules().isEmpty() && bundle.moduleAt(pc) == null) {
             JavaFrame compiled = compiledJavaFrame(thread);
@@ -253,10 +309,12 @@ final class Diagnoser {
         return top == null ? null : top.pc();
     }
 
-    private static NativeFrame suspectFrame(List<Frame> frames) {
+    /** The innermost frame outside the system modules and the bridge's library (JNA's, which only forwards calls). */
+    private static NativeFrame suspectFrame(List<Frame> frames, String bridgeModule) {
         for (Frame frame : frames) {
             if (frame instanceof NativeFrame nativeFrame && nativeFrame.moduleName() != null
-                    && !SystemModules.isSystem(nativeFrame.moduleName())) {
+                    && !SystemModules.isSystem(nativeFrame.moduleName())
+                    && !nativeFrame.modulePath().equals(bridgeModule)) {
                 return nativeFrame;
             }
         }
@@ -264,7 +322,7 @@ final class Diagnoser {
     }
 
     /** {@code function+0x9 (libx.so)}, or {@code libx.so+0x11a9}, or the bare pc. */
-    private static String describe(NativeFrame frame) {
+    static String describe(NativeFrame frame) {
         String module = frame.moduleName();
         if (frame.function() != null) {
             String offset = frame.functionOffset() == null ? "" : "+" + Hex.of(frame.functionOffset());
@@ -282,17 +340,5 @@ final class Diagnoser {
             return null;
         }
         return text.strip().replaceAll("\\s*\\R\\s*", " ");
-    }
-
-    private static Map<String, String> codeMeanings() {
-        Map<String, String> meanings = new HashMap<>();
-        meanings.put("SEGV_MAPERR", "address not mapped");
-        meanings.put("SEGV_ACCERR", "no permission for the access");
-        meanings.put("BUS_ADRALN", "misaligned address");
-        meanings.put("BUS_ADRERR", "address beyond the end of a mapped file");
-        meanings.put("FPE_INTDIV", "integer divide by zero");
-        meanings.put("FPE_INTOVF", "integer overflow");
-        meanings.put("ILL_ILLOPC", "illegal opcode");
-        return meanings;
     }
 }

@@ -61,7 +61,7 @@ public abstract class HumanReport {
 
     /** The whole report, ending with a newline: a crash's ({@link CrashReport}) or a live snapshot's. */
     public static String render(Bundle bundle, String hsErr) {
-        return render(bundle, hsErr, false);
+        return render(bundle, hsErr, null, false);
     }
 
     /**
@@ -69,7 +69,20 @@ public abstract class HumanReport {
      * ({@link EnvironmentSubset}).
      */
     public static String render(Bundle bundle, String hsErr, boolean allEnvironment) {
-        HumanReport report = bundle.isSnapshot() ? new SnapshotReport(bundle) : new CrashReport(bundle, hsErr);
+        return render(bundle, hsErr, null, allEnvironment);
+    }
+
+    /**
+     * The whole report, with the history of the crash's signature in its folder ({@code inspect} reads it; null:
+     * the signature of {@code bundle}, no history).
+     */
+    public static String render(Bundle bundle, String hsErr, SignatureHistory history) {
+        return render(bundle, hsErr, history, false);
+    }
+
+    /** The whole report, with the signature's history and, with {@code allEnvironment}, every environment variable. */
+    public static String render(Bundle bundle, String hsErr, SignatureHistory history, boolean allEnvironment) {
+        HumanReport report = bundle.isSnapshot() ? new SnapshotReport(bundle) : new CrashReport(bundle, hsErr, history);
         report.allEnvironment = allEnvironment;
         report.sections();
         return report.out.toString();
@@ -81,7 +94,15 @@ public abstract class HumanReport {
      * the start of its report (summary and deadlocks come first).
      */
     public static String brief(Bundle bundle) {
-        HumanReport report = bundle.isSnapshot() ? new SnapshotReport(bundle) : new BriefReport(bundle);
+        return brief(bundle, null);
+    }
+
+    /** {@link #brief(Bundle)} with the history of the crash's signature, as {@link #render(Bundle, String, SignatureHistory)}. */
+    public static String brief(Bundle bundle, SignatureHistory history) {
+        if (!bundle.isSnapshot()) {
+            return new BriefReport(bundle, history).text();
+        }
+        HumanReport report = new SnapshotReport(bundle);
         report.sections();
         return capped(report.out.toString(), BRIEF_LINES);
     }

@@ -31,6 +31,11 @@ public final class SystemModules {
         return false;
     }
 
+    /** True for crashcap's own library (its file name carries a content hash: libcrashcap-<sha256>.so). */
+    public static boolean isCrashcap(String name) {
+        return name.equals("libcrashcap.so") || name.startsWith("libcrashcap.so.") || name.startsWith("libcrashcap-");
+    }
+
     /** True for the C++ runtime: libstdc++ (std::terminate, __cxa_throw) and libgcc_s (the unwinder). */
     public static boolean isCxxRuntime(String name) {
         return name.startsWith("libstdc++") || name.startsWith("libgcc_s");

@@ -26,8 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The distribution as a user gets it: the tarball {@code mvn package} leaves
  * ({@code crashcap-<version>-<platform>.tar.gz}), unpacked with tar into an empty folder, then used as README.md's
- * "Use" section says: {@code bin/crashcap …}, and {@code -javaagent:…/lib/crashcap.jar} in a JVM that really
- * crashes. The launcher finds its Java through JAVA_HOME or the PATH, and says so in one line when there is none.
+ * "Use" section says: {@code bin/crashcap …}, and {@code -javaagent:…/lib/crashcap.jar} or
+ * {@code -agentpath:…/lib/libcrashcap.so} in a JVM that really crashes. The launcher finds its Java through JAVA_HOME
+ * or the PATH, and says so in one line when there is none.
  */
 class DistributionIT {
     private static final Path TARBALL = Path.of(System.getProperty("crashcap.tarball", "crashcap.tarball-not-set"));
@@ -131,6 +132,25 @@ class DistributionIT {
         assertTrue(report.contains("SIGSEGV"), report);
         assertTrue(report.contains("crashcaptest_write_null"), report);
         assertTrue(report.contains(Crasher.THREAD_NAME), report);
+    }
+
+    /** README's "Use", the native way: -agentpath:…/lib/libcrashcap.so of the unpacked tarball, then bin/crashcap. */
+    @Test
+    void crashArmedWithAgentpathFromLib() throws Exception {
+        Path bundles = work.resolve("bundles");
+        Path app = Files.createDirectories(work.resolve("app"));
+        List<String> command = TestJvm.command(List.of(),
+                List.of("-agentpath:" + home.resolve("lib/libcrashcap.so") + "=dir=" + bundles),
+                Crasher.class.getName(), "segv");
+        TestJvm.Result crash = TestJvm.run(app, command, Map.of());
+        assertNotEquals(0, crash.exitCode(), "the JVM died: " + crash.stderr());
+        assertEquals("", crash.stderr());
+        Path bundle = Inspect.onlyBundle(bundles);
+        Inspect.json(work, bundle);
+        Result inspect = launcher(Map.of("JAVA_HOME", TestJvm.JAVA_HOME.toString()), List.of(),
+                "inspect", bundle.toString());
+        assertEquals(0, inspect.exitCode(), inspect.stderr());
+        assertTrue(inspect.stdout().contains("crashcaptest_write_null"), inspect.stdout());
     }
 
     private record Result(int exitCode, String stdout, String stderr) {}

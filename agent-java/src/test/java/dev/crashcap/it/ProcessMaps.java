@@ -72,9 +72,14 @@ record ProcessMaps(List<Mapping> mappings) {
         return parse(section);
     }
 
-    /** Every mapping of the file {@code path}, in address order. */
+    /**
+     * Every mapping of the file {@code path} as a loaded module, in address order. Shared mappings ({@code r--s}) are
+     * left out: the loader maps libraries private, and a shared one is a file read through mmap, such as the ELF files
+     * the armed JVM's upload thread symbolises while it finishes a bundle (seen in AgentpathIT: libjvm.so mapped
+     * r--s far below its loaded image).
+     */
     List<Mapping> of(String path) {
-        return mappings.stream().filter(m -> m.path().equals(path)).toList();
+        return mappings.stream().filter(m -> m.path().equals(path) && !m.perms().contains("s")).toList();
     }
 
     /** The mapping holding {@code address}, or null. */

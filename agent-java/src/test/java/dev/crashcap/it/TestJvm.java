@@ -72,12 +72,19 @@ final class TestJvm {
     /** Runs {@code mainClass} with {@code -javaagent:crashcap.jar=<agentOptions>}. */
     static Result runWithAgentOptions(Path work, String agentOptions, List<String> jvmOptions, Map<String, String> env,
                                       String mainClass, String... args) throws IOException, InterruptedException {
+        return runWithAgentOptions(work, agentOptions, TEST_CLASSES.toString(), jvmOptions, env, mainClass, args);
+    }
+
+    /** {@link #runWithAgentOptions} with a class path of the test's own (the test classes and the jars it needs). */
+    static Result runWithAgentOptions(Path work, String agentOptions, String classPath, List<String> jvmOptions,
+                                      Map<String, String> env, String mainClass, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(java());
         command.add("-javaagent:" + JAR + "=" + agentOptions);
         command.addAll(nativeAccessFlag());
         command.addAll(jvmOptions);
-        command.addAll(List.of("-Dcrashcap.testlib=" + TESTLIB, "-cp", TEST_CLASSES.toString(), mainClass));
+        command.addAll(List.of("-Dcrashcap.testlib=" + TESTLIB, "-cp", classPath, mainClass));
         command.addAll(List.of(args));
         return run(work, command, env);
     }
@@ -95,8 +102,17 @@ final class TestJvm {
     /** {@link #crashWithAgent} with {@code -javaagent:crashcap.jar=<agentOptions>}. */
     static Result crashWithAgentOptions(Path work, String agentOptions, List<String> jvmOptions, Map<String, String> env,
                                         String mainClass, String... args) throws IOException, InterruptedException {
-        Result with = runWithAgentOptions(work, agentOptions, jvmOptions, env, mainClass, args);
-        Result without = run(work.resolve("without-agent"), command(List.of(), jvmOptions, mainClass, args), env);
+        return crashWithAgentOnClassPath(work, agentOptions, TEST_CLASSES.toString(), jvmOptions, env, mainClass, args);
+    }
+
+    /** {@link #crashWithAgentOptions} with a class path of the test's own (the test classes and the jars it needs). */
+    static Result crashWithAgentOnClassPath(Path work, String agentOptions, String classPath, List<String> jvmOptions,
+                                            Map<String, String> env, String mainClass, String... args)
+            throws IOException, InterruptedException {
+        Result with = runWithAgentOptions(work, agentOptions, classPath, jvmOptions, env, mainClass, args);
+        List<String> withoutAgent = new ArrayList<>(command(List.of(), jvmOptions, mainClass, args));
+        withoutAgent.set(withoutAgent.indexOf(TEST_CLASSES.toString()), classPath);
+        Result without = run(work.resolve("without-agent"), withoutAgent, env);
         assertSameEnd(without, with);
         return with;
     }

@@ -60,8 +60,29 @@ class SignatureTest {
         }
         frames.add(frame(0x7f0050003000L, JVM, 0x6000, null));
         frames.add(frame(0x7f0050004000L, JVM, 0x7000, "JVM_Later"));
-        assertEquals("fault|SIGSEGV|JVM_GC_Scan|JVM_GC_Walk|libjvm.so",
+        assertEquals("jvm-fault|SIGSEGV|JVM_GC_Scan|JVM_GC_Walk|libjvm.so",
                 Signature.of(Samples.parseLines(segv("0x10", frames.toArray(String[]::new)))));
+    }
+
+    @Test
+    void aGcCrashIsItsJvmFramesWithoutCrashcapsThreadStartHook() throws Exception {
+        Bundle bundle = Samples.parseLines(segv("0x7f9653000007", frame(0x7f0050001000L, JVM, 0x4321, null),
+                frame(0x7f0050002000L, JVM, 0x5321, null), frame(0x7f0030001000L, CRASHCAP, 0x100, null),
+                frame(0x7f0010001000L, LIBC, 0x1000, "start_thread")));
+        assertEquals("jvm-fault|SIGSEGV|libjvm.so|start_thread", Signature.of(bundle),
+                "crashcap's own library (named by its content hash) is not part of any crash");
+    }
+
+    @Test
+    void whatChangesBetweenRunsIsLeftOutOfNames() throws Exception {
+        String one = Signature.of(Samples.parseLines(segv("0x10",
+                frame(0x7f0040001000L, "/tmp/jna-1/jna7461979135913749799.tmp", 0x1234, null),
+                "frame|java|com.example.Gen$$Lambda/0x0000000096050800|run|native")));
+        String two = Signature.of(Samples.parseLines(segv("0x10",
+                frame(0x7f0040001000L, "/tmp/jna-1/jna15306828692770959379.tmp", 0x1234, null),
+                "frame|java|com.example.Gen$$Lambda/0x0000000800c03000|run|native")));
+        assertEquals("fault|SIGSEGV|jna#.tmp|com.example.Gen$$Lambda.run", one);
+        assertEquals(one, two);
     }
 
     @Test

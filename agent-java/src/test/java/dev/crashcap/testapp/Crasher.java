@@ -4,13 +4,18 @@ import java.util.List;
 
 /**
  * A JVM that dies in native code on purpose, in libcrashcaptest.so (agent-native/testlib), for the
- * integration tests and the demo. Usage: {@code Crasher <segv|bus|fpe|ill|abort|double-free>}, with
+ * integration tests and the demo. Usage: {@code Crasher <segv|bus|fpe|ill|abort|double-free|gp|bad-jobject>}, with
  * {@code -Dcrashcap.testlib=/path/to/libcrashcaptest.so}. The crash happens on a thread named
  * {@value #THREAD_NAME}.
  */
 public final class Crasher {
     public static final String THREAD_NAME = "crash-worker";
-    public static final List<String> KINDS = List.of("segv", "bus", "fpe", "ill", "abort", "double-free");
+    /**
+     * The ways {@link #crash} dies: {@code gp} is a general-protection fault (a non-canonical address),
+     * {@code bad-jobject} JNI misuse that kills the JVM inside libjvm (a local reference used after DeleteLocalRef).
+     */
+    public static final List<String> KINDS = List.of("segv", "bus", "fpe", "ill", "abort", "double-free", "gp",
+            "bad-jobject");
 
     static native int crash(int how);
 

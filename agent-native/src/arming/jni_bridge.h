@@ -1,0 +1,16 @@
+/* Arming, shared by the two ways in: Java's NativeAgent.arm (-javaagent, attach) and the JVMTI agent
+ * (-agentpath, agentpath.c). */
+#ifndef CRASHCAP_JNI_BRIDGE_H
+#define CRASHCAP_JNI_BRIDGE_H
+
+#include <jni.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Prepares the capture (bundle folder, header bytes written verbatim at a crash) and installs the
+ * handlers, once per process. thread_name: the current thread's Java name, or NULL to ask JVMTI.
+ * Returns NULL when armed (or armed already), else a one-line reason. */
+const char *jni_bridge_arm(JNIEnv *jni, const char *folder, const char *header, size_t header_len,
+                           int64_t start_epoch_ms, const char *thread_name);
+
+#endif
