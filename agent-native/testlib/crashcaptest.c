@@ -226,18 +226,3 @@ EXPORT JNIEXPORT void JNICALL Java_dev_crashcap_testapp_Crasher_overflowNativeTh
 EXPORT JNIEXPORT jint JNICALL Java_dev_crashcap_testapp_Crasher_add(JNIEnv *env, jclass cls, jint a, jint b) {
     return a + b;
 }
-
-/* ---- JNI misuse that kills the JVM later, in its garbage collector ----------------------------- */
-
-/* Writes `overrun` bytes of 0xff past the end of a primitive array obtained with GetPrimitiveArrayCritical, over
- * the headers of the objects after it in the heap, and releases it as if nothing happened: the next GC that walks
- * them faults inside libjvm, on a GC thread, with no frame of this library on any stack (dev.crashcap.testapp.GcCrasher).
- * -Xcheck:jni catches it at the release (it checks guard bytes around a copy of the array). */
-EXPORT JNIEXPORT void JNICALL Java_dev_crashcap_testapp_GcCrasher_overrunCritical(JNIEnv *env, jclass cls,
-        jbyteArray victim, jint overrun) {
-    jsize length = (*env)->GetArrayLength(env, victim);
-    jbyte *elements = (*env)->GetPrimitiveArrayCritical(env, victim, NULL);
-    if (elements == NULL) return;
-    memset(elements + length, 0xff, (size_t)overrun);
-    (*env)->ReleasePrimitiveArrayCritical(env, victim, elements, 0);
-}

@@ -135,14 +135,7 @@ class CrashReport extends HumanReport {
      */
     private NativeFrame abortCaller(ThreadInfo thread) {
         if (bundle.crash() == null || !"SIGABRT".equals(bundle.crash().signalName())) return null;
-        for (Frame frame : thread.frames()) {
-            if (frame instanceof NativeFrame nativeFrame && nativeFrame.moduleName() != null
-                    && !SystemModules.isLibc(nativeFrame.moduleName())
-                    && !SystemModules.isCxxRuntime(nativeFrame.moduleName())) {
-                return nativeFrame;
-            }
-        }
-        return null;
+        return SystemModules.firstOutsideLibcAndCxxRuntime(thread);
     }
 
     private void crashingThread() {

@@ -149,7 +149,7 @@ public final class Hints {
             return; // the same rule as the diagnosis: glibc's message, when there is one, says more
         }
         String type = Demangler.type(crash.cxxExceptionType());
-        NativeFrame thrower = thrower(bundle.crashingThread());
+        NativeFrame thrower = SystemModules.firstOutsideLibcAndCxxRuntime(bundle.crashingThread());
         String from = thrower == null ? "" : " from " + Demangler.of(thrower.function() == null
                 ? thrower.moduleName() : thrower.function());
         hints.add(new Hint("cxx-exception", "Catch C++ exceptions before they leave native code: " + type
@@ -157,21 +157,6 @@ public final class Hints {
                 + "(end each JNI function with a catch that throws a Java exception instead)",
                 "the uncaught exception " + type + (crash.cxxExceptionWhat() == null ? ""
                         : ": " + crash.cxxExceptionWhat()) + ", then std::terminate and abort()"));
-    }
-
-    /** The first frame outside libc and the C++ runtime: the code that threw. */
-    private static NativeFrame thrower(ThreadInfo thread) {
-        if (thread == null) {
-            return null;
-        }
-        for (Frame frame : thread.frames()) {
-            if (frame instanceof NativeFrame nativeFrame && nativeFrame.moduleName() != null
-                    && !SystemModules.isLibc(nativeFrame.moduleName())
-                    && !SystemModules.isCxxRuntime(nativeFrame.moduleName())) {
-                return nativeFrame;
-            }
-        }
-        return null;
     }
 
     /**

@@ -1,5 +1,8 @@
 package dev.crashcap.report;
 
+import dev.crashcap.bundle.Frame;
+import dev.crashcap.bundle.NativeFrame;
+import dev.crashcap.bundle.ThreadInfo;
 import java.util.List;
 import java.util.Set;
 
@@ -16,6 +19,24 @@ public final class SystemModules {
             "libcrashcap.so");
 
     private SystemModules() {
+    }
+
+    /**
+     * The innermost native frame outside libc and the C++ runtime: past abort's machinery (raise, abort,
+     * malloc_printerr) and the runtime's (std::terminate, __cxa_throw), the code that called abort, freed twice or
+     * threw. Null if none, or no thread.
+     */
+    static NativeFrame firstOutsideLibcAndCxxRuntime(ThreadInfo thread) {
+        if (thread == null) {
+            return null;
+        }
+        for (Frame frame : thread.frames()) {
+            if (frame instanceof NativeFrame nativeFrame && nativeFrame.moduleName() != null
+                    && !isLibc(nativeFrame.moduleName()) && !isCxxRuntime(nativeFrame.moduleName())) {
+                return nativeFrame;
+            }
+        }
+        return null;
     }
 
     /** True for a module name (file name, not path) of the system or the JVM. */

@@ -11,7 +11,7 @@ import dev.crashcap.bundle.JsonReader;
 import dev.crashcap.testapp.CppThrower;
 import dev.crashcap.testapp.Crasher;
 import dev.crashcap.testapp.FfmCrasher;
-import dev.crashcap.testapp.GcCrasher;
+import dev.crashcap.testapp.GcCrashAfterCriticalOverrun;
 import dev.crashcap.testapp.JnaCrasher;
 import dev.crashcap.testapp.ThreadsApp;
 import java.io.File;
@@ -74,7 +74,7 @@ class DiagnosisIT {
     @Test
     void aGcCrashAfterAJniLibraryOverranACriticalArrayBlamesThatLibrary() throws Exception {
         Path bundles = work.resolve("bundles");
-        TestJvm.Result jvm = TestJvm.crashWithAgent(work, bundles, List.of(), Map.of(), GcCrasher.class.getName());
+        TestJvm.Result jvm = TestJvm.crashWithAgent(work, bundles, List.of(), Map.of(), GcCrashAfterCriticalOverrun.class.getName());
         assertTrue(TestJvm.hsErrWritten(jvm), "the JVM died by a fault and wrote hs_err: " + jvm.stdout());
         Path bundle = Inspect.onlyBundle(bundles);
         Map<String, Object> json = Inspect.json(work, bundle);
@@ -87,20 +87,20 @@ class DiagnosisIT {
         assertEquals("libcrashcaptest.so", JsonReader.get(json, "diagnosis.suspectModule"), "the suspect is not none");
         Map<String, Object> suspect = Inspect.objects(json, "diagnosis.suspects").get(0);
         assertEquals("libcrashcaptest.so", suspect.get("module"));
-        assertEquals("loaded by " + GcCrasher.class.getName(), suspect.get("why"));
+        assertEquals("loaded by " + GcCrashAfterCriticalOverrun.class.getName(), suspect.get("why"));
         String summary = (String) JsonReader.get(json, "diagnosis.summary");
         assertTrue(summary.contains("inside the JVM, in ") && summary.endsWith("is the usual cause, likely the JNI "
                 + "library libcrashcaptest.so"), summary);
         assertTrue(((String) hint(json, "xcheck-jni").get("evidence")).contains(
-                "JNI libraries: libcrashcaptest.so (loaded by " + GcCrasher.class.getName() + ")"), json.toString());
+                "JNI libraries: libcrashcaptest.so (loaded by " + GcCrashAfterCriticalOverrun.class.getName() + ")"), json.toString());
         String report = reportEndingWithHints(bundle, "Run with -Xcheck:jni");
-        assertTrue(report.contains("    libcrashcaptest.so  (loaded by " + GcCrasher.class.getName() + " from file:"),
+        assertTrue(report.contains("    libcrashcaptest.so  (loaded by " + GcCrashAfterCriticalOverrun.class.getName() + " from file:"),
                 report);
         briefWithHints(bundle, "-Xcheck:jni");
 
         // The hint is right: -Xcheck:jni stops at the release of the overrun array, in the JNI library's call.
         TestJvm.Result checked = TestJvm.run(work.resolve("checked"), TestJvm.command(List.of(), List.of("-Xcheck:jni"),
-                GcCrasher.class.getName()), Map.of());
+                GcCrashAfterCriticalOverrun.class.getName()), Map.of());
         assertTrue(checked.stdout().contains("FATAL ERROR in native method: ReleasePrimitiveArrayCritical: failed bounds "
                 + "check"), checked.stdout() + checked.stderr());
     }
