@@ -127,3 +127,28 @@ EXPORT JNIEXPORT jint JNICALL Java_dev_crashcap_testapp_OracleShapes_generalProt
     oracle_sink = result;
     return result;
 }
+
+/* Nested JNI that crashes (issue 10): Java -> JNI A (nestedA) -> CallStaticVoidMethod -> Java B -> JNI C
+ * (nestedCrashC) -> oracle_crash_descend -> oracle_write_null, which writes through a null pointer. */
+static volatile int *volatile oracle_null_pointer;
+
+EXPORT int oracle_write_null(int value) {
+    *oracle_null_pointer = value;
+    return value + 1;
+}
+
+EXPORT int oracle_crash_descend(int value) {
+    int result = oracle_write_null(value + 1);
+    oracle_sink = result;
+    return result + 1;
+}
+
+EXPORT JNIEXPORT void JNICALL Java_dev_crashcap_testapp_OracleShapes_nestedCrashC(JNIEnv *env, jclass cls) {
+    oracle_sink = oracle_crash_descend(1);
+}
+
+/* Called on every round of a hot Java loop: crashes (a null write, two native frames down) on the round asked for. */
+EXPORT JNIEXPORT void JNICALL Java_dev_crashcap_testapp_OracleShapes_crashOnRound(JNIEnv *env, jclass cls, jint round,
+                                                                                jint fatal) {
+    if (round == fatal) oracle_sink = oracle_crash_descend(round);
+}

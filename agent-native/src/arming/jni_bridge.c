@@ -15,6 +15,7 @@
 #include "clock.h"
 #include "java_frames.h"
 #include "java_resolver.h"
+#include "hotspot_code_prepare.h"
 #include "java_method_layout.h"
 #include "java_thread_identity.h"
 #include "jni_bridge.h"
@@ -100,6 +101,7 @@ static const char *arm(JNIEnv *jni, const char *name) {
     /* After ThreadStart and ThreadEnd are on: a thread is then registered by one or the other, or both. */
     java_thread_identity_register_existing(jni, jvmti);
     java_frames_prepare(vm);
+    hotspot_code_prepare((void *)(*jni)->GetVersion); /* best effort: without it Java frames come from AsyncGetCallTrace alone */
     library_loads_watch(vm, jvmti); /* best effort: without it the bundle names no Java callers */
     thread_start_hook_arm(); /* best effort: without it new native threads wait for the sweep */
     failure = java_resolver_start(vm, jvmti, jni);

@@ -165,30 +165,6 @@ static void write_registers(const void *ucontext) {
     }
 }
 
-/* The crashing thread's native frames are streamed to the file as they are unwound: a stack
- * overflow has tens of thousands of them, and whatever was written survives a later fault. */
-static void write_native_frames(const crash_facts *crash, const unwind_context *context) {
-    unwind_regs regs;
-    arch_regs_from_ucontext(crash->ucontext, &regs);
-    const char *stop = "max-frames";
-    for (int depth = 0; depth < FRAMES_MAX; depth++) {
-        write_native_frame(&writer, context, regs.pc, regs.pc_exact);
-        if ((depth & 63) == 63) {
-            bw_flush(&writer);
-            if (monotonic_ns() > crash->deadline_ns) {
-                stop = "deadline";
-                break;
-            }
-        }
-        unwind_status status = unwind_step(context, &regs, depth == 0);
-        if (status != UNWIND_OK) {
-            stop = unwind_status_name(status);
-            break;
-        }
-    }
-    bw_field_text(&writer, "unwind.stop", stop);
-}
-
 /* Set once the crash capture (there is one per process) has collected the threads, or given up before:
  * until then a thread that crashes meanwhile waits for the collection's request to record its crash in. */
 static atomic_int crash_collection_over;
@@ -196,7 +172,10 @@ static atomic_int crash_collection_over;
 /* What the later steps share. */
 static struct {
     unwind_context context;
-    java_frame crashing_java[CRASHING_JAVA_FRAMES];
+    java_frame asgct[CRASHING_JAVA_FRAMES]; /* the crashing thread's AsyncGetCallTrace frames */
+    int asgct_count;
+    int asgct_status;
+    stack_frame crashing_java[CRASHING_JAVA_FRAMES]; /* its Java frames as the walk placed them */
     int crashing_java_count;
     thread_stack_set others;
     int64_t collect_micros;       /* how long the other threads took to answer */
@@ -215,6 +194,42 @@ void capture_record_also_crashed(int sig, siginfo_t *info, void *ucontext, int64
         if (thread_stack_record_crash(sig, info, ucontext) != 0) return;
         pause_micros(200);
     }
+}
+
+/* The crashing thread's frames are streamed to the file as they are walked: a stack overflow has tens of thousands
+ * of them, and whatever was written survives a later fault. Its Java frames are written without names here (the
+ * resolver runs only after every thread was collected) and again, named and in the same order, in the java-frames
+ * section at the end. */
+typedef struct {
+    const crash_facts *crash;
+    stack_walk *walk;
+} crash_walk;
+
+static void write_crash_frame(void *arg, const stack_frame *frame) {
+    crash_walk *state = arg;
+    write_frame(&writer, &work.context, NULL, frame);
+    if (frame->type == FRAME_JAVA && work.crashing_java_count < CRASHING_JAVA_FRAMES) {
+        work.crashing_java[work.crashing_java_count++] = *frame;
+    }
+    if ((state->walk->count & 63) == 63) {
+        bw_flush(&writer);
+        if (monotonic_ns() > state->crash->deadline_ns) state->walk->cancelled = 1;
+    }
+}
+
+static void write_crashing_frames(void *arg) {
+    const crash_facts *crash = arg;
+    stack_walk walk = { .java = work.asgct, .java_count = work.asgct_count, .max_frames = FRAMES_MAX,
+                        .emit = write_crash_frame };
+    crash_walk state = { crash, &walk };
+    walk.arg = &state;
+    stack_walk_take(&walk, &work.context, crash->ucontext);
+    if (work.asgct_status < 0 && work.asgct_status != JAVA_FRAMES_NOT_JAVA && work.asgct_status != JAVA_FRAMES_IN_VM_CODE) {
+        bw_field_dec(&writer, "java.error", work.asgct_status);
+    }
+    if (walk.java_unplaced > 0) bw_field_dec(&writer, "java.unplaced", walk.java_unplaced);
+    bw_field_text(&writer, "unwind.stop", walk.stop);
+    bw_flush(&writer);
 }
 
 /* An uncaught C++ exception: its type and what(), in the crash section (handler/cxx_exception.c). Not when
@@ -240,17 +255,18 @@ static void write_crashing_thread(void *arg) {
     write_registers(crash->ucontext);
     write_stack(&writer, &prepared.map, crash->tid, regs.sp);
     bw_flush(&writer);
-    write_native_frames(crash, &work.context);
-    bw_flush(&writer);
-    /* Java frames are taken now (the ucontext is at hand) and written once named, at the end.
-     * AsyncGetCallTrace reports a method only once its jmethodID exists; for classes loaded before
-     * arming the resolver creates them in its first moments (arming/java_resolver.c). A crash in those
-     * moments waits for it, briefly and only then (an atomic flag and a sleep: both signal-safe). */
+}
+
+/* AsyncGetCallTrace's frames, before the walk that places them among the native ones. It reports a method only once
+ * its jmethodID exists; for classes loaded before arming the resolver creates them in its first moments
+ * (arming/java_resolver.c). A crash in those moments waits for it, briefly and only then (an atomic flag and a
+ * sleep: both signal-safe). Guarded on its own: a fault in it costs the Java frames' names, not the frames. */
+static void take_crashing_java_frames(void *arg) {
+    const crash_facts *crash = arg;
     int64_t ids_deadline = monotonic_ns() + METHOD_IDS_WAIT_NS;
     java_resolver_await_method_ids(ids_deadline < crash->deadline_ns ? ids_deadline : crash->deadline_ns);
-    int java = java_frames_take(crash->ucontext, work.crashing_java, CRASHING_JAVA_FRAMES);
-    work.crashing_java_count = java > 0 ? java : 0;
-    if (java < 0 && java != JAVA_FRAMES_NOT_JAVA && java != JAVA_FRAMES_IN_VM_CODE) bw_field_dec(&writer, "java.error", java);
+    work.asgct_status = java_frames_take(crash->ucontext, work.asgct, CRASHING_JAVA_FRAMES);
+    work.asgct_count = work.asgct_status > 0 ? work.asgct_status : 0;
 }
 
 /* The crashing thread's registers and the top of its stack (more of it than of the others): the owner is that
@@ -317,6 +333,7 @@ static void write_other_threads(void *arg) {
     bw_field_dec(&writer, "threads.javaMethods", work.names.count + work.names.named_here);
     bw_field_dec(&writer, "threads.javaMethodsRead", work.names.named_here);
     write_thread_identity_source(&writer);
+    write_hotspot_frames_source(&writer);
     for (int i = 0; i < work.others.count; i++) {
         const thread_stack *stack = &work.others.items[i];
         if (stack->tid == crash->tid) continue;
@@ -340,7 +357,7 @@ static void write_crashing_java_frames(void *arg) {
             bw_field_text(&writer, "name", work.states[i].java_name);
         }
     }
-    write_java_frames(&writer, &work.names, work.crashing_java, work.crashing_java_count);
+    for (int i = 0; i < work.crashing_java_count; i++) write_java_frame(&writer, &work.names, &work.crashing_java[i]);
     bw_flush(&writer);
 }
 
@@ -449,6 +466,8 @@ void capture_write(int sig, siginfo_t *info, void *ucontext, int64_t deadline_ns
     run_guarded("cxx-exception", write_cxx_exception, &crash);
     /* The crashing thread first, so it is on disk before anything riskier is tried. */
     run_guarded("thread", write_crashing_thread, &crash);
+    run_guarded("java-frames", take_crashing_java_frames, &crash);
+    run_guarded("frames", write_crashing_frames, &crash);
     run_guarded("stack-memory", take_crashing_stack_memory, &crash);
     write_all_threads_and_modules(&crash);
     int64_t context_ns = monotonic_ns();

@@ -1,5 +1,6 @@
 #include "thread_sections.h"
 
+#include "hotspot_code.h"
 #include "java_method_name.h"
 #include "java_thread_state.h"
 #include "signal_names.h"
@@ -47,7 +48,7 @@ static const symbol_entry *symbol_for(const unwind_context *context, uintptr_t a
     return entry;
 }
 
-void write_native_frame(bundle_writer *w, const unwind_context *context, uintptr_t pc, int pc_exact) {
+void write_native_frame(bundle_writer *w, const unwind_context *context, uintptr_t pc, int pc_exact, uintptr_t sp) {
     /* A return address points after the call: look up pc-1 so that a call at the very end of a
      * function is attributed to that function, not the next one. The record says which it was, so that
      * whoever names the frame later (from .symtab, debug lines) looks up the same address. */
@@ -70,7 +71,21 @@ void write_native_frame(bundle_writer *w, const unwind_context *context, uintptr
     } else {
         bw_text(w, "\t");
     }
-    bw_text(w, pc_exact ? "\t1\n" : "\t0\n");
+    bw_text(w, pc_exact ? "\t1\t" : "\t0\t");
+    if (sp != 0) bw_hex(w, sp);
+    bw_text(w, "\n");
+}
+
+/* HotSpot-generated code that is no Java method (the call stub, a runtime stub): a native frame of no module, named
+ * as HotSpot names the code. */
+static void write_stub_frame(bundle_writer *w, const stack_frame *frame) {
+    bw_text(w, "frame\tnative\t");
+    bw_hex(w, frame->pc);
+    bw_text(w, "\t\t\t");
+    if (frame->name != NULL) bw_value(w, frame->name);
+    bw_text(w, "\t\t0\t");
+    if (frame->sp != 0) bw_hex(w, frame->sp);
+    bw_text(w, "\n");
 }
 
 /* ---- Java frames -------------------------------------------------------------------------- */
@@ -94,24 +109,38 @@ static resolved_frame *java_slot(const java_names *names, java_frame frame, int 
     return NULL;
 }
 
-/* Names one frame from HotSpot's structures into out; 1 when it could. */
-static int name_here(const memory_map *map, java_frame frame, java_method_name *out) {
-    uintptr_t method = java_method_from_id(map, frame.method);
-    return method != 0 && java_method_name_read(map, method, frame.bci, out);
+/* The table's key of a Java frame: its jmethodID when AsyncGetCallTrace gave one, else its Method* with the low bit
+ * set (both are at least 8-byte aligned pointers, so the two kinds of key never meet). A frame keyed by its Method*
+ * can only be named here: the resolver needs a jmethodID. */
+static java_frame key_of(const stack_frame *frame) {
+    if (frame->id != NULL) return (java_frame){ frame->id, frame->bci };
+    if (frame->method != 0) return (java_frame){ (jmethodID)(frame->method | 1), frame->bci };
+    return (java_frame){ NULL, frame->bci };
 }
 
-static void add_java_frames(java_names *names, const java_frame *frames, int count) {
+/* Names one Java frame from HotSpot's structures into out; 1 when it could. The method a jmethodID stands for is
+ * checked against its class's jmethodID table; the walk's Method* (an interpreted frame's, an nmethod's) is checked
+ * only by the plausibility of what it points to, which java_method_name_read does. */
+static int name_here(const memory_map *map, const stack_frame *frame, java_method_name *out) {
+    uintptr_t method = frame->id != NULL ? java_method_from_id(map, frame->id) : 0;
+    if (method == 0) method = frame->method;
+    return method != 0 && java_method_name_read(map, method, frame->bci, out);
+}
+
+static void add_java_frames(java_names *names, const stack_frame *frames, int count) {
     java_method_name scratch;
     for (int i = 0; i < count; i++) {
-        if (frames[i].method == NULL) continue;
-        resolved_frame *item = java_slot(names, frames[i], 0);
+        if (frames[i].type != FRAME_JAVA) continue;
+        java_frame key = key_of(&frames[i]);
+        if (key.method == NULL) continue;
+        resolved_frame *item = java_slot(names, key, 0);
         if (item == NULL && names->count + names->named_here < (int)names->capacity / 2) {
-            item = java_slot(names, frames[i], 1);
+            item = java_slot(names, key, 1);
             if (item == NULL) continue;
-            if (name_here(names->map, frames[i], &scratch)) {
+            if (name_here(names->map, &frames[i], &scratch)) {
                 item->named_here = 1;
                 names->named_here++;
-            } else {
+            } else if (frames[i].id != NULL) {
                 names->list[names->count++] = item;
             }
         }
@@ -119,11 +148,9 @@ static void add_java_frames(java_names *names, const java_frame *frames, int cou
 }
 
 int java_names_build(java_names *names, const memory_map *map, const thread_stack_set *threads,
-                     const java_frame *extra, int extra_count) {
+                     const stack_frame *extra, int extra_count) {
     size_t frames = (size_t)extra_count;
-    for (int i = 0; i < threads->count; i++) {
-        if (threads->items[i].java_count > 0) frames += (size_t)threads->items[i].java_count;
-    }
+    for (int i = 0; i < threads->count; i++) frames += (size_t)threads->items[i].frame_count;
     size_t capacity = 64;
     while (capacity < frames * 2) capacity *= 2;
     /* mmap, not a static table: its size depends on the thread count (see thread_stack.c). */
@@ -144,7 +171,7 @@ int java_names_build(java_names *names, const memory_map *map, const thread_stac
     add_java_frames(names, extra, extra_count);
     for (int i = 0; i < threads->count; i++) {
         const thread_stack *stack = &threads->items[i];
-        if (atomic_load(&stack->state) == STACK_DONE) add_java_frames(names, stack->java, stack->java_count);
+        if (atomic_load(&stack->state) == STACK_DONE) add_java_frames(names, stack->frames, stack->frame_count);
     }
     return 0;
 }
@@ -158,52 +185,64 @@ void java_names_release(java_names *names) {
     names->named_here = 0;
 }
 
-/* frame java <class> <method> <line> [<source file>], from HotSpot's structures. */
-static void write_java_frame_read(bundle_writer *w, const java_method_name *name, int bci) {
-    bw_text(w, "frame\tjava\t");
-    bw_value(w, name->class_name);
-    bw_text(w, "\t");
-    bw_value(w, name->method_name);
-    bw_text(w, "\t");
-    if (bci == JAVA_FRAME_NATIVE_METHOD) bw_text(w, "native");
-    else if (name->line >= 0) bw_dec(w, name->line);
-    if (name->source_file[0] != '\0') {
-        bw_text(w, "\t");
-        bw_value(w, name->source_file);
+static const char *java_kind_word(int kind) {
+    switch (kind) {
+    case JAVA_KIND_INTERPRETED: return "interpreted";
+    case JAVA_KIND_C1: return "c1";
+    case JAVA_KIND_C2: return "c2";
+    case JAVA_KIND_COMPILED: return "compiled";
+    case JAVA_KIND_INLINED: return "inlined";
+    case JAVA_KIND_NATIVE: return "native";
+    default: return "";
     }
+}
+
+/* frame java <class> <method> <line> <source file> <kind> <bci> <sp> <Method*> (docs/capture-format.md). */
+void write_java_frame(bundle_writer *w, const java_names *names, const stack_frame *frame) {
+    java_frame key = key_of(frame);
+    const resolved_frame *item = names != NULL && names->items != NULL && key.method != NULL
+                                     ? java_slot(names, key, 0) : NULL;
+    /* Read again now rather than kept since java_names_build: no name storage per method. A read that fails now (a
+     * class unloaded since, in a live dump) leaves the frame unnamed, as the resolver was not asked for it. */
+    java_method_name read;
+    int here = item != NULL && item->named_here && name_here(names->map, frame, &read);
+    int ready = !here && item != NULL && atomic_load(&item->ready);
+    bw_text(w, "frame\tjava\t");
+    bw_value(w, here ? read.class_name : ready ? item->class_name : "?");
+    bw_text(w, "\t");
+    if (here) {
+        bw_value(w, read.method_name);
+    } else if (ready) {
+        bw_value(w, item->method_name);
+    } else if (frame->id != NULL) {
+        bw_text(w, "jmethodID:"); /* unresolved: at least distinct methods stay distinct */
+        bw_hex(w, (uintptr_t)frame->id);
+    } else {
+        bw_text(w, "Method*:"); /* found by the walk alone and not readable here */
+        bw_hex(w, frame->method);
+    }
+    bw_text(w, "\t");
+    int line = here ? read.line : ready ? item->line : -1;
+    if (frame->bci == JAVA_FRAME_NATIVE_METHOD) bw_text(w, "native");
+    else if (line >= 0) bw_dec(w, line);
+    bw_text(w, "\t");
+    if (here && read.source_file[0] != '\0') bw_value(w, read.source_file);
+    else if (ready && item->source_file != NULL) bw_value(w, item->source_file);
+    bw_text(w, "\t");
+    bw_text(w, java_kind_word(frame->java_kind));
+    bw_text(w, "\t");
+    if (frame->bci >= 0) bw_dec(w, frame->bci);
+    bw_text(w, "\t");
+    if (frame->sp != 0) bw_hex(w, frame->sp);
+    bw_text(w, "\t");
+    if (frame->method != 0) bw_hex(w, frame->method);
     bw_text(w, "\n");
 }
 
-void write_java_frames(bundle_writer *w, const java_names *names, const java_frame *frames, int count) {
-    java_method_name read;
-    for (int i = 0; i < count; i++) {
-        const resolved_frame *item = names->items != NULL ? java_slot(names, frames[i], 0) : NULL;
-        /* Read again now rather than kept since java_names_build: no name storage per method. A read that
-         * fails now (a class unloaded since, in a live dump) leaves the frame unnamed, as the resolver was not
-         * asked for it. */
-        if (item != NULL && item->named_here && name_here(names->map, frames[i], &read)) {
-            write_java_frame_read(w, &read, frames[i].bci);
-            continue;
-        }
-        int ready = item != NULL && atomic_load(&item->ready);
-        bw_text(w, "frame\tjava\t");
-        bw_value(w, ready ? item->class_name : "?");
-        bw_text(w, "\t");
-        if (ready) {
-            bw_value(w, item->method_name);
-        } else {
-            bw_text(w, "jmethodID:"); /* unresolved: at least distinct methods stay distinct */
-            bw_hex(w, (uintptr_t)frames[i].method);
-        }
-        bw_text(w, "\t");
-        if (frames[i].bci == JAVA_FRAME_NATIVE_METHOD) bw_text(w, "native");
-        else if (ready && item->line >= 0) bw_dec(w, item->line);
-        if (ready && item->source_file != NULL) {
-            bw_text(w, "\t");
-            bw_value(w, item->source_file);
-        }
-        bw_text(w, "\n");
-    }
+void write_frame(bundle_writer *w, const unwind_context *context, const java_names *names, const stack_frame *frame) {
+    if (frame->type == FRAME_JAVA) write_java_frame(w, names, frame);
+    else if (frame->type == FRAME_STUB) write_stub_frame(w, frame);
+    else write_native_frame(w, context, frame->pc, frame->exact, frame->sp);
 }
 
 /* ---- thread sections ---------------------------------------------------------------------- */
@@ -247,6 +286,11 @@ void write_thread_identity_source(bundle_writer *w) {
     problem = java_method_layout_problem();
     bw_field_text(w, "hotspot.methods", problem == NULL ? "ok" : problem);
     bw_field_text(w, "hotspot.virtualThreads", virtual_thread_layout_status());
+}
+
+void write_hotspot_frames_source(bundle_writer *w) {
+    const char *problem = hotspot_code_problem();
+    bw_field_text(w, "hotspot.frames", problem == NULL ? "ok" : problem);
 }
 
 static void write_crash_signal(bundle_writer *w, const thread_stack *stack) {
@@ -307,21 +351,11 @@ void write_thread_section(bundle_writer *w, const unwind_context *context, const
     write_hotspot_state(w, stack->hotspot_state);
     if (stack->vthread_mounted) write_virtual_thread(w, &stack->vthread);
     write_stack(w, context->map, stack->tid, stack->sp);
-    int native_count = stack->native_count;
-    /* Where the native walk ends in code of no module and Java frames follow, that last pc is the
-     * first Java frame itself (JIT-compiled or interpreted): the Java frame names it. */
-    if (stack->java_count > 0 && native_count > 0 &&
-        module_list_find(context->modules, context->module_count, stack->native_pcs[native_count - 1]) == NULL) {
-        native_count--;
-    }
-    for (int i = 0; i < native_count; i++) {
-        int exact = (int)(stack->exact_pcs[i / 64] >> (i % 64) & 1);
-        write_native_frame(w, context, stack->native_pcs[i], exact);
-    }
-    write_java_frames(w, names, stack->java, stack->java_count);
+    for (int i = 0; i < stack->frame_count; i++) write_frame(w, context, names, &stack->frames[i]);
     if (stack->java_status < 0 && stack->java_status != JAVA_FRAMES_NOT_JAVA &&
         stack->java_status != JAVA_FRAMES_IN_VM_CODE) {
         bw_field_dec(w, "java.error", stack->java_status);
     }
+    if (stack->java_unplaced > 0) bw_field_dec(w, "java.unplaced", stack->java_unplaced);
     bw_field_text(w, "unwind.stop", stack->native_stop);
 }

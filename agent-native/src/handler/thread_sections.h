@@ -6,6 +6,7 @@
 
 #include "bundle_writer.h"
 #include "java_resolver.h"
+#include "stack_walk.h"
 #include "thread_stack.h"
 #include "unwind.h"
 
@@ -21,9 +22,10 @@ typedef struct {
 } java_names;
 
 /* Collects the distinct Java frames of all thread stacks plus the crashing thread's, and finds which of them
- * HotSpot's structures name (read through map). Maps its storage. */
+ * HotSpot's structures name (read through map): those the walk found by Method* alone as well as AsyncGetCallTrace's.
+ * The others go to the resolver (those with a jmethodID). Maps its storage. */
 int java_names_build(java_names *names, const memory_map *map, const thread_stack_set *threads,
-                     const java_frame *extra, int extra_count);
+                     const stack_frame *extra, int extra_count);
 
 /* "stack" (the bounds of the stack holding sp) and "stack.sp" records. */
 void write_stack(bundle_writer *w, const memory_map *map, int tid, uintptr_t sp);
@@ -45,9 +47,15 @@ void write_hotspot_state(bundle_writer *w, int state);
  * Java methods could be named from HotSpot's structures (hotspot.methods: "ok", or why not). */
 void write_thread_identity_source(bundle_writer *w);
 
+/* Whether Java frames could be walked through (hotspot.frames: "ok", or why not; docs/threads.md). */
+void write_hotspot_frames_source(bundle_writer *w);
+
 void write_thread_identity(bundle_writer *w, int tid, int crashed, const resolved_thread *resolved);
-void write_native_frame(bundle_writer *w, const unwind_context *context, uintptr_t pc, int pc_exact);
-void write_java_frames(bundle_writer *w, const java_names *names, const java_frame *frames, int count);
+void write_native_frame(bundle_writer *w, const unwind_context *context, uintptr_t pc, int pc_exact, uintptr_t sp);
+/* A Java frame, named when names has it (names may be NULL: then by its method id or Method*). */
+void write_java_frame(bundle_writer *w, const java_names *names, const stack_frame *frame);
+/* Any frame of a walk (stack_walk.h). */
+void write_frame(bundle_writer *w, const unwind_context *context, const java_names *names, const stack_frame *frame);
 
 /* A whole thread section for a thread that was asked for its stack (answered or not). */
 void write_thread_section(bundle_writer *w, const unwind_context *context, const thread_stack *stack,

@@ -29,38 +29,46 @@ static struct {
     size_t bytes;
 } kept;
 
+static void keep_frame(void *arg, const stack_frame *frame) {
+    thread_stack *stack = arg;
+    if (stack->frame_count < STACK_FRAMES) stack->frames[stack->frame_count++] = *frame;
+}
+
 void thread_stack_take(thread_stack *stack, const unwind_context *context, void *ucontext) {
-    unwind_regs regs;
-    arch_regs_from_ucontext(ucontext, &regs);
-    stack->sp = regs.sp;
-    stack->native_count = 0;
-    stack->native_stop = "max-frames";
-    for (size_t i = 0; i < sizeof stack->exact_pcs / sizeof stack->exact_pcs[0]; i++) stack->exact_pcs[i] = 0;
-    stack->java_count = 0;
+    stack->sp = 0;
+    stack->frame_count = 0;
+    stack->native_stop = "fault";
+    stack->java_status = 0;
+    stack->java_unplaced = 0;
     stack->hotspot_state = -1;
     stack->vthread_mounted = 0;
     /* Registers and stack bytes first, under their own use of the guard (a fault there loses only them). */
     stack_memory_take(&stack->memory, context->map, ucontext, stack->guard, &stack->guard_active);
+    java_frame java[STACK_JAVA_FRAMES];
+    volatile int java_count = 0;
+    /* AsyncGetCallTrace next (the walk places its frames); a fault inside it costs only the Java names. */
+    if (sigsetjmp(stack->guard, 1) == 0) {
+        stack->guard_active = 1;
+        stack->hotspot_state = java_thread_state_own(context->map); /* as the signal found it */
+        stack->vthread_mounted = virtual_thread_own(context->map, &stack->vthread);
+        int taken = java_frames_take(ucontext, java, STACK_JAVA_FRAMES);
+        stack->java_status = taken;
+        java_count = taken > 0 ? taken : 0;
+    }
+    stack->guard_active = 0;
     if (sigsetjmp(stack->guard, 1) != 0) {
         stack->native_stop = "fault";
         return;
     }
     stack->guard_active = 1;
-    stack->hotspot_state = java_thread_state_own(context->map); /* as the signal found it */
-    stack->vthread_mounted = virtual_thread_own(context->map, &stack->vthread);
-    for (int depth = 0; depth < STACK_NATIVE_FRAMES; depth++) {
-        stack->native_pcs[depth] = regs.pc;
-        if (regs.pc_exact) stack->exact_pcs[depth / 64] |= 1ull << (depth % 64);
-        stack->native_count = depth + 1;
-        unwind_status status = unwind_step(context, &regs, depth == 0);
-        if (status != UNWIND_OK) {
-            stack->native_stop = unwind_status_name(status);
-            break;
-        }
-    }
-    int java = java_frames_take(ucontext, stack->java, STACK_JAVA_FRAMES);
-    stack->java_count = java > 0 ? java : 0;
-    stack->java_status = java;
+    unwind_regs regs;
+    arch_regs_from_ucontext(ucontext, &regs);
+    stack->sp = regs.sp;
+    stack_walk walk = { .java = java, .java_count = java_count, .max_frames = STACK_FRAMES, .emit = keep_frame,
+                        .arg = stack };
+    stack_walk_take(&walk, context, ucontext);
+    stack->native_stop = walk.stop;
+    stack->java_unplaced = walk.java_unplaced;
     stack->guard_active = 0;
 }
 

@@ -1,6 +1,5 @@
-/* One thread's stack (thread_stack) at the moment of a capture: its native frames (DWARF unwind from its own
- * ucontext) and its Java frames (AsyncGetCallTrace), each taken by the thread itself inside a signal
- * handler, into memory the capture owner prepared. */
+/* One thread's stack (thread_stack) at the moment of a capture: its frames, native and Java in stack order
+ * (stack_walk.h), taken by the thread itself inside a signal handler, into memory the capture owner prepared. */
 #ifndef CRASHCAP_THREAD_STACK_H
 #define CRASHCAP_THREAD_STACK_H
 
@@ -11,11 +10,12 @@
 
 #include "java_frames.h"
 #include "stack_memory.h"
+#include "stack_walk.h"
 #include "unwind.h"
 #include "virtual_thread.h"
 
-#define STACK_NATIVE_FRAMES 128
-#define STACK_JAVA_FRAMES 128
+#define STACK_FRAMES 256              /* native and Java frames together */
+#define STACK_JAVA_FRAMES 128         /* AsyncGetCallTrace's frames asked for */
 
 enum { STACK_REQUESTED = 0, STACK_TAKING, STACK_DONE, STACK_FAULTED };
 
@@ -27,17 +27,15 @@ typedef struct {
     int signal_code;
     uintptr_t signal_address;
     uintptr_t sp;
-    int native_count;
-    const char *native_stop;      /* why the native walk ended */
-    uintptr_t native_pcs[STACK_NATIVE_FRAMES];
-    uint64_t exact_pcs[STACK_NATIVE_FRAMES / 64]; /* bit i: native_pcs[i] is exact, not a return address */
-    int java_count;
+    int frame_count;
+    const char *native_stop;      /* why the walk ended */
     int java_status;              /* java_frames_take's result: why there are no Java frames */
+    int java_unplaced;            /* stack_walk.h */
     int hotspot_state;            /* HotSpot's JavaThreadState when the signal came, -1 if unknown */
     int vthread_mounted;          /* 1: a virtual thread was mounted on this (carrier) thread, named in vthread */
     java_thread_object vthread;
-    java_frame java[STACK_JAVA_FRAMES];
     stack_memory memory;          /* its registers and the top of its stack, for minidumps (stack_memory.h) */
+    stack_frame frames[STACK_FRAMES]; /* innermost first */
     volatile sig_atomic_t guard_active;
     sigjmp_buf guard;             /* a fault while taking the stack comes back here */
 } thread_stack;

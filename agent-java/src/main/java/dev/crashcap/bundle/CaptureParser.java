@@ -37,6 +37,8 @@ public final class CaptureParser {
     private final List<ThreadBuilder> threads = new ArrayList<>();
     private final Map<String, String> threadsSummary = new HashMap<>();
     private final Map<String, String> end = new HashMap<>();
+    /** The start of the warning a capture without the walk through Java frames gets (docs/threads.md). */
+    public static final String JAVA_WALK_WARNING = "HotSpot's code cache layout could not be used to walk through Java frames";
     private ThreadBuilder javaFramesThread; // the thread the current java-frames section belongs to
     private boolean javaFramesTidSeen;
     private final List<LoadedModule> modules = new ArrayList<>();
@@ -149,19 +151,23 @@ public final class CaptureParser {
         switch (line.key()) {
             case "reg" -> register(thread, line);
             case "stack" -> stack(thread, line);
-            case "frame" -> frame(thread, line);
+            case "frame" -> thread.frames.add(line, values);
             default -> thread.scalars.put(line.key(), line.value(0));
         }
     }
 
     /**
      * The crashing thread's Java frames, resolved after every thread was collected: a {@code tid} line names the
-     * thread, its frames are appended to that thread's.
+     * thread. Its frames name, in order, the Java frames its own section placed among the native ones; frames
+     * beyond those (older captures placed none) are appended to that thread's.
      */
     private void javaFramesLine(CaptureLine line) {
         if (line.key().equals("tid")) {
             javaFramesTidSeen = true;
             javaFramesThread = threadWithTid(line.valueOrNull(0));
+            if (javaFramesThread != null) {
+                javaFramesThread.frames.startNaming();
+            }
             if (javaFramesThread == null) {
                 values.warn("line " + line.number() + ": java-frames for a thread that is not in the capture, skipped");
             }
@@ -173,7 +179,7 @@ public final class CaptureParser {
             javaFramesThread.scalars.put("name", line.value(0));
             javaFramesThread.scalars.put("java", "1");
         } else if (line.key().equals("frame") && javaFramesThread != null) {
-            frame(javaFramesThread, line);
+            javaFramesThread.frames.add(line, values);
         } else if (line.key().equals("frame") && !javaFramesTidSeen) {
             javaFramesTidSeen = true; // one warning for the section
             values.warn("line " + line.number() + ": java-frames without a tid: its frames are skipped");
@@ -215,45 +221,6 @@ public final class CaptureParser {
             return;
         }
         thread.stack = new StackBounds(low, high);
-    }
-
-    private void frame(ThreadBuilder thread, CaptureLine line) {
-        String kind = String.valueOf(line.value(0));
-        if (kind.equals("native")) {
-            nativeFrame(thread, line);
-        } else if (kind.equals("java")) {
-            javaFrame(thread, line);
-        }
-        // Other kinds come from newer writers: skipped, like unknown keys.
-    }
-
-    private void nativeFrame(ThreadBuilder thread, CaptureLine line) {
-        Long pc = Hex.parse(line.value(1));
-        if (pc == null) {
-            values.warn("line " + line.number() + ": native frame without a readable pc, skipped");
-            return;
-        }
-        String exact = line.valueOrNull(6);
-        if (exact == null) {
-            thread.framesWithoutExactness = true;
-        }
-        String modulePath = LoadedModule.withoutDeletedSuffix(line.valueOrNull(2));
-        thread.frames.add(new NativeFrame(pc, modulePath, Hex.parse(line.valueOrNull(3)), line.valueOrNull(4),
-                Hex.parse(line.valueOrNull(5)), "1".equals(exact)));
-    }
-
-    private void javaFrame(ThreadBuilder thread, CaptureLine line) {
-        String className = line.valueOrNull(1);
-        String method = line.valueOrNull(2);
-        if (className == null || method == null) {
-            values.warn("line " + line.number() + ": java frame without class or method, skipped");
-            return;
-        }
-        boolean nativeMethod = "native".equals(line.value(3));
-        Long lineNumber = decimal(line.valueOrNull(3));
-        boolean known = lineNumber != null && lineNumber >= 0 && lineNumber <= Integer.MAX_VALUE;
-        thread.frames.add(new JavaFrame(JavaFrame.dottedClassName(className), method,
-                known ? Integer.valueOf(lineNumber.intValue()) : null, nativeMethod, line.valueOrNull(4)));
     }
 
     private void moduleLine(CaptureLine line) {
@@ -323,20 +290,20 @@ public final class CaptureParser {
         Map<String, String> scalars = thread.scalars;
         Long tid = values.decimal(scalars, "thread", "tid");
         boolean crashed = "1".equals(scalars.get("crashed"));
-        if (crashed && thread.framesWithoutExactness && !thread.frames.isEmpty()
-                && thread.frames.get(0) instanceof NativeFrame top && !top.exact()) {
+        List<Frame> frames = thread.frames.frames;
+        if (crashed && thread.frames.withoutExactness && !frames.isEmpty()
+                && frames.get(0) instanceof NativeFrame top && !top.exact()) {
             // Captures from before frames said whether their pc is exact: frame 0 of a thread that crashed was.
-            thread.frames.set(0, new NativeFrame(top.pc(), top.modulePath(), top.offset(), top.function(),
+            frames.set(0, new NativeFrame(top.pc(), top.modulePath(), top.offset(), top.function(),
                     top.functionOffset(), true));
         }
         return new ThreadInfo(tid, text(scalars, "name"), "1".equals(scalars.get("java")), crashed,
                 crashed ? threadSignal(scalars, tid, crash) : null, text(scalars, "state"), text(scalars, "kstate"),
                 text(scalars, "missing"), Collections.unmodifiableMap(new LinkedHashMap<>(thread.registers)),
-                thread.stack, values.hex(scalars, "thread", "stack.sp"), List.copyOf(thread.frames),
+                thread.stack, values.hex(scalars, "thread", "stack.sp"), List.copyOf(frames),
                 text(scalars, "unwind.stop"), flag(scalars.get("daemon")), text(scalars, "hotspotState"),
                 VirtualThread.of(scalars, values));
     }
-
 
     /**
      * A thread that crashed while the capture ran has its own {@code signal.*} lines; the thread the crash section
@@ -388,8 +355,7 @@ public final class CaptureParser {
     private static final class ThreadBuilder {
         final Map<String, String> scalars = new HashMap<>();
         final Map<String, Long> registers = new LinkedHashMap<>();
-        final List<Frame> frames = new ArrayList<>();
-        boolean framesWithoutExactness; // a native frame line of an older capture, without the exact field
+        final CaptureFrames frames = new CaptureFrames();
         StackBounds stack;
     }
 }

@@ -4,7 +4,7 @@ import java.util.Map;
 
 /**
  * The {@code hotspot.*} lines of a capture's {@code threads} section: whether the agent could use HotSpot's own
- * description of its thread, method and virtual thread structures. Each one it could not use is a warning that says
+ * description of its thread, method, code cache and virtual thread structures. Each one it could not use is a warning that says
  * what the bundle lacks because of it, and why ({@code docs/threads.md}).
  */
 final class HotSpotLayouts {
@@ -21,6 +21,11 @@ final class HotSpotLayouts {
         if (methods != null && !methods.equals("ok")) {
             values.warn("Java frames are named only by the resolver thread, and stay raw method ids where it could not"
                     + " answer: HotSpot's method layout could not be used (" + methods + ")");
+        }
+        String javaWalk = threadsSummary.get("hotspot.frames");
+        if (javaWalk != null && !javaWalk.equals("ok")) {
+            values.warn(CaptureParser.JAVA_WALK_WARNING + " (" + javaWalk + "): each thread's native frames end at its"
+                    + " first Java frame, and its Java frames (from AsyncGetCallTrace) follow them");
         }
         String virtualThreads = threadsSummary.get("hotspot.virtualThreads");
         if (virtualThreads != null && !virtualThreads.equals("ok") && !virtualThreads.equals("none")) {

@@ -3,10 +3,13 @@ package dev.crashcap.bundle;
 /**
  * A Java frame: the class as {@code Class.getName()} gives it ({@code java.lang.Thread}), the method, the source
  * line (null if unknown), whether the method is {@code native} (then the native frames just before it are its
- * implementation) and the source file from the class's SourceFile attribute ({@code Thread.java}, null if unknown).
+ * implementation) and the source file from the class's SourceFile attribute ({@code Thread.java}, null if unknown);
+ * how it ran as the walk through the stack found it ({@code walkKind}: {@code interpreted}, {@code c1}, {@code c2},
+ * {@code compiled}, {@code inlined}, {@code native}; null when unknown), its bytecode index (null if unknown) and its
+ * frame's stack pointer (null if unknown; an inlined frame has the one of the compiled frame it was inlined into).
  */
-public record JavaFrame(String className, String method, Integer line, boolean nativeMethod, String sourceFile)
-        implements Frame {
+public record JavaFrame(String className, String method, Integer line, boolean nativeMethod, String sourceFile,
+        String walkKind, Integer bci, Long sp) implements Frame {
 
     /** A frame of a Java (not native) method. */
     public JavaFrame(String className, String method, Integer line) {
@@ -18,13 +21,29 @@ public record JavaFrame(String className, String method, Integer line, boolean n
         this(className, method, line, nativeMethod, null);
     }
 
+    /** A frame as captures before the walk through Java frames wrote them: no kind, bytecode index nor sp. */
+    public JavaFrame(String className, String method, Integer line, boolean nativeMethod, String sourceFile) {
+        this(className, method, line, nativeMethod, sourceFile, null, null, null);
+    }
+
     /**
-     * How much the capture knows of how the frame ran: {@code native} for a native method, else null.
-     * AsyncGetCallTrace, which takes Java frames in the signal handler, does not say whether a frame was
-     * interpreted, compiled or inlined.
+     * How the frame ran: {@code interpreted}, {@code c1} or {@code c2} (compiled by that compiler), {@code compiled}
+     * (tier unknown), {@code inlined} (into the compiled frame that follows), {@code native} (a native method); null
+     * when unknown (a capture of an older agent, a JVM whose layout crashcap cannot read, a frame only
+     * AsyncGetCallTrace saw).
      */
     public String frameKind() {
+        if (walkKind != null) {
+            return walkKind;
+        }
         return nativeMethod ? "native" : null;
+    }
+
+    /** This frame with the name, line and source file of another (the same frame, named later). */
+    public JavaFrame namedAs(JavaFrame named) {
+        return new JavaFrame(named.className, named.method, named.line, nativeMethod || named.nativeMethod,
+                named.sourceFile, walkKind != null ? walkKind : named.walkKind, bci != null ? bci : named.bci,
+                sp != null ? sp : named.sp);
     }
 
     /**
@@ -47,6 +66,11 @@ public record JavaFrame(String className, String method, Integer line, boolean n
     @Override
     public String kind() {
         return "java";
+    }
+
+    @Override
+    public JavaFrame withoutStackPointer() {
+        return sp == null ? this : new JavaFrame(className, method, line, nativeMethod, sourceFile, walkKind, bci, null);
     }
 
     /**

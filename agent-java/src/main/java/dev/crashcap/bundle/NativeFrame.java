@@ -6,14 +6,22 @@ package dev.crashcap.bundle;
  * line come from the module's debug info after the crash (never from the capture); null when unknown.
  * {@code exact} is what the capture says about the pc: the instruction the thread was stopped at (frame 0 of a
  * thread a signal stopped, the frame a signal handler interrupted), or else a return address, whose call is the
- * instruction before it: {@link #lookupAddress()}.
+ * instruction before it: {@link #lookupAddress()}. {@code sp} is the frame's stack pointer (null when the capture has
+ * none: older agents). A frame of HotSpot-generated code that is no Java method (the call stub through which C++ calls
+ * Java, a runtime stub) has no module and HotSpot's name of that code as its function.
  */
 public record NativeFrame(long pc, String modulePath, Long offset, String function, Long functionOffset,
-        String file, Integer line, boolean exact) implements Frame {
+        String file, Integer line, boolean exact, Long sp) implements Frame {
 
     /** A frame as captured: no source position. */
     public NativeFrame(long pc, String modulePath, Long offset, String function, Long functionOffset, boolean exact) {
-        this(pc, modulePath, offset, function, functionOffset, null, null, exact);
+        this(pc, modulePath, offset, function, functionOffset, null, null, exact, null);
+    }
+
+    /** A frame without a stack pointer. */
+    public NativeFrame(long pc, String modulePath, Long offset, String function, Long functionOffset,
+            String file, Integer line, boolean exact) {
+        this(pc, modulePath, offset, function, functionOffset, file, line, exact, null);
     }
 
     /**
@@ -28,6 +36,11 @@ public record NativeFrame(long pc, String modulePath, Long offset, String functi
     @Override
     public String kind() {
         return "native";
+    }
+
+    @Override
+    public NativeFrame withoutStackPointer() {
+        return sp == null ? this : new NativeFrame(pc, modulePath, offset, function, functionOffset, file, line, exact, null);
     }
 
     /** The module's file name, or null. */

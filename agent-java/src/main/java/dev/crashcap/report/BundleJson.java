@@ -302,6 +302,7 @@ public final class BundleJson {
         json.put("functionOffset", hex(frame.functionOffset()));
         json.put("file", frame.file());
         json.put("line", frame.line());
+        json.put("sp", hex(frame.sp()));
         return json;
     }
 
@@ -314,6 +315,8 @@ public final class BundleJson {
         json.put("nativeMethod", frame.nativeMethod());
         json.put("sourceFile", frame.sourceFile());
         json.put("frameKind", frame.frameKind());
+        json.put("bci", frame.bci());
+        json.put("sp", hex(frame.sp()));
         json.put("text", frame.javaStyle());
         return json;
     }

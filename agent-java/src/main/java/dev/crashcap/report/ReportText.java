@@ -53,16 +53,20 @@ final class ReportText {
         if (frame instanceof NativeFrame nativeFrame && nativeFrame.function() != null) {
             return shown(Demangler.of(nativeFrame.function())) + " (" + shown(orUnknown(nativeFrame.moduleName())) + ")";
         }
+        if (frame instanceof JavaFrame javaFrame) {
+            return shown(javaFrame.javaStyle());
+        }
         return frame(frame);
     }
 
     /**
      * {@code 0x… in function+0x9 (libx.so+0x11a9) at x.c:42}, {@code at com.example.Foo.bar(Foo.java:42)} or
-     * {@code at com.example.Foo.poll(Native Method)}.
+     * {@code at com.example.Foo.poll(Native Method)}; a Java frame with how it ran and its bytecode index where the
+     * walk knows them ({@code [c2, bci 12]}, {@code [interpreted, bci 3]}, {@code [inlined]}).
      */
     static String frame(Frame frame) {
         if (frame instanceof JavaFrame javaFrame) {
-            return shown(javaFrame.javaStyle());
+            return shown(javaFrame.javaStyle()) + javaDetail(javaFrame);
         }
         NativeFrame nativeFrame = (NativeFrame) frame;
         String function = nativeFrame.function() == null ? "??" : function(nativeFrame);
@@ -72,6 +76,17 @@ final class ReportText {
         String source = nativeFrame.fileName() == null || nativeFrame.line() == null ? ""
                 : " at " + shown(nativeFrame.fileName()) + ":" + nativeFrame.line();
         return Hex.padded(nativeFrame.pc()) + " in " + function + " (" + module + ")" + source;
+    }
+
+    private static String javaDetail(JavaFrame frame) {
+        List<String> parts = new java.util.ArrayList<>();
+        if (frame.walkKind() != null && !frame.nativeMethod()) {
+            parts.add(frame.walkKind());
+        }
+        if (frame.bci() != null) {
+            parts.add("bci " + frame.bci());
+        }
+        return parts.isEmpty() ? "" : "  [" + String.join(", ", parts) + "]";
     }
 
     static String function(NativeFrame frame) {

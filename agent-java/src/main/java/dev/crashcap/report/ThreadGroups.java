@@ -1,5 +1,6 @@
 package dev.crashcap.report;
 
+import dev.crashcap.bundle.Frame;
 import dev.crashcap.bundle.ThreadInfo;
 import dev.crashcap.bundle.ThreadLocks;
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ final class ThreadGroups {
         signature.add(String.valueOf(thread.kernelState()));
         signature.add(String.valueOf(thread.missing()));
         signature.add(String.valueOf(thread.unwindStop()));
-        signature.add(thread.frames());
+        signature.add(thread.frames().stream().map(Frame::withoutStackPointer).toList());
         return signature;
     }
 }

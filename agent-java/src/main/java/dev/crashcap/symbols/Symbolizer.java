@@ -150,7 +150,7 @@ public final class Symbolizer {
                 named ? frame.function() : entry.function(),
                 named ? frame.functionOffset() : entry.function() == null ? null : entry.functionOffset(),
                 frame.file() != null ? frame.file() : entry.file(),
-                frame.file() != null ? frame.line() : entry.line(), frame.exact());
+                frame.file() != null ? frame.line() : entry.line(), frame.exact(), frame.sp());
         return Objects.equals(merged, frame) ? frame : merged;
     }
 

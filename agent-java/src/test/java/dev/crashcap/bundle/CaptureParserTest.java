@@ -197,6 +197,40 @@ class CaptureParserTest {
     }
 
     @Test
+    void javaFramesNameTheFramesTheCrashingThreadPlacedInOrder() throws Exception {
+        // The crashing thread's section places its Java frames among the native ones, unnamed; java-frames names them.
+        Bundle bundle = Samples.parseLines("crashcap-capture|1", "section|thread", "tid|5",
+                "frame|native|0x1010|/lib/a.so|0x10|c|0x1|1|0x7000",
+                "frame|java|?|jmethodID:0x1|native||native||0x7010|0x900",
+                "frame|java|?|jmethodID:0x2|||c2|7|0x7020|0x910",
+                "frame|native|0x2000|||StubRoutines::call_stub||0|0x7030",
+                "frame|java|?|Method*:0x920|||interpreted|3|0x7040|0x920",
+                "section|threads", "hotspot.frames|ok",
+                "section|java-frames", "tid|5", "frame|java|C|nat|native|C.java|native||0x7010|0x900",
+                "frame|java|D|hot|12|D.java|c2|7|0x7020|0x910", "section|end", "end|complete");
+        List<Frame> frames = bundle.threads().get(0).frames();
+        assertEquals(5, frames.size(), frames::toString);
+        assertEquals(new JavaFrame("C", "nat", null, true, "C.java", "native", null, 0x7010L), frames.get(1));
+        assertEquals(new JavaFrame("D", "hot", 12, false, "D.java", "c2", 7, 0x7020L), frames.get(2));
+        NativeFrame stub = (NativeFrame) frames.get(3);
+        assertEquals("StubRoutines::call_stub", stub.function());
+        assertNull(stub.modulePath());
+        assertEquals(0x7030L, stub.sp());
+        assertEquals(new JavaFrame("?", "Method*:0x920", null, false, null, "interpreted", 3, 0x7040L), frames.get(4),
+                "a frame only the walk found keeps its place, unnamed");
+        assertEquals(0x7000L, ((NativeFrame) frames.get(0)).sp());
+        assertTrue(bundle.warnings().isEmpty(), bundle.warnings()::toString);
+    }
+
+    @Test
+    void aCaptureWithoutTheWalkThroughJavaFramesSaysSo() throws Exception {
+        Bundle bundle = Samples.parseLines("crashcap-capture|1", "section|threads", "hotspot.frames|CodeBlob layout not found",
+                "section|end", "end|complete");
+        assertEquals(1, bundle.warnings().size(), bundle.warnings()::toString);
+        assertTrue(bundle.warnings().get(0).startsWith(CaptureParser.JAVA_WALK_WARNING + " (CodeBlob layout not found)"));
+    }
+
+    @Test
     void everyCrashedThreadHasItsOwnSignal() throws Exception {
         Bundle bundle = Samples.parse(Samples.THREADS);
         assertEquals(List.of("crash-worker", "crash-worker-2"),

@@ -2,6 +2,7 @@ package dev.crashcap.it;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.crashcap.bundle.CaptureParser;
 import dev.crashcap.bundle.JsonReader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,13 +38,17 @@ import java.util.stream.Collectors;
  * deleted or replaced while mapped ({@code deleted}): the file that ran is gone;</li>
  * <li>hs_err as the oracle for the crashing thread: its "Native frames:" that have a module ({@code C  [lib+0x…]},
  * {@code V  [libjvm.so+0x…]}) appear in crashcap's crashing thread (the tid hs_err names), same order, same module,
- * same offset. Only the frames above the first Java frame are compared: crashcap's native walk stops where Java code
- * begins (issue 10), HotSpot's goes on below.</li>
+ * same offset; and, where crashcap walked through Java frames (the bundle does not warn that it could not), hs_err's
+ * Java frames ({@code j}, {@code J}: class and method) and call stubs ({@code v ~StubRoutines::call_stub}) too, in the
+ * same order among them;</li>
+ * <li>frames are in stack order: each frame's sp (where the capture has one) is at or above the previous frame's.</li>
  * </ul>
  * All problems are collected and reported at once, with the thread and frame they were found in.
  */
 final class BundleInvariants {
     private static final Pattern HS_ERR_FRAME = Pattern.compile("^([CV])\\s+\\[([^\\]]+)\\+0x([0-9a-f]+)\\].*$");
+    /** {@code j  com.x.Foo.bar(I)V+5 java.base@17}, {@code J 254 c2 com.x.Foo.bar(I)V (19 bytes) @ 0x…}: class.method. */
+    private static final Pattern HS_ERR_JAVA_FRAME = Pattern.compile("^(?:j|J \\d+%?(?: c[12])?)\\s+([^\\s(]+)\\(.*$");
     private static final Pattern HS_ERR_CURRENT = Pattern.compile("^Current thread .*\\bid=(\\d+)");
     private static final Map<String, String> BUILD_IDS = new ConcurrentHashMap<>();
     /** libcrashcap.so, libcrashcap.so.1, libcrashcap-0.1.0.so; not the test library libcrashcaptest.so. */
@@ -134,8 +139,20 @@ final class BundleInvariants {
         List<Map<String, Object>> frames = Inspect.objects(thread, "frames");
         String where = "thread " + thread.get("tid") + " \"" + thread.get("name") + "\"";
         boolean exact = true; // frame 0: where the thread was stopped
+        long lastSp = 0;
         for (int i = 0; i < frames.size(); i++) {
             Map<String, Object> frame = frames.get(i);
+            // Stack order: each frame's sp is at or above the one before it (a caller's frame lies above its callee's;
+            // an inlined frame has the sp of the compiled frame it was inlined into). Not across a signal frame: the
+            // interrupted code's stack may be anywhere (an alternate signal stack lies elsewhere).
+            if (frame.get("sp") != null) {
+                long sp = unsignedHex((String) frame.get("sp"));
+                if (Long.compareUnsigned(sp, lastSp) < 0) {
+                    problems.add(where + " frame #" + i + ": sp " + hex(sp) + " below the previous frame's " + hex(lastSp)
+                            + ": frames out of stack order");
+                }
+                lastSp = "__restore_rt".equals(frame.get("function")) ? 0 : sp;
+            }
             if (!"native".equals(frame.get("kind"))) {
                 exact = false;
                 continue;
@@ -257,22 +274,38 @@ final class BundleInvariants {
         if (start < 0) {
             return; // hs_err cut short before the stack: nothing to compare
         }
+        // With the walk through Java frames, hs_err's Java frames (j, J) and the call stub (v) are compared too, by
+        // method; without it (the bundle warns) crashcap's native frames end where Java code begins.
+        boolean walked = ((List<?>) json.getOrDefault("warnings", List.of())).stream()
+                .noneMatch(w -> String.valueOf(w).startsWith(CaptureParser.JAVA_WALK_WARNING));
         List<String> expected = new ArrayList<>();
         for (String line : lines.subList(start + 1, lines.size())) {
-            if (line.isBlank() || !(line.startsWith("C ") || line.startsWith("V "))) {
-                break; // a Java frame (j, J, v, A) or the end: crashcap's native walk stops there (issue 10)
-            }
             Matcher m = HS_ERR_FRAME.matcher(line);
+            Matcher java = HS_ERR_JAVA_FRAME.matcher(line);
             if (m.matches()) {
                 expected.add(m.group(2) + "+0x" + m.group(3));
+            } else if (walked && java.matches()) {
+                if (!java.group(1).contains("$$Lambda")) { // a hidden class: HotSpot and Class.getName() spell it apart
+                    expected.add(java.group(1));
+                }
+            } else if (walked && line.startsWith("v  ~StubRoutines::call_stub")) {
+                expected.add("StubRoutines::call_stub");
+            } else {
+                break; // the end, or (without the walk) the first Java frame: crashcap's native frames end there
             }
         }
-        List<String> actual = Inspect.objects(thread, "frames").stream()
-                .filter(f -> "native".equals(f.get("kind")) && f.get("module") != null)
-                .map(f -> f.get("module") + "+" + hex(unsignedHex((String) f.get("offset")))).toList();
+        List<String> actual = Inspect.objects(thread, "frames").stream().map(BundleInvariants::hsErrStyle)
+                .filter(Objects::nonNull).toList();
         int next = 0;
         for (String frame : expected) {
-            int found = actual.subList(next, actual.size()).indexOf(frame);
+            int found = -1;
+            for (int j = next; j < actual.size() && found < 0; j++) {
+                // A Java frame the resolver could not name (a crash before it was ready) stands for any Java frame.
+                boolean unnamedJava = actual.get(j).startsWith("?.") && !frame.contains("+0x") && !frame.startsWith("StubRoutines");
+                if (actual.get(j).equals(frame) || unnamedJava) {
+                    found = j - next;
+                }
+            }
             if (found < 0) {
                 problems.add("hs_err's native frame " + frame + " of thread " + thread.get("tid")
                         + " is not in crashcap's, in order: hs_err " + expected + ", crashcap " + actual);
@@ -280,6 +313,17 @@ final class BundleInvariants {
             }
             next += found + 1;
         }
+    }
+
+    /** A frame as hs_err's comparison spells it: {@code lib.so+0x…}, {@code class.method}, a stub's name; or null. */
+    private static String hsErrStyle(Map<String, Object> frame) {
+        if ("java".equals(frame.get("kind"))) {
+            return frame.get("class") + "." + frame.get("method");
+        }
+        if (frame.get("module") != null) {
+            return frame.get("module") + "+" + hex(unsignedHex((String) frame.get("offset")));
+        }
+        return (String) frame.get("function");
     }
 
     /**

@@ -92,7 +92,25 @@ class JavaNamesIT {
                 "died inside the JVM (a V frame in libjvm): " + jvm.stdout());
         Map<String, Object> json = Inspect.json(work, Inspect.onlyBundle(bundles));
         assertFalse(String.valueOf(json.get("warnings")).contains("method layout"), "warnings: " + json.get("warnings"));
-        assertEveryJavaFrameNamed(json, 0);
+        // AsyncGetCallTrace refuses every thread while the GC runs (java.error -2): the Java frames come from the walk
+        // through HotSpot's frames alone (Method* of interpreted frames and nmethods), and are named from it.
+        assertEveryJavaFrameNamed(json, 2);
+        // The thread that asked for the GC: Runtime.gc (the native method that waits for the GC), then the test's own
+        // code. collectUntilDead may be inlined into a compiled main (an OSR compilation of main's allocation loop):
+        // without AsyncGetCallTrace the walk sees only the compiled frame's own method, so either name will do.
+        assertThreadHasJavaFrame(json, "main", "at java.lang.Runtime.gc(");
+        assertThreadHasJavaFrame(json, "main", "at " + GcCrashAfterCriticalOverrun.class.getName() + ".");
+        assertThreadHasJavaFrame(json, GcCrashAfterCriticalOverrun.WAITER_NAME,
+                "at " + GcCrashAfterCriticalOverrun.class.getName() + ".waitHere(");
+    }
+
+    private static void assertThreadHasJavaFrame(Map<String, Object> json, String threadName, String prefix) {
+        List<Map<String, Object>> threads = new ArrayList<>(Inspect.objects(json, "threads"));
+        if (json.get("crashingThread") != null) threads.add(Inspect.object(json, "crashingThread"));
+        Map<String, Object> thread = threads.stream().filter(t -> threadName.equals(t.get("name"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no thread " + threadName));
+        List<String> java = javaTexts(Inspect.objects(thread, "frames"));
+        assertTrue(java.stream().anyMatch(text -> text.startsWith(prefix)), threadName + ": " + java);
     }
 
     private Path dump(RunningJvm jvm) throws Exception {

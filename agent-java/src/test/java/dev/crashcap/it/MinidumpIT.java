@@ -175,8 +175,9 @@ class MinidumpIT {
 
     /**
      * lldb -c on the minidump, with the module files where the bundle says: its backtrace of the crashing thread (the
-     * selected one, stopped by SIGSEGV) begins with every native frame crashcap shows for it, at the same addresses and
-     * in the same order (lldb may go on further, through JIT frames by their frame pointers).
+     * selected one, stopped by SIGSEGV) begins with every native frame crashcap shows above its first Java frame, at
+     * the same addresses and in the same order, and has crashcap's native frames below the Java frames in its order
+     * too (lldb walks the JIT frames between them by their frame pointers).
      */
     private void lldbShowsCrashcapsFrames(Path dump, Map<String, Object> crashing, int threadCount) throws Exception {
         assumeTrue(lldbInstalled(), "lldb is not installed: the lldb check of the minidump cannot run here");
@@ -201,15 +202,29 @@ class MinidumpIT {
                 lldbPcs.add(Long.parseUnsignedLong(frame.group(2).substring(2), 16));
             }
         }
+        // crashcap's native frames above its first Java frame are lldb's first frames; below it (the call stub, then
+        // libjvm down to the thread's start: the walk through Java frames) they come in lldb's order too, with lldb's
+        // frame-pointer frames of the Java code between them.
         List<Long> crashcapPcs = new ArrayList<>();
+        int aboveFirstJava = -1;
         for (Map<String, Object> frame : Inspect.objects(crashing, "frames")) {
             if ("native".equals(frame.get("kind"))) {
                 crashcapPcs.add(hex(frame.get("pc")));
+            } else if (aboveFirstJava < 0) {
+                aboveFirstJava = crashcapPcs.size();
             }
         }
-        assertTrue(crashcapPcs.size() >= 5, "crashcap's frames: " + crashcapPcs);
+        int above = aboveFirstJava < 0 ? crashcapPcs.size() : aboveFirstJava;
+        assertTrue(above >= 5, "crashcap's frames: " + crashcapPcs);
         assertTrue(lldbPcs.size() >= crashcapPcs.size(), "lldb's frames " + lldbPcs + "\n" + output);
-        assertEquals(crashcapPcs, lldbPcs.subList(0, crashcapPcs.size()), output);
+        assertEquals(crashcapPcs.subList(0, above), lldbPcs.subList(0, above), output);
+        int next = above;
+        for (Long pc : crashcapPcs.subList(above, crashcapPcs.size())) {
+            int at = lldbPcs.subList(next, lldbPcs.size()).indexOf(pc);
+            assertTrue(at >= 0, "crashcap's frame 0x" + Long.toHexString(pc) + " in lldb's order after its frame " + next
+                    + ": crashcap " + crashcapPcs + "\n" + output);
+            next += at + 1;
+        }
         assertEquals(threadCount, lldbThreads, output);
         assertTrue(output.contains("crashcaptest_write_null"), output);
     }

@@ -145,8 +145,12 @@ class HumanReportTest {
         List<String> lines = new ArrayList<>(List.of("crashcap-capture|1", "section|thread", "tid|1", "crashed|1"));
         for (int i = 0; i < 5000; i++) {
             lines.addAll(List.of("section|thread", "tid|" + (100 + i), "name|extra-" + i, "java|1", "state|WAITING",
-                    "kstate|S", "frame|native|0x7f0010001000|/lib/libc.so.6|0x1000|futex_wait|0x4",
-                    "frame|java|dev.crashcap.testapp.ThreadsApp|parkHere|50", "unwind.stop|no-module"));
+                    // each thread's frames at its own stack addresses: the same stack all the same
+                    "kstate|S", "frame|native|0x7f0010001000|/lib/libc.so.6|0x1000|futex_wait|0x4|1|0x"
+                            + Long.toHexString(0x7e0000001000L + 0x100000L * i),
+                    "frame|java|dev.crashcap.testapp.ThreadsApp|parkHere|50||interpreted|3|0x"
+                            + Long.toHexString(0x7e0000002000L + 0x100000L * i) + "|0x800",
+                    "unwind.stop|no-module"));
         }
         String report = HumanReport.render(Samples.parseLines(lines.toArray(String[]::new)), null);
         assertTrue(report.contains("  5,000 threads with the same stack (Java threads, WAITING, kernel S sleeping):\n"

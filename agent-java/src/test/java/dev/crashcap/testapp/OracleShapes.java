@@ -14,10 +14,18 @@ import java.util.concurrent.locks.LockSupport;
  * {@code OracleShapes shapes} starts them, prints {@value #READY} once every one is in place, then reads commands
  * on stdin: {@code load <path>} (System.load a library, prints {@code loaded}), {@code ping} (prints {@code pong}).
  * {@code OracleShapes gp} dies of a general-protection fault on the thread {@value #GP_THREAD}.
+ * {@code OracleShapes nested-crash} dies in JNI C of the nested shape (Java, JNI A, Java B, JNI C) on the thread
+ * {@value #NESTED_CRASH_THREAD}. {@code OracleShapes hot-crash} runs {@link #hot} until the JIT compiled it, then
+ * dies in a native method it calls through {@link #inner} (inlined into it by C2), on the thread
+ * {@value #HOT_CRASH_THREAD}.
  */
 public final class OracleShapes {
     public static final String READY = "shapes ready";
     public static final String GP_THREAD = "oracle-gp";
+    public static final String NESTED_CRASH_THREAD = "oracle-nested-crash";
+    public static final String HOT_CRASH_THREAD = "oracle-hot-crash";
+    /** The round of {@link #hot} that crashes: long after C2 compiled it (-XX:-BackgroundCompilation). */
+    public static final int FATAL_ROUND = 200_000;
     /** Threads asleep in native code, {@code oracle_descend} this many frames deep. */
     public static final List<Integer> DEPTHS = List.of(1, 4, 12);
     public static final String NESTED = "oracle-nested";
@@ -41,6 +49,24 @@ public final class OracleShapes {
 
     static native int arrived();
 
+    static native void nestedCrashC();
+
+    static native void crashOnRound(int round, int fatal);
+
+    /** Java B of the crashing nested shape. */
+    static void nestedCrashB() {
+        nestedCrashC();
+    }
+
+    /** The hot method: compiled once hot, with {@link #inner} inlined into it. */
+    static void hot(int round) {
+        inner(round);
+    }
+
+    static void inner(int round) {
+        crashOnRound(round, FATAL_ROUND);
+    }
+
     /** Java B of the nested shape: called from JNI A, calls JNI C. */
     static void nestedB() {
         nestedC();
@@ -52,6 +78,27 @@ public final class OracleShapes {
             Thread gp = new Thread(OracleShapes::generalProtection, GP_THREAD);
             gp.start();
             gp.join();
+            System.err.println("OracleShapes: still alive after the fault");
+            System.exit(3);
+        }
+        if (args.length == 1 && args[0].equals("nested-crash")) {
+            // Not in the resolver's first moments, when it still creates the method ids of classes loaded before
+            // arming (a crash then may leave Thread.run unnamed): this shape is about the walk, not that race.
+            Thread.sleep(1000);
+            Thread nested = new Thread(() -> nestedA("nestedCrashB"), NESTED_CRASH_THREAD);
+            nested.start();
+            nested.join();
+            System.err.println("OracleShapes: still alive after the fault");
+            System.exit(3);
+        }
+        if (args.length == 1 && args[0].equals("hot-crash")) {
+            Thread hot = new Thread(() -> {
+                for (int round = 0; round <= FATAL_ROUND; round++) {
+                    hot(round);
+                }
+            }, HOT_CRASH_THREAD);
+            hot.start();
+            hot.join();
             System.err.println("OracleShapes: still alive after the fault");
             System.exit(3);
         }
