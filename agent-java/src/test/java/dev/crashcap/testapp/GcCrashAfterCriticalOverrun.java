@@ -6,7 +6,8 @@ package dev.crashcap.testapp;
  * of a small byte array that sits among thousands of others, over their headers; then the main thread asks for
  * full GCs until one walks the broken objects and the JVM dies in libjvm (hs_err, exit 134). A second Java thread,
  * {@value #WAITER_NAME}, waits in {@link #waitHere} meanwhile, so that the bundle has Java frames on more than one
- * thread. With {@code -Dcrashcap.testlib=/path/to/libcrashcaptest.so}.
+ * thread. An argument sets how many bytes are overrun (a few stay inside -Xcheck:jni's guard bytes, so that the check,
+ * not malloc, is what notices). With {@code -Dcrashcap.testlib=/path/to/libcrashcaptest.so}.
  */
 public final class GcCrashAfterCriticalOverrun {
     public static final String WAITER_NAME = "gc-crash-waiter";
@@ -44,7 +45,7 @@ public final class GcCrashAfterCriticalOverrun {
         for (int i = 0; i < NEIGHBOURS; i++) {
             neighbours[i] = new byte[24];
         }
-        overrunCriticalArray(neighbours[NEIGHBOURS / 2], OVERRUN_BYTES);
+        overrunCriticalArray(neighbours[NEIGHBOURS / 2], args.length > 0 ? Integer.parseInt(args[0]) : OVERRUN_BYTES);
         collectUntilDead();
         System.err.println("GcCrashAfterCriticalOverrun: still alive after " + neighbours.length + " arrays");
         System.exit(3);
