@@ -286,7 +286,9 @@ final class BundleInvariants {
                 expected.add(m.group(2) + "+0x" + m.group(3));
             } else if (walked && java.matches()) {
                 if (!java.group(1).contains("$$Lambda")) { // a hidden class: HotSpot and Class.getName() spell it apart
-                    expected.add(java.group(1));
+                    // Other hidden classes (LambdaForm$MH, FFM's DowncallStub): hs_err writes Name+0x…, Class.getName()
+                    // and crashcap Name/0x….
+                    expected.add(java.group(1).replaceFirst("\\+(0x[0-9a-fA-F]+)\\.", "/$1."));
                 }
             } else if (walked && line.startsWith("v  ~StubRoutines::call_stub")) {
                 expected.add("StubRoutines::call_stub");
