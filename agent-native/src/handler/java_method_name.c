@@ -138,7 +138,6 @@ int java_line_table_lookup(const uint8_t *table, size_t size, int excluded_byte,
 
 /* ---- methods ---------------------------------------------------------------------------------- */
 
-uintptr_t debug_last[6];
 uintptr_t java_method_from_id(const memory_map *map, jmethodID id) {
     if (!hotspot_methods.ready || id == NULL) return 0;
     uintptr_t method = read_pointer(map, (uintptr_t)id);
@@ -152,7 +151,6 @@ uintptr_t java_method_from_id(const memory_map *map, jmethodID id) {
         !read_bytes(map, ids, &count, sizeof count) || idnum >= count ||
         !read_bytes(map, ids + (1 + (uintptr_t)idnum) * sizeof(void *), &listed, sizeof listed) ||
         listed != (uintptr_t)id) {
-        debug_last[0]=(uintptr_t)id; debug_last[1]=method; debug_last[2]=ids; debug_last[3]=count; debug_last[4]=listed; debug_last[5]=idnum;
         return 0;
     }
     return method;
