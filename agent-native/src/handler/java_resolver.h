@@ -53,7 +53,8 @@ typedef struct {
     resolve_job *_Atomic job;
     /* 1 from waking the resolver until it is done with the job (also one whose capture gave up on it). */
     atomic_int busy;
-    /* Set once the resolver has created the jmethodIDs of the classes loaded before arming (or gave up). */
+    /* Set once the jmethodIDs of the classes loaded before arming exist (or nothing will create them). Arming
+     * creates them itself now (arming/java_resolver.c), before the handlers are installed: set by then. */
     atomic_int method_ids_ready;
 } resolver_channel_t;
 
