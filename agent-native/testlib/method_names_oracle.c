@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "java_method_layout.h"
+#include "scratch_map.h"
 #include "java_method_name.h"
 #include "memory_map.h"
 
@@ -22,7 +23,10 @@ EXPORT JNIEXPORT jstring JNICALL Java_dev_crashcap_testapp_MethodNamesOracle_pre
     if ((*jni)->GetJavaVM(jni, &vm) != JNI_OK || (*vm)->GetEnv(vm, (void **)&jvmti, JVMTI_VERSION_1_2) != JNI_OK) {
         return (*jni)->NewStringUTF(jni, "no JVMTI");
     }
-    java_method_layout_prepare(jni, jvmti);
+    memory_map map;
+    int have_map = scratch_map_read(&map) == 0;
+    java_method_layout_prepare(jni, jvmti, have_map ? &map : NULL);
+    if (have_map) scratch_map_release(&map);
     const char *problem = java_method_layout_problem();
     return problem == NULL ? NULL : (*jni)->NewStringUTF(jni, problem);
 }

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "memory_map.h"
+
 /* The GOT slots of the module `info` (from dl_iterate_phdr) that the dynamic linker fills with the address
  * of `symbol` (JUMP_SLOT or GLOB_DAT relocations), at most `max` of them. Returns how many were found. */
 size_t got_find_slots(const struct dl_phdr_info *info, const char *symbol, uintptr_t *slots, size_t max);
@@ -18,12 +20,13 @@ int got_module_contains(const struct dl_phdr_info *info, uintptr_t address);
 
 /* The protections of the process's mappings (/proc/self/maps), read once for several slot writes: the
  * file has a few lines per thread, and reading it for every slot of a scan cost tens of milliseconds at
- * arming in a JVM of 1,000 threads (the first `crashcap dump`). Start zeroed; got_maps_release after the
+ * arming in a JVM of 1,000 threads (the first `crashcap dump`). Start zeroed, or with `given` set to a map
+ * the caller read (arming reads one for all its checks and writes: jni_bridge.c); got_maps_release after the
  * writes. The protections are those of the moment it is read, as a fresh read per write gave those of a
  * moment before that write. */
 typedef struct {
-    struct got_mapping *entries;
-    size_t count;
+    const memory_map *given;  /* the caller's map, or NULL: then `own`, read at the first write */
+    memory_map own;
     int loaded;
 } got_maps;
 

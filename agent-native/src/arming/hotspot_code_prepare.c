@@ -4,7 +4,6 @@
  * segment maps the way the handler will find them. Any doubt leaves the layout unused, with the reason. */
 #include "hotspot_code_prepare.h"
 
-#include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -179,29 +178,19 @@ static const char *read_entry_points(hotspot_code_layout *layout) {
 
 /* Finds the blobs of the call stub and of the interpreter as the handler would: the segment maps and blob fields
  * must lead back to blobs that hold them. */
-static const char *check_lookups(void) {
-    memory_map map = { 0 };
-    char line[4096];
-    map.capacity = 65536;
-    map.paths_capacity = 4u << 20;
-    map.entries = malloc(map.capacity * sizeof(map_entry));
-    map.paths = malloc(map.paths_capacity);
-    const char *problem = NULL;
+static const char *check_lookups(const memory_map *map) {
     hotspot_blob stub, interpreter;
-    if (map.entries == NULL || map.paths == NULL || memory_map_read(&map, line, sizeof line) != 0) {
-        problem = "cannot read the memory map";
-    } else if (!hotspot_blob_find(&map, hotspot_code.call_stub_return, &stub) || stub.kind != BLOB_OTHER) {
-        problem = "the call stub's blob not found through the segment map";
-    } else if (!hotspot_blob_find(&map, hotspot_code.interpreter_low, &interpreter) ||
-               interpreter.kind != BLOB_INTERPRETER) {
-        problem = "the interpreter's blob not found through the segment map";
+    if (map == NULL || map->count == 0) return "cannot read the memory map";
+    if (!hotspot_blob_find(map, hotspot_code.call_stub_return, &stub) || stub.kind != BLOB_OTHER) {
+        return "the call stub's blob not found through the segment map";
     }
-    free(map.entries);
-    free(map.paths);
-    return problem;
+    if (!hotspot_blob_find(map, hotspot_code.interpreter_low, &interpreter) || interpreter.kind != BLOB_INTERPRETER) {
+        return "the interpreter's blob not found through the segment map";
+    }
+    return NULL;
 }
 
-void hotspot_code_prepare(void *jvm_function) {
+void hotspot_code_prepare(void *jvm_function, const memory_map *map) {
     hotspot_code_layout layout = { 0 };
     const char *problem = vm_structs_open(jvm_function);
     if (problem == NULL) problem = read_heaps(&layout);
@@ -216,7 +205,7 @@ void hotspot_code_prepare(void *jvm_function) {
     }
     layout.ready = 1;
     hotspot_code = layout;
-    problem = check_lookups();
+    problem = check_lookups(map);
     if (problem != NULL) {
         hotspot_code.ready = 0;
         hotspot_code.problem = problem;

@@ -21,6 +21,7 @@
 #include "jni_bridge.h"
 #include "library_loads.h"
 #include "process_start.h"
+#include "scratch_map.h"
 #include "service_signal.h"
 #include "signal_handler.h"
 #include "signal_install.h"
@@ -91,7 +92,14 @@ static const char *arm(JNIEnv *jni, const char *name) {
     (*jvmti)->GetCurrentThread(jvmti, &current);
     /* HotSpot's layout first: registering a thread takes its JavaThread* when the layout is known. */
     java_thread_identity_prepare(jni, jvmti, current);
-    java_method_layout_prepare(jni, jvmti); /* names Java frames in the handler, without the resolver */
+    /* One read of /proc/self/maps for every check and GOT write below (scratch_map.h). */
+    memory_map map;
+    int have_map = scratch_map_read(&map) == 0;
+    java_method_layout_prepare(jni, jvmti, have_map ? &map : NULL); /* names Java frames in the handler, without the resolver */
+    hotspot_code_prepare((void *)(*jni)->GetVersion, have_map ? &map : NULL); /* best effort: without it Java frames come from AsyncGetCallTrace alone */
+    library_loads_watch(vm, jvmti, have_map ? &map : NULL); /* best effort: without it the bundle names no Java callers */
+    thread_start_hook_arm(have_map ? &map : NULL); /* best effort: without it new native threads wait for the sweep */
+    if (have_map) scratch_map_release(&map);
     virtual_thread_layout_prepare(jni, current); /* names the virtual thread a carrier runs */
     java_thread_identity_register_current(jni, jvmti, current, name);
     context_prepare((void *)(*jni)->GetVersion); /* the report's VM and host context: tens of microseconds */
@@ -101,9 +109,6 @@ static const char *arm(JNIEnv *jni, const char *name) {
     /* After ThreadStart and ThreadEnd are on: a thread is then registered by one or the other, or both. */
     java_thread_identity_register_existing(jni, jvmti);
     java_frames_prepare(vm);
-    hotspot_code_prepare((void *)(*jni)->GetVersion); /* best effort: without it Java frames come from AsyncGetCallTrace alone */
-    library_loads_watch(vm, jvmti); /* best effort: without it the bundle names no Java callers */
-    thread_start_hook_arm(); /* best effort: without it new native threads wait for the sweep */
     failure = java_resolver_start(vm, jvmti, jni);
     if (failure != NULL) return failure;
     if (service_signal_install() < 0) return "no free real-time signal for crashcap";

@@ -113,12 +113,15 @@ static int find_dlopen_slot(struct dl_phdr_info *info, size_t size, void *arg) {
     return 1;
 }
 
-const char *library_loads_watch(JavaVM *vm, jvmtiEnv *env) {
+const char *library_loads_watch(JavaVM *vm, jvmtiEnv *env, const memory_map *map) {
     java_vm = vm;
     jvmti = env;
     slot_search search = { "/libjvm.so", 0 };
     dl_iterate_phdr(find_dlopen_slot, &search); /* arming time: the loader's lock is fine here */
     if (search.slot == 0) return "no dlopen slot in libjvm.so";
-    if (got_write_slot(NULL, search.slot, (void *)dlopen_hook) != 0) return "cannot write libjvm's GOT";
+    got_maps maps = { .given = map }; /* map NULL: read at the write */
+    int failed = got_write_slot(&maps, search.slot, (void *)dlopen_hook) != 0;
+    got_maps_release(&maps);
+    if (failed) return "cannot write libjvm's GOT";
     return NULL;
 }

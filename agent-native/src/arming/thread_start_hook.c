@@ -132,20 +132,27 @@ static int visit_module(struct dl_phdr_info *info, size_t size, void *arg) {
     return 0;
 }
 
-void thread_start_hook_scan(void) {
+/* map: the protections to write slots by, or NULL to read them at the first slot write. */
+static void scan(const memory_map *map) {
     if (!atomic_load(&armed)) return;
     pthread_mutex_lock(&scan_lock); /* loads on several threads at once, and the sweep; never a handler */
+    scan_maps.given = map;
     scan_state state = { 1 };
     dl_iterate_phdr(visit_module, &state);
     got_maps_release(&scan_maps);
+    scan_maps.given = NULL;
     pthread_mutex_unlock(&scan_lock);
 }
 
-void thread_start_hook_arm(void) {
+void thread_start_hook_scan(void) {
+    scan(NULL);
+}
+
+void thread_start_hook_arm(const memory_map *map) {
     /* What a module's GOT holds for pthread_create once bound (glibc 2.34+: libc's, whose GLIBC_2.2.5
      * and GLIBC_2.34 versions are one function; before 2.34: libpthread's). */
     real_pthread_create = dlsym(RTLD_DEFAULT, "pthread_create");
     if (real_pthread_create == NULL) return;
     atomic_store(&armed, 1);
-    thread_start_hook_scan();
+    scan(map);
 }

@@ -10,8 +10,11 @@
 #ifndef CRASHCAP_THREAD_START_HOOK_H
 #define CRASHCAP_THREAD_START_HOOK_H
 
-/* Hooks every module loaded so far. */
-void thread_start_hook_arm(void);
+#include "memory_map.h"
+
+/* Hooks every module loaded so far; map: the process's mappings, read by the caller, for the protections of the
+ * GOT pages it writes. */
+void thread_start_hook_arm(const memory_map *map);
 
 /* Hooks the modules loaded since the last call (cheap when none was: one dl_iterate_phdr step).
  * Called after each load libjvm makes and by every sweep. */

@@ -9,6 +9,7 @@
 #include "background_thread.h"
 #include "proc.h"
 #include "service_signal.h"
+#include "sys.h"
 #include "thread_registry.h"
 #include "thread_start_hook.h"
 
@@ -66,17 +67,21 @@ static void sweep_once(void) {
 static void *sweeper_main(void *unused) {
     prctl(PR_SET_NAME, "crashcap-sweep");
     struct timespec interval = { 0, SWEEP_INTERVAL_MS * 1000000L };
+    /* Asleep first: arming has just signalled every thread there is, and a JVM that ends within the interval
+     * (a CLI, a test fork) never pays for a sweep. */
     for (;;) {
-        sweep_once();
         nanosleep(&interval, NULL);
+        sweep_once();
     }
     return NULL;
 }
 
 const char *thread_sweeper_start(void) {
     /* Arming time (and the sweep thread itself), never a signal handler. */
-    seen = calloc(TIDS_MAX, sizeof(int));    /* arming time */
-    current = calloc(TIDS_MAX, sizeof(int)); /* arming time */
+    /* Mapped, not calloc'd: address space until a sweep writes the first tids into it. calloc may take 256 KiB
+     * from the heap (when glibc's mmap threshold has risen) and zero it, all resident. */
+    seen = sys_mmap_anonymous(TIDS_MAX * sizeof(int), MAP_NORESERVE);
+    current = sys_mmap_anonymous(TIDS_MAX * sizeof(int), MAP_NORESERVE);
     if (seen == NULL || current == NULL) return "out of memory";
     /* The first sweep sees every thread as new; the arming code has signalled them all already. */
     seen_count = list_current();

@@ -53,7 +53,9 @@ typedef struct {
     resolve_job *_Atomic job;
     /* 1 from waking the resolver until it is done with the job (also one whose capture gave up on it). */
     atomic_int busy;
-    /* Set once the resolver has created the jmethodIDs of the classes loaded before arming (or gave up). */
+    /* Set once the jmethodIDs of the classes loaded before arming exist (or nothing will create them): by the arming
+     * thread before the handlers are installed when there are few (a JVM starting), else by the resolver thread in
+     * its first moments (arming/java_resolver.c). */
     atomic_int method_ids_ready;
 } resolver_channel_t;
 

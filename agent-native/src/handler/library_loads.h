@@ -11,6 +11,7 @@
 #include <stdatomic.h>
 
 #include "bundle_writer.h"
+#include "memory_map.h"
 
 #define LOADS_MAX 512
 #define TEXT_MAX 512
@@ -27,9 +28,9 @@ typedef struct {
 extern library_load library_loads[LOADS_MAX];
 extern atomic_int library_load_count;
 
-/* Arming time (arming/library_loads.c). Returns NULL, or why loads cannot be watched (the bundle then
- * has no such section). */
-const char *library_loads_watch(JavaVM *vm, jvmtiEnv *jvmti);
+/* Arming time (arming/library_loads.c); map: the process's mappings, read by the caller, for the protection of
+ * the GOT page it writes. Returns NULL, or why loads cannot be watched (the bundle then has no such section). */
+const char *library_loads_watch(JavaVM *vm, jvmtiEnv *jvmti, const memory_map *map);
 
 /* In the capture: one `library` record per load seen. Async-signal-safe. */
 void library_loads_write(bundle_writer *w);

@@ -10,8 +10,11 @@
 
 static thread_slot slots[THREAD_SLOTS];
 
+/* The tid itself: the kernel hands out tids in sequence, so threads started together (a JVM's at start-up, a
+ * pool's) sit in neighbouring slots, a few pages of the table. A multiplicative hash spread the twenty threads
+ * of a fresh JVM over twenty pages, each made resident by its first write: 80 KiB of peak RSS at start-up. */
 static size_t home_of(int tid) {
-    return ((unsigned)tid * 2654435761u) & (THREAD_SLOTS - 1);
+    return (unsigned)tid & (THREAD_SLOTS - 1);
 }
 
 thread_slot *thread_registry_find(int tid) {
