@@ -14,6 +14,7 @@ typedef struct {
     int java_count;
     int next_java;                /* the first AsyncGetCallTrace frame not yet placed */
     int physical_java;            /* Java frames the physical walk found */
+    int unmatched_physical;       /* of those, emitted since the last match without an AsyncGetCallTrace frame */
 } walk_state;
 
 static void emit(walk_state *state, const stack_frame *frame) {
@@ -55,13 +56,24 @@ static void emit_java(walk_state *state, stack_frame frame) {
         int compiled = frame.java_kind == JAVA_KIND_C1 || frame.java_kind == JAVA_KIND_C2 ||
                        frame.java_kind == JAVA_KIND_COMPILED;
         for (int i = state->next_java; i < match; i++) {
+            /* AsyncGetCallTrace's frame of a method whose jmethodID did not exist yet (its class loaded before arming,
+             * the resolver not yet done creating them: a crash early in the JVM's life, or a slow one on a busy
+             * machine) has no Method* and could match nothing; a physical frame emitted since the last match stands
+             * for it, named from its own Method*. Emitting it again put an unnamed duplicate of that frame here. */
+            if (state->methods[i] == 0 && state->unmatched_physical > 0) {
+                state->unmatched_physical--;
+                continue;
+            }
             emit_java_only(state, i, compiled ? frame.sp : 0, compiled ? JAVA_KIND_INLINED : JAVA_KIND_UNKNOWN);
         }
+        state->unmatched_physical = 0;
         frame.id = state->walk->java[match].method;
         if (state->walk->java[match].bci >= 0 || state->walk->java[match].bci == JAVA_FRAME_NATIVE_METHOD) {
             frame.bci = state->walk->java[match].bci;
         }
         state->next_java = match + 1;
+    } else {
+        state->unmatched_physical++;
     }
     emit(state, &frame);
 }
@@ -156,6 +168,7 @@ void stack_walk_take(stack_walk *walk, const unwind_context *context, void *ucon
     state.java_count = walk->java_count < STACK_WALK_JAVA_MAX ? walk->java_count : STACK_WALK_JAVA_MAX;
     state.next_java = 0;
     state.physical_java = 0;
+    state.unmatched_physical = 0;
     for (int i = 0; i < state.java_count; i++) state.methods[i] = hotspot_method_of_id(context->map, walk->java[i].method);
     walk->count = 0;
     walk->stop = "max-frames";

@@ -50,6 +50,10 @@ int thread_registry_daemon(int tid);
  * it. Async-signal-safe. */
 int thread_registry_java_name(int tid, char *out, size_t size);
 
+/* Slots that are not empty: claimed ones and tombstones. A lookup of a tid crashcap does not know reads
+ * up to the next empty slot, so this bounds its cost (tests and benchmarks). */
+size_t thread_registry_slots_used(void);
+
 /* Calls visit for every claimed slot (for the sweep's clean-up and for resolving states). */
 void thread_registry_each(void (*visit)(thread_slot *slot, void *arg), void *arg);
 

@@ -344,6 +344,10 @@ void write_thread_section(bundle_writer *w, const unwind_context *context, const
     int crashed = done && stack->crashed;
     write_thread_identity(w, stack->tid, crashed, resolved);
     if (crashed) write_crash_signal(w, stack);
+    if (atomic_load(&stack->state) == STACK_EXITED) {
+        bw_field_text(w, "missing", "exited during the capture");
+        return;
+    }
     if (!done) {
         bw_field_text(w, "missing", "no answer within the deadline (signals blocked, or stuck in the kernel)");
         return;

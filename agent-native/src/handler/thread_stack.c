@@ -151,6 +151,21 @@ static void release_kept(void) {
     }
 }
 
+/* How often (in rounds of 200 us) the owner looks for threads that ended while it waited: every 20 ms. */
+#define EXIT_CHECK_ROUNDS 100
+
+/* A thread listed in /proc/self/task can end before it handles the signal (a pending signal dies with it;
+ * compiler threads and pool threads end at any time, more often on a busy machine where the capture is slow).
+ * Waiting for it would cost the whole deadline and call it deaf ("signals blocked"). tgkill with signal 0
+ * says ESRCH once no thread of this process has that tid. Its tid could be reused by a new thread of this
+ * process within the deadline only after pid_max others were created: then it is waited for as before. */
+static void mark_if_exited(thread_stack *item) {
+    if (atomic_load(&item->state) != STACK_REQUESTED) return;
+    if (sys_tgkill(item->tid, 0) == 0 || errno != ESRCH) return;
+    int expected = STACK_REQUESTED; /* it cannot answer any more, but never overwrite an answer */
+    atomic_compare_exchange_strong(&item->state, &expected, STACK_EXITED);
+}
+
 int thread_stack_collect_all(const unwind_context *context, int self_tid, int service_signal,
                          int64_t deadline_ns, thread_stack_set *out) {
     out->items = NULL;
@@ -184,13 +199,16 @@ int thread_stack_collect_all(const unwind_context *context, int self_tid, int se
     sys_munmap(tids, MAX_THREADS * sizeof(int));
     /* A thread that crashes meanwhile records itself in its slot: it is done like one that answered. */
     int pending = count - 1;
-    while (pending > 0 && monotonic_ns() < deadline_ns) {
+    for (int round = 1; pending > 0 && monotonic_ns() < deadline_ns; round++) {
         pause_micros(200);
         pending = 0;
         for (int i = 0; i < count; i++) {
-            if (atomic_load(&items[i].state) != STACK_DONE) pending++;
+            if (round % EXIT_CHECK_ROUNDS == 0) mark_if_exited(&items[i]);
+            int state = atomic_load(&items[i].state);
+            if (state != STACK_DONE && state != STACK_EXITED) pending++;
         }
     }
+    for (int i = 0; pending > 0 && i < count; i++) mark_if_exited(&items[i]); /* ended in the last round */
     /* Late answers would write into memory we are about to read: close the request, then wait for the
      * threads that had entered it already. */
     atomic_store(&request_open, 0);

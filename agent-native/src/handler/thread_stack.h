@@ -17,7 +17,8 @@
 #define STACK_FRAMES 256              /* native and Java frames together */
 #define STACK_JAVA_FRAMES 128         /* AsyncGetCallTrace's frames asked for */
 
-enum { STACK_REQUESTED = 0, STACK_TAKING, STACK_DONE, STACK_FAULTED };
+/* STACK_EXITED: the thread was listed, then ended before it could answer (the capture owner saw it gone). */
+enum { STACK_REQUESTED = 0, STACK_TAKING, STACK_DONE, STACK_FAULTED, STACK_EXITED };
 
 typedef struct {
     atomic_int state;

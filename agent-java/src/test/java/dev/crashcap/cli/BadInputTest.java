@@ -113,9 +113,10 @@ class BadInputTest {
 
     @Test
     void dryRunExitsAsTheRealPassWould() throws Exception {
-        // A bundle of a process that still runs (this one), just written: not ready, so the real pass exits 11.
+        // A bundle of a process that still runs (this one) and crashed just now: not ready, so the real pass exits 11.
         String capture = new String(Samples.bytes(Samples.SEGV), StandardCharsets.UTF_8)
-                .replaceAll("process\\.pid\t\\d+", "process.pid\t" + ProcessHandle.current().pid());
+                .replaceAll("process\\.pid\t\\d+", "process.pid\t" + ProcessHandle.current().pid())
+                .replaceAll("time\\.epochMillis\t\\d+", "time.epochMillis\t" + System.currentTimeMillis());
         Samples.bundleDir(folder, "crash-1", capture.getBytes(StandardCharsets.UTF_8));
         try (LoopbackCollector collector = new LoopbackCollector(Mode.OK)) {
             MainTest.Result dry = run("upload", folder.toString(), "--url", collector.url("/b"), "--dry-run");

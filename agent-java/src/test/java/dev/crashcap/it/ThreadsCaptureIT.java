@@ -192,6 +192,14 @@ class ThreadsCaptureIT {
         }
     }
 
+    /**
+     * A thread listed that ended before it could answer: HotSpot ends compiler threads it no longer needs at any
+     * time (seen under load, where the capture takes longer). Never one of ThreadsApp's, which the asserts name.
+     */
+    static boolean exitedDuringCapture(Map<String, Object> thread) {
+        return "exited during the capture".equals(thread.get("missing"));
+    }
+
     /** Every thread of the process is listed, answered, and the known ones are where ThreadsApp put them. */
     private static void assertEveryThread(Map<String, Object> json) {
         List<Map<String, Object>> threads = objects(json, "threads");
@@ -200,10 +208,12 @@ class ThreadsCaptureIT {
         assertEquals(total, threads.size(), "every thread in /proc/self/task is listed");
         assertTrue(total > EXTRA_THREADS + 10, "the JVM's own threads too: " + total);
         int crashed = crashedThreads(json).size();
-        assertTrue(answered >= total - crashed && answered <= total, answered + " of " + total + " answered");
+        long exited = threads.stream().filter(ThreadsCaptureIT::exitedDuringCapture).count();
+        assertTrue(answered >= total - crashed - exited && answered <= total, answered + " of " + total + " answered");
         assertTrue(number(json, "threadsSummary.deadlineMillis") > 0);
         assertTrue(number(json, "captureMicros") > 0, "capture time recorded");
         for (Map<String, Object> thread : threads) {
+            if (exitedDuringCapture(thread)) continue;
             assertNull(thread.get("missing"), "nothing blocks signals here: " + thread);
             assertTrue(number(thread, "tid") > 0, "tid: " + thread);
             assertFalse(objects(thread, "frames").isEmpty(), "frames: " + thread.get("name"));
