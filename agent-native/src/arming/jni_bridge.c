@@ -12,6 +12,7 @@
 #include "altstack.h"
 #include "capture.h"
 #include "context_prepare.h"
+#include "existing_altstacks.h"
 #include "clock.h"
 #include "java_frames.h"
 #include "java_resolver.h"
@@ -107,10 +108,11 @@ static const char *arm(JNIEnv *jni, const char *name) {
     failure = java_resolver_start(vm, jvmti, jni);
     if (failure != NULL) return failure;
     if (service_signal_install() < 0) return "no free real-time signal for crashcap";
-    /* Alternate signal stacks for this thread and every thread that exists already; threads started
-     * from now on get theirs from the pthread_create hook, or else from the sweep. */
+    /* Alternate signal stacks for this thread and every thread that exists already (for a dump: from its
+     * snapshot, existing_altstacks.h); threads started from now on get theirs from the pthread_create hook, or
+     * else from the sweep. */
     altstack_ensure_current_thread(NULL);
-    service_signal_send_to_all_others();
+    existing_altstacks_arm();
     failure = thread_sweeper_start();
     if (failure != NULL) return failure;
     return signal_handler_install();
@@ -166,12 +168,19 @@ EXPORT JNIEXPORT jstring JNICALL Java_dev_crashcap_agent_NativeAgent_snapshot(JN
         /* Right after arming, the Java names of older classes need the resolver's first job done. */
         java_resolver_await_method_ids(monotonic_ns() + 2000000000LL);
         failure = signal_handler_snapshot(folder_chars, path, sizeof path);
+        existing_altstacks_give(); /* a dump's arming left them to the snapshot: whoever it did not reach */
     }
     (*jni)->ReleaseStringUTFChars(jni, folder, folder_chars);
     if (failure == NULL) return (*jni)->NewStringUTF(jni, path);
     jclass io_exception = (*jni)->FindClass(jni, "java/io/IOException");
     if (io_exception != NULL) (*jni)->ThrowNew(jni, io_exception, failure);
     return NULL;
+}
+
+/* Before arm, for crashcap dump: the snapshot that follows gives the existing threads their alternate stacks
+ * (existing_altstacks.h). */
+EXPORT JNIEXPORT void JNICALL Java_dev_crashcap_agent_NativeAgent_deferExistingAltstacks(JNIEnv *jni, jclass cls) {
+    if (!signal_handler_installed()) existing_altstacks_defer_to_snapshot();
 }
 
 EXPORT JNIEXPORT jboolean JNICALL Java_dev_crashcap_agent_NativeAgent_isArmed(JNIEnv *jni, jclass cls) {

@@ -19,6 +19,8 @@ public final class Agent {
     /** How the JVM was armed, as crashcap status shows it. */
     static final String HOW_JAVAAGENT = "javaagent";
     static final String HOW_ATTACH = "attach";
+    /** An attach by crashcap dump: published as "attach"; its snapshot follows at once. */
+    private static final String HOW_DUMP = "dump";
 
     /**
      * A dynamic attach: arms, as premain does. For {@code crashcap dump} the argument also holds a dump request:
@@ -32,7 +34,7 @@ public final class Agent {
             return;
         }
         Dump.prepareReply();
-        if (System.getProperty(ARMED) == null && armQuietly(DumpRequest.withoutRequest(options), HOW_ATTACH, dump.folder())) {
+        if (System.getProperty(ARMED) == null && armQuietly(DumpRequest.withoutRequest(options), HOW_DUMP, dump.folder())) {
             publish(DumpRequest.armedNowProperty(dump.id()), "true");
         }
         if (System.getProperty(ARMED) != null) Dump.run(dump);
@@ -80,6 +82,10 @@ public final class Agent {
         NativeLibrary.load(folder);
         if (NativeAgent.isArmed()) {
             return false; // one set of handlers per process; the first arming's folder stays in force
+        }
+        if (how.equals(HOW_DUMP)) {
+            NativeAgent.deferExistingAltstacks(); // the snapshot that follows gives them: one signal per thread, not two
+            how = HOW_ATTACH;
         }
         long started = NativeAgent.processStartEpochMillis();
         byte[] header = CaptureHeader.render(options, folder, started);
