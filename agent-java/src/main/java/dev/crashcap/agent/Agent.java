@@ -33,11 +33,13 @@ public final class Agent {
             armQuietly(options, HOW_ATTACH, "");
             return;
         }
-        Dump.prepareReply();
+        Dump.Prepared prepared = Dump.prepareReply(dump.reply().isEmpty());
         if (System.getProperty(ARMED) == null && armQuietly(DumpRequest.withoutRequest(options), HOW_DUMP, dump.folder())) {
             publish(DumpRequest.armedNowProperty(dump.id()), "true");
         }
-        if (System.getProperty(ARMED) != null) Dump.run(dump);
+        if (System.getProperty(ARMED) != null) Dump.run(dump, prepared);
+        prepared.snapshotTaken(); // or none will be: the helper threads may end
+        DumpReply.write(dump);
     }
 
     /**
