@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * such a JVM ({@link #firstDumpRow}).
  *
  * Run: bench/run.sh, or
- * {@code java -cp crashcap.jar bench/DumpBench.java <crashcap.jar> <libcrashcaptest.so> <test-classes> [runs]}.
+ * {@code java -cp crashcap.jar bench/DumpBench.java <crashcap.jar> <libcrashcaptest.so> <test-classes> [runs] [first]}
+ * ({@code first}: only the first dump of a JVM that is not armed).
  */
 public class DumpBench {
     static final List<Integer> THREADS = List.of(100, 1000);
@@ -34,6 +35,7 @@ public class DumpBench {
         testlib = Path.of(args[1]).toAbsolutePath();
         classes = Path.of(args[2]).toAbsolutePath();
         int runs = args.length > 3 ? Integer.parseInt(args[3]) : 5;
+        boolean firstOnly = args.length > 4 && args[4].equals("first"); // only the first-dump table
         work = Files.createTempDirectory("crashcap-dump-bench");
         boolean gdb = onPath("gdb");
         System.out.printf("every thread of a live JVM: crashcap dump against jstack and gdb, median of %d runs;"
@@ -41,10 +43,10 @@ public class DumpBench {
         System.out.printf("%14s %14s %20s %14s %12s %12s%n", "extra threads", "threads total", "crashcap dump ms",
                 "(in agent ms)", "jstack ms", "gdb ms");
         try {
-            for (int n : THREADS) {
+            for (int n : firstOnly ? List.<Integer>of() : THREADS) {
                 row(n, runs, gdb);
             }
-            System.out.println();
+            if (!firstOnly) System.out.println();
             System.out.printf("the first dump of a JVM that is not armed (attach, arming, snapshot), against jstack as the first"
                     + " tool on the same kind of JVM: a fresh JVM for each, %d extra threads, median of %d runs%n",
                     FIRST_DUMP_THREADS, runs);
@@ -100,6 +102,11 @@ public class DumpBench {
         System.out.printf("%28.0f %14.1f %22.0f %20s %22.0f%n", median(dump), median(agent), median(jstackFirst),
                 String.format("%.2f (%.2f..%.2f)", median(ratios), sortedRatios.get(0),
                         sortedRatios.get(sortedRatios.size() - 1)), median(jstackSecond));
+        StringBuilder perRun = new StringBuilder();
+        for (int i = 0; i < ratios.size(); i++) {
+            perRun.append(String.format(" %.2f (%.0f/%.0f)", ratios.get(i), dump.get(i), jstackFirst.get(i)));
+        }
+        System.out.println("per run, dump / jstack (ms/ms):" + perRun);
         System.out.println("dump / jstack: per run, each tool first on its own fresh JVM; median (min..max). The dump prints"
                 + " the bundle's path; the arming it did stays (the JVM is armed from then on)");
     }

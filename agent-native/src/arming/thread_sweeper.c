@@ -7,6 +7,7 @@
 
 #include "altstack.h"
 #include "background_thread.h"
+#include "existing_altstacks.h"
 #include "proc.h"
 #include "service_signal.h"
 #include "sys.h"
@@ -51,6 +52,7 @@ static void forget_if_exited(thread_slot *slot, void *count) {
 }
 
 static void sweep_once(void) {
+    existing_altstacks_give_if_overdue(); /* a dump's arming whose snapshot did not give them */
     thread_start_hook_scan(); /* modules loaded by other means than libjvm's dlopen */
     int count = list_current();
     for (int i = 0; i < count; i++) {

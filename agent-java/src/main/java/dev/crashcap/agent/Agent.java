@@ -17,6 +17,8 @@ public final class Agent {
     /** How the JVM was armed, as crashcap status shows it. */
     static final String HOW_JAVAAGENT = "javaagent";
     static final String HOW_ATTACH = "attach";
+    /** An attach by crashcap dump: published as "attach"; its snapshot follows at once. */
+    private static final String HOW_DUMP = "dump";
 
     /**
      * A dynamic attach: arms, as premain does. For {@code crashcap dump} the argument also holds a dump request:
@@ -29,11 +31,13 @@ public final class Agent {
             armQuietly(options, HOW_ATTACH, "");
             return;
         }
-        Dump.prepareReply();
-        if (System.getProperty(ARMED) == null && armQuietly(DumpRequest.withoutRequest(options), HOW_ATTACH, dump.folder())) {
+        Dump.Prepared prepared = Dump.prepareReply(dump.reply().isEmpty());
+        if (System.getProperty(ARMED) == null && armQuietly(DumpRequest.withoutRequest(options), HOW_DUMP, dump.folder())) {
             publish(DumpRequest.armedNowProperty(dump.id()), "true");
         }
-        if (System.getProperty(ARMED) != null) Dump.run(dump);
+        if (System.getProperty(ARMED) != null) Dump.run(dump, prepared);
+        prepared.snapshotTaken(); // or none will be: the helper threads may end
+        DumpReply.write(dump);
     }
 
     /**
@@ -79,6 +83,12 @@ public final class Agent {
      */
     static synchronized boolean arm(String options, String how, String folder) throws AgentException {
         NativeLibrary.load(options == null ? "" : options, folder);
+        if (how.equals(HOW_DUMP)) {
+            // The snapshot that follows gives the existing threads their alternate stacks: one signal each, not two
+            // (agent-native/src/arming/existing_altstacks.h). No effect on a JVM armed already.
+            NativeAgent.deferExistingAltstacks();
+            how = HOW_ATTACH;
+        }
         String reply = NativeAgent.armAgent(how, options, folder, Thread.currentThread().getName());
         if (reply == null) throw new AgentException("out of memory");
         int lines = reply.indexOf('\n') + 1;

@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A live snapshot for {@code crashcap dump}, run in the target by agentmain: every thread's native and Java frames
@@ -20,25 +22,51 @@ final class Dump {
     private Dump() {}
 
     /**
-     * Loads, on a thread of its own while the snapshot runs, what comes after it: java.management for the locks
-     * file, and what the CLI's {@code properties} command will run (HotSpot's attach listener serialises the
-     * properties with Properties.store, whose date line initialises the JDK's time zone and calendar classes: 75 ms
-     * and more the first time, measured). A JVM that had done these before loses nothing; one that had not has them
-     * done off the dump's critical path. Best effort: a failure here only means the work is done later, where it
-     * was before.
+     * How long the snapshot waits, once written, for the locks listed beside it before listing them itself; and how
+     * long the helper threads wait for the snapshot before they end anyway.
      */
-    static void prepareReply() {
+    private static final long LOCKS_WAIT_MILLIS = 30_000;
+
+    /**
+     * Starts, each on a daemon thread of its own, what the dump needs after the snapshot, so that it runs while the
+     * snapshot (and, on a JVM not armed yet, the arming) does: the Java locks and deadlocks (loading java.management
+     * and listing them cost a 1,000-thread JVM 100 to 250 ms the first time, measured, as much as the snapshot), and,
+     * when the CLI will read the answer with {@code properties} (no reply file, {@link DumpReply}), what that command
+     * will run (HotSpot's attach listener serialises the properties with Properties.store, whose date line
+     * initialises the JDK's time zone and calendar classes: 75 ms and more the first time, measured). Two threads,
+     * not one: each would otherwise wait for the other at the end. Best effort: a failure here only means the work is
+     * done later, where it was before.
+     *
+     * <p>The locks are then those of a moment during the snapshot rather than just after it: either way the two
+     * are read apart (ThreadMXBean stops the JVM at a safepoint, the snapshot does not), and a deadlock, what the
+     * file is for, lasts.
+     */
+    static Prepared prepareReply(boolean propertiesFollow) {
+        Prepared prepared = new Prepared();
+        if (propertiesFollow) start(new PropertiesWarmUp(prepared), "crashcap-dump-prepare");
+        if (start(prepared, "crashcap-dump-locks") == null) prepared.listed.countDown();
+        return prepared;
+    }
+
+    private static Thread start(Runnable work, String name) {
         try {
-            Thread thread = new Thread(new Preparation(), "crashcap-dump-prepare");
+            Thread thread = new Thread(work, name);
             thread.setDaemon(true);
             thread.start();
+            return thread;
         } catch (Throwable e) {
-            // no thread: everything happens where it did before
+            return null; // no thread: everything happens where it did before
         }
     }
 
-    /** A named class, not a lambda: no java.lang.invoke bootstrap in the target for this. */
-    private static final class Preparation implements Runnable {
+    /** Named classes, not lambdas: no java.lang.invoke bootstrap in the target for these. */
+    private static final class PropertiesWarmUp implements Runnable {
+        private final Prepared prepared;
+
+        PropertiesWarmUp(Prepared prepared) {
+            this.prepared = prepared;
+        }
+
         @Override
         public void run() {
             try {
@@ -46,18 +74,66 @@ final class Dump {
             } catch (Throwable e) {
                 // only a warm-up
             }
-            try {
-                LocksFile.prepare();
-            } catch (Throwable e) {
-                // without java.management (a jlink image): the locks file is left out later, as before
-            }
+            prepared.outliveTheSnapshot();
         }
     }
 
-    static synchronized void run(DumpRequest request) {
+    /**
+     * The locks listed while the snapshot runs: the text of locks.txt, or null (then they are listed after it). Its
+     * threads end only once the snapshot is taken ({@link #snapshotTaken}): a thread that ends while the snapshot
+     * runs is listed by it but cannot answer, and would show as a thread without a stack.
+     */
+    static final class Prepared implements Runnable {
+        private final CountDownLatch listed = new CountDownLatch(1);
+        private final CountDownLatch taken = new CountDownLatch(1);
+        private volatile String locks;
+
+        @Override
+        public void run() {
+            try {
+                // Checked first: LocksFile cannot even be loaded without java.management (a jlink image).
+                if (RuntimeModules.present(RuntimeModules.MANAGEMENT)) locks = LocksFile.list();
+            } catch (Throwable e) {
+                // listed again after the snapshot, which then says why it failed
+            } finally {
+                listed.countDown();
+            }
+            outliveTheSnapshot();
+        }
+
+        private void outliveTheSnapshot() {
+            try {
+                taken.await(LOCKS_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                // ends now
+            }
+        }
+
+        /** The snapshot is taken (or will not be): the helper threads may end. */
+        void snapshotTaken() {
+            taken.countDown();
+        }
+
+        /** The listing, once done (bounded: a JVM whose safepoint hangs), or null. */
+        String locks() {
+            try {
+                listed.await(LOCKS_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return locks;
+        }
+    }
+
+    static synchronized void run(DumpRequest request, Prepared prepared) {
         try {
-            Path bundle = Path.of(NativeAgent.snapshot(folder(request).toString()));
-            String noLocks = locks(bundle);
+            Path bundle;
+            try {
+                bundle = Path.of(NativeAgent.snapshot(folder(request).toString()));
+            } finally {
+                prepared.snapshotTaken();
+            }
+            String noLocks = locks(bundle, prepared.locks());
             publish(request, DumpRequest.resultProperty(request.id()), bundle.toString());
             if (noLocks != null) publish(request, DumpRequest.warningProperty(request.id()), noLocks);
         } catch (Throwable e) {
@@ -70,9 +146,16 @@ final class Dump {
      * Writes locks.txt; returns null, or why the snapshot has no locks. The bundle still has every stack, and its
      * locks.txt says why (an {@code unavailable} line), so that no reader takes "no locks" for "no deadlock".
      */
-    private static String locks(Path bundle) {
+    private static String locks(Path bundle, String listed) {
         String why;
-        if (!RuntimeModules.present(RuntimeModules.MANAGEMENT)) {
+        if (listed != null) {
+            try {
+                LocksFile.save(bundle, listed);
+                return null;
+            } catch (Throwable e) {
+                why = "cannot write " + LocksFile.NAME + ": " + e;
+            }
+        } else if (!RuntimeModules.present(RuntimeModules.MANAGEMENT)) {
             // Checked first: LocksFile cannot even be loaded without java.management (a jlink image).
             why = RuntimeModules.missing(RuntimeModules.MANAGEMENT, "listing locks and deadlocks");
         } else {

@@ -8,16 +8,24 @@ import java.util.List;
 
 /**
  * A request from {@code crashcap dump}, carried in the agent argument next to the ordinary options:
- * {@code [<options>,]dump=<id>:<folder>}. The folder is URL-encoded, so that commas and '=' in a path cannot split
- * the options; empty means the folder the agent was armed with. The id is the CLI's, so that two dumps running at
- * once each find their own result ({@link #resultProperty}).
+ * {@code [<options>,]dump=<id>:<folder>[,dumpReply=<file>]}. The folder is URL-encoded, so that commas and '=' in a
+ * path cannot split the options; empty means the folder the agent was armed with. The id is the CLI's, so that two
+ * dumps running at once each find their own result ({@link #resultProperty}). The reply file, when given, is one the
+ * CLI created for the answer ({@link DumpReply}); an agent that does not know it leaves it empty, and the CLI asks for
+ * the system properties instead.
  */
-public record DumpRequest(String id, String folder) {
+public record DumpRequest(String id, String folder, String reply) {
     private static final String PREFIX = "dump=";
+    private static final String REPLY_PREFIX = "dumpReply=";
 
-    /** The agent argument item for this request. */
+    public DumpRequest(String id, String folder) {
+        this(id, folder, "");
+    }
+
+    /** The agent argument items for this request. */
     public String option() {
-        return PREFIX + id + ":" + URLEncoder.encode(folder, StandardCharsets.UTF_8);
+        return PREFIX + id + ":" + URLEncoder.encode(folder, StandardCharsets.UTF_8)
+                + (reply.isEmpty() ? "" : "," + REPLY_PREFIX + URLEncoder.encode(reply, StandardCharsets.UTF_8));
     }
 
     /** The system property the agent publishes the bundle path in. */
@@ -42,24 +50,28 @@ public record DumpRequest(String id, String folder) {
 
     /** The dump request in an agent argument, or null if there is none. */
     static DumpRequest find(String agentArgument) {
+        DumpRequest found = null;
+        String reply = "";
         for (String item : items(agentArgument)) {
-            if (item.startsWith(PREFIX)) {
+            if (item.startsWith(PREFIX) && found == null) {
                 String value = item.substring(PREFIX.length());
                 int colon = value.indexOf(':');
                 if (colon > 0) {
-                    return new DumpRequest(value.substring(0, colon),
+                    found = new DumpRequest(value.substring(0, colon),
                             URLDecoder.decode(value.substring(colon + 1), StandardCharsets.UTF_8));
                 }
+            } else if (item.startsWith(REPLY_PREFIX)) {
+                reply = URLDecoder.decode(item.substring(REPLY_PREFIX.length()), StandardCharsets.UTF_8);
             }
         }
-        return null;
+        return found == null ? null : new DumpRequest(found.id(), found.folder(), reply);
     }
 
     /** The agent argument without the dump request: the options to arm with. */
     static String withoutRequest(String agentArgument) {
         List<String> kept = new ArrayList<>();
         for (String item : items(agentArgument)) {
-            if (!item.startsWith(PREFIX)) kept.add(item);
+            if (!item.startsWith(PREFIX) && !item.startsWith(REPLY_PREFIX)) kept.add(item);
         }
         return String.join(",", kept);
     }

@@ -33,12 +33,12 @@ final class LocksFile {
 
     private LocksFile() {}
 
-    /** Loads java.management and creates the bean (Dump.prepareReply, while the snapshot runs). */
-    static void prepare() {
-        ManagementFactory.getThreadMXBean();
+    static void write(Path bundle) throws IOException {
+        save(bundle, list());
     }
 
-    static void write(Path bundle) throws IOException {
+    /** The file's text: the JVM's locks and deadlocks now (Dump lists them while the snapshot runs). */
+    static String list() {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         ThreadInfo[] infos = threads.dumpAllThreads(threads.isObjectMonitorUsageSupported(), false);
         long[] deadlocked = threads.isSynchronizerUsageSupported() ? threads.findDeadlockedThreads()
@@ -64,7 +64,12 @@ final class LocksFile {
             text.append('\n');
         }
         text.append("end\tcomplete\n");
-        save(bundle.resolve(NAME), text.toString());
+        return text.toString();
+    }
+
+    /** Writes {@link #list}'s text into the bundle. */
+    static void save(Path bundle, String text) throws IOException {
+        save0600(bundle.resolve(NAME), text);
     }
 
     /** Locks a waiter names with an owner: the owner holds them, whether or not the JVM listed them as held. */
@@ -123,7 +128,7 @@ final class LocksFile {
     }
 
     /** 0600 from the start, like capture.txt: thread names and lock classes may say more than they should. */
-    private static void save(Path file, String text) throws IOException {
+    private static void save0600(Path file, String text) throws IOException {
         try (var channel = Files.newByteChannel(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
              var out = Channels.newOutputStream(channel)) {

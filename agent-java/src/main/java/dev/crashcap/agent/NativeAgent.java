@@ -19,6 +19,11 @@ final class NativeAgent {
     static native String arm(String bundleFolder, byte[] header, long processStartEpochMillis, String currentThreadName);
 
     static native boolean isArmed();
+    /**
+     * Before {@link #arm}, when a dump's snapshot follows at once: that snapshot's signal gives the threads that exist
+     * already their alternate signal stacks, not a signal of arming's own (agent-native/src/arming/existing_altstacks.h).
+     */
+    static native void deferExistingAltstacks();
 
     /**
      * Publishes the armed agent's state as the system properties {@code crashcap.armed} and {@code crashcap.status}

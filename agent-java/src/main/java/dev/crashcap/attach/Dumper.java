@@ -21,9 +21,10 @@ public final class Dumper {
     private Dumper() {}
 
     /**
-     * @param folder where the bundle goes, absolute; null for the folder the agent was armed with. One
-     * {@code properties} round trip, after the load (the agent makes it cheap while the snapshot runs: Dump): the
-     * Java version is read from the target's release file, and the agent says whether it armed the JVM just now.
+     * @param folder where the bundle goes, absolute; null for the folder the agent was armed with. One round trip, the
+     * load: the Java version is read from the target's release file, and the agent answers in a reply file
+     * ({@link ReplyFile}) whether it armed the JVM just now and where the bundle is; only without one (it could not be
+     * made, an older agent armed the JVM) is the answer read with {@code properties} after the load.
      */
     public static Outcome dump(long pid, Path agentJar, Path folder, Duration timeout) throws AttachException {
         Deadline deadline = new Deadline(timeout);
@@ -32,19 +33,24 @@ public final class Dumper {
         String version = released != null ? Attacher.supported(target, released)
                 : Attacher.javaVersion(target, Attacher.properties(target, deadline));
 
-        DumpRequest request = new DumpRequest(requestId(), folder == null ? "" : folder.toString());
-        Attacher.load(target, Attacher.agentInTarget(target, agentJar), request.option(), deadline);
-
-        Properties after = Attacher.properties(target, deadline);
+        String id = requestId();
+        Properties after;
+        try (ReplyFile reply = ReplyFile.create(target, id)) {
+            DumpRequest request = new DumpRequest(id, folder == null ? "" : folder.toString(),
+                    reply == null ? "" : reply.inTarget);
+            Attacher.load(target, Attacher.agentInTarget(target, agentJar), request.option(), deadline);
+            after = reply == null ? null : reply.read();
+        }
+        if (after == null) after = Attacher.properties(target, deadline); // no reply file, or an older agent
         String armed = after.getProperty(Attacher.ARMED);
         if (armed == null) {
             String reason = after.getProperty(Attacher.NOT_ARMED);
             throw new AttachException(AttachFailure.AGENT_FAILED, "the agent was loaded into pid " + pid
                     + " but did not arm: " + (reason != null ? reason : "see the target's standard error"));
         }
-        String path = after.getProperty(DumpRequest.resultProperty(request.id()));
+        String path = after.getProperty(DumpRequest.resultProperty(id));
         if (path == null) {
-            String error = after.getProperty(DumpRequest.errorProperty(request.id()));
+            String error = after.getProperty(DumpRequest.errorProperty(id));
             throw new AttachException(AttachFailure.DUMP_FAILED, "pid " + pid + " could not write the snapshot: "
                     + (error != null ? error : "the agent did not answer (a JVM armed by an older crashcap?)"));
         }
@@ -52,9 +58,9 @@ public final class Dumper {
         Path bundle = target.root().resolve(Path.of("/").relativize(Path.of(path)));
         // A JVM that was not armed is armed by the same load (the agent takes the request's folder as its bundle
         // folder when one was given), and says so; one that was keeps its options.
-        boolean armedNow = after.getProperty(DumpRequest.armedNowProperty(request.id())) != null;
+        boolean armedNow = after.getProperty(DumpRequest.armedNowProperty(id)) != null;
         return new Outcome(bundle, armedNow, Attacher.outcome(!armedNow, armed, version),
-                after.getProperty(DumpRequest.warningProperty(request.id())));
+                after.getProperty(DumpRequest.warningProperty(id)));
     }
 
     /** Unique among the dumps that may run at once: each CLI is a process of its own. */

@@ -16,6 +16,8 @@ final class TargetProcess {
     final long pid;
     final ProcStatus status;
     private final Path proc;
+    /** /proc/<pid>/maps, read once: kind() and releaseVersion() both need it, and a JVM of 1,000 threads has a long one. */
+    private String maps;
 
     private TargetProcess(long pid, ProcStatus status) {
         this.pid = pid;
@@ -46,7 +48,7 @@ final class TargetProcess {
     /** What kind of process it is, from its mapped libraries (readable by its owner and root only). */
     JvmKind kind() throws AttachException {
         try {
-            return JvmKind.of(Files.readString(proc.resolve("maps"), StandardCharsets.ISO_8859_1));
+            return JvmKind.of(maps());
         } catch (AccessDeniedException e) {
             throw mapsDenied();
         } catch (NoSuchFileException e) {
@@ -54,6 +56,11 @@ final class TargetProcess {
         } catch (IOException e) {
             throw new AttachException(AttachFailure.PERMISSION_DENIED, "cannot read " + proc.resolve("maps") + ": " + e);
         }
+    }
+
+    private String maps() throws IOException {
+        if (maps == null) maps = Files.readString(proc.resolve("maps"), StandardCharsets.ISO_8859_1);
+        return maps;
     }
 
     AttachException permissionDenied() {
@@ -127,7 +134,7 @@ final class TargetProcess {
     String releaseVersion() {
         try {
             Path library = null;
-            for (String line : Files.readString(proc.resolve("maps"), StandardCharsets.ISO_8859_1).split("\n")) {
+            for (String line : maps().split("\n")) {
                 int slash = line.indexOf('/');
                 if (slash >= 0 && line.endsWith("/libjvm.so")) {
                     library = Path.of(line.substring(slash));

@@ -101,6 +101,32 @@ class AttachIT {
         }
     }
 
+    /**
+     * crashcap dump arming a JVM sends its threads no altstack signal of its own: the snapshot's signal installs them
+     * (agent-native/src/arming/existing_altstacks.h). A thread from before must then overflow into a full bundle all
+     * the same.
+     */
+    @Test
+    void aThreadThatPredatesADumpThatArmedTheJvmGetsAnAlternateStackSoItsStackOverflowIsCaptured() throws Exception {
+        Path bundles = work.resolve("bundles");
+        try (RunningJvm jvm = target(List.of(), List.of())) {
+            TestJvm.Result dump = TestJvm.cli(work, "dump", Long.toString(jvm.pid()), "--out", bundles.toString());
+            assertEquals(0, dump.exitCode(), dump.stderr());
+            assertTrue(dump.stderr().contains("armed pid " + jvm.pid()), "the dump armed it: " + dump.stderr());
+            deleteTree(Path.of(dump.stdout().strip())); // the snapshot: the crash's bundle is to be the only one
+            jvm.send("crash " + AttachTarget.STACK_OVERFLOW);
+            assertNotEquals(0, jvm.awaitExit(), jvm.stderr());
+            assertSameEndWithoutAgent(jvm, List.of(), AttachTarget.STACK_OVERFLOW);
+
+            Map<String, Object> json = Inspect.json(work, Inspect.onlyBundle(bundles));
+            assertEquals("stack-overflow", JsonReader.get(json, "diagnosis.kind"));
+            assertEquals(Crasher.THREAD_NAME, JsonReader.get(json, "crashingThread.name"));
+            List<String> functions = Inspect.objects(json, "crashingThread.frames").stream()
+                    .map(f -> String.valueOf(f.get("function"))).collect(Collectors.toList());
+            assertEquals("crashcaptest_recurse", functions.get(0), "the overflow site");
+        }
+    }
+
     @Test
     void attachTwiceIsHarmlessAndSaysAlreadyArmed() throws Exception {
         Path bundles = work.resolve("bundles");
