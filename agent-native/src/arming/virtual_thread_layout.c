@@ -33,8 +33,9 @@ static uint64_t field_offset(JNIEnv *jni, jclass type, const char *name, const c
 }
 
 /* Where a byte[]'s length and first element are, by object header: compressed class pointers (12, 16), full
- * class pointers (16, 24), compact object headers (8, 12; JDK 24+ with -XX:+UseCompactObjectHeaders). */
-static const uint64_t ARRAY_LAYOUTS[][2] = { { 12, 16 }, { 16, 24 }, { 8, 12 } };
+ * class pointers (16, 24 up to JDK 21, where elements start 8-aligned; 16, 20 from JDK 22, where they follow the
+ * length at their own alignment), compact object headers (8, 12; JDK 24+ with -XX:+UseCompactObjectHeaders). */
+static const uint64_t ARRAY_LAYOUTS[][2] = { { 12, 16 }, { 16, 24 }, { 16, 20 }, { 8, 12 } };
 
 /* The arming thread's own java.lang.Thread, read through the layout as it stands, says what JNI says: its eetop
  * is its JavaThread*, no virtual thread is mounted, and its tid and name are JNI's. */
