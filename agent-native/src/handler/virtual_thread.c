@@ -10,6 +10,33 @@ const char *virtual_thread_layout_status(void) {
     return hotspot_vthreads.ready ? "ok" : hotspot_vthreads.problem;
 }
 
+/* Generational ZGC (JDK 21+ with -XX:+ZGenerational, the only ZGC from JDK 24) stores every reference, in the heap
+ * and in OopHandles alike, as a colored pointer ("zpointer"): the object's address shifted left, below it 16 bits of
+ * GC metadata. Bits 12..15 are the "remapped" color, exactly one of them set; the address starts right above that
+ * bit (bit 12 set: shifted by 13, ... bit 15: by 16), which is how HotSpot's own load barrier uncolors it (x86_64
+ * layout; the arming check on a known Thread proves it, else this encoding is not used). A reference whose color
+ * the current ZPointerLoadBadMask calls bad was not yet fixed since the last relocation: its object may have moved
+ * and the old place be reused, so it is left unread (0) rather than read wrong. */
+#define ZGC_METADATA_BITS 16
+#define ZGC_REMAPPED_SHIFT 12
+
+static uintptr_t zgc_uncolor(const memory_map *map, uintptr_t colored) {
+    if ((colored >> ZGC_METADATA_BITS) == 0) return 0; /* null, colored or not */
+    uintptr_t bad = 0;
+    if (hotspot_vthreads.zgc_load_bad_mask == NULL ||
+        !own_memory_read(map, (uintptr_t)hotspot_vthreads.zgc_load_bad_mask, &bad, sizeof bad) || (colored & bad) != 0) {
+        return 0;
+    }
+    unsigned remapped = (unsigned)(colored >> ZGC_REMAPPED_SHIFT) & 0xF;
+    if (remapped == 0 || (remapped & (remapped - 1)) != 0) return 0; /* not exactly one remapped bit: no zpointer */
+    return colored >> (ZGC_REMAPPED_SHIFT + 1 + __builtin_ctz(remapped));
+}
+
+/* A full-width reference as the heap or an OopHandle holds it, as an address: itself, or a zpointer uncolored. */
+static uintptr_t decode_reference(const memory_map *map, uintptr_t raw) {
+    return hotspot_vthreads.zgc_colored ? zgc_uncolor(map, raw) : raw;
+}
+
 /* A reference field of the object at object: a narrow oop decoded, or a full one. 0 for null or unreadable. */
 static uintptr_t read_reference(const memory_map *map, uintptr_t object, uint64_t offset) {
     if (hotspot_vthreads.compressed_oops) {
@@ -18,7 +45,7 @@ static uintptr_t read_reference(const memory_map *map, uintptr_t object, uint64_
         return hotspot_vthreads.narrow_oop_base + ((uintptr_t)narrow << hotspot_vthreads.narrow_oop_shift);
     }
     uintptr_t oop = 0;
-    return own_memory_read(map, object + offset, &oop, sizeof oop) ? oop : 0;
+    return own_memory_read(map, object + offset, &oop, sizeof oop) ? decode_reference(map, oop) : 0;
 }
 
 /* Appends one character as UTF-8 if it fits whole; 0 when it does not. */
@@ -100,7 +127,7 @@ uintptr_t java_thread_handle_oop(const memory_map *map, uintptr_t java_thread, u
         !own_memory_read(map, slot, &oop, sizeof oop)) {
         return 0;
     }
-    return oop;
+    return decode_reference(map, oop);
 }
 
 int virtual_thread_read(const memory_map *map, uintptr_t java_thread, java_thread_object *out) {

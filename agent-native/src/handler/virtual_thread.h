@@ -1,7 +1,9 @@
 /* The virtual thread mounted on a carrier thread (JDK 21+), read by the carrier itself inside a signal handler:
  * JavaThread::_vthread is the java.lang.Thread that Thread.currentThread() returns, the carrier's own
  * (JavaThread::_threadObj) unless a virtual thread is mounted. Its java.lang.Thread.tid and .name (a String: its
- * value byte[] and coder) are read from the heap, compressed oops decoded with CompressedOops' base and shift.
+ * value byte[] and coder) are read from the heap, compressed oops decoded with CompressedOops' base and shift,
+ * generational ZGC's colored pointers (JDK 21+; the only ZGC of JDK 24+) by dropping their color: see
+ * decode_reference in virtual_thread.c.
  * Offsets come from gHotSpotVMStructs and, for the Java fields, from their JNI field ids, and are checked at
  * arming time on the arming thread's own java.lang.Thread (arming/virtual_thread_layout.c). Async-signal-safe;
  * every read goes through the memory map, else process_vm_readv, so none can fault. */
@@ -24,6 +26,8 @@ typedef struct {
     uint64_t java_thread_vthread;     /* JavaThread::_vthread (OopHandle: an oop*) */
     uint64_t java_thread_thread_obj;  /* JavaThread::_threadObj (OopHandle) */
     int compressed_oops;              /* 1: reference fields hold 32-bit narrow oops */
+    int zgc_colored;                  /* 1: references (fields and OopHandles) are generational ZGC's zpointers */
+    const uintptr_t *zgc_load_bad_mask; /* &ZPointerLoadBadMask: colors of references that may point to a moved object */
     uintptr_t narrow_oop_base;
     int narrow_oop_shift;
     uint64_t thread_name;             /* java.lang.Thread.name (String) */
