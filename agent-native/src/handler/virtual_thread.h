@@ -50,11 +50,12 @@ int java_thread_object_read(const memory_map *map, uintptr_t thread_oop, java_th
 /* The oop an OopHandle field of the JavaThread at java_thread holds, or 0. */
 uintptr_t java_thread_handle_oop(const memory_map *map, uintptr_t java_thread, uint64_t handle_offset);
 
-/* The virtual thread mounted on the JavaThread at java_thread: 1 with out filled; 0 when none is mounted or it
- * cannot be read. */
+/* The virtual thread mounted on the JavaThread at java_thread: 1 with out filled; 0 when none is mounted (or the
+ * layout is not ready); -1 when one is or may be mounted but cannot be read (a reference the GC has not fixed yet,
+ * memory that does not read back). */
 int virtual_thread_read(const memory_map *map, uintptr_t java_thread, java_thread_object *out);
 
-/* The virtual thread mounted on the calling thread (its JavaThread from the thread registry): 1 with out filled. */
+/* The virtual thread mounted on the calling thread (its JavaThread from the thread registry), as virtual_thread_read. */
 int virtual_thread_own(const memory_map *map, java_thread_object *out);
 
 #endif

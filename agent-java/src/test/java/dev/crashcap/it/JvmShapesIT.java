@@ -41,10 +41,17 @@ class JvmShapesIT {
     @TempDir
     Path work;
 
-    /** A JVM shape: its options, environment, and the crash it runs (null: the core one, by JDK). */
-    record Shape(String name, List<String> options, String env, String mainClass) {
+    /**
+     * A JVM shape: its options, environment, and the crash it runs (null: the core one, by JDK). {@code mayWarn}: a
+     * virtual thread may go unnamed there, the bundle then warning about its carrier (never named wrong).
+     */
+    record Shape(String name, List<String> options, String env, String mainClass, boolean mayWarn) {
         Shape(String name, String... options) {
-            this(name, List.of(options), null, null);
+            this(name, List.of(options), null, null, false);
+        }
+
+        Shape(String name, List<String> options, String env, String mainClass) {
+            this(name, options, env, mainClass, false);
         }
 
         @Override
@@ -58,6 +65,8 @@ class JvmShapesIT {
                 new Shape("SerialGC", "-XX:+UseSerialGC"),
                 new Shape("ParallelGC", "-XX:+UseParallelGC"),
                 new Shape("ZGC", "-XX:+UseZGC"),
+                // A ZGC cycle always running: references the GC has not fixed yet are not followed (docs/threads.md).
+                new Shape("ZGC, always collecting", List.of("-XX:+UseZGC", "-XX:ZCollectionInterval=0.005"), null, null, true),
                 new Shape("ShenandoahGC", "-XX:+UseShenandoahGC"),
                 new Shape("no compressed oops", "-XX:-UseCompressedOops"),
                 new Shape("no compressed class pointers", "-XX:-UseCompressedClassPointers"),
@@ -120,16 +129,27 @@ class JvmShapesIT {
         assertTrue(saved.find(), with.stdout());
         Map<String, Object> json = Inspect.json(work, Inspect.onlyBundle(bundles), bundle -> {
             assertEquals(saved.group(1).strip(), bundle.get("hsErr"), "the hs_err HotSpot wrote");
-            assertEquals(List.of(), bundle.getOrDefault("warnings", List.of()), "no HotSpot layout fell back");
+            if (!shape.mayWarn()) {
+                assertEquals(List.of(), bundle.getOrDefault("warnings", List.of()), "no HotSpot layout fell back");
+            }
         });
         Map<String, Object> crashing = Inspect.object(json, "crashingThread");
-        if (virtual) {
+        List<?> warnings = (List<?>) json.getOrDefault("warnings", List.of());
+        if (virtual && shape.mayWarn() && virtualThreadName(crashing) == null) {
+            // Not named: only with the warning that says so, for this very thread.
+            assertTrue(warnings.stream().anyMatch(w -> String.valueOf(w).startsWith("thread " + crashing.get("tid")
+                    + " may have had a virtual thread mounted")), "an unnamed virtual thread is warned about: " + warnings);
+        } else if (virtual) {
             assertTrue(String.valueOf(crashing.get("name")).startsWith("ForkJoinPool-1-worker-"), "the carrier: " + crashing);
             assertEquals(VirtualThreadCrasher.NAME, JsonReader.get(crashing, "virtualThread.name"),
                     "the virtual thread, read from the heap: " + crashing.get("virtualThread"));
-            assertTrue(Inspect.objects(json, "threads").stream().anyMatch(thread ->
+            assertTrue(shape.mayWarn() || Inspect.objects(json, "threads").stream().anyMatch(thread ->
                     VirtualThreadCrasher.SLEEPER_NAME.equals(virtualThreadName(thread))),
                     "the sleeping virtual thread, UTF-16 in the heap, named on its carrier");
+            // Named or not, never named wrong: a carrier's virtual thread is one of the two there are.
+            assertTrue(Inspect.objects(json, "threads").stream().map(JvmShapesIT::virtualThreadName)
+                    .allMatch(name -> name == null || name.equals(VirtualThreadCrasher.NAME)
+                            || name.equals(VirtualThreadCrasher.SLEEPER_NAME)), "virtual threads named right");
         } else {
             assertEquals(Crasher.THREAD_NAME, crashing.get("name"));
         }
