@@ -104,6 +104,79 @@ static void flags(void) {
     agent_options_free(&options);
 }
 
+/* stack-memory (AgentOptions.stackMemoryKib was the Java reference): 32 KiB by default, the precedence of every
+ * option, 0 turns it off, at most 16 MiB, and a value that is no count is said and the default used. */
+static void stack_memory(void) {
+    const char *const nothing[] = {NULL};
+    const char *const properties[] = {"crashcap.stack-memory", "64", NULL};
+    const char *const variables[] = {"CRASHCAP_STACK_MEMORY", "8", NULL};
+    fake none = {nothing, nothing}, both = {properties, variables}, only_environment = {nothing, variables};
+    agent_options options;
+    CHECK(agent_options_parse(&options, "", property, environment, &none) == 0);
+    CHECK(agent_options_stack_memory_kib(&options) == 32);
+    agent_options_free(&options);
+    CHECK(agent_options_parse(&options, "", property, environment, &both) == 0);
+    CHECK(agent_options_stack_memory_kib(&options) == 64);
+    agent_options_free(&options);
+    CHECK(agent_options_parse(&options, "", property, environment, &only_environment) == 0);
+    CHECK(agent_options_stack_memory_kib(&options) == 8);
+    agent_options_free(&options);
+    CHECK(agent_options_parse(&options, "stack-memory=0", property, environment, &both) == 0);
+    CHECK(agent_options_stack_memory_kib(&options) == 0);
+    agent_options_free(&options);
+    CHECK(agent_options_parse(&options, "stack-memory=999999", property, environment, &none) == 0);
+    CHECK(agent_options_stack_memory_kib(&options) == AGENT_STACK_MEMORY_MAX_KIB);
+    agent_options_free(&options);
+    CHECK(agent_options_parse(&options, "stack-memory=-5", property, environment, &none) == 0);
+    CHECK(agent_options_stack_memory_kib(&options) == 32);
+    CHECK(options.warning_count == 1);
+    if (options.warning_count == 1) {
+        CHECK_TEXT(options.warnings[0], "agent option 'stack-memory=-5' is not a whole number of 0 or more; the default"
+                                        " is used");
+    }
+    agent_options_free(&options);
+}
+
+/* sentry-minidump, a flag like verbose: on only when said. */
+static void sentry_minidump(void) {
+    const char *const nothing[] = {NULL};
+    const char *const variables[] = {"CRASHCAP_SENTRY_MINIDUMP", "true", NULL};
+    fake none = {nothing, nothing}, set = {nothing, variables};
+    agent_options options;
+    CHECK(agent_options_parse(&options, "", property, environment, &none) == 0);
+    CHECK(!agent_options_flag(&options, "sentry-minidump"));
+    agent_options_free(&options);
+    CHECK(agent_options_parse(&options, "", property, environment, &set) == 0);
+    CHECK(agent_options_flag(&options, "sentry-minidump"));
+    agent_options_free(&options);
+    CHECK(agent_options_parse(&options, "sentry-minidump=yes", property, environment, &none) == 0);
+    CHECK(agent_options_flag(&options, "sentry-minidump"));
+    agent_options_free(&options);
+    CHECK(agent_options_parse(&options, "sentry-minidump=sure", property, environment, &none) == 0);
+    CHECK(!agent_options_flag(&options, "sentry-minidump") && options.warning_count == 1);
+    agent_options_free(&options);
+}
+
+/* A dump request's folder (AgentOptions.withDir): above every other setting, shown as the first item of the
+ * argument, its source "argument"; the warnings of the parse stay. */
+static void with_dir(void) {
+    const char *const properties[] = {"crashcap.dir", "/from/property", NULL};
+    const char *const nothing[] = {NULL};
+    fake context = {properties, nothing};
+    agent_options options;
+    CHECK(agent_options_parse(&options, "dir=/from/argument,bogus=1", property, environment, &context) == 0);
+    CHECK(agent_options_with_dir(&options, "/from/dump") == 0);
+    CHECK_TEXT(value_or_none(&options, "dir"), "/from/dump");
+    CHECK_TEXT(options.sources[0], "argument");
+    CHECK_TEXT(options.raw, "dir=/from/dump,dir=/from/argument,bogus=1");
+    CHECK(options.warning_count == 1);
+    agent_options_free(&options);
+    CHECK(agent_options_parse(&options, NULL, property, environment, &context) == 0);
+    CHECK(agent_options_with_dir(&options, "/from/dump") == 0);
+    CHECK_TEXT(options.raw, "dir=/from/dump");
+    agent_options_free(&options);
+}
+
 static void folder(void) {
     char out[256];
     CHECK(private_folder_resolve("/work/app", "crashcap", out, sizeof out) == 0);
@@ -123,6 +196,9 @@ int main(void) {
     precedence();
     warnings();
     flags();
+    stack_memory();
+    sentry_minidump();
+    with_dir();
     folder();
     return check_report("agent_options_test");
 }

@@ -67,9 +67,13 @@ static int flag(const char *value) {
     return -1;
 }
 
-int agent_options_verbose(const agent_options *options) {
-    const char *value = agent_options_value(options, "verbose");
+int agent_options_flag(const agent_options *options, const char *name) {
+    const char *value = agent_options_value(options, name);
     return value != NULL && flag(value) == 1;
+}
+
+int agent_options_verbose(const agent_options *options) {
+    return agent_options_flag(options, "verbose");
 }
 
 long agent_options_stack_memory_kib(const agent_options *options) {
@@ -223,6 +227,23 @@ int agent_options_parse(agent_options *options, const char *argument, agent_opti
 const char *agent_options_value(const agent_options *options, const char *name) {
     int index = index_of_option(name, strlen(name));
     return index < 0 ? NULL : options->values[index];
+}
+
+int agent_options_with_dir(agent_options *options, const char *folder) {
+    int index = index_of_option("dir", 3);
+    char *value = strdup(folder);
+    size_t size = strlen(folder) + strlen(options->raw) + 6;
+    char *raw = malloc(size);
+    if (value == NULL || raw == NULL) {
+        free(value);
+        free(raw);
+        return -1;
+    }
+    snprintf(raw, size, options->raw[0] == '\0' ? "dir=%s" : "dir=%s,%s", folder, options->raw);
+    set(options, (size_t)index, value, "argument");
+    free(options->raw);
+    options->raw = raw;
+    return 0;
 }
 
 void agent_options_free(agent_options *options) {

@@ -31,6 +31,13 @@ const char *agent_options_value(const agent_options *options, const char *name);
 /* Whether a count option's value (max-bundles, max-mb) is a whole number of 0 or more. */
 int agent_options_is_count(const char *value);
 
+/* A flag option (verbose, sentry-minidump) is on: true, 1 or yes, in any case (AgentOptions.flag). */
+int agent_options_flag(const agent_options *options, const char *name);
+
+/* These options with `dir` above every other setting, as if the argument began with dir=<folder>
+ * (AgentOptions.withDir: `crashcap dump --out` arming a JVM). Returns 0, or -1 if memory ran out. */
+int agent_options_with_dir(agent_options *options, const char *folder);
+
 /* verbose: the agent says on stderr, once, that it armed and where bundles go. */
 int agent_options_verbose(const agent_options *options);
 

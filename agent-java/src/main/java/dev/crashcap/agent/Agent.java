@@ -1,8 +1,6 @@
 package dev.crashcap.agent;
 
-import dev.crashcap.bundle.AgentVersion;
 import java.lang.instrument.Instrumentation;
-import java.nio.file.Path;
 
 /**
  * Entry point of {@code -javaagent:crashcap.jar[=options]} (premain) and of a dynamic attach
@@ -53,8 +51,7 @@ public final class Agent {
     private static boolean armQuietly(String options, String how, String folder) {
         String failure;
         try {
-            AgentOptions parsed = AgentOptions.parse(options, System.getProperties(), System.getenv());
-            return arm(folder.isEmpty() ? parsed : parsed.withDir(folder), how);
+            return arm(options, how, folder);
         } catch (AgentException e) {
             failure = e.getMessage();
         } catch (Throwable e) {
@@ -74,33 +71,18 @@ public final class Agent {
         }
     }
 
-    /** True if this call armed the process; false if it was armed already. */
-    static synchronized boolean arm(AgentOptions options, String how) throws AgentException {
-        Path folder = PrivateFolder.prepare(options.bundleFolder());
-        NativeLibrary.load(folder);
-        if (NativeAgent.isArmed()) {
-            return false; // one set of handlers per process; the first arming's folder stays in force
-        }
-        long started = NativeAgent.processStartEpochMillis();
-        byte[] header = CaptureHeader.render(options, folder, started);
-        long stackBytes = options.stackMemoryKib() * 1024L;
-        NativeAgent.configureStackMemory(stackBytes, stackBytes * AgentOptions.CRASHING_STACK_FACTOR);
-        String failure = NativeAgent.arm(folder.toString(), header, started, Thread.currentThread().getName());
-        if (failure != null) {
-            throw new AgentException(failure);
-        }
-        // crashcap.armed and crashcap.status, set by the native side so that -agentpath publishes the same.
-        if (NativeAgent.publishStatus(how, AgentVersion.get(), StatusRecords.of(options)) != null) {
-            publish(ARMED, AgentVersion.get() + " " + folder); // at least "armed" (a security manager?)
-        }
-        BackgroundUpload.start(folder, options); // finishing and upload of earlier crashes: docs/ship.md
-        for (String warning : options.warnings()) {
-            System.err.println("crashcap: " + warning);
-        }
-        if (options.verbose()) {
-            System.err.println("crashcap " + AgentVersion.get() + ": armed pid " + NativeAgent.pid()
-                    + ", crash bundles go to " + folder);
-        }
-        return true;
+    /**
+     * True if this call armed the process; false if it was armed already or arming failed (then said on stderr and
+     * published as {@value #NOT_ARMED} already). Only the library is loaded here, in Java; the rest is the native
+     * arming -agentpath runs too (agent-native/src/arming/agent_arming.c: options, folder, header, handlers, status,
+     * the background thread when it has work, warnings, verbose): premain stays cheap (docs/agentpath.md, "Cost").
+     */
+    static synchronized boolean arm(String options, String how, String folder) throws AgentException {
+        NativeLibrary.load(options == null ? "" : options, folder);
+        String reply = NativeAgent.armAgent(how, options, folder, Thread.currentThread().getName());
+        if (reply == null) throw new AgentException("out of memory");
+        int lines = reply.indexOf('\n') + 1;
+        if (lines > 0 && lines < reply.length()) System.err.print(reply.substring(lines)); // the application's System.err
+        return reply.startsWith("armed\n");
     }
 }

@@ -39,13 +39,11 @@ public final class AgentOptions {
     private final Map<String, String> values;
     /** Where each value came from: "argument", "property", "environment" ({@code crashcap status} shows it). */
     private final Map<String, String> sources;
-    private final String raw;
     private final List<String> warnings;
 
-    private AgentOptions(Map<String, String> values, Map<String, String> sources, String raw, List<String> warnings) {
+    private AgentOptions(Map<String, String> values, Map<String, String> sources, List<String> warnings) {
         this.values = values;
         this.sources = sources;
-        this.raw = raw;
         this.warnings = warnings;
     }
 
@@ -92,7 +90,7 @@ public final class AgentOptions {
                         + " default is used");
             }
         }
-        return new AgentOptions(values, sources, raw, List.copyOf(warnings));
+        return new AgentOptions(values, sources, List.copyOf(warnings));
     }
 
     private static void put(Map<String, String> values, Map<String, String> sources, String name, String value,
@@ -130,7 +128,7 @@ public final class AgentOptions {
         changed.put("dir", folder);
         Map<String, String> changedSources = new LinkedHashMap<>(sources);
         changedSources.put("dir", "argument");
-        return new AgentOptions(changed, changedSources, raw.isEmpty() ? "dir=" + folder : "dir=" + folder + "," + raw, warnings);
+        return new AgentOptions(changed, changedSources, warnings);
     }
 
     /** The options that are counts: the disk cap. */
@@ -144,19 +142,6 @@ public final class AgentOptions {
     public String count(String name) {
         String value = values.get(name);
         return value != null && isCount(value) ? value.trim() : null;
-    }
-
-    /** KiB of stack kept per thread when {@code stack-memory} is not set (docs/capture-format.md, "stacks.bin"). */
-    public static final int DEFAULT_STACK_MEMORY_KIB = 32;
-    /** The most {@code stack-memory} keeps per thread; larger values are taken as this. */
-    public static final int MAX_STACK_MEMORY_KIB = 16 * 1024;
-    /** The crashing thread keeps this many times as much. */
-    public static final int CRASHING_STACK_FACTOR = 8;
-
-    /** {@code stack-memory}: KiB of stack copied per thread at a capture (0: none), within its bounds. */
-    public int stackMemoryKib() {
-        String value = count("stack-memory");
-        return value == null ? DEFAULT_STACK_MEMORY_KIB : Math.min(Integer.parseInt(value), MAX_STACK_MEMORY_KIB);
     }
 
     /** {@code sentry-minidump=true}: finishing writes minidump.dmp, and Sentry gets it as the event's minidump. */
@@ -185,11 +170,6 @@ public final class AgentOptions {
     /** An option's value after precedence (upload target and disk cap: docs/ship.md), or null if unset. */
     public String value(String name) {
         return values.get(name);
-    }
-
-    /** The options as given after {@code =}, for the bundle (redacted there like any argument). */
-    String raw() {
-        return raw;
     }
 
     List<String> warnings() {

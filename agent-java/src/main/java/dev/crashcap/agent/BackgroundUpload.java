@@ -7,9 +7,10 @@ import java.nio.file.Path;
 /**
  * Starts the armed JVM's shipping thread: a daemon (it never keeps the JVM alive) that waits a few seconds, so
  * the application's start-up has the CPU, then finishes the bundles earlier crashes left in the folder and, when
- * a target is configured, uploads them and keeps watching the folder. Nothing of the upload machinery
- * (java.net.http, the bundle parser) is loaded before that thread runs: premain only creates the thread and the
- * settings record of strings it runs with.
+ * a target is configured, uploads them and keeps watching the folder. Started by the native arming of every way in
+ * (agent-native/src/arming/java_background.c), and only when there is work: a target is set, or the folder holds
+ * unfinished bundles. Nothing of the upload machinery (java.net.http, the bundle parser) is loaded before that
+ * thread runs: arming only creates the thread and the settings record of strings it runs with.
  */
 final class BackgroundUpload {
     static final String THREAD_NAME = "crashcap-upload";
@@ -20,12 +21,17 @@ final class BackgroundUpload {
 
     private BackgroundUpload() {}
 
-    static void start(Path folder, AgentOptions options) {
+    /**
+     * Called from native code with the options as the native arming resolved them (AgentOptions' rules): the target
+     * ({@code url}, {@code token}, {@code sentryDsn}, null where unset), the disk cap (null when unset or not a
+     * count), {@code minidump} ({@code sentry-minidump}) and {@code verbose} (the "sent" lines are said only then).
+     */
+    static void start(String folder, String url, String token, String sentryDsn, String maxBundles, String maxMb,
+            boolean minidump, boolean verbose) {
         // The delay is waited out here, in Task, not in ShippingLoop: the upload machinery is not even loaded until it
         // is over, so a JVM that lives less than that never loads it (start-up CPU: bench/StartupBench.java).
-        ShippingSettings settings = new ShippingSettings(folder, options.value("url"), options.value("token"),
-                options.value("sentry-dsn"), options.count("max-bundles"), options.count("max-mb"), 0,
-                options.sentryMinidump());
+        ShippingSettings settings = new ShippingSettings(Path.of(folder), url, token, sentryDsn, maxBundles, maxMb, 0,
+                minidump, verbose);
         Thread thread = new Thread(new Task(settings, startDelayMillis(property(DELAY_PROPERTY))), THREAD_NAME);
         thread.setDaemon(true);
         thread.setPriority(Thread.MIN_PRIORITY);
@@ -72,7 +78,7 @@ final class BackgroundUpload {
                 // A jlink image without java.net.http: one line, then what can be done without it (finishing).
                 System.err.println("crashcap: not uploading: " + RuntimeModules.missing(RuntimeModules.HTTP, "uploading"));
                 run = new ShippingSettings(run.folder(), null, null, null, run.maxBundles(), run.maxMb(),
-                        run.startDelayMillis(), run.minidump());
+                        run.startDelayMillis(), run.minidump(), run.verbose());
             }
             try {
                 ShippingLoop.run(run);

@@ -67,7 +67,7 @@ final class LibraryCache {
     /**
      * The folders to try, best first: {@code $XDG_CACHE_HOME/crashcap} (if absolute), else
      * {@code ~/.cache/crashcap}; then {@code <java.io.tmpdir>/crashcap-<uid>}; then {@code .native} in the bundle
-     * folder (already the agent's own).
+     * folder (already the agent's own), unless {@code bundleFolder} is null (not known yet).
      */
     static List<Path> candidates(Map<String, String> env, String home, String tmpdir, Path bundleFolder, long uid) {
         List<Path> folders = new ArrayList<>();
@@ -78,7 +78,7 @@ final class LibraryCache {
             folders.add(Path.of(home, ".cache", "crashcap"));
         }
         folders.add(Path.of(tmpdir == null || tmpdir.isEmpty() ? "/tmp" : tmpdir, "crashcap-" + uid));
-        folders.add(bundleFolder.resolve(".native"));
+        if (bundleFolder != null) folders.add(bundleFolder.resolve(".native"));
         return folders;
     }
 

@@ -5,6 +5,14 @@ final class NativeAgent {
     private NativeAgent() {}
 
     /**
+     * Arms the process from the agent's option string, as -agentpath does (agent-native/src/arming/agent_arming.c):
+     * options, bundle folder ({@code folderOverride} above every other setting unless empty), header, handlers,
+     * status, background thread, warnings. {@code how}: "javaagent" or "attach". Returns "armed", "already" or
+     * "failed", a newline, and the lines to print on stderr.
+     */
+    static native String armAgent(String how, String options, String folderOverride, String currentThreadName);
+
+    /**
      * Installs the fatal-signal handlers. Returns null when armed (or already armed), else a one-line
      * reason. {@code header} is the capture file's header section, written verbatim at a crash.
      */

@@ -26,7 +26,12 @@ final class NativeLibrary {
      */
     static final String AGENTPATH_PROPERTY = "crashcap.agentpath";
 
-    static synchronized void load(Path bundleFolder) throws AgentException {
+    /**
+     * Loads the library unless it is loaded already. The cache folders are tried first; the last resort, the bundle
+     * folder, is known only once the options are parsed ({@code options}, {@code folderOverride} as for arming), so
+     * they are parsed here in Java only when it comes to that.
+     */
+    static synchronized void load(String options, String folderOverride) throws AgentException {
         if (loaded) return;
         if (System.getProperty(AGENTPATH_PROPERTY) != null) {
             loaded = true;
@@ -44,16 +49,28 @@ final class NativeLibrary {
         }
         List<String> failures = new ArrayList<>();
         for (Path folder : LibraryCache.candidates(System.getenv(), System.getProperty("user.home"),
-                System.getProperty("java.io.tmpdir"), bundleFolder, uid)) {
-            try {
-                System.load(LibraryCache.ensure(folder, sha256, library, uid).toString());
-                loaded = true;
-                return;
-            } catch (IOException | UnsatisfiedLinkError | RuntimeException e) {
-                failures.add(folder + ": " + e.getMessage());
-            }
+                System.getProperty("java.io.tmpdir"), null, uid)) {
+            if (tryLoad(folder, sha256, library, uid, failures)) return;
         }
+        if (tryLoad(bundleFolder(options, folderOverride).resolve(".native"), sha256, library, uid, failures)) return;
         throw new AgentException("cannot load the native library from " + String.join("; ", failures));
+    }
+
+    private static boolean tryLoad(Path folder, String sha256, JarCopy library, long uid, List<String> failures) {
+        try {
+            System.load(LibraryCache.ensure(folder, sha256, library, uid).toString());
+            loaded = true;
+            return true;
+        } catch (IOException | UnsatisfiedLinkError | RuntimeException e) {
+            failures.add(folder + ": " + e.getMessage());
+            return false;
+        }
+    }
+
+    /** The bundle folder the native arming will use (AgentOptions, PrivateFolder: the same rules), prepared. */
+    private static Path bundleFolder(String options, String folderOverride) throws AgentException {
+        AgentOptions parsed = AgentOptions.parse(options, System.getProperties(), System.getenv());
+        return PrivateFolder.prepare((folderOverride.isEmpty() ? parsed : parsed.withDir(folderOverride)).bundleFolder());
     }
 
     /** The jar's copy of the library, read once and only if a cache folder needs it. */

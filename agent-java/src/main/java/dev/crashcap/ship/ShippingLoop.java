@@ -33,7 +33,7 @@ public final class ShippingLoop {
             DiskCap cap = new DiskCap(number(settings.maxBundles(), DiskCap.DEFAULT.maxBundles()),
                     number(settings.maxMb(), DiskCap.DEFAULT.maxBytes() >> 20) << 20);
             Uploader uploader = Shipping.uploader(folder, target, cap, Shipping.LOOP_LIMIT, settings.minidump(),
-                    ShippingLoop::log);
+                    settings.verbose() ? ShippingLoop::log : ShippingLoop::logTrouble);
             while (true) {
                 try {
                     uploader.runOnce(false);
@@ -80,6 +80,17 @@ public final class ShippingLoop {
     private static int number(String text, int fallback) {
         return (int) Math.min(Integer.MAX_VALUE, number(text, (long) fallback));
     }
+
+    /**
+     * The uploader's lines but "sent …": the application's stderr is the application's, and a bundle that went out
+     * as it should is news only to who asked for it (verbose); what went wrong is said all the same.
+     */
+    private static void logTrouble(String line) {
+        if (!line.startsWith(SENT)) log(line);
+    }
+
+    /** How Uploader starts the line for a bundle the collector took. */
+    static final String SENT = "sent ";
 
     private static void log(String line) {
         System.err.println("crashcap: " + line);

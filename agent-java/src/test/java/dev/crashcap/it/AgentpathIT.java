@@ -1,6 +1,7 @@
 package dev.crashcap.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,8 +44,8 @@ class AgentpathIT {
     /**
      * The same crash under -agentpath and under -javaagent, with the same options, working directory and
      * environment: the headers differ only in the pid, the start time and the argument that armed the process,
-     * inspect --json sees the same JVM, OS and agent, and both bundles hold the same threads (but the -javaagent's
-     * upload thread, which -agentpath starts only when an upload target is set). The crash ends as without crashcap.
+     * inspect --json sees the same JVM, OS and agent, and both bundles hold the same threads (neither starts the
+     * upload thread: no target, nothing to finish). The crash ends as without crashcap.
      */
     @ParameterizedTest
     @ValueSource(strings = {"segv", "abort"})
@@ -265,6 +266,71 @@ class AgentpathIT {
         }
     }
 
+    /**
+     * Without an upload target, both ways in finish the bundle an earlier crash left, in the background, and say
+     * nothing: the native arming sees the unfinished bundle and starts the Java part (under -agentpath from
+     * lib/crashcap.jar). -agentpath used to leave it to crashcap finish.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"agentpath", "javaagent"})
+    void finishesAnEarlierCrashsBundleWithoutAnUploadTarget(String way) throws Exception {
+        Path folder = work.resolve("bundles");
+        Path app = Files.createDirectories(work.resolve("app"));
+        TestJvm.Result crashed = TestJvm.run(app, crasher(List.of(agentpath("dir=" + folder)), "segv"), Map.of());
+        assertNotEquals(0, crashed.exitCode());
+        Path bundle = Inspect.onlyBundle(folder);
+        assertFalse(Files.exists(bundle.resolve("bundle.zip")), "the crash leaves the bundle unfinished");
+        List<String> command = TestJvm.command(List.of(), List.of(armedBy(way, "dir=" + folder),
+                "-Dcrashcap.uploadDelayMillis=0"), AttachTarget.class.getName());
+        try (RunningJvm jvm = RunningJvm.start(app, command, Map.of())) {
+            jvm.awaitOutput(AttachTarget.READY);
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.exists(bundle.resolve("bundle.zip")) && System.nanoTime() < end) {
+                Thread.sleep(50);
+            }
+            assertTrue(Files.isRegularFile(bundle.resolve("bundle.zip")), "finished: " + jvm.stderr());
+            assertTrue(Files.isRegularFile(bundle.resolve("manifest.json")), jvm.stderr());
+            jvm.send("exit");
+            assertEquals(0, jvm.awaitExit(), jvm.stderr());
+            assertEquals("", jvm.stderr(), "nothing on the application's stderr");
+        }
+    }
+
+    /**
+     * No target and nothing to finish: neither way in starts the crashcap-upload thread, so nothing of the Java
+     * upload part is loaded (-javaagent used to start it always, to find nothing 3 s later).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"agentpath", "javaagent"})
+    void noUploadThreadWithoutWork(String way) throws Exception {
+        Path folder = work.resolve("bundles");
+        Path app = Files.createDirectories(work.resolve("app"));
+        List<String> command = TestJvm.command(List.of(), List.of(armedBy(way, "dir=" + folder)),
+                AttachTarget.class.getName());
+        try (RunningJvm jvm = RunningJvm.start(app, command, Map.of())) {
+            jvm.awaitOutput(AttachTarget.READY); // armed: premain / VMInit ran before main
+            List<String> threads = new ArrayList<>();
+            try (var tasks = Files.list(Path.of("/proc/" + jvm.pid() + "/task"))) {
+                for (Path task : tasks.toList()) {
+                    try {
+                        threads.add(Files.readString(task.resolve("comm")).strip());
+                    } catch (IOException gone) {
+                        // a thread that ended meanwhile
+                    }
+                }
+            }
+            assertTrue(threads.contains("crashcap-sweep"), "armed, and the names can be read: " + threads);
+            assertFalse(threads.contains("crashcap-upload"), threads.toString()); // the kernel's name: 15 characters
+            jvm.send("exit");
+            assertEquals(0, jvm.awaitExit(), jvm.stderr());
+            assertEquals("", jvm.stderr());
+        }
+    }
+
+    private static String armedBy(String way, String options) {
+        return way.equals("agentpath") ? agentpath(options) : "-javaagent:" + JAR + "=" + options;
+    }
+
     /** No crashcap.jar next to the library: one line says upload is off, and the crash is captured all the same. */
     @Test
     void withoutTheJarUploadIsOffInOneLineAndArmingStands() throws Exception {
@@ -310,7 +376,7 @@ class AgentpathIT {
     private static TreeSet<String> threadNames(Map<String, Object> json) {
         TreeSet<String> names = new TreeSet<>();
         for (Object name : Inspect.threadNames(json)) {
-            if (!"crashcap-upload".equals(name)) names.add((String) name);
+            names.add((String) name);
         }
         names.add((String) Inspect.object(json, "crashingThread").get("name"));
         return names;
