@@ -81,10 +81,15 @@ static const char *check_on_current(JNIEnv *jni, jthread current, jclass thread_
     jstring name_string = (*jni)->GetObjectField(jni, current, name_id);
     const char *name = name_string == NULL ? NULL : (*jni)->GetStringUTFChars(jni, name_string, NULL);
     const char *problem = "the arming thread's java.lang.Thread did not read back as JNI gives it";
+    /* The check is about the layout: under ZGC it follows references of any color (a copy the GC left behind
+     * reads back the same), or a ZGC cycle running at arming would make it fail; the handler follows good ones only. */
+    static const uintptr_t NO_BAD_COLORS = 0;
+    const uintptr_t *load_bad_mask = hotspot_vthreads.zgc_load_bad_mask;
+    if (load_bad_mask != NULL) hotspot_vthreads.zgc_load_bad_mask = &NO_BAD_COLORS;
     /* A GC may move the Thread between two reads (this thread runs native code, a GC need not wait): a few tries. */
     for (int attempt = 0; attempt < 5 && name != NULL && problem != NULL; attempt++) {
         for (int encoding = NARROW; encoding < ENCODINGS && problem != NULL; encoding++) {
-            if (encoding == ZGC_COLORED && hotspot_vthreads.zgc_load_bad_mask == NULL) continue;
+            if (encoding == ZGC_COLORED && load_bad_mask == NULL) continue;
             hotspot_vthreads.compressed_oops = encoding == NARROW;
             hotspot_vthreads.zgc_colored = encoding == ZGC_COLORED;
             for (size_t i = 0; i < sizeof ARRAY_LAYOUTS / sizeof ARRAY_LAYOUTS[0] && problem != NULL; i++) {
@@ -94,6 +99,7 @@ static const char *check_on_current(JNIEnv *jni, jthread current, jclass thread_
             }
         }
     }
+    hotspot_vthreads.zgc_load_bad_mask = load_bad_mask;
     if (name != NULL) (*jni)->ReleaseStringUTFChars(jni, name_string, name);
     if (name_string != NULL) (*jni)->DeleteLocalRef(jni, name_string);
     return problem;
