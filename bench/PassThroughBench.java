@@ -95,6 +95,9 @@ public class PassThroughBench {
             }
         }
         row("wall", without, with, m -> m.wall);
+        StringBuilder each = new StringBuilder("each pair, main thread CPU, all phases, with/without:");
+        for (double r : ratios(without, with, Measured::threadCpu)) each.append(String.format(" %+.1f", pct(r)));
+        System.out.println(each.append(" %"));
 
         double workCpu = median(values(without, Measured::threadCpu));
         System.out.printf("%ntotal timed work per side: %.1f s main thread CPU without, %.1f s with%n",

@@ -7,8 +7,9 @@
  *
  *   pass_through_bench [faults per round] [rounds] [threads]
  * Each round times the same number of faults bare and through crashcap, back to back (the order
- * alternates from round to round), so both halves of a round see the same machine: the round's
- * difference is what the handler added. Time is each faulting thread's own CPU time (user + system), so a
+ * rotates from round to round), so both see the same machine: the round's difference is what the
+ * handler added. A third side, the stand-in installed with crash_handler's flags (SA_ONSTACK |
+ * SA_NODEFER), splits that into the kernel's part and crash_handler's own code. Time is each faulting thread's own CPU time (user + system), so a
  * round in which other processes took the CPU away costs no more than one that had it alone. Printed: ns per fault of each side and the per-round
  * difference, median and interquartile range over the rounds (robust to a loaded machine: a round hit
  * by another process lands in a tail, not in the median). The last line, "extra ns per signal", the
@@ -142,11 +143,12 @@ static double quantile(double *values, int n, double q) {
 static void print_row(const char *label, double *values, int n, const char *sign) {
     double q1 = quantile(values, n, 0.25), median = quantile(values, n, 0.5), q3 = quantile(values, n, 0.75);
     char format[96];
-    snprintf(format, sizeof format, "  %%-34s %%%s8.1f   %%%s8.1f .. %%%s.1f\n", sign, sign, sign);
+    snprintf(format, sizeof format, "  %%-40s %%%s8.1f   %%%s8.1f .. %%%s.1f\n", sign, sign, sign);
     printf(format, label, median, q1, q3);
 }
 
-static double bare[MAX_ROUNDS], through[MAX_ROUNDS], added[MAX_ROUNDS];
+static double bare[MAX_ROUNDS], onstack[MAX_ROUNDS], through[MAX_ROUNDS], added[MAX_ROUNDS], stack_part[MAX_ROUNDS],
+    code_part[MAX_ROUNDS];
 
 int main(int argc, char **argv) {
     long faults = argc > 1 ? atol(argv[1]) : 50000;
@@ -158,8 +160,12 @@ int main(int argc, char **argv) {
 
     struct sigaction jvm = { 0 };
     jvm.sa_sigaction = jvm_handler;
-    jvm.sa_flags = SA_SIGINFO | SA_RESTART; /* HotSpot's flags for SIGSEGV: no SA_ONSTACK */
-    sigemptyset(&jvm.sa_mask);
+    /* HotSpot's flags and mask for SIGSEGV (signals_posix.cpp): no SA_ONSTACK, every signal blocked during
+     * the handler but the synchronous error signals. */
+    jvm.sa_flags = SA_SIGINFO | SA_RESTART;
+    sigfillset(&jvm.sa_mask);
+    const int error_signals[] = { SIGILL, SIGBUS, SIGFPE, SIGSEGV, SIGTRAP };
+    for (size_t i = 0; i < sizeof error_signals / sizeof error_signals[0]; i++) sigdelset(&jvm.sa_mask, error_signals[i]);
     if (sigaction(SIGSEGV, &jvm, NULL) != 0) return 2;
     /* crash_handler in front, installed by the arming code itself (it saves the stand-in as the
      * handler before), then swapped in and out. */
@@ -174,22 +180,33 @@ int main(int argc, char **argv) {
         return 1;
     }
 
+    /* The same stand-in, installed with crash_handler's flags and (empty) mask: it splits what crashcap adds into the
+     * kernel's part (SA_ONSTACK: the frame goes on the alternate stack; SA_NODEFER: the signal mask is
+     * not changed on entry and restored on return, which saves the kernel two updates of it) and
+     * crash_handler's own code. */
+    struct sigaction jvm_onstack = jvm;
+    jvm_onstack.sa_flags |= SA_ONSTACK | SA_NODEFER;
+    sigemptyset(&jvm_onstack.sa_mask);
+    const struct sigaction *sides[3] = { &jvm, &jvm_onstack, &armed };
+    double *results[3] = { bare, onstack, through };
     for (int round = 0; round < rounds; round++) {
-        if (round % 2 == 0) {
-            bare[round] = nanos_per_fault(&jvm, faults, threads);
-            through[round] = nanos_per_fault(&armed, faults, threads);
-        } else {
-            through[round] = nanos_per_fault(&armed, faults, threads);
-            bare[round] = nanos_per_fault(&jvm, faults, threads);
+        for (int i = 0; i < 3; i++) { /* the order rotates from round to round */
+            int side = (round + i) % 3;
+            results[side][round] = nanos_per_fault(sides[side], faults, threads);
         }
         added[round] = through[round] - bare[round];
+        stack_part[round] = onstack[round] - bare[round];
+        code_part[round] = through[round] - onstack[round];
     }
     printf("a SIGSEGV the JVM handles: %d rounds of %ld faults per side on %d thread%s, ns per fault\n", rounds, faults,
            threads, threads == 1 ? "" : "s at once");
-    printf("  %-34s %8s   %s\n", "", "median", "interquartile range");
+    printf("  %-40s %8s   %s\n", "", "median", "interquartile range");
     print_row("HotSpot's handler alone", bare, rounds, "");
+    print_row("the same with crashcap's flags", onstack, rounds, "");
     print_row("through crashcap's handler", through, rounds, "");
     print_row("added by crashcap (per round)", added, rounds, "+");
+    print_row("  of which the kernel (flags and mask)", stack_part, rounds, "+");
+    print_row("  of which crash_handler's code", code_part, rounds, "+");
     printf("extra ns per signal (median, upper quartile): %.1f %.1f\n", quantile(added, rounds, 0.5),
            quantile(added, rounds, 0.75));
     return 0;
