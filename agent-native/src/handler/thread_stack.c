@@ -117,13 +117,6 @@ int thread_stack_record_crash(int sig, siginfo_t *info, void *ucontext) {
 }
 
 void thread_stack_recover_from_nested_fault(int sig) {
-    /* Every signal HotSpot handles itself (implicit null checks, safepoint polls) passes here first, on
-     * every thread, almost always with no request open. One plain load decides that case: no locked
-     * increment and decrement of the shared `inside` counter (a cache line every faulting thread would
-     * pull back and forth) and no gettid system call. Safe: a thread that sees the request closed here
-     * touches no slot, as enter_request would have decided too; and a thread whose guard is active was
-     * counted inside by its own caller while the request was open, so it cannot miss an open request. */
-    if (!atomic_load(&request_open)) return;
     int open;
     thread_stack *stack = enter_request(&open);
     if (stack == NULL) return;
