@@ -39,7 +39,7 @@ final class NativeLibrary {
         String resource = "/native/" + platform() + "/libcrashcap.so";
         JarCopy library = new JarCopy(resource);
         // The library's SHA-256, compiled in at build time (LibraryHash, generated with the library): reading the jar's
-        // .sha256 entry instead cost ~2 ms of premain (the code source's URI, a second ZipFile, an entry stream).
+        // .sha256 entry instead took ~2 ms of premain's thread (the code source's URI, a second ZipFile, an entry stream).
         String sha256 = LibraryHash.SHA256;
         long uid;
         try {
