@@ -199,6 +199,7 @@ class LibraryCacheTest {
             hex.append(String.format("%02x", b));
         }
         assertEquals(hex.toString(), hash);
+        assertEquals(hex.toString(), LibraryHash.SHA256, "the hash compiled into the agent names the library it carries");
     }
 
     private static String mode(Path path) throws IOException {
