@@ -239,8 +239,8 @@ static const char *library_path(void) {
     return dladdr((void *)library_path, &info) != 0 && info.dli_fname != NULL ? info.dli_fname : NULL;
 }
 
-/* `load <this library> true <argument>`. Always JNI_OK once anything was armed: HotSpot unloads an agent library
- * whose Agent_OnAttach fails, and the handlers live in it. */
+/* `load <this library> true <argument>`. JNI_OK once arming was tried: HotSpot unloads an agent library whose
+ * Agent_OnAttach fails, and the handlers live in it. */
 EXPORT JNIEXPORT jint JNICALL Agent_OnAttach(JavaVM *vm, char *options, void *reserved) {
     JNIEnv *jni = NULL;
     if ((*vm)->GetEnv(vm, (void **)&jni, JNI_VERSION_1_8) != JNI_OK || jni == NULL) return JNI_ERR;
@@ -275,10 +275,12 @@ EXPORT JNIEXPORT jint JNICALL Agent_OnAttach(JavaVM *vm, char *options, void *re
         }
         if (signal_handler_installed()) dump(jni, &request, &a);
     }
+    /* Unloaded only if nothing was tried here: an arming that failed half-way may have left a hook pointing into
+     * this library. */
+    int keep = armed == NULL || signal_handler_installed();
     free(armed);
     write_reply(request.reply, &a, jni);
     text_buffer_free(&a.reply);
-    int keep = signal_handler_installed();
     free_request(&request);
     return keep ? JNI_OK : JNI_ERR;
 }

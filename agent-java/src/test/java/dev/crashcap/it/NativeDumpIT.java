@@ -69,6 +69,22 @@ class NativeDumpIT {
         }
     }
 
+    /**
+     * A runtime made by jlink without java.instrument can load no Java agent, so before, its JVM could not be dumped
+     * at all (exit 13); the native dump needs no Java agent.
+     */
+    @Test
+    void aRuntimeWithoutJavaInstrumentIsDumpedWithItsLocks() throws Exception {
+        Path runtime = JlinkRuntimes.without("java.instrument");
+        List<String> command = List.of(runtime.resolve("bin/java").toString(), "-cp", TestJvm.TEST_CLASSES.toString(), APP);
+        try (RunningJvm jvm = RunningJvm.start(work.resolve("target"), command, Map.of()).awaitOutput("ready ")) {
+            TestJvm.Result dump = TestJvm.cli(work, "dump", Long.toString(jvm.pid()), "--out", work.resolve("d").toString());
+            assertEquals(0, dump.exitCode(), dump.toString());
+            assertDeadlocks(Inspect.json(work, Path.of(dump.stdout().strip())));
+            AttachIT.assertAnswers(jvm);
+        }
+    }
+
     /** monitor-a and monitor-b deadlocked on MonitorA/MonitorB; juc-a and juc-b on the two ReentrantLocks. */
     private static void assertDeadlocks(Map<String, Object> json) {
         assertEquals("deadlock", JsonReader.get(json, "diagnosis.kind"));
