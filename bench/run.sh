@@ -4,9 +4,9 @@
 #   bench/run.sh [start-up runs] [crash runs per thread count] [attach runs] [dump runs] [upload bundles] [upload runs]
 #                [thread start runs] [context runs]
 #   bench/run.sh passthrough [pairs] [work scale]
-# The second form runs only the pass-through benchmarks (long: about 5 minutes with the default 5 pairs): the
-# handler's own cost per signal (agent-native/test/pass_through_bench.c) and a JVM at work with and without the agent
-# (bench/PassThroughBench.java).
+# The second form runs only the pass-through benchmarks (about 3 minutes on a quiet machine with the default 20 pairs):
+# the handler's own cost per signal (agent-native/test/pass_through_bench.c) and a JVM at work with and without the
+# agent (bench/PassThroughBench.java), with the overhead that cost lets one expect.
 # Attach latency is measured against every JDK found among the usual ones (17, 21, 25); CRASHCAP_BENCH_JDKS
 # (space-separated java homes) overrides that. The scale benchmark (list, list --json and upload over 1,000 and
 # 10,000 bundles in a 64 MiB heap; the 10,000-bundle upload takes minutes) runs last; CRASHCAP_BENCH_SCALE
@@ -19,9 +19,16 @@ testlib=agent-java/target/native-build/libcrashcaptest.so
 classes=agent-java/target/test-classes
 [ -f "$jar" ] && [ -f "$testlib" ] && [ -d "$classes/dev/crashcap/testapp" ] || mvn -B -q package -DskipTests
 if [ "${1:-}" = passthrough ]; then
-    agent-java/target/native-build/agent-native/pass_through_bench 200000 15
+    echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+    native=agent-java/target/native-build/agent-native/pass_through_bench
+    # The handler's own cost per signal, one thread, then two faulting at once (shared state would show there).
+    one=$("$native" 50000 41 1)
+    echo "$one"
+    "$native" 50000 21 2 | grep -v '^extra'
     echo
-    java bench/PassThroughBench.java "$jar" "${2:-5}" "${3:-1.0}"
+    # ... and a JVM at work, handed that cost for the overhead to expect.
+    # shellcheck disable=SC2046
+    java bench/PassThroughBench.java "$jar" "${2:-20}" "${3:-1.0}" $(echo "$one" | sed -n 's/^extra ns per signal.*: //p')
     exit
 fi
 java bench/StartupBench.java "$jar" "${1:-40}"

@@ -5,11 +5,22 @@
  * JVM_handle_linux_signal: crash_handler finds it with dlsym, as it finds libjvm's. It handles a load
  * from a PROT_NONE page by stepping over the two-byte instruction, so the loop goes on.
  *
- *   pass_through_bench [faults per round] [rounds]
- * prints nanoseconds per fault, median and minimum of the rounds, bare and through crashcap (the rounds
- * alternate between the two). Exits 1 only if a fault did not come back as handled: the chain is the
- * thing under test (ctest runs it small); the timings are printed, never judged (shared noisy machines).
- * bench/run.sh runs it larger. x86_64 only (the instruction stepped over is x86's). */
+ *   pass_through_bench [faults per round] [rounds] [threads]
+ * Each round times the same number of faults bare and through crashcap, back to back (the order
+ * rotates from round to round), so both see the same machine: the round's difference is what the
+ * handler added. A third side, the stand-in installed with crash_handler's flags (SA_ONSTACK |
+ * SA_NODEFER), splits that into the kernel's part and crash_handler's own code. Time is each faulting thread's own CPU time (user + system), so a
+ * round in which other processes took the CPU away costs no more than one that had it alone. Printed: ns per fault of each side and the per-round
+ * difference, median and interquartile range over the rounds (robust to a loaded machine: a round hit
+ * by another process lands in a tail, not in the median). The last line, "extra ns per signal", the
+ * median and upper quartile of the per-round differences, is what bench/run.sh hands to PassThroughBench
+ * for the overhead to expect. With threads > 1, that many
+ * threads fault at the same time (each on its own alternate stack, as Java threads are), which shows
+ * any shared state the pass-through path writes (a contended cache line).
+ * Exits 1 only if a fault did not come back as handled: the chain is the thing under test (ctest runs
+ * it small); the timings are printed, never judged (shared noisy machines). x86_64 only (the
+ * instruction stepped over is x86's). */
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,8 +34,12 @@
 
 #if defined(__x86_64__)
 
+#define MAX_ROUNDS 10000
+#define MAX_THREADS 16
+#define ALTSTACK_BYTES (256 * 1024)
+
 static char *guard;
-static volatile long handled;
+static _Thread_local long handled;
 
 /* HotSpot's hook, as far as this program's faults go: a load from the guard page is the JVM's own,
  * handled by stepping over `mov (%rax),%eax` (8b 00). Anything else is not recognised. */
@@ -48,17 +63,67 @@ static void fault_once(void) {
     __asm__ volatile(".byte 0x8b, 0x00" /* mov (%rax),%eax */ : : "a"(guard) : "memory");
 }
 
-static double nanos_per_fault(long faults) {
-    struct timespec start, end;
-    long before = handled;
-    clock_gettime(CLOCK_MONOTONIC, &start);
-    for (long i = 0; i < faults; i++) fault_once();
-    clock_gettime(CLOCK_MONOTONIC, &end);
-    if (handled - before != faults) {
-        fprintf(stderr, "pass_through_bench: %ld of %ld faults came back handled\n", handled - before, faults);
-        exit(1);
+/* This thread's CPU time (user + system: the kernel's half of a signal's round trip is the system part), not
+ * the wall clock: time the thread spends descheduled by other processes does not count. */
+static double thread_cpu_ns(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return t.tv_sec * 1e9 + t.tv_nsec;
+}
+
+typedef struct {
+    long faults;
+    pthread_barrier_t *start;
+    double ns_per_fault;
+    int failed;
+} worker;
+
+/* One thread's share of a measurement: warm up, wait for the others, fault `faults` times. */
+static void *fault_loop(void *arg) {
+    worker *w = arg;
+    stack_t altstack = { .ss_sp = malloc(ALTSTACK_BYTES), .ss_size = ALTSTACK_BYTES, .ss_flags = 0 };
+    if (altstack.ss_sp == NULL || sigaltstack(&altstack, NULL) != 0) {
+        w->failed = 1;
+        return NULL;
     }
-    return ((end.tv_sec - start.tv_sec) * 1e9 + (end.tv_nsec - start.tv_nsec)) / faults;
+    for (long i = 0; i < w->faults / 10 + 1; i++) fault_once(); /* warm */
+    pthread_barrier_wait(w->start);
+    long before = handled;
+    double start = thread_cpu_ns();
+    for (long i = 0; i < w->faults; i++) fault_once();
+    w->ns_per_fault = (thread_cpu_ns() - start) / w->faults;
+    if (handled - before != w->faults) {
+        fprintf(stderr, "pass_through_bench: %ld of %ld faults came back handled\n", handled - before, w->faults);
+        w->failed = 1;
+    }
+    stack_t off = { .ss_flags = SS_DISABLE };
+    sigaltstack(&off, NULL);
+    free(altstack.ss_sp);
+    return NULL;
+}
+
+/* ns per fault, the mean over `threads` threads faulting at the same time, with the SIGSEGV handler
+ * `action`. */
+static double nanos_per_fault(const struct sigaction *action, long faults, int threads) {
+    if (sigaction(SIGSEGV, action, NULL) != 0) exit(2);
+    pthread_barrier_t start;
+    pthread_barrier_init(&start, NULL, (unsigned)threads);
+    pthread_t ids[MAX_THREADS];
+    worker workers[MAX_THREADS];
+    for (int t = 0; t < threads; t++) {
+        workers[t] = (worker){ .faults = faults, .start = &start };
+        if (pthread_create(&ids[t], NULL, fault_loop, &workers[t]) != 0) exit(2);
+    }
+    double sum = 0;
+    int failed = 0;
+    for (int t = 0; t < threads; t++) {
+        pthread_join(ids[t], NULL);
+        sum += workers[t].ns_per_fault;
+        failed |= workers[t].failed;
+    }
+    pthread_barrier_destroy(&start);
+    if (failed) exit(1);
+    return sum / threads;
 }
 
 static int compare_doubles(const void *a, const void *b) {
@@ -66,51 +131,84 @@ static int compare_doubles(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
+/* Sorts values and returns the quantile q (0..1), linearly interpolated. */
+static double quantile(double *values, int n, double q) {
+    qsort(values, (size_t)n, sizeof values[0], compare_doubles);
+    double position = q * (n - 1);
+    int below = (int)position;
+    if (below + 1 >= n) return values[n - 1];
+    return values[below] + (position - below) * (values[below + 1] - values[below]);
+}
+
+static void print_row(const char *label, double *values, int n, const char *sign) {
+    double q1 = quantile(values, n, 0.25), median = quantile(values, n, 0.5), q3 = quantile(values, n, 0.75);
+    char format[96];
+    snprintf(format, sizeof format, "  %%-40s %%%s8.1f   %%%s8.1f .. %%%s.1f\n", sign, sign, sign);
+    printf(format, label, median, q1, q3);
+}
+
+static double bare[MAX_ROUNDS], onstack[MAX_ROUNDS], through[MAX_ROUNDS], added[MAX_ROUNDS], stack_part[MAX_ROUNDS],
+    code_part[MAX_ROUNDS];
+
 int main(int argc, char **argv) {
-    long faults = argc > 1 ? atol(argv[1]) : 200000;
-    int rounds = argc > 2 ? atoi(argv[2]) : 9;
-    if (faults <= 0 || rounds <= 0 || rounds > 1000) return 2;
+    long faults = argc > 1 ? atol(argv[1]) : 50000;
+    int rounds = argc > 2 ? atoi(argv[2]) : 41;
+    int threads = argc > 3 ? atoi(argv[3]) : 1;
+    if (faults <= 0 || rounds <= 0 || rounds > MAX_ROUNDS || threads <= 0 || threads > MAX_THREADS) return 2;
     guard = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (guard == MAP_FAILED) return 2;
-    /* Like a Java thread of an armed JVM: an alternate stack, which crash_handler (SA_ONSTACK) runs on. */
-    stack_t altstack = { .ss_sp = malloc(256 * 1024), .ss_size = 256 * 1024, .ss_flags = 0 };
-    if (altstack.ss_sp == NULL || sigaltstack(&altstack, NULL) != 0) return 2;
 
     struct sigaction jvm = { 0 };
     jvm.sa_sigaction = jvm_handler;
-    jvm.sa_flags = SA_SIGINFO | SA_RESTART; /* HotSpot's flags for SIGSEGV: no SA_ONSTACK */
-    sigemptyset(&jvm.sa_mask);
+    /* HotSpot's flags and mask for SIGSEGV (signals_posix.cpp): no SA_ONSTACK, every signal blocked during
+     * the handler but the synchronous error signals. */
+    jvm.sa_flags = SA_SIGINFO | SA_RESTART;
+    sigfillset(&jvm.sa_mask);
+    const int error_signals[] = { SIGILL, SIGBUS, SIGFPE, SIGSEGV, SIGTRAP };
+    for (size_t i = 0; i < sizeof error_signals / sizeof error_signals[0]; i++) sigdelset(&jvm.sa_mask, error_signals[i]);
+    if (sigaction(SIGSEGV, &jvm, NULL) != 0) return 2;
+    /* crash_handler in front, installed by the arming code itself (it saves the stand-in as the
+     * handler before), then swapped in and out. */
     struct sigaction armed;
-
-    double bare[1000], through[1000];
-    for (int round = 0; round < rounds; round++) {
-        /* bare: HotSpot's handler alone */
-        if (sigaction(SIGSEGV, &jvm, NULL) != 0) return 2;
-        nanos_per_fault(faults / 10 + 1); /* warm */
-        bare[round] = nanos_per_fault(faults);
-        /* crashcap: crash_handler in front, installed once by the arming code itself, then swapped in */
-        if (round == 0) {
-            const char *failure = signal_handler_install();
-            if (failure != NULL || sigaction(SIGSEGV, NULL, &armed) != 0) {
-                fprintf(stderr, "pass_through_bench: %s\n", failure ? failure : "sigaction");
-                return 2;
-            }
-            if (crash_chain.jvm_hook != JVM_handle_linux_signal) {
-                fprintf(stderr, "pass_through_bench: crash_handler did not find JVM_handle_linux_signal\n");
-                return 1;
-            }
-        } else if (sigaction(SIGSEGV, &armed, NULL) != 0) {
-            return 2;
-        }
-        nanos_per_fault(faults / 10 + 1);
-        through[round] = nanos_per_fault(faults);
+    const char *failure = signal_handler_install();
+    if (failure != NULL || sigaction(SIGSEGV, NULL, &armed) != 0) {
+        fprintf(stderr, "pass_through_bench: %s\n", failure ? failure : "sigaction");
+        return 2;
     }
-    qsort(bare, rounds, sizeof bare[0], compare_doubles);
-    qsort(through, rounds, sizeof through[0], compare_doubles);
-    printf("a SIGSEGV the JVM handles, %ld per round, %d rounds, ns per fault (median, min)\n", faults, rounds);
-    printf("  %-42s %8.0f %8.0f\n", "HotSpot's handler alone", bare[rounds / 2], bare[0]);
-    printf("  %-42s %8.0f %8.0f\n", "through crashcap's handler", through[rounds / 2], through[0]);
-    printf("  %-42s %+8.0f %+8.0f\n", "added by crashcap", through[rounds / 2] - bare[rounds / 2], through[0] - bare[0]);
+    if (crash_chain.jvm_hook != JVM_handle_linux_signal) {
+        fprintf(stderr, "pass_through_bench: crash_handler did not find JVM_handle_linux_signal\n");
+        return 1;
+    }
+
+    /* The same stand-in, installed with crash_handler's flags and (empty) mask: it splits what crashcap adds into the
+     * kernel's part (SA_ONSTACK: the frame goes on the alternate stack; SA_NODEFER: the signal mask is
+     * not changed on entry and restored on return, which saves the kernel two updates of it) and
+     * crash_handler's own code. */
+    struct sigaction jvm_onstack = jvm;
+    jvm_onstack.sa_flags |= SA_ONSTACK | SA_NODEFER;
+    sigemptyset(&jvm_onstack.sa_mask);
+    const struct sigaction *sides[3] = { &jvm, &jvm_onstack, &armed };
+    double *results[3] = { bare, onstack, through };
+    for (int round = 0; round < rounds; round++) {
+        for (int i = 0; i < 3; i++) { /* the order rotates from round to round */
+            int side = (round + i) % 3;
+            results[side][round] = nanos_per_fault(sides[side], faults, threads);
+        }
+        added[round] = through[round] - bare[round];
+        stack_part[round] = onstack[round] - bare[round];
+        code_part[round] = through[round] - onstack[round];
+    }
+    printf("a SIGSEGV the JVM handles: %d rounds of %ld faults per side on %d thread%s, ns per fault\n", rounds, faults,
+           threads, threads == 1 ? "" : "s at once");
+    printf("  %-40s %8s   %s\n", "", "median", "interquartile range");
+    print_row("HotSpot's handler alone", bare, rounds, "");
+    print_row("the same with crashcap's flags", onstack, rounds, "");
+    print_row("through crashcap's handler", through, rounds, "");
+    print_row("added by crashcap (per round)", added, rounds, "+");
+    print_row("  of which the kernel (flags and mask)", stack_part, rounds, "+");
+    print_row("  of which crash_handler's code", code_part, rounds, "+");
+    printf("extra ns per signal (median, upper quartile): %.1f %.1f\n", quantile(added, rounds, 0.5),
+           quantile(added, rounds, 0.75));
     return 0;
 }
 

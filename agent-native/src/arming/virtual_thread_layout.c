@@ -33,8 +33,13 @@ static uint64_t field_offset(JNIEnv *jni, jclass type, const char *name, const c
 }
 
 /* Where a byte[]'s length and first element are, by object header: compressed class pointers (12, 16), full
- * class pointers (16, 24), compact object headers (8, 12; JDK 24+ with -XX:+UseCompactObjectHeaders). */
-static const uint64_t ARRAY_LAYOUTS[][2] = { { 12, 16 }, { 16, 24 }, { 8, 12 } };
+ * class pointers (16, 24 up to JDK 21, where elements start 8-aligned; 16, 20 from JDK 22, where they follow the
+ * length at their own alignment), compact object headers (8, 12; JDK 24+ with -XX:+UseCompactObjectHeaders). */
+static const uint64_t ARRAY_LAYOUTS[][2] = { { 12, 16 }, { 16, 24 }, { 16, 20 }, { 8, 12 } };
+
+/* How references are stored, tried in this order: 32-bit narrow oops, full addresses, generational ZGC's colored
+ * pointers (only where the JVM has ZGC's globals: JDK 21+). */
+enum { NARROW, FULL, ZGC_COLORED, ENCODINGS };
 
 /* The arming thread's own java.lang.Thread, read through the layout as it stands, says what JNI says: its eetop
  * is its JavaThread*, no virtual thread is mounted, and its tid and name are JNI's. */
@@ -46,6 +51,21 @@ static int reads_back(uintptr_t java_thread, uint64_t eetop, jlong tid, const ch
     return thread_oop != 0 && current == thread_oop &&
            own_memory_read(NULL, thread_oop + eetop, &eetop_value, sizeof eetop_value) && eetop_value == java_thread &&
            java_thread_object_read(NULL, thread_oop, &read) && read.id == tid && strcmp(read.name, name) == 0;
+}
+
+/* &ZPointerLoadBadMask, which ZGlobalsForVMStructs (JDK 21+; the generational ZGC's globals for the serviceability
+ * agent) points to; NULL in a JVM without it. Present whatever GC runs: the arming check says whether it is used. */
+static const uintptr_t *zgc_load_bad_mask(void) {
+    void *instance = NULL;
+    uint64_t offset = 0, size = 0;
+    const char *type = NULL;
+    if (!static_value("ZGlobalsForVMStructs", "_instance_p", &instance, sizeof instance) || instance == NULL ||
+        !vm_structs_field("ZGlobalsForVMStructs", "_ZPointerLoadBadMask", &offset, &type) ||
+        !vm_structs_type_size("ZGlobalsForVMStructs", &size) || offset + sizeof(void *) > size) {
+        return NULL;
+    }
+    const uintptr_t *mask = NULL;
+    return own_memory_read(NULL, (uintptr_t)instance + offset, &mask, sizeof mask) ? mask : NULL;
 }
 
 static const char *check_on_current(JNIEnv *jni, jthread current, jclass thread_class, uint64_t eetop) {
@@ -61,10 +81,17 @@ static const char *check_on_current(JNIEnv *jni, jthread current, jclass thread_
     jstring name_string = (*jni)->GetObjectField(jni, current, name_id);
     const char *name = name_string == NULL ? NULL : (*jni)->GetStringUTFChars(jni, name_string, NULL);
     const char *problem = "the arming thread's java.lang.Thread did not read back as JNI gives it";
+    /* The check is about the layout: under ZGC it follows references of any color (a copy the GC left behind
+     * reads back the same), or a ZGC cycle running at arming would make it fail; the handler follows good ones only. */
+    static const uintptr_t NO_BAD_COLORS = 0;
+    const uintptr_t *load_bad_mask = hotspot_vthreads.zgc_load_bad_mask;
+    if (load_bad_mask != NULL) hotspot_vthreads.zgc_load_bad_mask = &NO_BAD_COLORS;
     /* A GC may move the Thread between two reads (this thread runs native code, a GC need not wait): a few tries. */
     for (int attempt = 0; attempt < 5 && name != NULL && problem != NULL; attempt++) {
-        for (int compressed = 1; compressed >= 0 && problem != NULL; compressed--) {
-            hotspot_vthreads.compressed_oops = compressed;
+        for (int encoding = NARROW; encoding < ENCODINGS && problem != NULL; encoding++) {
+            if (encoding == ZGC_COLORED && load_bad_mask == NULL) continue;
+            hotspot_vthreads.compressed_oops = encoding == NARROW;
+            hotspot_vthreads.zgc_colored = encoding == ZGC_COLORED;
             for (size_t i = 0; i < sizeof ARRAY_LAYOUTS / sizeof ARRAY_LAYOUTS[0] && problem != NULL; i++) {
                 hotspot_vthreads.array_length = ARRAY_LAYOUTS[i][0];
                 hotspot_vthreads.array_base = ARRAY_LAYOUTS[i][1];
@@ -72,6 +99,7 @@ static const char *check_on_current(JNIEnv *jni, jthread current, jclass thread_
             }
         }
     }
+    hotspot_vthreads.zgc_load_bad_mask = load_bad_mask;
     if (name != NULL) (*jni)->ReleaseStringUTFChars(jni, name_string, name);
     if (name_string != NULL) (*jni)->DeleteLocalRef(jni, name_string);
     return problem;
@@ -101,6 +129,7 @@ static const char *read_layout(JNIEnv *jni, jthread current) {
     }
     hotspot_vthreads.narrow_oop_base = base;
     hotspot_vthreads.narrow_oop_shift = shift;
+    hotspot_vthreads.zgc_load_bad_mask = zgc_load_bad_mask();
     jclass thread_class = (*jni)->FindClass(jni, "java/lang/Thread");
     jclass string_class = (*jni)->FindClass(jni, "java/lang/String");
     if ((*jni)->ExceptionCheck(jni)) (*jni)->ExceptionClear(jni);

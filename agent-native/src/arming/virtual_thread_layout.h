@@ -2,7 +2,7 @@
  * _threadObj, CompressedOops' base and shift); java.lang.Thread's and java.lang.String's fields from their JNI
  * field ids, which HotSpot makes of the field's offset (jfieldIDWorkaround: offset << 2 | 2 for an instance field
  * when -Xcheck:jni is off). Believed only when, on the arming thread's own java.lang.Thread, they read back its
- * JavaThread* (eetop), its tid and its name as JNI gives them; that check also picks compressed or full
+ * JavaThread* (eetop), its tid and its name as JNI gives them; that check also picks compressed, full or ZGC-colored
  * references and where a byte[]'s length and elements are. Never in a signal handler. */
 #ifndef CRASHCAP_VIRTUAL_THREAD_LAYOUT_H
 #define CRASHCAP_VIRTUAL_THREAD_LAYOUT_H

@@ -251,7 +251,7 @@ static void write_crashing_thread(void *arg) {
     write_thread_identity(&writer, crash->tid, 1, NULL);
     write_hotspot_state(&writer, java_thread_state_own(&prepared.map));
     java_thread_object vthread;
-    if (virtual_thread_own(&prepared.map, &vthread)) write_virtual_thread(&writer, &vthread);
+    write_virtual_thread(&writer, virtual_thread_own(&prepared.map, &vthread), &vthread);
     write_registers(crash->ucontext);
     write_stack(&writer, &prepared.map, crash->tid, regs.sp);
     bw_flush(&writer);

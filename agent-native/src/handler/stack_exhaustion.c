@@ -25,12 +25,12 @@ static int kernel_can_write(uintptr_t address) {
 
 int stack_exhaustion_fatal_without_us(int sig, const siginfo_t *info, const void *ucontext, int previous_on_altstack) {
     if ((sig != SIGSEGV && sig != SIGBUS) || info->si_code <= 0) return 0;
-    unwind_regs regs;
-    arch_regs_from_ucontext(ucontext, &regs);
-    uintptr_t top = regs.sp - ARCH_RED_ZONE;
+    /* The stack pointer alone (not every register): this runs for every fault HotSpot handles itself. */
+    uintptr_t sp = arch_sp_from_ucontext(ucontext);
+    uintptr_t top = sp - ARCH_RED_ZONE;
     uintptr_t bottom = top - frame_bytes;
     uintptr_t fault = (uintptr_t)info->si_addr;
-    if (fault + NEAR_SP < bottom || fault > regs.sp + NEAR_SP) return 0;
+    if (fault + NEAR_SP < bottom || fault > sp + NEAR_SP) return 0;
     /* Every page the frame would cover. */
     int writable = 1;
     for (uintptr_t probe = top - 8; writable && probe >= bottom; probe -= 4096) writable = kernel_can_write(probe);

@@ -268,9 +268,13 @@ void write_thread_identity(bundle_writer *w, int tid, int crashed, const resolve
     bw_field_text(w, "kstate", kernel_state);
 }
 
-void write_virtual_thread(bundle_writer *w, const java_thread_object *vthread) {
-    bw_field_dec(w, "virtualThread.id", vthread->id);
-    bw_field_text(w, "virtualThread.name", vthread->name);
+void write_virtual_thread(bundle_writer *w, int mounted, const java_thread_object *vthread) {
+    if (mounted > 0) {
+        bw_field_dec(w, "virtualThread.id", vthread->id);
+        bw_field_text(w, "virtualThread.name", vthread->name);
+    } else if (mounted < 0) {
+        bw_field_text(w, "virtualThread.unreadable", "the heap reference to it could not be followed safely");
+    }
 }
 
 void write_hotspot_state(bundle_writer *w, int state) {
@@ -353,7 +357,7 @@ void write_thread_section(bundle_writer *w, const unwind_context *context, const
         return;
     }
     write_hotspot_state(w, stack->hotspot_state);
-    if (stack->vthread_mounted) write_virtual_thread(w, &stack->vthread);
+    write_virtual_thread(w, stack->vthread_mounted, &stack->vthread);
     write_stack(w, context->map, stack->tid, stack->sp);
     for (int i = 0; i < stack->frame_count; i++) write_frame(w, context, names, &stack->frames[i]);
     if (stack->java_status < 0 && stack->java_status != JAVA_FRAMES_NOT_JAVA &&

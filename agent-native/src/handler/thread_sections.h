@@ -37,8 +37,10 @@ void java_names_release(java_names *names);
  * the old table and must not be used again. Called by the capture owner before it reads the memory map. */
 void symbol_cache_forget(void);
 
-/* The virtual thread mounted on a carrier: virtualThread.id, virtualThread.name. */
-void write_virtual_thread(bundle_writer *w, const java_thread_object *vthread);
+/* The virtual thread mounted on a carrier (mounted as virtual_thread_read returns it): virtualThread.id and
+ * virtualThread.name when read (1), virtualThread.unreadable when one may be mounted but could not be read (-1),
+ * nothing when none is (0). */
+void write_virtual_thread(bundle_writer *w, int mounted, const java_thread_object *vthread);
 
 /* HotSpot's state of the thread (hotspotState: _thread_in_native, ...), when known (state >= 0). */
 void write_hotspot_state(bundle_writer *w, int state);

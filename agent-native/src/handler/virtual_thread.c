@@ -10,6 +10,44 @@ const char *virtual_thread_layout_status(void) {
     return hotspot_vthreads.ready ? "ok" : hotspot_vthreads.problem;
 }
 
+/* Generational ZGC (JDK 21+ with -XX:+ZGenerational, the only ZGC from JDK 24) stores every reference, in the heap
+ * and in OopHandles alike, as a colored pointer ("zpointer"): the object's address shifted left, below it 16 bits of
+ * GC metadata. Bits 12..15 are the "remapped" color, exactly one of them set; the address starts right above that
+ * bit (bit 12 set: shifted by 13, ... bit 15: by 16), which is how HotSpot's own load barrier uncolors it (x86_64
+ * layout; the arming check on a known Thread proves it, else this encoding is not used). A reference whose color
+ * the current ZPointerLoadBadMask calls bad was not yet fixed since the last relocation: its object may have moved
+ * and the old place be reused, so it is left unread (0) rather than read wrong. */
+#define ZGC_METADATA_BITS 16
+/* A reference that is there but may not be followed: an address no object has (nothing is mapped at 1), so every read
+ * through it fails, and unlike 0 (null) it says "something was there". */
+#define UNREADABLE_REFERENCE ((uintptr_t)1)
+#define ZGC_REMAPPED_SHIFT 12
+
+/* The address a zpointer holds, whatever its color: 0 for null, UNREADABLE_REFERENCE when it is no zpointer. */
+static uintptr_t zgc_address(uintptr_t colored) {
+    if ((colored >> ZGC_METADATA_BITS) == 0) return 0; /* null, colored or not */
+    unsigned remapped = (unsigned)(colored >> ZGC_REMAPPED_SHIFT) & 0xF;
+    if (remapped == 0 || (remapped & (remapped - 1)) != 0) return UNREADABLE_REFERENCE; /* not exactly one bit */
+    return colored >> (ZGC_REMAPPED_SHIFT + 1 + __builtin_ctz(remapped));
+}
+
+/* The object a zpointer points to, when it may be followed: not null, and of a color the GC calls good now. */
+static uintptr_t zgc_uncolor(const memory_map *map, uintptr_t colored) {
+    uintptr_t address = zgc_address(colored);
+    uintptr_t bad = 0;
+    if (address == 0) return 0;
+    if (hotspot_vthreads.zgc_load_bad_mask == NULL ||
+        !own_memory_read(map, (uintptr_t)hotspot_vthreads.zgc_load_bad_mask, &bad, sizeof bad) || (colored & bad) != 0) {
+        return UNREADABLE_REFERENCE;
+    }
+    return address;
+}
+
+/* A full-width reference as the heap or an OopHandle holds it, as an address: itself, or a zpointer uncolored. */
+static uintptr_t decode_reference(const memory_map *map, uintptr_t raw) {
+    return hotspot_vthreads.zgc_colored ? zgc_uncolor(map, raw) : raw;
+}
+
 /* A reference field of the object at object: a narrow oop decoded, or a full one. 0 for null or unreadable. */
 static uintptr_t read_reference(const memory_map *map, uintptr_t object, uint64_t offset) {
     if (hotspot_vthreads.compressed_oops) {
@@ -18,7 +56,7 @@ static uintptr_t read_reference(const memory_map *map, uintptr_t object, uint64_
         return hotspot_vthreads.narrow_oop_base + ((uintptr_t)narrow << hotspot_vthreads.narrow_oop_shift);
     }
     uintptr_t oop = 0;
-    return own_memory_read(map, object + offset, &oop, sizeof oop) ? oop : 0;
+    return own_memory_read(map, object + offset, &oop, sizeof oop) ? decode_reference(map, oop) : 0;
 }
 
 /* Appends one character as UTF-8 if it fits whole; 0 when it does not. */
@@ -94,25 +132,36 @@ int java_thread_object_read(const memory_map *map, uintptr_t thread_oop, java_th
     return name == 0 || read_string(map, name, out->name, sizeof out->name); /* a virtual thread may have no name */
 }
 
-uintptr_t java_thread_handle_oop(const memory_map *map, uintptr_t java_thread, uint64_t handle_offset) {
-    uintptr_t slot = 0, oop = 0;
+/* The raw value in the OopHandle at java_thread + handle_offset, or 0. */
+static uintptr_t handle_raw(const memory_map *map, uintptr_t java_thread, uint64_t handle_offset) {
+    uintptr_t slot = 0, raw = 0;
     if (java_thread == 0 || !own_memory_read(map, java_thread + handle_offset, &slot, sizeof slot) || slot == 0 ||
-        !own_memory_read(map, slot, &oop, sizeof oop)) {
+        !own_memory_read(map, slot, &raw, sizeof raw)) {
         return 0;
     }
-    return oop;
+    return raw;
+}
+
+uintptr_t java_thread_handle_oop(const memory_map *map, uintptr_t java_thread, uint64_t handle_offset) {
+    return decode_reference(map, handle_raw(map, java_thread, handle_offset));
 }
 
 int virtual_thread_read(const memory_map *map, uintptr_t java_thread, java_thread_object *out) {
     if (!hotspot_vthreads.ready || java_thread == 0) return 0;
-    uintptr_t current = java_thread_handle_oop(map, java_thread, hotspot_vthreads.java_thread_vthread);
-    uintptr_t carrier = java_thread_handle_oop(map, java_thread, hotspot_vthreads.java_thread_thread_obj);
+    uintptr_t current_raw = handle_raw(map, java_thread, hotspot_vthreads.java_thread_vthread);
+    uintptr_t carrier_raw = handle_raw(map, java_thread, hotspot_vthreads.java_thread_thread_obj);
+    /* Under ZGC two handles to one Thread may have different colors (the GC fixes each on its own): the same address
+     * whatever the colors is the same object, nothing mounted, though neither may be followed yet. */
+    if (hotspot_vthreads.zgc_colored && zgc_address(current_raw) == zgc_address(carrier_raw)) return 0;
+    uintptr_t current = decode_reference(map, current_raw);
+    uintptr_t carrier = decode_reference(map, carrier_raw);
+    if (current == UNREADABLE_REFERENCE || carrier == UNREADABLE_REFERENCE) return -1; /* mounted or not: unknown */
     /* Thread.currentThread() is the carrier's own Thread unless a virtual thread is mounted. */
     if (current == 0 || carrier == 0 || current == carrier) return 0;
-    return java_thread_object_read(map, current, out);
+    return java_thread_object_read(map, current, out) ? 1 : -1;
 }
 
 int virtual_thread_own(const memory_map *map, java_thread_object *out) {
     thread_slot *slot = thread_registry_find(current_tid());
-    return slot != NULL && virtual_thread_read(map, atomic_load(&slot->vm_thread), out);
+    return slot == NULL ? 0 : virtual_thread_read(map, atomic_load(&slot->vm_thread), out);
 }

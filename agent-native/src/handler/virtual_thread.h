@@ -1,7 +1,9 @@
 /* The virtual thread mounted on a carrier thread (JDK 21+), read by the carrier itself inside a signal handler:
  * JavaThread::_vthread is the java.lang.Thread that Thread.currentThread() returns, the carrier's own
  * (JavaThread::_threadObj) unless a virtual thread is mounted. Its java.lang.Thread.tid and .name (a String: its
- * value byte[] and coder) are read from the heap, compressed oops decoded with CompressedOops' base and shift.
+ * value byte[] and coder) are read from the heap, compressed oops decoded with CompressedOops' base and shift,
+ * generational ZGC's colored pointers (JDK 21+; the only ZGC of JDK 24+) by dropping their color: see
+ * decode_reference in virtual_thread.c.
  * Offsets come from gHotSpotVMStructs and, for the Java fields, from their JNI field ids, and are checked at
  * arming time on the arming thread's own java.lang.Thread (arming/virtual_thread_layout.c). Async-signal-safe;
  * every read goes through the memory map, else process_vm_readv, so none can fault. */
@@ -24,6 +26,8 @@ typedef struct {
     uint64_t java_thread_vthread;     /* JavaThread::_vthread (OopHandle: an oop*) */
     uint64_t java_thread_thread_obj;  /* JavaThread::_threadObj (OopHandle) */
     int compressed_oops;              /* 1: reference fields hold 32-bit narrow oops */
+    int zgc_colored;                  /* 1: references (fields and OopHandles) are generational ZGC's zpointers */
+    const uintptr_t *zgc_load_bad_mask; /* &ZPointerLoadBadMask: colors of references that may point to a moved object */
     uintptr_t narrow_oop_base;
     int narrow_oop_shift;
     uint64_t thread_name;             /* java.lang.Thread.name (String) */
@@ -46,11 +50,12 @@ int java_thread_object_read(const memory_map *map, uintptr_t thread_oop, java_th
 /* The oop an OopHandle field of the JavaThread at java_thread holds, or 0. */
 uintptr_t java_thread_handle_oop(const memory_map *map, uintptr_t java_thread, uint64_t handle_offset);
 
-/* The virtual thread mounted on the JavaThread at java_thread: 1 with out filled; 0 when none is mounted or it
- * cannot be read. */
+/* The virtual thread mounted on the JavaThread at java_thread: 1 with out filled; 0 when none is mounted (or the
+ * layout is not ready); -1 when one is or may be mounted but cannot be read (a reference the GC has not fixed yet,
+ * memory that does not read back). */
 int virtual_thread_read(const memory_map *map, uintptr_t java_thread, java_thread_object *out);
 
-/* The virtual thread mounted on the calling thread (its JavaThread from the thread registry): 1 with out filled. */
+/* The virtual thread mounted on the calling thread (its JavaThread from the thread registry), as virtual_thread_read. */
 int virtual_thread_own(const memory_map *map, java_thread_object *out);
 
 #endif

@@ -51,6 +51,10 @@ typedef struct {
 /* Fills regs (pc, sp and every general register) from a signal handler's ucontext_t. */
 void arch_regs_from_ucontext(const void *ucontext, unwind_regs *regs);
 
+/* The interrupted stack pointer alone: what the pass-through path of crash_handler needs, for every
+ * signal HotSpot handles itself (stack_exhaustion.c), without filling a whole unwind_regs. */
+uintptr_t arch_sp_from_ucontext(const void *ucontext);
+
 /* The register dump of a ucontext: number of registers, and each one's name and value. */
 size_t arch_register_count(void);
 const char *arch_register_name(size_t index);

@@ -35,6 +35,11 @@ void arch_regs_from_ucontext(const void *ucontext, unwind_regs *regs) {
     regs->pc_exact = 1;
 }
 
+uintptr_t arch_sp_from_ucontext(const void *ucontext) {
+    const ucontext_t *uc = ucontext;
+    return (uintptr_t)uc->uc_mcontext.sp;
+}
+
 size_t arch_register_count(void) {
     return DUMPED_REGISTER_COUNT;
 }

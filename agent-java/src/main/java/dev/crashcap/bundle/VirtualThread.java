@@ -10,6 +10,11 @@ public record VirtualThread(String name, Long id) {
 
     /** From a thread section's {@code virtualThread.id} and {@code virtualThread.name}; null when it has neither. */
     static VirtualThread of(Map<String, String> scalars, CaptureValues values) {
+        String unreadable = CaptureValues.text(scalars, "virtualThread.unreadable");
+        if (unreadable != null) {
+            values.warn("thread " + scalars.get("tid") + " may have had a virtual thread mounted, which is not named: "
+                    + unreadable + " (docs/threads.md, \"Virtual threads\")");
+        }
         Long id = values.decimal(scalars, "thread", "virtualThread.id");
         String name = CaptureValues.text(scalars, "virtualThread.name");
         return id == null && name == null ? null : new VirtualThread(name == null ? "" : name, id);

@@ -10,10 +10,13 @@ import java.util.concurrent.CountDownLatch;
  * in a JNI call ({@link Crasher#sleepInNative}), which keeps it mounted on another carrier. JDK 21+ (virtual
  * threads), with {@code -Djdk.virtualThreadScheduler.parallelism=2} or more; the builder is reached by reflection,
  * as the test classes are compiled for JDK 17. With {@code -Dcrashcap.testlib=/path/to/libcrashcaptest.so}.
+ * {@code VirtualThreadCrasher idle} starts only the sleeper (before JDK 21 a platform thread of that name), prints
+ * {@value #READY} and lives until its stdin ends: a target for {@code crashcap dump}.
  */
 public final class VirtualThreadCrasher {
     public static final String NAME = "vt-crasher-1";
     public static final String SLEEPER_NAME = "vt-sleeper-\u00fc-\u03a9";
+    public static final String READY = "sleeper sleeping";
 
     private static final CountDownLatch SLEEPING = new CountDownLatch(1);
 
@@ -27,11 +30,27 @@ public final class VirtualThreadCrasher {
 
     public static void main(String[] args) throws Exception {
         System.load(System.getProperty("crashcap.testlib"));
-        startVirtual(SLEEPER_NAME, () -> {
+        Runnable sleeper = () -> {
             SLEEPING.countDown();
             Crasher.sleepInNative(600_000); // pins this virtual thread to its carrier
-        });
+        };
+        boolean idle = args.length == 1 && args[0].equals("idle");
+        if (idle && Runtime.version().feature() < 21) {
+            Thread platform = new Thread(sleeper, SLEEPER_NAME);
+            platform.setDaemon(true);
+            platform.start();
+        } else {
+            startVirtual(SLEEPER_NAME, sleeper);
+        }
         SLEEPING.await();
+        if (idle) {
+            System.out.println(READY);
+            System.out.flush();
+            while (System.in.read() >= 0) {
+                // lives until stdin ends
+            }
+            System.exit(0);
+        }
         Thread crasher = startVirtual(NAME, () -> Crasher.crash(1));
         crasher.join();
         System.err.println("VirtualThreadCrasher: still alive");
