@@ -30,6 +30,19 @@ public class DumpBench {
     static Path jar, testlib, classes, work;
     static Path javaHome = Path.of(System.getProperty("java.home"));
 
+    /**
+     * {@code -Ddumpbench.javaAgentDump=true}: every dump takes the Java agent's way, as before the native dump
+     * (the CLI's {@code -Dcrashcap.dump.javaAgent}), for a before/after with one build.
+     */
+    static final boolean JAVA_AGENT_DUMP = Boolean.getBoolean("dumpbench.javaAgentDump");
+
+    static List<String> dumpCommand(long pid, String out) {
+        List<String> command = new ArrayList<>(List.of(java()));
+        if (JAVA_AGENT_DUMP) command.add("-Dcrashcap.dump.javaAgent=true");
+        command.addAll(List.of("-jar", jar.toString(), "dump", Long.toString(pid), "--out", out));
+        return command;
+    }
+
     public static void main(String[] args) throws Exception {
         jar = Path.of(args[0]).toAbsolutePath();
         testlib = Path.of(args[1]).toAbsolutePath();
@@ -75,8 +88,8 @@ public class DumpBench {
                     if (dumpFirst) {
                         Path out = work.resolve("first-" + run);
                         long start = System.nanoTime();
-                        String path = run(List.of(java(), "-jar", jar.toString(), "dump", Long.toString(app.pid), "--out",
-                                out.toString())).lines().filter(line -> line.startsWith("/")).findFirst().orElse("");
+                        String path = run(dumpCommand(app.pid, out.toString())).lines()
+                                .filter(line -> line.startsWith("/")).findFirst().orElse("");
                         // (its other line, on stderr, says that it armed the JVM)
                         dumpMs = millisSince(start);
                         Bundle bundle = BundleLocator.load(path);
@@ -118,8 +131,7 @@ public class DumpBench {
             for (int run = 0; run < runs; run++) {
                 Path out = work.resolve("dumps-" + threads + "-" + run); // one folder per run: bundle names are per second
                 long start = System.nanoTime();
-                String path = run(List.of(java(), "-jar", jar.toString(), "dump", Long.toString(app.pid), "--out",
-                        out.toString())).strip();
+                String path = run(dumpCommand(app.pid, out.toString())).strip();
                 dump.add(millisSince(start));
                 Bundle bundle = BundleLocator.load(path);
                 if (bundle.captureMicros() == null) throw new IllegalStateException("no capture time in " + path);

@@ -165,24 +165,29 @@ EXPORT JNIEXPORT jlong JNICALL Java_dev_crashcap_agent_NativeAgent_processStartE
     return (jlong)process_start_epoch_ms();
 }
 
+/* A live snapshot bundle of every thread into folder, for NativeAgent.snapshot and the native dump (native_dump.c):
+ * NULL and the bundle's path in `path`, or why not. */
+const char *jni_bridge_snapshot(const char *folder, char *path, size_t path_size) {
+    if (!signal_handler_installed()) return "the agent is not armed";
+    /* Right after arming, AsyncGetCallTrace knows the methods of older classes only once the resolver has
+     * created their jmethodIDs. Not needed when the capture names every Java frame from HotSpot's own
+     * structures (the walk finds each frame's Method*, java_method_layout names it): a dump of a JVM armed
+     * just now then does not wait for that job (2 to 9 ms measured on a small application of 1,000 threads, more
+     * with more classes). */
+    if (java_method_layout_problem() != NULL || hotspot_code_problem() != NULL) {
+        java_resolver_await_method_ids(monotonic_ns() + 2000000000LL);
+    }
+    const char *failure = signal_handler_snapshot(folder, path, path_size);
+    existing_altstacks_give(); /* a dump's arming left them to the snapshot: whoever it did not reach */
+    return failure;
+}
+
 /* A live snapshot bundle of every thread into folder; returns its path, or throws IOException. */
 EXPORT JNIEXPORT jstring JNICALL Java_dev_crashcap_agent_NativeAgent_snapshot(JNIEnv *jni, jclass cls, jstring folder) {
     char path[4096];
-    const char *failure = "the agent is not armed";
     const char *folder_chars = (*jni)->GetStringUTFChars(jni, folder, NULL);
     if (folder_chars == NULL) return NULL;
-    if (signal_handler_installed()) {
-        /* Right after arming, AsyncGetCallTrace knows the methods of older classes only once the resolver has
-         * created their jmethodIDs. Not needed when the capture names every Java frame from HotSpot's own
-         * structures (the walk finds each frame's Method*, java_method_layout names it): a dump of a JVM armed
-         * just now then does not wait for that job (2 to 9 ms measured on a small application of 1,000 threads, more
-         * with more classes). */
-        if (java_method_layout_problem() != NULL || hotspot_code_problem() != NULL) {
-            java_resolver_await_method_ids(monotonic_ns() + 2000000000LL);
-        }
-        failure = signal_handler_snapshot(folder_chars, path, sizeof path);
-        existing_altstacks_give(); /* a dump's arming left them to the snapshot: whoever it did not reach */
-    }
+    const char *failure = jni_bridge_snapshot(folder_chars, path, sizeof path);
     (*jni)->ReleaseStringUTFChars(jni, folder, folder_chars);
     if (failure == NULL) return (*jni)->NewStringUTF(jni, path);
     jclass io_exception = (*jni)->FindClass(jni, "java/io/IOException");

@@ -13,4 +13,8 @@
 const char *jni_bridge_arm(JNIEnv *jni, const char *folder, const char *header, size_t header_len,
                            int64_t start_epoch_ms, const char *thread_name);
 
+/* A live snapshot bundle of every thread into `folder` (the agent must be armed): NULL and the bundle's path in
+ * `path`, or a one-line reason. Used by NativeAgent.snapshot and the native dump (native_dump.c). */
+const char *jni_bridge_snapshot(const char *folder, char *path, size_t path_size);
+
 #endif

@@ -48,6 +48,14 @@ public record DumpRequest(String id, String folder, String reply) {
         return "crashcap.dumpWarning." + id;
     }
 
+    /**
+     * The property the native dump (agent-native/src/arming/native_dump.c) answers with when it leaves the dump to the
+     * Java agent (a crashcap library other than the one it was loaded from armed the JVM meanwhile).
+     */
+    public static String fallbackProperty(String id) {
+        return "crashcap.dumpFallback." + id;
+    }
+
     /** The dump request in an agent argument, or null if there is none. */
     static DumpRequest find(String agentArgument) {
         DumpRequest found = null;

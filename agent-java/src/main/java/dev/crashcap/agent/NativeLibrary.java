@@ -13,7 +13,7 @@ import java.util.Locale;
  * System.load fail), is passed over for the next one: the user's cache folder, then a folder of the user's in
  * java.io.tmpdir, then one in the bundle folder, which the agent owns.
  */
-final class NativeLibrary {
+public final class NativeLibrary {
     private static boolean loaded;
 
     private NativeLibrary() {}
@@ -54,6 +54,31 @@ final class NativeLibrary {
         }
         if (tryLoad(bundleFolder(options, folderOverride).resolve(".native"), sha256, library, uid, failures)) return;
         throw new AgentException("cannot load the native library from " + String.join("; ", failures));
+    }
+
+    /**
+     * For {@code crashcap dump}'s native path (the CLI has the target load the library itself, docs/attach.md): the
+     * library's copy in the first cache folder where one can be kept, as {@link #load} would load it, without loading
+     * it here; null if there is none.
+     */
+    public static Path cachedCopy() {
+        try {
+            String resource = "/native/" + platform() + "/libcrashcap.so";
+            JarCopy library = new JarCopy(resource);
+            String sha256 = new String(LibraryCache.resource(resource + ".sha256"), StandardCharsets.US_ASCII).strip();
+            long uid = LibraryCache.ownUid();
+            for (Path folder : LibraryCache.candidates(System.getenv(), System.getProperty("user.home"),
+                    System.getProperty("java.io.tmpdir"), null, uid)) {
+                try {
+                    return LibraryCache.ensure(folder, sha256, library, uid);
+                } catch (IOException | RuntimeException e) {
+                    // the next folder
+                }
+            }
+        } catch (AgentException | IOException | RuntimeException e) {
+            // no copy: the Java agent's dump
+        }
+        return null;
     }
 
     private static boolean tryLoad(Path folder, String sha256, JarCopy library, long uid, List<String> failures) {

@@ -153,6 +153,23 @@ public final class Attacher {
         }
     }
 
+    /**
+     * {@code load <library> true <options>}: the native agent library's Agent_OnAttach (crashcap dump's native path).
+     * True if the target loaded it and it returned 0; false if it could not be loaded (its user cannot read it, a
+     * file system mounted noexec) or refused: the caller then reads its reply file or takes the Java agent's way.
+     */
+    static boolean loadNative(TargetProcess target, String library, String options, Deadline deadline)
+            throws AttachException {
+        AttachSocket.Reply reply = execute(target, deadline, "load", library, "true", options);
+        String detail = AttachSocket.firstLine(reply.text());
+        if (detail.contains("EnableDynamicAgentLoading")) {
+            throw new AttachException(AttachFailure.ATTACH_DISABLED, "attach disabled: pid " + target.pid
+                    + " was started with -XX:-EnableDynamicAgentLoading; use -javaagent:crashcap.jar instead");
+        }
+        String result = detail.startsWith("return code:") ? detail.substring("return code:".length()).trim() : detail;
+        return reply.status() == 0 && (result.isEmpty() || result.equals("0"));
+    }
+
     static Properties properties(TargetProcess target, Deadline deadline) throws AttachException {
         AttachSocket.Reply reply = execute(target, deadline, "properties");
         if (reply.status() != 0) {

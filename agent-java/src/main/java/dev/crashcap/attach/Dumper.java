@@ -1,6 +1,8 @@
 package dev.crashcap.attach;
 
 import dev.crashcap.agent.DumpRequest;
+import dev.crashcap.agent.NativeLibrary;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
@@ -33,15 +35,17 @@ public final class Dumper {
         String version = released != null ? Attacher.supported(target, released)
                 : Attacher.javaVersion(target, Attacher.properties(target, deadline));
 
-        String id = requestId();
-        Properties after;
-        try (ReplyFile reply = ReplyFile.create(target, id)) {
-            DumpRequest request = new DumpRequest(id, folder == null ? "" : folder.toString(),
-                    reply == null ? "" : reply.inTarget);
-            Attacher.load(target, Attacher.agentInTarget(target, agentJar), request.option(), deadline);
-            after = reply == null ? null : reply.read();
+        Properties after = nativeDump(target, agentJar, folder, deadline);
+        String id = after != null ? after.getProperty(NATIVE_ID) : requestId();
+        if (after == null) {
+            try (ReplyFile reply = ReplyFile.create(target, id)) {
+                DumpRequest request = new DumpRequest(id, folder == null ? "" : folder.toString(),
+                        reply == null ? "" : reply.inTarget);
+                Attacher.load(target, Attacher.agentInTarget(target, agentJar), request.option(), deadline);
+                after = reply == null ? null : reply.read();
+            }
+            if (after == null) after = Attacher.properties(target, deadline); // no reply file, or an older agent
         }
-        if (after == null) after = Attacher.properties(target, deadline); // no reply file, or an older agent
         String armed = after.getProperty(Attacher.ARMED);
         if (armed == null) {
             String reason = after.getProperty(Attacher.NOT_ARMED);
@@ -61,6 +65,37 @@ public final class Dumper {
         boolean armedNow = after.getProperty(DumpRequest.armedNowProperty(id)) != null;
         return new Outcome(bundle, armedNow, Attacher.outcome(!armedNow, armed, version),
                 after.getProperty(DumpRequest.warningProperty(id)));
+    }
+
+    /** Set in the answer {@link #nativeDump} returns: the request id it used. */
+    private static final String NATIVE_ID = "crashcap.cli.nativeDumpId";
+
+    /**
+     * The native dump (docs/attach.md): a JVM with no crashcap library mapped (never armed, by any version) is sent
+     * {@code load <libcrashcap.so> true <request>}, and the library arms it and takes the snapshot and the locks in C,
+     * without java.instrument, the agent's classes or java.management, which cost a fresh JVM most of a first dump's
+     * CPU. Returns the answer from the reply file, or null to take the Java agent's way: the JVM is armed already (its
+     * dump stays exactly the Java agent's), it is in another mount namespace, no copy of the library is at hand, the
+     * target could not load it (its user cannot read it, noexec), there is no reply file, or the library says that a
+     * crashcap armed the JVM meanwhile.
+     */
+    private static Properties nativeDump(TargetProcess target, Path agentJar, Path folder, Deadline deadline)
+            throws AttachException {
+        if (System.getProperty("crashcap.dump.javaAgent") != null) return null; // to compare the two (bench, tests)
+        if (!target.root().equals(Path.of("/")) || target.hasCrashcapLibrary()) return null;
+        Path library = agentJar.resolveSibling("libcrashcap.so"); // the distribution's lib/
+        if (!Files.isRegularFile(library)) library = NativeLibrary.cachedCopy();
+        if (library == null || library.toString().contains("=")) return null;
+        String id = requestId();
+        try (ReplyFile reply = ReplyFile.create(target, id)) {
+            if (reply == null) return null;
+            DumpRequest request = new DumpRequest(id, folder == null ? "" : folder.toString(), reply.inTarget);
+            Attacher.loadNative(target, library.toAbsolutePath().toString(), request.option(), deadline);
+            Properties after = reply.read();
+            if (after == null || after.getProperty(DumpRequest.fallbackProperty(id)) != null) return null;
+            after.setProperty(NATIVE_ID, id);
+            return after;
+        }
     }
 
     /** Unique among the dumps that may run at once: each CLI is a process of its own. */

@@ -58,6 +58,22 @@ final class TargetProcess {
         }
     }
 
+    /**
+     * True if crashcap's library is mapped in the target (armed by -agentpath, by a Java agent or by an earlier dump,
+     * of whatever version: {@code libcrashcap.so}, or the Java agent's cached {@code libcrashcap-<sha256>.so}), or if
+     * that cannot be known: then a dump takes the Java agent's way. The test libraries (libcrashcaptest.so) are not it.
+     */
+    boolean hasCrashcapLibrary() {
+        try {
+            return CRASHCAP_LIBRARY.matcher(maps()).find();
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
+    }
+
+    private static final java.util.regex.Pattern CRASHCAP_LIBRARY =
+            java.util.regex.Pattern.compile("/libcrashcap(-[0-9a-f]+)?\\.so( \\(deleted\\))?$", java.util.regex.Pattern.MULTILINE);
+
     private String maps() throws IOException {
         if (maps == null) maps = Files.readString(proc.resolve("maps"), StandardCharsets.ISO_8859_1);
         return maps;
