@@ -23,13 +23,10 @@
 #include "java_thread_identity.h"
 #include "jni_bridge.h"
 #include "library_loads.h"
-#include "process_start.h"
 #include "scratch_map.h"
 #include "service_signal.h"
 #include "signal_handler.h"
 #include "signal_install.h"
-#include "stack_memory.h"
-#include "status_property.h"
 #include "thread_registry.h"
 #include "thread_start_hook.h"
 #include "thread_sweeper.h"
@@ -81,10 +78,6 @@ static const char *watch_threads_and_classes(void) {
     return NULL;
 }
 
-static jstring error(JNIEnv *jni, const char *message) {
-    return (*jni)->NewStringUTF(jni, message);
-}
-
 /* thread_name: the current thread's Java name, or NULL to have JVMTI say it. */
 static const char *arm(JNIEnv *jni, const char *name) {
     JavaVM *vm;
@@ -132,39 +125,6 @@ const char *jni_bridge_arm(JNIEnv *jni, const char *folder, const char *header, 
     return failure != NULL ? failure : arm(jni, thread_name);
 }
 
-/* Arms the process. Returns null on success, or a one-line reason. */
-EXPORT JNIEXPORT jstring JNICALL Java_dev_crashcap_agent_NativeAgent_arm(
-        JNIEnv *jni, jclass cls, jstring folder, jbyteArray header, jlong start_epoch_ms, jstring thread_name) {
-    if (signal_handler_installed()) return NULL;
-    const char *folder_chars = (*jni)->GetStringUTFChars(jni, folder, NULL);
-    jsize header_len = (*jni)->GetArrayLength(jni, header);
-    jbyte *header_bytes = (*jni)->GetByteArrayElements(jni, header, NULL);
-    const char *name = (*jni)->GetStringUTFChars(jni, thread_name, NULL);
-    if (folder_chars == NULL || header_bytes == NULL) return error(jni, "out of memory");
-    const char *failure = jni_bridge_arm(jni, folder_chars, (const char *)header_bytes, (size_t)header_len,
-                                         (int64_t)start_epoch_ms, name);
-    if (name != NULL) (*jni)->ReleaseStringUTFChars(jni, thread_name, name);
-    (*jni)->ReleaseByteArrayElements(jni, header, header_bytes, JNI_ABORT);
-    (*jni)->ReleaseStringUTFChars(jni, folder, folder_chars);
-    return failure != NULL ? error(jni, failure) : NULL;
-}
-
-/* The agent option stack-memory, before arm: bytes of stack kept per thread and for the crashing thread. */
-EXPORT JNIEXPORT void JNICALL Java_dev_crashcap_agent_NativeAgent_configureStackMemory(
-        JNIEnv *jni, jclass cls, jlong each_thread, jlong crashing_thread) {
-    if (signal_handler_installed() || each_thread < 0 || crashing_thread < 0) return; /* a handler may read them */
-    stack_memory_configure((size_t)each_thread, (size_t)crashing_thread);
-}
-
-EXPORT JNIEXPORT jlong JNICALL Java_dev_crashcap_agent_NativeAgent_pid(JNIEnv *jni, jclass cls) {
-    return (jlong)getpid();
-}
-
-/* When this process started (ms since the epoch), 0 if unknown: process_start.c. */
-EXPORT JNIEXPORT jlong JNICALL Java_dev_crashcap_agent_NativeAgent_processStartEpochMillis(JNIEnv *jni, jclass cls) {
-    return (jlong)process_start_epoch_ms();
-}
-
 /* A live snapshot bundle of every thread into folder, for NativeAgent.snapshot and the native dump (native_dump.c):
  * NULL and the bundle's path in `path`, or why not. */
 const char *jni_bridge_snapshot(const char *folder, char *path, size_t path_size) {
@@ -199,25 +159,4 @@ EXPORT JNIEXPORT jstring JNICALL Java_dev_crashcap_agent_NativeAgent_snapshot(JN
  * (existing_altstacks.h). */
 EXPORT JNIEXPORT void JNICALL Java_dev_crashcap_agent_NativeAgent_deferExistingAltstacks(JNIEnv *jni, jclass cls) {
     if (!signal_handler_installed()) existing_altstacks_defer_to_snapshot();
-}
-
-EXPORT JNIEXPORT jboolean JNICALL Java_dev_crashcap_agent_NativeAgent_isArmed(JNIEnv *jni, jclass cls) {
-    return signal_handler_installed() ? JNI_TRUE : JNI_FALSE;
-}
-
-/* Publishes the armed agent's state for crashcap attach, dump and status (status_property.h). Returns
- * null, or a one-line reason. */
-EXPORT JNIEXPORT jstring JNICALL Java_dev_crashcap_agent_NativeAgent_publishStatus(
-        JNIEnv *jni, jclass cls, jstring how, jstring version, jstring option_records) {
-    const char *how_chars = (*jni)->GetStringUTFChars(jni, how, NULL);
-    const char *version_chars = (*jni)->GetStringUTFChars(jni, version, NULL);
-    const char *options_chars = (*jni)->GetStringUTFChars(jni, option_records, NULL);
-    const char *failure = "out of memory";
-    if (how_chars != NULL && version_chars != NULL && options_chars != NULL) {
-        failure = status_property_publish(jni, how_chars, version_chars, options_chars);
-    }
-    if (how_chars != NULL) (*jni)->ReleaseStringUTFChars(jni, how, how_chars);
-    if (version_chars != NULL) (*jni)->ReleaseStringUTFChars(jni, version, version_chars);
-    if (options_chars != NULL) (*jni)->ReleaseStringUTFChars(jni, option_records, options_chars);
-    return failure != NULL ? error(jni, failure) : NULL;
 }

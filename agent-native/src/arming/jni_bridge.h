@@ -1,5 +1,5 @@
-/* Arming, shared by the two ways in: Java's NativeAgent.arm (-javaagent, attach) and the JVMTI agent
- * (-agentpath, agentpath.c). */
+/* Arming, shared by every way in: agent_arming.c calls it for -agentpath (agentpath.c), -javaagent and attach
+ * (NativeAgent.armAgent) and the native dump (native_dump.c). */
 #ifndef CRASHCAP_JNI_BRIDGE_H
 #define CRASHCAP_JNI_BRIDGE_H
 

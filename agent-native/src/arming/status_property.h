@@ -1,7 +1,7 @@
 /* The armed agent's state, published where `crashcap attach`, `dump` and `status` read it: system
  * properties, which the attach protocol's `properties` command returns without loading anything into
- * the JVM. Every way of arming calls this once, after the handlers are installed: -javaagent and attach
- * through NativeAgent.publishStatus, -agentpath from its own arming (with JNI, in VMInit or later). */
+ * the JVM. Every way of arming calls this once, after the handlers are installed, from agent_arming.c (with JNI:
+ * in VMInit or later under -agentpath). */
 #ifndef CRASHCAP_STATUS_PROPERTY_H
 #define CRASHCAP_STATUS_PROPERTY_H
 
