@@ -65,7 +65,7 @@ public final class NativeLibrary {
         try {
             String resource = "/native/" + platform() + "/libcrashcap.so";
             JarCopy library = new JarCopy(resource);
-            String sha256 = new String(LibraryCache.resource(resource + ".sha256"), StandardCharsets.US_ASCII).strip();
+            String sha256 = LibraryHash.SHA256;
             long uid = LibraryCache.ownUid();
             for (Path folder : LibraryCache.candidates(System.getenv(), System.getProperty("user.home"),
                     System.getProperty("java.io.tmpdir"), null, uid)) {
