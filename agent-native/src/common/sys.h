@@ -95,6 +95,12 @@ static inline int sys_block_signal(int sig) {
     return (int)syscall(SYS_rt_sigprocmask, SIG_BLOCK, &set, NULL, sizeof set);
 }
 
+/* Unblocks sig for the calling thread (same system call). */
+static inline int sys_unblock_signal(int sig) {
+    uint64_t set = 1ull << (sig - 1);
+    return (int)syscall(SYS_rt_sigprocmask, SIG_UNBLOCK, &set, NULL, sizeof set);
+}
+
 static inline int sys_sigaltstack(const stack_t *stack, stack_t *old) {
     return sigaltstack(stack, old);
 }

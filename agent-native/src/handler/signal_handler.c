@@ -3,7 +3,8 @@
  * Arming (arming/jni_bridge.c, a JNI thread, long before): capture_prepare reserves memory and renders
  * the header; the resolver thread and the thread sweep start; every thread gets an alternate signal
  * stack (service signal); signal_install.c saves the previous handlers in crash_chain and installs
- * crash_handler for SIGSEGV, SIGBUS, SIGFPE, SIGILL and SIGABRT (SA_ONSTACK | SA_NODEFER).
+ * crash_handler for SIGSEGV, SIGBUS, SIGFPE, SIGILL and SIGABRT (SA_ONSTACK | SA_NODEFER, with the
+ * previous handler's signal mask minus the error signals: the JVM's handler, called from ours, runs as it would alone).
  *
  * A crash, on the faulting thread, on its alternate stack (so a stack overflow can still be reported):
  *   crash_handler
@@ -39,6 +40,7 @@
 
 #include "capture.h"
 #include "clock.h"
+#include "service_signal.h"
 #include "stack_exhaustion.h"
 #include "sys.h"
 #include "thread_hold.h"
@@ -121,6 +123,11 @@ void crash_handler(int sig, siginfo_t *info, void *ucontext) {
         errno = saved_errno;
         return;
     }
+    /* The crash path. Our handler runs with the mask of the handler before ours (signal_install.c): most
+     * signals are blocked. The capture needs the service signal on this thread: a second thread that crashes
+     * during a capture waits here and is asked for its stack like any other. One system call, off the
+     * pass-through path. Blocked again by the mask's restore when the handler returns. */
+    if (service_signal_number() > 0) sys_unblock_signal(service_signal_number());
     /* After a capture, a second fatal signal is the JVM's own abort() at the end of hs_err (or a
      * second crash while it reports): no second bundle. */
     if (atomic_load(&capture_state) != CAPTURE_DONE) capture_once(sig, info, ucontext);
