@@ -23,7 +23,7 @@ int signal_handler_installed(void) {
 }
 
 /* The signals a fault raises (synchronously, on the faulting thread). HotSpot leaves them out of its own
- * mask too. */
+ * mask too: a fault inside one of its handlers for another signal is still delivered. */
 static const int error_signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP };
 
 void error_signals_unblocked(sigset_t *mask) {
@@ -70,11 +70,11 @@ const char *signal_handler_install(void) {
         if (sigaction(sig, NULL, &previous) != 0) return "sigaction failed";
         handler_mask(&previous, &action.sa_mask);
         /* SA_ONSTACK: runs on the thread's alternate stack where it has one (stack overflow).
-         * SA_NODEFER: a fault inside the handler is delivered (to the guard) instead of killing us: without
-         * it the kernel blocks the signal being handled, and a blocked SIGSEGV raised by a fault is forced
-         * with the default action (the process dies, no bundle, no hs_err). handler_mask leaves the other
-         * error signals unblocked for the same reason. */
-        action.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER | SA_RESTART;
+         * No SA_NODEFER, as HotSpot: the kernel blocks the signal being handled, so the JVM's handler, called
+         * from ours, runs with exactly the mask it has alone (a fault inside it kills the process, as alone).
+         * A capture needs nested faults delivered to its guards: crash_handler unblocks the error signals on
+         * the crash path only (a blocked SIGSEGV raised by a fault would be forced with the default action). */
+        action.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
         if (sigaction(sig, &action, &crash_chain.previous[sig]) != 0) return "sigaction failed";
     }
     return NULL;

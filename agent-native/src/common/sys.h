@@ -95,9 +95,8 @@ static inline int sys_block_signal(int sig) {
     return (int)syscall(SYS_rt_sigprocmask, SIG_BLOCK, &set, NULL, sizeof set);
 }
 
-/* Unblocks sig for the calling thread (same system call). */
-static inline int sys_unblock_signal(int sig) {
-    uint64_t set = 1ull << (sig - 1);
+/* Unblocks the signals of set (bit n-1 for signal n) for the calling thread (same system call). */
+static inline int sys_unblock_signals(uint64_t set) {
     return (int)syscall(SYS_rt_sigprocmask, SIG_UNBLOCK, &set, NULL, sizeof set);
 }
 
