@@ -40,7 +40,6 @@
 
 #include "capture.h"
 #include "clock.h"
-#include "service_signal.h"
 #include "stack_exhaustion.h"
 #include "sys.h"
 #include "thread_hold.h"
@@ -113,7 +112,6 @@ static void crash_path_unblock(void) {
     uint64_t set = 0;
     static const int error_signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP };
     for (size_t i = 0; i < sizeof error_signals / sizeof error_signals[0]; i++) set |= 1ull << (error_signals[i] - 1);
-    if (service_signal_number() > 0) set |= 1ull << (service_signal_number() - 1);
     sys_unblock_signals(set);
 }
 
@@ -132,11 +130,12 @@ void crash_handler(int sig, siginfo_t *info, void *ucontext) {
         return;
     }
     /* The crash path. Our handler runs with the mask of the handler before ours plus the signal itself
-     * (signal_install.c): most signals are blocked. The capture needs, on this thread, the error signals (a
-     * fault inside a guarded step must reach its guard, step 1; a blocked one would be forced with the default
-     * action) and the service signal (a second thread that crashes during a capture waits here and is asked
-     * for its stack like any other). One system call, off the pass-through path; the mask from before the
-     * signal comes back when the handler returns. */
+     * (signal_install.c): most signals are blocked. The capture needs the error signals on this thread: a
+     * fault inside a guarded step must reach its guard (step 1); a blocked one would be forced with the
+     * default action. One system call, off the pass-through path; the mask from before the signal comes
+     * back when the handler returns. The service signal stays blocked (with HotSpot's mask): a thread that
+     * crashes while another captures records its own crash (capture_record_also_crashed, which blocks it
+     * anyway), and answering it here would unwind this handler's frames on the alternate stack instead. */
     crash_path_unblock();
     /* After a capture, a second fatal signal is the JVM's own abort() at the end of hs_err (or a
      * second crash while it reports): no second bundle. */
