@@ -8,8 +8,8 @@
  *   pass_through_bench [faults per round] [rounds] [threads]
  * Each round times the same number of faults bare and through crashcap, back to back (the order
  * rotates from round to round), so both see the same machine: the round's difference is what the
- * handler added. A third side, the stand-in installed with crash_handler's flags (SA_ONSTACK |
- * SA_NODEFER), splits that into the kernel's part and crash_handler's own code. Time is each faulting thread's own CPU time (user + system), so a
+ * handler added. A third side, the stand-in installed with crash_handler's flags and mask (SA_ONSTACK),
+ * splits that into the kernel's part and crash_handler's own code. Time is each faulting thread's own CPU time (user + system), so a
  * round in which other processes took the CPU away costs no more than one that had it alone. Printed: ns per fault of each side and the per-round
  * difference, median and interquartile range over the rounds (robust to a loaded machine: a round hit
  * by another process lands in a tail, not in the median). The last line, "extra ns per signal", the
@@ -17,8 +17,8 @@
  * for the overhead to expect. With threads > 1, that many
  * threads fault at the same time (each on its own alternate stack, as Java threads are), which shows
  * any shared state the pass-through path writes (a contended cache line).
- * Exits 1 only if a fault did not come back as handled: the chain is the thing under test (ctest runs
- * it small); the timings are printed, never judged (shared noisy machines). x86_64 only (the
+ * Exits 1 only if a fault did not come back as handled, or if the JVM's handler, called through crashcap's, runs
+ * with other signals blocked than alone: the chain is the thing under test (ctest runs it small); the timings are printed, never judged (shared noisy machines). x86_64 only (the
  * instruction stepped over is x86's). */
 #include <pthread.h>
 #include <signal.h>
@@ -40,6 +40,9 @@
 
 static char *guard;
 static _Thread_local long handled;
+/* Set for one fault before the timing: the stand-in then notes the signals blocked while it runs. */
+static _Thread_local int note_mask;
+static _Thread_local sigset_t noted_mask;
 
 /* HotSpot's hook, as far as this program's faults go: a load from the guard page is the JVM's own,
  * handled by stepping over `mov (%rax),%eax` (8b 00). Anything else is not recognised. */
@@ -50,6 +53,7 @@ __attribute__((visibility("default"))) int JVM_handle_linux_signal(int sig, sigi
         return 0;
     }
     ((ucontext_t *)ucontext)->uc_mcontext.gregs[REG_RIP] += 2;
+    if (note_mask) pthread_sigmask(SIG_BLOCK, NULL, &noted_mask);
     handled++;
     return 1;
 }
@@ -126,6 +130,19 @@ static double nanos_per_fault(const struct sigaction *action, long faults, int t
     return sum / threads;
 }
 
+/* The signals blocked while the JVM's hook runs, with `action` installed for SIGSEGV, as a 64-bit set. */
+static unsigned long long mask_in_jvm_hook(const struct sigaction *action) {
+    if (sigaction(SIGSEGV, action, NULL) != 0) exit(2);
+    note_mask = 1;
+    fault_once();
+    note_mask = 0;
+    unsigned long long bits = 0;
+    for (int n = 1; n <= 64; n++) {
+        if (sigismember(&noted_mask, n) == 1) bits |= 1ull << (n - 1);
+    }
+    return bits;
+}
+
 static int compare_doubles(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
@@ -180,13 +197,19 @@ int main(int argc, char **argv) {
         return 1;
     }
 
-    /* The same stand-in, installed with crash_handler's flags and (empty) mask: it splits what crashcap adds into the
-     * kernel's part (SA_ONSTACK: the frame goes on the alternate stack; SA_NODEFER: the signal mask is
-     * not changed on entry and restored on return, which saves the kernel two updates of it) and
-     * crash_handler's own code. */
-    struct sigaction jvm_onstack = jvm;
-    jvm_onstack.sa_flags |= SA_ONSTACK | SA_NODEFER;
-    sigemptyset(&jvm_onstack.sa_mask);
+    /* crash_handler calls the JVM's handler from inside itself: that must run with the signals blocked that it has
+     * alone (the kernel applies crash_handler's mask, copied from the handler before it, signal_install.c). */
+    unsigned long long alone = mask_in_jvm_hook(&jvm), through_crashcap = mask_in_jvm_hook(&armed);
+    if (alone != through_crashcap) {
+        fprintf(stderr, "pass_through_bench: the JVM's handler runs with blocked signals %llx through crashcap, %llx alone\n",
+                through_crashcap, alone);
+        return 1;
+    }
+
+    /* The same stand-in, installed with crash_handler's flags and mask: it splits what crashcap adds into the
+     * kernel's part (SA_ONSTACK: the frame goes on the alternate stack) and crash_handler's own code. */
+    struct sigaction jvm_onstack = armed;
+    jvm_onstack.sa_sigaction = jvm_handler;
     const struct sigaction *sides[3] = { &jvm, &jvm_onstack, &armed };
     double *results[3] = { bare, onstack, through };
     for (int round = 0; round < rounds; round++) {

@@ -4,6 +4,7 @@
 
 #include "proc.h"
 #include "service_signal.h"
+#include "signal_install.h"
 #include "sys.h"
 
 #define TIDS_MAX 65536
@@ -17,7 +18,13 @@ int service_signal_install(void) {
         struct sigaction action;
         memset(&action, 0, sizeof action);
         action.sa_sigaction = service_signal_handler;
-        sigemptyset(&action.sa_mask);
+        /* Every signal blocked but the error signals, as in HotSpot's handlers: crashcap's unwinding and
+         * AsyncGetCallTrace are not interrupted by SIGPROF (a profiler's own AsyncGetCallTrace), SIGQUIT,
+         * HotSpot's suspend/resume signal or real-time signals; a fault inside still reaches
+         * thread_stack_take's guard. A thread held here during a capture (thread_hold.c) only waits for the
+         * process to end, or for the JVM's handler to return; what is pending then is delivered on return. */
+        sigfillset(&action.sa_mask);
+        error_signals_unblocked(&action.sa_mask);
         /* SA_RESTART: a thread interrupted in read(), write(), a futex wait... goes on as if nothing
          * happened. Sleeps, poll and epoll_wait are never restarted (signal(7)): what that means for a
          * crash and for a dump is in docs/threads.md, "What other threads see". */

@@ -95,6 +95,11 @@ static inline int sys_block_signal(int sig) {
     return (int)syscall(SYS_rt_sigprocmask, SIG_BLOCK, &set, NULL, sizeof set);
 }
 
+/* Unblocks the signals of set (bit n-1 for signal n) for the calling thread (same system call). */
+static inline int sys_unblock_signals(uint64_t set) {
+    return (int)syscall(SYS_rt_sigprocmask, SIG_UNBLOCK, &set, NULL, sizeof set);
+}
+
 static inline int sys_sigaltstack(const stack_t *stack, stack_t *old) {
     return sigaltstack(stack, old);
 }

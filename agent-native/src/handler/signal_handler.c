@@ -3,7 +3,8 @@
  * Arming (arming/jni_bridge.c, a JNI thread, long before): capture_prepare reserves memory and renders
  * the header; the resolver thread and the thread sweep start; every thread gets an alternate signal
  * stack (service signal); signal_install.c saves the previous handlers in crash_chain and installs
- * crash_handler for SIGSEGV, SIGBUS, SIGFPE, SIGILL and SIGABRT (SA_ONSTACK | SA_NODEFER).
+ * crash_handler for SIGSEGV, SIGBUS, SIGFPE, SIGILL and SIGABRT (SA_ONSTACK, with the previous handler's
+ * signal mask minus the error signals: the JVM's handler, called from ours, runs with the mask it has alone).
  *
  * A crash, on the faulting thread, on its alternate stack (so a stack overflow can still be reported):
  *   crash_handler
@@ -28,7 +29,7 @@
  * Everything in 1-4 runs in signal context: handler/, unwind/ and common/ reach libc only through
  * common/sys.h, and the ctest handler_imports holds them to test/handler_imports.allow.
  *
- * A fault inside the capture: SA_NODEFER lets the nested SIGSEGV in, step 1 jumps back to run_guarded
+ * A fault inside the capture: the crash path unblocked the error signals, so the nested SIGSEGV comes in, step 1 jumps back to run_guarded
  * (capture.c) or thread_stack_take's guard, the fault is written as a capture.fault record and the
  * capture goes on with the next section. A fault outside any guard re-enters crash_handler on the
  * owner thread, which then skips the capture (it owns it already) and hands over to the JVM. The
@@ -107,6 +108,13 @@ static int hand_over(int sig, siginfo_t *info, void *ucontext) {
     return 0;
 }
 
+static void crash_path_unblock(void) {
+    uint64_t set = 0;
+    static const int error_signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP };
+    for (size_t i = 0; i < sizeof error_signals / sizeof error_signals[0]; i++) set |= 1ull << (error_signals[i] - 1);
+    sys_unblock_signals(set);
+}
+
 void crash_handler(int sig, siginfo_t *info, void *ucontext) {
     int saved_errno = errno;
     capture_recover_from_nested_fault(sig);
@@ -121,6 +129,14 @@ void crash_handler(int sig, siginfo_t *info, void *ucontext) {
         errno = saved_errno;
         return;
     }
+    /* The crash path. Our handler runs with the mask of the handler before ours plus the signal itself
+     * (signal_install.c): most signals are blocked. The capture needs the error signals on this thread: a
+     * fault inside a guarded step must reach its guard (step 1); a blocked one would be forced with the
+     * default action. One system call, off the pass-through path; the mask from before the signal comes
+     * back when the handler returns. The service signal stays blocked (with HotSpot's mask): a thread that
+     * crashes while another captures records its own crash (capture_record_also_crashed, which blocks it
+     * anyway), and answering it here would unwind this handler's frames on the alternate stack instead. */
+    crash_path_unblock();
     /* After a capture, a second fatal signal is the JVM's own abort() at the end of hs_err (or a
      * second crash while it reports): no second bundle. */
     if (atomic_load(&capture_state) != CAPTURE_DONE) capture_once(sig, info, ucontext);

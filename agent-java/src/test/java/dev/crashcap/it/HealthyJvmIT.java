@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crashcap.testapp.Crasher;
 import dev.crashcap.testapp.HealthyApp;
+import dev.crashcap.testapp.SignalMasks;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -37,6 +39,52 @@ class HealthyJvmIT {
         try (var entries = Files.list(work.resolve("armed"))) {
             assertFalse(entries.anyMatch(p -> p.getFileName().toString().startsWith("hs_err")), "no hs_err");
         }
+    }
+
+    /**
+     * crashcap's handler calls HotSpot's from inside itself, so the kernel applies crashcap's mask while HotSpot's
+     * handler runs: it must be HotSpot's own, or SIGQUIT, SIGPROF (a profiler's AsyncGetCallTrace), HotSpot's
+     * suspend/resume signal or real-time signals could interrupt HotSpot's signal handling (docs/threads.md, "Signal
+     * masks"). Where nothing handled the signal before (SIGABRT), and for crashcap's service signal: the same mask.
+     */
+    @Test
+    void handlersBlockWhatHotSpotsHandlerBlocks() throws Exception {
+        TestJvm.Result plain = TestJvm.runWithoutAgent(work.resolve("plain"), SignalMasks.class.getName());
+        TestJvm.Result armed = TestJvm.runWithAgent(work.resolve("armed"), work.resolve("bundles"), List.of(), Map.of(),
+                SignalMasks.class.getName(), "armed");
+        assertEquals(0, plain.exitCode(), plain.stderr());
+        assertEquals(0, armed.exitCode(), armed.stderr());
+        Map<String, String[]> before = handlers(plain.stdout());
+        Map<String, String[]> after = handlers(armed.stdout());
+
+        String hotspotMask = before.get("SIGSEGV")[1];
+        long sigquit = 1L << (3 - 1);
+        assertTrue((Long.parseUnsignedLong(hotspotMask, 16) & sigquit) != 0, "HotSpot's handler blocks SIGQUIT: " + plain.stdout());
+        for (String sig : List.of("SIGSEGV", "SIGBUS", "SIGFPE", "SIGILL")) {
+            assertEquals("libjvm.so", before.get(sig)[0], plain.stdout());
+            assertTrue(isCrashcap(after.get(sig)[0]), armed.stdout());
+            assertEquals(before.get(sig)[1], after.get(sig)[1], sig + " with crashcap: " + armed.stdout() + "without: " + plain.stdout());
+        }
+        assertEquals("", before.get("SIGABRT")[0], plain.stdout());
+        assertTrue(isCrashcap(after.get("SIGABRT")[0]), armed.stdout());
+        assertEquals(hotspotMask, after.get("SIGABRT")[1], "SIGABRT: " + armed.stdout());
+        String[] service = after.entrySet().stream()
+                .filter(e -> e.getKey().startsWith("SIGRT") && isCrashcap(e.getValue()[0]))
+                .map(Map.Entry::getValue).findFirst().orElseThrow(() -> new AssertionError("no service signal: " + armed.stdout()));
+        assertEquals(hotspotMask, service[1], "the service signal: " + armed.stdout());
+    }
+
+    /** The agent's library, extracted from the jar as libcrashcap-<digest>.so. */
+    private static boolean isCrashcap(String module) {
+        return module.startsWith("libcrashcap-") || module.equals("libcrashcap.so");
+    }
+
+    /** SignalMasks' lines: signal name to {module, hex mask}. */
+    private static Map<String, String[]> handlers(String stdout) {
+        Map<String, String[]> handlers = new HashMap<>();
+        stdout.lines().map(line -> line.split(" ", -1)).filter(parts -> parts.length == 3)
+                .forEach(parts -> handlers.put(parts[0], new String[] { parts[1], parts[2] }));
+        return handlers;
     }
 
     @Test
