@@ -87,18 +87,27 @@ class AttachIT {
         try (RunningJvm jvm = target(List.of(), List.of())) {
             TestJvm.Result attach = TestJvm.cli(work, "attach", Long.toString(jvm.pid()), "dir=" + bundles);
             assertEquals(0, attach.exitCode(), attach.stderr());
-            jvm.send("crash " + AttachTarget.STACK_OVERFLOW);
-            assertNotEquals(0, jvm.awaitExit(), jvm.stderr());
-            assertSameEndWithoutAgent(jvm, List.of(), AttachTarget.STACK_OVERFLOW);
-
-            Map<String, Object> json = Inspect.json(work, Inspect.onlyBundle(bundles));
-            assertEquals("stack-overflow", JsonReader.get(json, "diagnosis.kind"));
-            assertEquals(Crasher.THREAD_NAME, JsonReader.get(json, "crashingThread.name"));
-            List<String> functions = Inspect.objects(json, "crashingThread.frames").stream()
-                    .map(f -> String.valueOf(f.get("function"))).collect(Collectors.toList());
-            assertEquals("crashcaptest_recurse", functions.get(0), "the overflow site");
+            List<String> functions = overflowAndCrashFrames(jvm, bundles);
             assertTrue(functions.contains("Java_dev_crashcap_testapp_Crasher_recurseForever"), "down to the JNI call");
         }
+    }
+
+    /**
+     * Overflows a thread's stack that existed before the arming, checks that the JVM ends as it would without crashcap
+     * and that the bundle names the overflow, and returns the crashing thread's functions.
+     */
+    private List<String> overflowAndCrashFrames(RunningJvm jvm, Path bundles) throws Exception {
+        jvm.send("crash " + AttachTarget.STACK_OVERFLOW);
+        assertNotEquals(0, jvm.awaitExit(), jvm.stderr());
+        assertSameEndWithoutAgent(jvm, List.of(), AttachTarget.STACK_OVERFLOW);
+
+        Map<String, Object> json = Inspect.json(work, Inspect.onlyBundle(bundles));
+        assertEquals("stack-overflow", JsonReader.get(json, "diagnosis.kind"));
+        assertEquals(Crasher.THREAD_NAME, JsonReader.get(json, "crashingThread.name"));
+        List<String> functions = Inspect.objects(json, "crashingThread.frames").stream()
+                .map(f -> String.valueOf(f.get("function"))).collect(Collectors.toList());
+        assertEquals("crashcaptest_recurse", functions.get(0), "the overflow site");
+        return functions;
     }
 
     /**
@@ -114,16 +123,7 @@ class AttachIT {
             assertEquals(0, dump.exitCode(), dump.stderr());
             assertTrue(dump.stderr().contains("armed pid " + jvm.pid()), "the dump armed it: " + dump.stderr());
             deleteTree(Path.of(dump.stdout().strip())); // the snapshot: the crash's bundle is to be the only one
-            jvm.send("crash " + AttachTarget.STACK_OVERFLOW);
-            assertNotEquals(0, jvm.awaitExit(), jvm.stderr());
-            assertSameEndWithoutAgent(jvm, List.of(), AttachTarget.STACK_OVERFLOW);
-
-            Map<String, Object> json = Inspect.json(work, Inspect.onlyBundle(bundles));
-            assertEquals("stack-overflow", JsonReader.get(json, "diagnosis.kind"));
-            assertEquals(Crasher.THREAD_NAME, JsonReader.get(json, "crashingThread.name"));
-            List<String> functions = Inspect.objects(json, "crashingThread.frames").stream()
-                    .map(f -> String.valueOf(f.get("function"))).collect(Collectors.toList());
-            assertEquals("crashcaptest_recurse", functions.get(0), "the overflow site");
+            overflowAndCrashFrames(jvm, bundles);
         }
     }
 
