@@ -318,7 +318,7 @@ static void resolve_java_names(void *arg) {
     int64_t deadline = monotonic_ns() + RESOLVE_DEADLINE_NS;
     if (deadline > crash->deadline_ns) deadline = crash->deadline_ns;
     int64_t started = monotonic_ns();
-    java_resolver_resolve(work.names.list, work.names.count, work.states, count, deadline);
+    java_resolver_resolve(work.names.list, work.names.count, work.states, count, deadline, crash->ucontext == NULL);
     work.names_micros = (monotonic_ns() - started) / 1000;
 }
 
