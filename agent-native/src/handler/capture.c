@@ -258,9 +258,11 @@ static void write_crashing_thread(void *arg) {
 }
 
 /* AsyncGetCallTrace's frames, before the walk that places them among the native ones. It reports a method only once
- * its jmethodID exists; for classes loaded before arming the resolver creates them in its first moments
- * (arming/java_resolver.c). A crash in those moments waits for it, briefly and only then (an atomic flag and a
- * sleep: both signal-safe). Guarded on its own: a fault in it costs the Java frames' names, not the frames. */
+ * its jmethodID exists; for classes loaded before arming the arming thread creates them before the handlers are
+ * installed, unless there are more than 2,000 (an application crashcap attached to later): then the resolver thread
+ * does, in its first moments (arming/java_resolver.c). A crash in those moments waits for it, briefly and only then
+ * (an atomic flag and a sleep: both signal-safe). Guarded on its own: a fault in it costs the Java frames' names, not
+ * the frames. */
 static void take_crashing_java_frames(void *arg) {
     const crash_facts *crash = arg;
     int64_t ids_deadline = monotonic_ns() + METHOD_IDS_WAIT_NS;
@@ -318,7 +320,7 @@ static void resolve_java_names(void *arg) {
     int64_t deadline = monotonic_ns() + RESOLVE_DEADLINE_NS;
     if (deadline > crash->deadline_ns) deadline = crash->deadline_ns;
     int64_t started = monotonic_ns();
-    java_resolver_resolve(work.names.list, work.names.count, work.states, count, deadline);
+    java_resolver_resolve(work.names.list, work.names.count, work.states, count, deadline, crash->ucontext == NULL);
     work.names_micros = (monotonic_ns() - started) / 1000;
 }
 
