@@ -30,6 +30,7 @@
 #include "thread_registry.h"
 #include "thread_start_hook.h"
 #include "thread_sweeper.h"
+#include "java_thread_status_layout.h"
 #include "virtual_thread_layout.h"
 
 #define EXPORT __attribute__((visibility("default")))
@@ -96,7 +97,8 @@ static const char *arm(JNIEnv *jni, const char *name) {
     library_loads_watch(vm, jvmti, have_map ? &map : NULL); /* best effort: without it the bundle names no Java callers */
     thread_start_hook_arm(have_map ? &map : NULL); /* best effort: without it new native threads wait for the sweep */
     if (have_map) scratch_map_release(&map);
-    virtual_thread_layout_prepare(jni, current); /* names the virtual thread a carrier runs */
+    /* Names the virtual thread a carrier runs; reads any thread's java.lang.Thread state in the handler. */
+    java_thread_status_layout_prepare(jni, current, virtual_thread_layout_prepare(jni, current));
     java_thread_identity_register_current(jni, jvmti, current, name);
     context_prepare((void *)(*jni)->GetVersion); /* the report's VM and host context: tens of microseconds */
 
