@@ -4,6 +4,7 @@
 
 #include "capture_prepared.h"
 #include "cxx_runtime.h"
+#include "fd_reserve.h"
 #include "stack_memory_prepare.h"
 #include "sys.h"
 #include "text.h"
@@ -36,5 +37,6 @@ const char *capture_prepare(const char *bundle_folder, const char *header, size_
     prepared.abort_msg = (struct glibc_abort_msg **)dlsym(RTLD_DEFAULT, "__abort_msg");
     cxx_runtime_resolve(); /* if a C++ library came first; else after the load that brings libstdc++ */
     stack_memory_prepare(); /* where stack copies must stop: before any capture can run */
+    fd_reserve_take(); /* descriptors for a capture in a process that used up its own (handler/fd_reserve.h) */
     return NULL;
 }
