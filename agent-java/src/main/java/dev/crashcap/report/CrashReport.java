@@ -113,7 +113,7 @@ class CrashReport extends HumanReport {
         String jit = compiled == null || top == null || top.moduleName() != null ? ""
                 : ", in JIT-compiled " + compiled.className() + "." + compiled.method();
         NativeFrame caller = thread == null ? null : abortCaller(thread);
-        if (diagnosis.kind() == Diagnosis.Kind.SENT) { // where the signal landed is no crash site
+        if (diagnosis.kind() == Diagnosis.Kind.EXTERNAL_SIGNAL) { // where the signal landed is no crash site
             field("problematic frame", "none: the signal was sent by another process");
             field("suspect module", "none");
             return;

@@ -19,7 +19,7 @@ import java.util.Set;
  * The diagnosis rules, deliberately simple (docs/bundle-format.md lists them; a later version refines them):
  * <ol>
  *   <li>no signal recorded: {@code unknown};</li>
- *   <li>a signal another process sent (its sender's pid is not the process's own): {@code sent}, no suspect, no
+ *   <li>a signal another process sent (its sender's pid is not the process's own): {@code external-signal}, no suspect, no
  *       crash site: the thread it landed on was only where it arrived;</li>
  *   <li>SIGABRT whose abort message reads like glibc's heap checks, or whose stack passes through the
  *       allocator inside libc: {@code heap-corruption};</li>
@@ -64,7 +64,7 @@ final class Diagnoser {
         String suspectName = suspect == null ? null : suspect.moduleName();
         String suspectPath = suspect == null ? null : suspect.modulePath();
         Verdict verdict = classify(bundle, thread, frames, suspect, caller);
-        if (verdict.kind == Diagnosis.Kind.SENT) { // nothing here faulted: no module to blame, no native call
+        if (verdict.kind == Diagnosis.Kind.EXTERNAL_SIGNAL) { // nothing here faulted: no module to blame, no native call
             return new Diagnosis(verdict.kind, verdict.summary, null, null, List.of(), null);
         }
         List<Suspect> suspects = verdict.kind == Diagnosis.Kind.JVM_FAULT ? JniLibraries.of(bundle) : List.of();
@@ -106,7 +106,7 @@ final class Diagnoser {
             return new Verdict(Diagnosis.Kind.UNKNOWN, "the capture was cut off before the signal was recorded");
         }
         if (crash.sentFromOutside()) {
-            return new Verdict(Diagnosis.Kind.SENT, sent(crash, signal, thread));
+            return new Verdict(Diagnosis.Kind.EXTERNAL_SIGNAL, sent(crash, signal, thread));
         }
         if (signal.equals("SIGABRT")) {
             return abort(crash, thread, frames, suspect, caller);

@@ -120,12 +120,12 @@ class CrashShapesIT {
         assertEquals(with.killer(), JsonReader.get(json, "signal.senderPid"), "the kill process sent it");
         assertEquals(ownUid(), JsonReader.get(json, "signal.senderUid"));
         assertNull(JsonReader.get(json, "signal.address"), "a sent signal has no fault address");
-        assertEquals("sent", JsonReader.get(json, "diagnosis.kind"));
+        assertEquals("external-signal", JsonReader.get(json, "diagnosis.kind"));
         assertNull(JsonReader.get(json, "diagnosis.suspectModule"), "no code is to blame");
         String summary = (String) JsonReader.get(json, "diagnosis.summary");
         assertTrue(summary.startsWith("SIG" + signal + " (SI_USER) sent by another process (pid " + with.killer()
                 + ", uid " + ownUid() + ") with kill(): "), summary);
-        assertTrue(((String) JsonReader.get(json, "signature")).startsWith("sent|SIG" + signal + "|"),
+        assertTrue(((String) JsonReader.get(json, "signature")).startsWith("external-signal|SIG" + signal + "|"),
                 (String) JsonReader.get(json, "signature"));
         TestJvm.Result report = TestJvm.cli(armedWork, "inspect", JsonReader.get(json, "path").toString());
         assertTrue(report.stdout().contains("problematic frame: none: the signal was sent by another process"),
