@@ -31,6 +31,7 @@ const char *capture_prepare(const char *bundle_folder, const char *header, size_
     prepared.header = header_copy;
     prepared.header_len = header_len;
     prepared.start_epoch_ms = process_start_epoch_ms;
+    prepared.armed_pid = (int)sys_getpid();
     prepared.map.capacity = MAP_ENTRIES;
     prepared.map.paths_capacity = MAP_PATH_BYTES;
     /* dlsym is not async-signal-safe, so the address is looked up here, once. */

@@ -137,6 +137,11 @@ static void write_crash_section(const crash_facts *crash) {
     bw_section(&writer, "crash");
     bw_field_dec(&writer, "time.epochMillis", crash->now_ms);
     bw_field_dec(&writer, "process.pid", sys_getpid());
+    /* A child forked from the armed JVM (by JNI code, crashing before exec): its own bundle, under its own pid;
+     * it has the forking thread only, and no resolver (java_resolver.h). */
+    if (prepared.armed_pid != 0 && (int)sys_getpid() != prepared.armed_pid) {
+        bw_field_dec(&writer, "process.forkOf", prepared.armed_pid);
+    }
     if (prepared.start_epoch_ms > 0) {
         bw_field_dec(&writer, "process.uptimeMillis", crash->now_ms - prepared.start_epoch_ms);
     }

@@ -285,7 +285,8 @@ public final class CaptureParser {
                 // written raw by the signal handler, which cannot redact; older agents redacted by name only
                 Redaction.text(text(crash, "abort.message")),
                 text(crash, "cxx.exceptionType"), Redaction.text(text(crash, "cxx.what")),
-                text(crash, "process.fdsExhausted"), values.decimal(crash, "crash", "process.fdLimit"));
+                text(crash, "process.fdsExhausted"), values.decimal(crash, "crash", "process.fdLimit"),
+                values.decimal(crash, "crash", "process.forkOf"));
     }
 
     private ThreadInfo buildThread(ThreadBuilder thread, Crash crash) {

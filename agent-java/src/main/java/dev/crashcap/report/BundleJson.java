@@ -136,6 +136,7 @@ public final class BundleJson {
         json.put("uptimeMillis", bundle.crash().uptimeMillis());
         json.put("fdsExhausted", bundle.crash().fdsExhausted());
         json.put("fdLimit", bundle.crash().fdLimit());
+        json.put("forkOf", bundle.crash().forkOf());
         json.put("startEpochMillis", header.startEpochMillis());
         json.put("cwd", header.cwd());
         json.put("args", header.args());

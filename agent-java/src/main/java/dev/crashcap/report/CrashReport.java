@@ -75,6 +75,10 @@ class CrashReport extends HumanReport {
             what.append(crash.senderUid() == null ? "" : " (uid " + crash.senderUid() + ")");
         }
         line("  " + shown(what.toString()));
+        if (crash.forkOf() != null) {
+            field("forked from", "pid " + crash.forkOf() + ", the JVM crashcap armed: this is a child it forked (before "
+                    + "exec), with only the thread that forked");
+        }
         if (crash.fdsExhausted() != null) {
             field("descriptors", "process".equals(crash.fdsExhausted())
                     ? "all in use (limit " + (crash.fdLimit() == null ? "unknown" : crash.fdLimit()) + ", ulimit -n)"

@@ -261,8 +261,11 @@ final class BundleInvariants {
             return;
         }
         List<String> lines = Files.readString(Path.of(hsErrPath)).lines().toList();
-        Long tid = lines.stream().map(HS_ERR_CURRENT::matcher).filter(Matcher::find).map(m -> Long.valueOf(m.group(1)))
-                .findFirst().orElse(null);
+        // In a child forked from the JVM, hs_err names the thread by the id HotSpot recorded in the parent (its
+        // OSThread's): the child's only thread, the crashing one, is compared then.
+        boolean forked = Inspect.object(json, "process").get("forkOf") != null;
+        Long tid = forked ? null : lines.stream().map(HS_ERR_CURRENT::matcher).filter(Matcher::find)
+                .map(m -> Long.valueOf(m.group(1))).findFirst().orElse(null);
         Map<String, Object> thread = tid == null ? Inspect.object(json, "crashingThread")
                 : Inspect.objects(json, "threads").stream().filter(t -> tid.equals(t.get("tid"))).findFirst().orElse(null);
         if (thread == null) {

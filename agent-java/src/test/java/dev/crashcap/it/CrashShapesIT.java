@@ -24,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Crash shapes that are about the process rather than the crash site (docs/jvm-shapes.md, "Crash shapes"): a JVM that
  * used up its file descriptors before it crashed, a HotSpot fatal error that is no signal (an OutOfMemoryError with
- * {@code -XX:+CrashOnOutOfMemoryError}: hs_err, then abort()), and a SIGSEGV or SIGABRT sent from outside with
- * {@code kill}. Each ends as without crashcap (exit status, hs_err), and its bundle says what happened.
+ * {@code -XX:+CrashOnOutOfMemoryError}: hs_err, then abort()), a SIGSEGV or SIGABRT sent from outside with
+ * {@code kill}, a child forked by JNI code that crashes before exec, a crash inside a library's JNI_OnLoad. Each ends
+ * as without crashcap (exit status, hs_err), and its bundle says what happened.
  */
 class CrashShapesIT {
     private static final String APP = CrashShapes.class.getName();
@@ -158,6 +159,78 @@ class CrashShapesIT {
         } finally {
             jvm.destroyForcibly();
         }
+    }
+
+    @Test
+    void aChildForkedByJniCodeWritesItsOwnBundleAndLeavesItsParentAlone() throws Exception {
+        Forked without = forkAndCrash(work.resolve("without-agent"), List.of(), null);
+        assertEquals(0, without.parentExit(), "the parent lives on: " + without.stdout());
+        Path armedWork = work.resolve("with-agent");
+        Path bundles = armedWork.resolve("bundles");
+        // A live dump first: it leaves the parent's resolver a job of its own, which a child that woke the resolver
+        // through the pipes it inherited made the parent fault on (the parent died of its child's crash).
+        Forked with = forkAndCrash(armedWork, List.of("-javaagent:" + TestJvm.JAR + "=dir=" + bundles),
+                armedWork.resolve("dumps"));
+        assertEquals(without.parentExit(), with.parentExit(), "the parent ends as without crashcap: " + with.stdout());
+        assertEquals(without.childStatus(), with.childStatus(), "the child ends as without crashcap");
+        assertTrue(with.stdout().contains(CrashShapes.PARENT_ALIVE), with.stdout());
+        assertEquals(hsErrFiles(without.work()), hsErrFiles(armedWork), "the child's hs_err, with the agent as without");
+
+        Path bundle = Inspect.onlyBundle(bundles); // the child's: none for the parent
+        Map<String, Object> json = Inspect.json(armedWork, bundle);
+        long child = ((Number) JsonReader.get(json, "process.pid")).longValue();
+        assertNotEquals(with.parentPid(), child, "the child's own pid");
+        assertTrue(bundle.getFileName().toString().endsWith("-" + child), bundle.toString());
+        assertEquals(with.parentPid(), JsonReader.get(json, "process.forkOf"));
+        assertEquals(1, Inspect.objects(json, "threads").size(), "a forked child has the forking thread only");
+        assertEquals("crashcaptest_child_crash", Inspect.objects(json, "crashingThread.frames").get(0).get("function"));
+        assertEquals("libcrashcaptest.so", JsonReader.get(json, "diagnosis.suspectModule"));
+        TestJvm.Result report = TestJvm.cli(armedWork, "inspect", bundle.toString());
+        assertTrue(report.stdout().contains("forked from:       pid " + with.parentPid() + ", the JVM crashcap armed"),
+                report.stdout());
+    }
+
+    private record Forked(Path work, long parentPid, int parentExit, String childStatus, String stdout) {}
+
+    /** Runs the fork-crash app; with {@code dumps}, takes a live dump of it before it forks. */
+    private static Forked forkAndCrash(Path work, List<String> options, Path dumps) throws Exception {
+        try (RunningJvm jvm = RunningJvm.start(work, TestJvm.command(List.of(), options, APP, "fork-crash"), Map.of())) {
+            jvm.awaitOutput(CrashShapes.READY_TO_FORK);
+            if (dumps != null) {
+                TestJvm.Result dump = TestJvm.cli(work, "dump", Long.toString(jvm.pid()), "--out", dumps.toString());
+                assertEquals(0, dump.exitCode(), dump.stdout() + dump.stderr());
+            }
+            jvm.send("fork");
+            int exit = jvm.awaitExit();
+            String stdout = jvm.stdout();
+            String status = stdout.lines().filter(line -> line.startsWith(CrashShapes.CHILD_STATUS)).findFirst()
+                    .map(line -> line.substring(CrashShapes.CHILD_STATUS.length())).orElse(null);
+            return new Forked(work, jvm.pid(), exit, status, stdout + jvm.stderr());
+        }
+    }
+
+    private static long hsErrFiles(Path work) throws IOException {
+        try (var files = Files.list(work)) {
+            return files.filter(path -> path.getFileName().toString().startsWith("hs_err_pid")).count();
+        }
+    }
+
+    @Test
+    void aCrashInsideJniOnLoadIsPlacedInTheLibraryBeingLoaded() throws Exception {
+        Path bundles = work.resolve("bundles");
+        TestJvm.Result jvm = TestJvm.crashWithAgent(work, bundles, List.of(), Map.of(), APP, "onload-crash");
+        assertTrue(TestJvm.hsErrWritten(jvm), jvm.stdout());
+        Map<String, Object> json = Inspect.json(work, Inspect.onlyBundle(bundles));
+        List<Map<String, Object>> frames = Inspect.objects(json, "crashingThread.frames");
+        assertEquals("libcrashcaponload.so", frames.get(0).get("module"));
+        assertEquals("crashcaponload_init_tables", frames.get(0).get("function"));
+        assertEquals("JNI_OnLoad", frames.get(1).get("function"), "the caller hs_err does not show");
+        assertEquals("libcrashcaponload.so", frames.get(1).get("module"));
+        assertTrue(Inspect.javaMethods(frames).contains("java.lang.System.load"), Inspect.javaMethods(frames).toString());
+        assertEquals("libcrashcaponload.so", JsonReader.get(json, "diagnosis.suspectModule"));
+        Map<String, Object> module = Inspect.objects(json, "modules").stream()
+                .filter(m -> "libcrashcaponload.so".equals(m.get("name"))).findFirst().orElseThrow();
+        assertEquals(APP, JsonReader.get(module, "loadedBy.class"), "the load is known while it is under way");
     }
 
     private static long ownUid() throws IOException {

@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * Crash shapes around the crash itself rather than its site: a JVM that used up its file descriptors, a HotSpot
  * fatal error that is no signal (an OutOfMemoryError with {@code -XX:+CrashOnOutOfMemoryError}), a fatal signal sent
- * from outside. Usage: {@code CrashShapes <fds-exhausted|out-of-memory|wait-for-kill>}, with
+ * from outside, a child forked by JNI code that crashes before exec, a crash inside a library's JNI_OnLoad. Usage:
+ * {@code CrashShapes <fds-exhausted|out-of-memory|wait-for-kill|fork-crash|onload-crash|shutdown-hook-crash|atexit-crash>}, with
  * {@code -Dcrashcap.testlib=/path/to/libcrashcaptest.so}.
  */
 public final class CrashShapes {
@@ -19,7 +20,23 @@ public final class CrashShapes {
     /** The thread that fills the heap ({@code out-of-memory}). */
     public static final String HEAP_FILLER = "heap-filler";
 
+    /** Printed on stdout once the JVM waits for {@code fork} on stdin ({@code fork-crash}). */
+    public static final String READY_TO_FORK = "CrashShapes: send 'fork'";
+    /** Printed on stdout with the child's wait status ({@code fork-crash}). */
+    public static final String CHILD_STATUS = "CrashShapes: child status ";
+    /** Printed on stdout when the parent still runs, a while after its child crashed ({@code fork-crash}). */
+    public static final String PARENT_ALIVE = "CrashShapes: parent alive";
+
     private static final List<Object> KEEP = new ArrayList<>();
+
+    /** fork(); the child crashes in crashcaptest_child_crash; returns the child's raw wait status. */
+    static native int forkAndCrashInChild();
+
+    /** Registers an atexit handler that crashes (crashcaptest_at_exit). */
+    static native void crashAtExit();
+
+    /** The thread of the shutdown hook that crashes ({@code shutdown-hook-crash}). */
+    public static final String SHUTDOWN_CRASHER = "shutdown-crasher";
 
     public static void main(String[] args) throws Exception {
         if (args.length != 1) usage();
@@ -28,6 +45,10 @@ public final class CrashShapes {
             case "fds-exhausted" -> fdsExhausted();
             case "out-of-memory" -> outOfMemory();
             case "wait-for-kill" -> waitForKill();
+            case "fork-crash" -> forkCrash();
+            case "onload-crash" -> onloadCrash();
+            case "shutdown-hook-crash" -> shutdownHookCrash();
+            case "atexit-crash" -> atExitCrash();
             default -> usage();
         }
         System.err.println("CrashShapes: still alive after '" + args[0] + "'");
@@ -35,7 +56,7 @@ public final class CrashShapes {
     }
 
     private static void usage() {
-        System.err.println("usage: CrashShapes <fds-exhausted|out-of-memory|wait-for-kill>");
+        System.err.println("usage: CrashShapes <fds-exhausted|out-of-memory|wait-for-kill|fork-crash|onload-crash|shutdown-hook-crash|atexit-crash>");
         System.exit(2);
     }
 
@@ -75,5 +96,44 @@ public final class CrashShapes {
         System.out.println(WAITING);
         System.out.flush();
         Crasher.sleepInNative(60_000);
+    }
+
+    /**
+     * Waits for {@code fork} on stdin (a test takes a live dump first), forks a child that crashes, prints the child's
+     * wait status, and then, a while later, that the parent still runs; the parent ends normally.
+     */
+    private static void forkCrash() throws Exception {
+        System.out.println(READY_TO_FORK);
+        System.out.flush();
+        java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in));
+        String line;
+        while ((line = in.readLine()) != null && !line.equals("fork")) {
+            // wait
+        }
+        int status = forkAndCrashInChild();
+        System.out.println(CHILD_STATUS + status);
+        System.out.flush();
+        Thread.sleep(2_000); // long enough for anything the child disturbed in the parent to show
+        System.out.println(PARENT_ALIVE);
+        System.exit(0);
+    }
+
+    /** System.load of libcrashcaponload.so (next to libcrashcaptest.so), whose JNI_OnLoad crashes. */
+    private static void onloadCrash() {
+        java.nio.file.Path testlib = java.nio.file.Path.of(System.getProperty("crashcap.testlib"));
+        System.load(testlib.resolveSibling("libcrashcaponload.so").toString());
+    }
+
+    /** Ends main normally; the JVM's shutdown runs a hook that crashes in JNI code. */
+    private static void shutdownHookCrash() {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> Crasher.crash(Crasher.KINDS.indexOf("segv") + 1),
+                SHUTDOWN_CRASHER));
+        System.exit(0);
+    }
+
+    /** System.exit(0) after a JNI library registered an atexit handler that crashes. */
+    private static void atExitCrash() {
+        crashAtExit();
+        System.exit(0);
     }
 }
