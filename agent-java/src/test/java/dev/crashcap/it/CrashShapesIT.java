@@ -25,8 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Crash shapes that are about the process rather than the crash site (docs/jvm-shapes.md, "Crash shapes"): a JVM that
  * used up its file descriptors before it crashed, a HotSpot fatal error that is no signal (an OutOfMemoryError with
  * {@code -XX:+CrashOnOutOfMemoryError}: hs_err, then abort()), a SIGSEGV or SIGABRT sent from outside with
- * {@code kill}, a child forked by JNI code that crashes before exec, a crash inside a library's JNI_OnLoad. Each ends
- * as without crashcap (exit status, hs_err), and its bundle says what happened.
+ * {@code kill}, a child forked by JNI code that crashes before exec, a crash inside a library's JNI_OnLoad, crashes
+ * during the JVM's shutdown (a shutdown hook, an atexit handler). Each ends as without crashcap (exit status, hs_err),
+ * and its bundle says what happened.
  */
 class CrashShapesIT {
     private static final String APP = CrashShapes.class.getName();
@@ -231,6 +232,42 @@ class CrashShapesIT {
         Map<String, Object> module = Inspect.objects(json, "modules").stream()
                 .filter(m -> "libcrashcaponload.so".equals(m.get("name"))).findFirst().orElseThrow();
         assertEquals(APP, JsonReader.get(module, "loadedBy.class"), "the load is known while it is under way");
+    }
+
+    @Test
+    void aCrashInAShutdownHookIsCaptured() throws Exception {
+        Path bundles = work.resolve("bundles");
+        TestJvm.Result jvm = TestJvm.crashWithAgent(work, bundles, List.of(), Map.of(), APP, "shutdown-hook-crash");
+        assertTrue(TestJvm.hsErrWritten(jvm), jvm.stdout());
+        Path bundle = Inspect.onlyBundle(bundles);
+        assertTrue(Files.readString(bundle.resolve("capture.txt")).endsWith("end\tcomplete\n"), "the capture finished");
+        Map<String, Object> json = Inspect.json(work, bundle);
+        assertEquals(CrashShapes.SHUTDOWN_CRASHER, JsonReader.get(json, "crashingThread.name"));
+        List<Map<String, Object>> frames = Inspect.objects(json, "crashingThread.frames");
+        assertEquals("crashcaptest_write_null", frames.get(0).get("function"));
+        assertTrue(Inspect.javaMethods(frames).stream().anyMatch(m -> m.contains("CrashShapes.lambda$shutdownHookCrash")),
+                Inspect.javaMethods(frames).toString());
+        assertEquals("RUNNABLE", JsonReader.get(json, "crashingThread.state"), "the resolver still answers then");
+    }
+
+    /**
+     * System.exit runs exit() on the VM thread after the JVM stopped every Java thread for good: the resolver thread
+     * cannot answer any more (the capture waits its deadline, 1 s), Java frames are still named from the JVM's memory.
+     */
+    @Test
+    void aCrashInAnAtexitHandlerAfterSystemExitIsCaptured() throws Exception {
+        Path bundles = work.resolve("bundles");
+        TestJvm.Result jvm = TestJvm.crashWithAgent(work, bundles, List.of(), Map.of(), APP, "atexit-crash");
+        assertTrue(TestJvm.hsErrWritten(jvm), jvm.stdout());
+        Path bundle = Inspect.onlyBundle(bundles);
+        assertTrue(Files.readString(bundle.resolve("capture.txt")).endsWith("end\tcomplete\n"), "the capture finished");
+        Map<String, Object> json = Inspect.json(work, bundle);
+        assertEquals("VM Thread", JsonReader.get(json, "crashingThread.name"), "System.exit's exit() runs there");
+        List<String> functions = Inspect.functions(Inspect.objects(json, "crashingThread.frames"));
+        assertEquals(List.of("crashcaptest_exit_cleanup", "crashcaptest_at_exit"), functions.subList(0, 2));
+        assertTrue(functions.contains("exit"), functions.toString());
+        assertTrue(Inspect.objects(json, "threads").stream().flatMap(t -> Inspect.javaMethods(Inspect.objects(t, "frames"))
+                .stream()).anyMatch("java.lang.Shutdown.exit"::equals), "the thread that called System.exit, named");
     }
 
     private static long ownUid() throws IOException {
