@@ -4,6 +4,7 @@
 
 #include "capture_prepared.h"
 #include "cxx_runtime.h"
+#include "fd_reserve.h"
 #include "stack_memory_prepare.h"
 #include "sys.h"
 #include "text.h"
@@ -30,11 +31,13 @@ const char *capture_prepare(const char *bundle_folder, const char *header, size_
     prepared.header = header_copy;
     prepared.header_len = header_len;
     prepared.start_epoch_ms = process_start_epoch_ms;
+    prepared.armed_pid = (int)sys_getpid();
     prepared.map.capacity = MAP_ENTRIES;
     prepared.map.paths_capacity = MAP_PATH_BYTES;
     /* dlsym is not async-signal-safe, so the address is looked up here, once. */
     prepared.abort_msg = (struct glibc_abort_msg **)dlsym(RTLD_DEFAULT, "__abort_msg");
     cxx_runtime_resolve(); /* if a C++ library came first; else after the load that brings libstdc++ */
     stack_memory_prepare(); /* where stack copies must stop: before any capture can run */
+    fd_reserve_take(); /* descriptors for a capture in a process that used up its own (handler/fd_reserve.h) */
     return NULL;
 }

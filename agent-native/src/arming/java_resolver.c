@@ -282,6 +282,7 @@ const char *java_resolver_start(JavaVM *vm, jvmtiEnv *env, JNIEnv *jni) {
     (*jvmti)->AddCapabilities(jvmti, &wanted); /* without them lines and files are unknown, names still work */
     /* Arming time, not a handler. Untouched until a crash: address space, not resident memory. */
     arena = malloc(ARENA_BYTES); /* arming time, never in a handler */
+    resolver_channel.owner_pid = getpid(); /* before the pipes exist: a forked child does not ask (java_resolver.h) */
     if (pipe2(resolver_channel.wake_pipe, O_CLOEXEC) != 0 || pipe2(resolver_channel.done_pipe, O_CLOEXEC) != 0) return "cannot create resolver pipes";
     /* With HotSpot's layout every older thread was registered by tid already (java_thread_identity.c). */
     if (!hotspot_threads.ready) remember_existing_threads(jni);

@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <string.h> /* memcpy, memset, memcmp: pure functions the compiler emits on its own too */
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -40,6 +41,25 @@ static inline ssize_t sys_write(int fd, const void *bytes, size_t len) {
 
 static inline int sys_close(int fd) {
     return close(fd);
+}
+
+/* fstat: on POSIX's list (the descriptor reserve checks a descriptor is still its own before closing it). */
+static inline int sys_fstat(int fd, struct stat *out) {
+    return fstat(fd, out);
+}
+
+/* An anonymous file (memfd_create: not on POSIX's list, but a plain system call with no libc state): the
+ * descriptor reserve holds these, each with an inode of its own that no other file shares. */
+static inline int sys_memfd_create(const char *name, unsigned int flags) {
+    return (int)syscall(SYS_memfd_create, name, flags);
+}
+
+/* The soft limit on open descriptors, RLIMIT_NOFILE (prlimit64 on ourselves, reading only: a plain system
+ * call; getrlimit is not on POSIX's list). -1 when it cannot be read. */
+static inline long long sys_descriptor_limit(void) {
+    struct { uint64_t soft, hard; } limit;
+    if (syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, NULL, &limit) != 0) return -1;
+    return limit.soft > (uint64_t)INT64_MAX ? INT64_MAX : (long long)limit.soft;
 }
 
 static inline int sys_fsync(int fd) {

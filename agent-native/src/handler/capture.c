@@ -12,6 +12,7 @@
 #include "crash_memory.h"
 #include "cxx_exception.h"
 #include "elf_image.h"
+#include "fd_reserve.h"
 #include "host_context.h"
 #include "java_frames.h"
 #include "java_resolver.h"
@@ -121,12 +122,27 @@ typedef struct {
     int64_t now_ms;
     int64_t deadline_ns;
     int tid;
+    int fds_exhausted; /* fd_reserve_release_if_exhausted: 1 this process's limit, 2 the system's */
 } crash_facts;
+
+/* Only when the process had no descriptor left: then the capture used its reserve (handler/fd_reserve.h), and a
+ * crash that follows a leak of files is often its consequence (an open() whose failure was not checked). */
+static void write_descriptors(const crash_facts *crash) {
+    if (crash->fds_exhausted == 0) return;
+    bw_field_text(&writer, "process.fdsExhausted", crash->fds_exhausted == 1 ? "process" : "system");
+    long long limit = sys_descriptor_limit();
+    if (limit >= 0) bw_field_dec(&writer, "process.fdLimit", limit);
+}
 
 static void write_crash_section(const crash_facts *crash) {
     bw_section(&writer, "crash");
     bw_field_dec(&writer, "time.epochMillis", crash->now_ms);
     bw_field_dec(&writer, "process.pid", sys_getpid());
+    /* A child forked from the armed JVM (by JNI code, crashing before exec): its own bundle, under its own pid;
+     * it has the forking thread only, and no resolver (java_resolver.h). */
+    if (prepared.armed_pid != 0 && (int)sys_getpid() != prepared.armed_pid) {
+        bw_field_dec(&writer, "process.forkOf", prepared.armed_pid);
+    }
     if (prepared.start_epoch_ms > 0) {
         bw_field_dec(&writer, "process.uptimeMillis", crash->now_ms - prepared.start_epoch_ms);
     }
@@ -137,7 +153,11 @@ static void write_crash_section(const crash_facts *crash) {
     if (signal_has_fault_address(crash->sig, crash->info->si_code)) {
         bw_field_hex(&writer, "signal.address", (uintptr_t)crash->info->si_addr);
     }
-    if (crash->info->si_code <= 0) bw_field_dec(&writer, "signal.senderPid", crash->info->si_pid);
+    if (crash->info->si_code <= 0) {
+        bw_field_dec(&writer, "signal.senderPid", crash->info->si_pid);
+        bw_field_dec(&writer, "signal.senderUid", crash->info->si_uid);
+    }
+    write_descriptors(crash);
     bw_field_dec(&writer, "thread.tid", crash->tid);
     bw_flush(&writer);
 }
@@ -461,11 +481,13 @@ static void end_bundle(int fd, const char *folder, int64_t started_ns, int64_t c
 
 void capture_write(int sig, siginfo_t *info, void *ucontext, int64_t deadline_ns) {
     int64_t started_ns = monotonic_ns();
-    crash_facts crash = { sig, info, ucontext, epoch_ms(), deadline_ns, current_tid() };
+    /* Before the first file is opened: a process that used up its descriptors still gets its bundle. */
+    crash_facts crash = { sig, info, ucontext, epoch_ms(), deadline_ns, current_tid(), fd_reserve_release_if_exhausted() };
     work.crashing_state = (java_state_read){ -1, 0 };
     int fd = begin_bundle(prepared.folder, "crash-", crash.now_ms);
     if (fd < 0) {
         atomic_store(&crash_collection_over, 1);
+        fd_reserve_restore();
         return; /* nowhere to write: the JVM's own handler still runs after us */
     }
     write_crash_section(&crash);
@@ -487,13 +509,20 @@ void capture_write(int sig, siginfo_t *info, void *ucontext, int64_t deadline_ns
     run_guarded("stack-memory", write_stack_memory, &crash);
     /* Durable before the JVM's handler runs: that handler ends in abort(). */
     end_bundle(fd, prepared.folder, started_ns, context_ns);
+    /* The process's descriptors as they were: the JVM's report then finds what it would have without crashcap
+     * (none free: HotSpot prints hs_err on stdout, "Can not save log file"). */
+    fd_reserve_restore();
 }
 
 const char *capture_snapshot(const char *folder, char *path, size_t path_size) {
     int64_t started_ns = monotonic_ns();
-    crash_facts request = { 0, NULL, NULL, epoch_ms(), started_ns + SNAPSHOT_DEADLINE_NS, current_tid() };
+    crash_facts request = { 0, NULL, NULL, epoch_ms(), started_ns + SNAPSHOT_DEADLINE_NS, current_tid(),
+                            fd_reserve_release_if_exhausted() };
     int fd = begin_bundle(folder, "snapshot-", request.now_ms);
-    if (fd < 0) return "cannot create the snapshot bundle";
+    if (fd < 0) {
+        fd_reserve_restore();
+        return "cannot create the snapshot bundle";
+    }
     bw_section(&writer, "snapshot");
     bw_field_dec(&writer, "time.epochMillis", request.now_ms);
     bw_field_dec(&writer, "process.pid", sys_getpid());
@@ -510,6 +539,7 @@ const char *capture_snapshot(const char *folder, char *path, size_t path_size) {
     context_ns = monotonic_ns() - context_ns;
     run_guarded("stack-memory", write_stack_memory, &request);
     end_bundle(fd, folder, started_ns, context_ns);
+    fd_reserve_restore();
     copy_text(path, path_size, bundle_dir);
     release_work();
     return NULL;

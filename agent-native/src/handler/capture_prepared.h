@@ -38,6 +38,7 @@ typedef struct {
     module_info *modules;
     size_t module_count;
     char *maps_line;
+    int armed_pid; /* the process that armed: another pid at a crash is a child forked from it */
 } capture_prepared;
 
 extern capture_prepared prepared;

@@ -59,6 +59,10 @@ typedef struct {
      * thread before the handlers are installed when there are few (a JVM starting), else by the resolver thread in
      * its first moments (arming/java_resolver.c). */
     atomic_int method_ids_ready;
+    /* The process the resolver thread runs in. A child forked by JNI code inherits the pipes but not the thread:
+     * its capture must not write to them, or the parent's resolver wakes up to a job pointer of its own, left
+     * dangling by an earlier dump, and faults (CrashShapesIT). */
+    int owner_pid;
 } resolver_channel_t;
 
 extern resolver_channel_t resolver_channel;

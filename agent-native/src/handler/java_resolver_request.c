@@ -53,6 +53,9 @@ static resolve_job *new_job(resolved_frame *const *frames, int frame_count, reso
 int java_resolver_resolve(resolved_frame *const *frames, int frame_count, resolved_thread *threads,
                           int thread_count, int64_t deadline_ns, int live) {
     if (resolver_channel.wake_pipe[1] < 0) return 0;
+    /* A forked child (fork() in JNI code, crashing before exec): the resolver thread is in the parent, the
+     * pipes lead to it. No names from it, rather than disturb the parent (java_resolver.h). */
+    if (resolver_channel.owner_pid != (int)sys_getpid()) return 0;
     /* Still at work on a job an earlier capture gave up on (its JVM could not answer in time)? Wait
      * for it within our own deadline: one job at a time. */
     while (atomic_load(&resolver_channel.busy)) {

@@ -283,10 +283,13 @@ public final class CaptureParser {
         return new Crash(values.decimal(crash, "crash", "time.epochMillis"),
                 values.decimal(crash, "crash", "process.pid"), values.decimal(crash, "crash", "process.uptimeMillis"),
                 number, text(crash, "signal.name"), code, text(crash, "signal.codeName"), address,
-                values.decimal(crash, "crash", "signal.senderPid"), values.decimal(crash, "crash", "thread.tid"),
+                values.decimal(crash, "crash", "signal.senderPid"), values.decimal(crash, "crash", "signal.senderUid"),
+                values.decimal(crash, "crash", "thread.tid"),
                 // written raw by the signal handler, which cannot redact; older agents redacted by name only
                 Redaction.text(text(crash, "abort.message")),
-                text(crash, "cxx.exceptionType"), Redaction.text(text(crash, "cxx.what")));
+                text(crash, "cxx.exceptionType"), Redaction.text(text(crash, "cxx.what")),
+                text(crash, "process.fdsExhausted"), values.decimal(crash, "crash", "process.fdLimit"),
+                values.decimal(crash, "crash", "process.forkOf"));
     }
 
     private ThreadInfo buildThread(ThreadBuilder thread, Crash crash) {

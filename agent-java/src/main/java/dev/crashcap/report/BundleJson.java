@@ -79,6 +79,7 @@ public final class BundleJson {
         json.put("captureMicros", bundle.captureMicros());
         json.put("modules", modules(bundle.modules()));
         json.put("hsErr", hsErr);
+        json.put("jvmError", bundle.isSnapshot() ? null : JvmErrorLine.of(hsErr));
         json.put("warnings", bundle.warnings());
         return json;
     }
@@ -133,6 +134,9 @@ public final class BundleJson {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("pid", bundle.pid());
         json.put("uptimeMillis", bundle.crash().uptimeMillis());
+        json.put("fdsExhausted", bundle.crash().fdsExhausted());
+        json.put("fdLimit", bundle.crash().fdLimit());
+        json.put("forkOf", bundle.crash().forkOf());
         json.put("startEpochMillis", header.startEpochMillis());
         json.put("cwd", header.cwd());
         json.put("args", header.args());
@@ -174,6 +178,7 @@ public final class BundleJson {
         json.put("address", hex(crash.signalAddress()));
         if (crash.senderPid() != null) {
             json.put("senderPid", crash.senderPid());
+            json.put("senderUid", crash.senderUid());
         }
         json.put("tid", crash.tid());
         return json;

@@ -72,8 +72,18 @@ class CrashReport extends HumanReport {
         }
         if (crash.senderPid() != null) {
             what.append(", sent by pid ").append(crash.senderPid());
+            what.append(crash.senderUid() == null ? "" : " (uid " + crash.senderUid() + ")");
         }
         line("  " + shown(what.toString()));
+        if (crash.forkOf() != null) {
+            field("forked from", "pid " + crash.forkOf() + ", the JVM crashcap armed: this is a child it forked (before "
+                    + "exec), with only the thread that forked");
+        }
+        if (crash.fdsExhausted() != null) {
+            field("descriptors", "process".equals(crash.fdsExhausted())
+                    ? "all in use (limit " + (crash.fdLimit() == null ? "unknown" : crash.fdLimit()) + ", ulimit -n)"
+                    : "the system's file table was full");
+        }
         ThreadInfo crashing = bundle.crashingThread();
         if (crashing != null && crashing.virtualThread() != null) {
             field("thread", "virtual thread " + shown(crashing.virtualThread().describe()) + " on carrier \""
@@ -81,6 +91,10 @@ class CrashReport extends HumanReport {
         }
         field("time", crash.timeEpochMillis() == null ? "unknown" : BundleJson.time(crash.timeEpochMillis()));
         field("diagnosis", diagnosis.summary()); // the summary names the kind itself (JSON has it apart)
+        String jvmError = JvmErrorLine.of(hsErr);
+        if (jvmError != null) {
+            field("hs_err says", jvmError);
+        }
         field("signature", DiagnosisText.signature(history.signature()));
         String abortMessage = AbortMessage.of(crash);
         if (abortMessage != null) {
@@ -103,6 +117,11 @@ class CrashReport extends HumanReport {
         String jit = compiled == null || top == null || top.moduleName() != null ? ""
                 : ", in JIT-compiled " + compiled.className() + "." + compiled.method();
         NativeFrame caller = thread == null ? null : abortCaller(thread);
+        if (diagnosis.kind() == Diagnosis.Kind.EXTERNAL_SIGNAL) { // where the signal landed is no crash site
+            field("problematic frame", "none: the signal was sent by another process");
+            field("suspect module", "none");
+            return;
+        }
         if (caller != null) {
             field("problematic frame", problematicFrame(caller) + "  (called abort through libc)");
         } else {
@@ -180,7 +199,8 @@ class CrashReport extends HumanReport {
 
     // HotSpot has no SIGABRT handler: after an abort, a missing hs_err is expected, not a lookup failure.
     private String hsErrHint() {
-        boolean abort = diagnosis.kind() == Diagnosis.Kind.ABORT || diagnosis.kind() == Diagnosis.Kind.HEAP_CORRUPTION;
+        boolean abort = diagnosis.kind() == Diagnosis.Kind.ABORT && Diagnoser.jvmFatalError(bundle.crashingThread()) == null
+                || diagnosis.kind() == Diagnosis.Kind.HEAP_CORRUPTION;
         return abort ? " (HotSpot writes none when the process calls abort())" : "";
     }
 

@@ -19,9 +19,13 @@ import java.util.Set;
  * The diagnosis rules, deliberately simple (docs/bundle-format.md lists them; a later version refines them):
  * <ol>
  *   <li>no signal recorded: {@code unknown};</li>
+ *   <li>a signal another process sent (its sender's pid is not the process's own): {@code external-signal}, no suspect, no
+ *       crash site: the thread it landed on was only where it arrived;</li>
  *   <li>SIGABRT whose abort message reads like glibc's heap checks, or whose stack passes through the
  *       allocator inside libc: {@code heap-corruption};</li>
- *   <li>any other SIGABRT: {@code abort};</li>
+ *   <li>any other SIGABRT: {@code abort}; when the aborting thread is in HotSpot's fatal-error report
+ *       ({@code VMError::report_and_die}: an OutOfMemoryError with {@code -XX:+CrashOnOutOfMemoryError}, a failed
+ *       guarantee, native memory exhausted), the summary says which, and that hs_err holds the JVM's message;</li>
  *   <li>SIGSEGV/SIGBUS at an address within 64 KiB of the low end of the thread's stack mapping (the guard
  *       pages), or with a very deep stack (256 frames or more) where one function makes up at least half of the
  *       frames: {@code stack-overflow}, naming that function and how often it recursed;</li>
@@ -60,6 +64,9 @@ final class Diagnoser {
         String suspectName = suspect == null ? null : suspect.moduleName();
         String suspectPath = suspect == null ? null : suspect.modulePath();
         Verdict verdict = classify(bundle, thread, frames, suspect, caller);
+        if (verdict.kind == Diagnosis.Kind.EXTERNAL_SIGNAL) { // nothing here faulted: no module to blame, no native call
+            return new Diagnosis(verdict.kind, verdict.summary, null, null, List.of(), null);
+        }
         List<Suspect> suspects = verdict.kind == Diagnosis.Kind.JVM_FAULT ? JniLibraries.of(bundle) : List.of();
         if (suspectName == null && !suspects.isEmpty()) { // a crash inside the JVM: its likeliest JNI library
             suspectName = suspects.get(0).module();
@@ -98,8 +105,11 @@ final class Diagnoser {
         if (signal == null) {
             return new Verdict(Diagnosis.Kind.UNKNOWN, "the capture was cut off before the signal was recorded");
         }
+        if (crash.sentFromOutside()) {
+            return new Verdict(Diagnosis.Kind.EXTERNAL_SIGNAL, sent(crash, signal, thread));
+        }
         if (signal.equals("SIGABRT")) {
-            return abort(crash, frames, suspect, caller);
+            return abort(crash, thread, frames, suspect, caller);
         }
         if (signal.equals("SIGSEGV") || signal.equals("SIGBUS")) {
             String overflow = stackOverflow(crash, thread, frames);
@@ -153,7 +163,71 @@ final class Diagnoser {
                 + caller.callerText();
     }
 
-    private static Verdict abort(Crash crash, List<Frame> frames, NativeFrame suspect, JavaCaller caller) {
+    /**
+     * {@code SIGSEGV (SI_USER) sent by pid 4242 (uid 1000) with kill(): no code in this process faulted; it arrived on
+     * thread "main" in __futex_abstimed_wait_common+0xc4 (libc.so.6)}.
+     */
+    private static String sent(Crash crash, String signal, ThreadInfo thread) {
+        String code = crash.signalCodeName() == null ? "" : " (" + crash.signalCodeName() + ")";
+        String how = "SI_QUEUE".equals(crash.signalCodeName()) ? " with sigqueue()"
+                : "SI_TKILL".equals(crash.signalCodeName()) ? " with tgkill()" : " with kill()";
+        String uid = crash.senderUid() == null ? "" : ", uid " + crash.senderUid();
+        String what = signal.equals("SIGABRT") ? "nothing in this process called abort()" : "no code in this process faulted";
+        StringBuilder summary = new StringBuilder(signal + code + " sent by another process (pid " + crash.senderPid()
+                + uid + ")" + how + ": " + what);
+        if (thread != null) {
+            summary.append("; it arrived on ").append(threadName(thread));
+            NativeFrame top = thread.topNativeFrame();
+            if (top != null) {
+                summary.append(" in ").append(describe(top));
+            }
+        }
+        return summary.toString();
+    }
+
+    /**
+     * HotSpot's fatal-error report on the aborting thread ({@code VMError::report_and_die}), or null: the JVM stopped
+     * itself, wrote hs_err, then called abort(). HotSpot's own abort after a crash that was captured is no new
+     * bundle, so such an abort is a fatal error that came from no signal. Named from the reporting function it came
+     * through; where libjvm.so's functions have no names, it is not recognised (an abort like any other).
+     */
+    static String jvmFatalError(ThreadInfo thread) {
+        if (thread == null) {
+            return null;
+        }
+        boolean reporting = false;
+        Set<String> callers = new java.util.HashSet<>(); // below report_and_die: report_fatal, then why it was called
+        for (Frame frame : thread.frames()) {
+            if (!(frame instanceof NativeFrame nativeFrame) || nativeFrame.function() == null
+                    || !"libjvm.so".equals(nativeFrame.moduleName())) {
+                continue;
+            }
+            String function = Demangler.of(nativeFrame.function());
+            int arguments = function.indexOf('(');
+            String name = arguments < 0 ? function : function.substring(0, arguments);
+            if (name.equals("VMError::report_and_die")) {
+                reporting = true;
+            } else if (reporting) {
+                callers.add(name);
+            }
+        }
+        if (!reporting) {
+            return null;
+        }
+        if (callers.contains("report_java_out_of_memory")) {
+            return "an OutOfMemoryError (the JVM runs with -XX:+CrashOnOutOfMemoryError)";
+        }
+        if (callers.contains("report_vm_out_of_memory")) {
+            return "native memory exhausted (the JVM could not allocate or map memory)";
+        }
+        if (callers.contains("report_vm_error")) {
+            return "a failed check inside the JVM (guarantee or assert)";
+        }
+        return "a fatal error inside the JVM";
+    }
+
+    private static Verdict abort(Crash crash, ThreadInfo thread, List<Frame> frames, NativeFrame suspect,
+            JavaCaller caller) {
         String message = oneLine(AbortMessage.of(crash));
         String from = suspect != null ? ", called from " + describe(suspect)
                 : caller != null ? ", in " + bridged(caller) : "";
@@ -169,6 +243,11 @@ final class Diagnoser {
         if (allocator != null) {
             return new Verdict(Diagnosis.Kind.HEAP_CORRUPTION, "heap corruption: the process aborted inside the "
                     + "memory allocator (" + allocator.function() + " in " + allocator.moduleName() + ")" + from);
+        }
+        String fatal = jvmFatalError(thread);
+        if (fatal != null) {
+            return new Verdict(Diagnosis.Kind.ABORT, "the JVM stopped itself on " + fatal + " on " + threadName(thread)
+                    + ": HotSpot wrote hs_err (its message is there), then called abort()");
         }
         String said = message == null ? "" : " with \"" + message + "\"";
         return new Verdict(Diagnosis.Kind.ABORT, "abort() was called" + said + from);

@@ -25,6 +25,8 @@ public record Diagnosis(Kind kind, String summary, String suspectModule, String 
         STACK_OVERFLOW("stack-overflow"),
         /** A fault inside the JVM's own code (libjvm.so): usually the late effect of JNI misuse. */
         JVM_FAULT("jvm-fault"),
+        /** A fatal signal another process sent (kill -SEGV, kill -ABRT: a watchdog, an operator): nothing faulted. */
+        EXTERNAL_SIGNAL("external-signal"),
         /** The capture was cut off before the signal was recorded. */
         UNKNOWN("unknown"),
         /** A live snapshot (crashcap dump) without a deadlock. */

@@ -198,7 +198,7 @@ class HintsTest {
     }
 
     private static String meaning(String signal, String code) {
-        return SignalMeaning.of(new Crash(null, null, null, null, signal, 1, code, 0L, null, null, null, null, null));
+        return SignalMeaning.of(new Crash(null, null, null, null, signal, 1, code, 0L, null, null, null, null, null, null, null, null, null));
     }
 
     private static List<String> kinds(List<Hint> hints) {

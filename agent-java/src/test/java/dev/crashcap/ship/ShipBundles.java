@@ -22,6 +22,7 @@ public final class ShipBundles {
     public static Path bundle(Path folder, String sample, int n, String... extraArgs) throws IOException {
         String text = new String(Samples.bytes(sample), StandardCharsets.UTF_8)
                 .replaceAll("process\\.pid\t\\d+", "process.pid\t" + GONE_PID)
+                .replaceAll("signal\\.senderPid\t\\d+", "signal.senderPid\t" + GONE_PID) // abort(): the process itself
                 .replaceAll("time\\.epochMillis\t\\d+", "time.epochMillis\t" + (1795517364000L + n));
         StringBuilder args = new StringBuilder();
         for (String arg : extraArgs) {
