@@ -30,6 +30,7 @@
 #include "thread_registry.h"
 #include "thread_start_hook.h"
 #include "thread_sweeper.h"
+#include "java_thread_status_layout.h"
 #include "virtual_thread_layout.h"
 
 #define EXPORT __attribute__((visibility("default")))
@@ -96,7 +97,8 @@ static const char *arm(JNIEnv *jni, const char *name) {
     library_loads_watch(vm, jvmti, have_map ? &map : NULL); /* best effort: without it the bundle names no Java callers */
     thread_start_hook_arm(have_map ? &map : NULL); /* best effort: without it new native threads wait for the sweep */
     if (have_map) scratch_map_release(&map);
-    virtual_thread_layout_prepare(jni, current); /* names the virtual thread a carrier runs */
+    /* Names the virtual thread a carrier runs; reads any thread's java.lang.Thread state in the handler. */
+    java_thread_status_layout_prepare(jni, current, virtual_thread_layout_prepare(jni, current));
     java_thread_identity_register_current(jni, jvmti, current, name);
     context_prepare((void *)(*jni)->GetVersion); /* the report's VM and host context: tens of microseconds */
 
@@ -129,11 +131,11 @@ const char *jni_bridge_arm(JNIEnv *jni, const char *folder, const char *header, 
  * NULL and the bundle's path in `path`, or why not. */
 const char *jni_bridge_snapshot(const char *folder, char *path, size_t path_size) {
     if (!signal_handler_installed()) return "the agent is not armed";
-    /* Right after arming, AsyncGetCallTrace knows the methods of older classes only once the resolver has
-     * created their jmethodIDs. Not needed when the capture names every Java frame from HotSpot's own
+    /* Right after arming, AsyncGetCallTrace knows the methods of older classes only once their jmethodIDs exist: the
+     * arming thread created them already unless there were more than 2,000 classes, which the resolver thread does
+     * after arming (java_resolver.c). Not needed when the capture names every Java frame from HotSpot's own
      * structures (the walk finds each frame's Method*, java_method_layout names it): a dump of a JVM armed
-     * just now then does not wait for that job (2 to 9 ms measured on a small application of 1,000 threads, more
-     * with more classes). */
+     * just now then does not wait for that job (it grows with the number of classes). */
     if (java_method_layout_problem() != NULL || hotspot_code_problem() != NULL) {
         java_resolver_await_method_ids(monotonic_ns() + 2000000000LL);
     }

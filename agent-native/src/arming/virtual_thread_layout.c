@@ -22,8 +22,7 @@ static int static_value(const char *type, const char *field, void *out, size_t s
     return 1;
 }
 
-/* The offset HotSpot encodes in an instance field's jfieldID, or 0 when it is not encoded that way. */
-static uint64_t field_offset(JNIEnv *jni, jclass type, const char *name, const char *signature) {
+uint64_t jni_field_offset(JNIEnv *jni, jclass type, const char *name, const char *signature) {
     jfieldID id = type == NULL ? NULL : (*jni)->GetFieldID(jni, type, name, signature);
     if ((*jni)->ExceptionCheck(jni)) (*jni)->ExceptionClear(jni);
     uintptr_t bits = (uintptr_t)id;
@@ -42,10 +41,11 @@ static const uint64_t ARRAY_LAYOUTS[][2] = { { 12, 16 }, { 16, 24 }, { 16, 20 },
 enum { NARROW, FULL, ZGC_COLORED, ENCODINGS };
 
 /* The arming thread's own java.lang.Thread, read through the layout as it stands, says what JNI says: its eetop
- * is its JavaThread*, no virtual thread is mounted, and its tid and name are JNI's. */
+ * is its JavaThread*, no virtual thread is mounted (JDK 21+), and its tid and name are JNI's. */
 static int reads_back(uintptr_t java_thread, uint64_t eetop, jlong tid, const char *name) {
     uintptr_t thread_oop = java_thread_handle_oop(NULL, java_thread, hotspot_vthreads.java_thread_thread_obj);
-    uintptr_t current = java_thread_handle_oop(NULL, java_thread, hotspot_vthreads.java_thread_vthread);
+    uintptr_t current = hotspot_vthreads.java_thread_vthread == 0
+                            ? thread_oop : java_thread_handle_oop(NULL, java_thread, hotspot_vthreads.java_thread_vthread);
     uintptr_t eetop_value = 0;
     java_thread_object read;
     return thread_oop != 0 && current == thread_oop &&
@@ -68,6 +68,26 @@ static const uintptr_t *zgc_load_bad_mask(void) {
     return own_memory_read(NULL, (uintptr_t)instance + offset, &mask, sizeof mask) ? mask : NULL;
 }
 
+/* &ZAddressBadMask of the non-generational ZGC: JDK 17 names its globals ZGlobalsForVMStructs, JDK 21-23
+ * XGlobalsForVMStructs (virtual_thread.c, full_reference). NULL in a JVM without it (JDK 24+). */
+static const uintptr_t *address_bad_mask(void) {
+    static const char *const GLOBALS[][2] = { { "ZGlobalsForVMStructs", "_ZAddressBadMask" },
+                                              { "XGlobalsForVMStructs", "_XAddressBadMask" } };
+    for (size_t i = 0; i < sizeof GLOBALS / sizeof GLOBALS[0]; i++) {
+        void *instance = NULL;
+        uint64_t offset = 0, size = 0;
+        const char *type = NULL;
+        const uintptr_t *mask = NULL;
+        if (static_value(GLOBALS[i][0], "_instance_p", &instance, sizeof instance) && instance != NULL &&
+            vm_structs_field(GLOBALS[i][0], GLOBALS[i][1], &offset, &type) &&
+            vm_structs_type_size(GLOBALS[i][0], &size) && offset + sizeof(void *) <= size &&
+            own_memory_read(NULL, (uintptr_t)instance + offset, &mask, sizeof mask)) {
+            return mask;
+        }
+    }
+    return NULL;
+}
+
 static const char *check_on_current(JNIEnv *jni, jthread current, jclass thread_class, uint64_t eetop) {
     jfieldID eetop_id = (*jni)->GetFieldID(jni, thread_class, "eetop", "J");
     jfieldID tid_id = (*jni)->GetFieldID(jni, thread_class, "tid", "J");
@@ -85,7 +105,9 @@ static const char *check_on_current(JNIEnv *jni, jthread current, jclass thread_
      * reads back the same), or a ZGC cycle running at arming would make it fail; the handler follows good ones only. */
     static const uintptr_t NO_BAD_COLORS = 0;
     const uintptr_t *load_bad_mask = hotspot_vthreads.zgc_load_bad_mask;
+    const uintptr_t *bad_address_mask = hotspot_vthreads.address_bad_mask;
     if (load_bad_mask != NULL) hotspot_vthreads.zgc_load_bad_mask = &NO_BAD_COLORS;
+    if (bad_address_mask != NULL) hotspot_vthreads.address_bad_mask = &NO_BAD_COLORS;
     /* A GC may move the Thread between two reads (this thread runs native code, a GC need not wait): a few tries. */
     for (int attempt = 0; attempt < 5 && name != NULL && problem != NULL; attempt++) {
         for (int encoding = NARROW; encoding < ENCODINGS && problem != NULL; encoding++) {
@@ -100,20 +122,17 @@ static const char *check_on_current(JNIEnv *jni, jthread current, jclass thread_
         }
     }
     hotspot_vthreads.zgc_load_bad_mask = load_bad_mask;
+    hotspot_vthreads.address_bad_mask = bad_address_mask;
     if (name != NULL) (*jni)->ReleaseStringUTFChars(jni, name_string, name);
     if (name_string != NULL) (*jni)->DeleteLocalRef(jni, name_string);
     return problem;
 }
 
-static const char *read_layout(JNIEnv *jni, jthread current) {
-    const char *problem = vm_structs_open((void *)(*jni)->GetVersion);
-    if (problem != NULL) return problem;
+static const char *read_layout(JNIEnv *jni, jthread current, int has_vthread) {
     uint64_t java_thread_size = 0;
     if (!vm_structs_type_size("JavaThread", &java_thread_size)) return "gHotSpotVMTypes lacks JavaThread";
-    uint64_t ignored;
-    const char *type;
-    if (!vm_structs_field("JavaThread", "_vthread", &ignored, &type)) return "none"; /* before JDK 21 */
-    if (!handle_field("_vthread", java_thread_size, &hotspot_vthreads.java_thread_vthread) ||
+    hotspot_vthreads.java_thread_vthread = 0;
+    if ((has_vthread && !handle_field("_vthread", java_thread_size, &hotspot_vthreads.java_thread_vthread)) ||
         !handle_field("_threadObj", java_thread_size, &hotspot_vthreads.java_thread_thread_obj)) {
         return "gHotSpotVMStructs lacks a plausible JavaThread::_vthread or _threadObj";
     }
@@ -130,14 +149,16 @@ static const char *read_layout(JNIEnv *jni, jthread current) {
     hotspot_vthreads.narrow_oop_base = base;
     hotspot_vthreads.narrow_oop_shift = shift;
     hotspot_vthreads.zgc_load_bad_mask = zgc_load_bad_mask();
+    hotspot_vthreads.address_bad_mask = address_bad_mask();
+    const char *problem;
     jclass thread_class = (*jni)->FindClass(jni, "java/lang/Thread");
     jclass string_class = (*jni)->FindClass(jni, "java/lang/String");
     if ((*jni)->ExceptionCheck(jni)) (*jni)->ExceptionClear(jni);
-    uint64_t eetop = field_offset(jni, thread_class, "eetop", "J");
-    hotspot_vthreads.thread_tid = field_offset(jni, thread_class, "tid", "J");
-    hotspot_vthreads.thread_name = field_offset(jni, thread_class, "name", "Ljava/lang/String;");
-    hotspot_vthreads.string_value = field_offset(jni, string_class, "value", "[B");
-    hotspot_vthreads.string_coder = field_offset(jni, string_class, "coder", "B");
+    uint64_t eetop = jni_field_offset(jni, thread_class, "eetop", "J");
+    hotspot_vthreads.thread_tid = jni_field_offset(jni, thread_class, "tid", "J");
+    hotspot_vthreads.thread_name = jni_field_offset(jni, thread_class, "name", "Ljava/lang/String;");
+    hotspot_vthreads.string_value = jni_field_offset(jni, string_class, "value", "[B");
+    hotspot_vthreads.string_coder = jni_field_offset(jni, string_class, "coder", "B");
     if (eetop == 0 || hotspot_vthreads.thread_tid == 0 || hotspot_vthreads.thread_name == 0 ||
         hotspot_vthreads.string_value == 0 || hotspot_vthreads.string_coder == 0) {
         problem = "the field ids of Thread.tid, Thread.name, String.value or String.coder hold no offset (-Xcheck:jni?)";
@@ -149,9 +170,15 @@ static const char *read_layout(JNIEnv *jni, jthread current) {
     return problem;
 }
 
-void virtual_thread_layout_prepare(JNIEnv *jni, jthread current) {
+const char *virtual_thread_layout_prepare(JNIEnv *jni, jthread current) {
     hotspot_vthreads.ready = 0;
-    const char *problem = read_layout(jni, current);
-    hotspot_vthreads.problem = problem;
-    hotspot_vthreads.ready = problem == NULL;
+    uint64_t ignored;
+    const char *type;
+    const char *unopened = vm_structs_open((void *)(*jni)->GetVersion);
+    int has_vthread = unopened == NULL && vm_structs_field("JavaThread", "_vthread", &ignored, &type); /* JDK 21+ */
+    const char *problem = unopened != NULL ? unopened : read_layout(jni, current, has_vthread);
+    /* Without _vthread (before JDK 21) there are no virtual threads to name: "none", whatever the rest says. */
+    hotspot_vthreads.problem = has_vthread || unopened != NULL ? problem : "none";
+    hotspot_vthreads.ready = has_vthread && problem == NULL;
+    return problem;
 }

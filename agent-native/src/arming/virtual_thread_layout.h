@@ -8,7 +8,14 @@
 #define CRASHCAP_VIRTUAL_THREAD_LAYOUT_H
 
 #include <jvmti.h> /* jthread */
+#include <stdint.h>
 
-void virtual_thread_layout_prepare(JNIEnv *jni, jthread current);
+/* Fills hotspot_vthreads (ready only in a JVM with virtual threads). Returns NULL when java.lang.Thread objects can
+ * be read (any JDK: java_thread_status_layout.c builds on it), else why not. */
+const char *virtual_thread_layout_prepare(JNIEnv *jni, jthread current);
+
+/* The offset HotSpot encodes in an instance field's jfieldID, or 0 when it is not encoded that way (or the class has
+ * no such field). */
+uint64_t jni_field_offset(JNIEnv *jni, jclass type, const char *name, const char *signature);
 
 #endif

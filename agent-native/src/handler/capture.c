@@ -16,6 +16,7 @@
 #include "java_frames.h"
 #include "java_resolver.h"
 #include "java_thread_state.h"
+#include "java_thread_status.h"
 #include "library_loads.h"
 #include "memory_map.h"
 #include "service_signal.h"
@@ -183,6 +184,7 @@ static struct {
     java_names names;
     resolved_thread *states;      /* one per thread of `others`, in the same order */
     stack_memory crashing_memory; /* the crashing thread's registers and stack bytes */
+    java_state_read crashing_state; /* its Java state as the handler read it (its section has it) */
 } work;
 
 void capture_record_also_crashed(int sig, siginfo_t *info, void *ucontext, int64_t deadline_ns) {
@@ -248,19 +250,24 @@ static void write_crashing_thread(void *arg) {
     const crash_facts *crash = arg;
     unwind_regs regs;
     arch_regs_from_ucontext(crash->ucontext, &regs);
-    write_thread_identity(&writer, crash->tid, 1, NULL);
-    write_hotspot_state(&writer, java_thread_state_own(&prepared.map));
+    /* Its Java state too, read here: the resolver answers only after every thread was collected, if in time. */
     java_thread_object vthread;
-    write_virtual_thread(&writer, virtual_thread_own(&prepared.map, &vthread), &vthread);
+    int mounted = virtual_thread_own(&prepared.map, &vthread);
+    work.crashing_state = (java_state_read){ java_thread_status_own(&prepared.map), mounted != 0 };
+    write_thread_identity(&writer, crash->tid, 1, work.crashing_state, NULL);
+    write_hotspot_state(&writer, java_thread_state_own(&prepared.map));
+    write_virtual_thread(&writer, mounted, &vthread);
     write_registers(crash->ucontext);
     write_stack(&writer, &prepared.map, crash->tid, regs.sp);
     bw_flush(&writer);
 }
 
 /* AsyncGetCallTrace's frames, before the walk that places them among the native ones. It reports a method only once
- * its jmethodID exists; for classes loaded before arming the resolver creates them in its first moments
- * (arming/java_resolver.c). A crash in those moments waits for it, briefly and only then (an atomic flag and a
- * sleep: both signal-safe). Guarded on its own: a fault in it costs the Java frames' names, not the frames. */
+ * its jmethodID exists; for classes loaded before arming the arming thread creates them before the handlers are
+ * installed, unless there are more than 2,000 (an application crashcap attached to later): then the resolver thread
+ * does, in its first moments (arming/java_resolver.c). A crash in those moments waits for it, briefly and only then
+ * (an atomic flag and a sleep: both signal-safe). Guarded on its own: a fault in it costs the Java frames' names, not
+ * the frames. */
 static void take_crashing_java_frames(void *arg) {
     const crash_facts *crash = arg;
     int64_t ids_deadline = monotonic_ns() + METHOD_IDS_WAIT_NS;
@@ -318,7 +325,7 @@ static void resolve_java_names(void *arg) {
     int64_t deadline = monotonic_ns() + RESOLVE_DEADLINE_NS;
     if (deadline > crash->deadline_ns) deadline = crash->deadline_ns;
     int64_t started = monotonic_ns();
-    java_resolver_resolve(work.names.list, work.names.count, work.states, count, deadline);
+    java_resolver_resolve(work.names.list, work.names.count, work.states, count, deadline, crash->ucontext == NULL);
     work.names_micros = (monotonic_ns() - started) / 1000;
 }
 
@@ -347,9 +354,9 @@ static void write_crashing_java_frames(void *arg) {
     bw_section(&writer, "java-frames");
     bw_field_dec(&writer, "tid", crash->tid);
     for (int i = 0; i < work.others.count; i++) {
-        if (work.others.items[i].tid == crash->tid && work.states != NULL && atomic_load(&work.states[i].ready) &&
-            work.states[i].state != NULL) {
-            bw_field_text(&writer, "state", work.states[i].state);
+        /* The resolver's state only when the thread section has none from the handler. */
+        if (work.others.items[i].tid == crash->tid && work.states != NULL && work.crashing_state.status < 0) {
+            write_java_state(&writer, work.crashing_state, &work.states[i]);
         }
         /* Its name now, if it was renamed since crashcap registered it (its section has the earlier one). */
         if (work.others.items[i].tid == crash->tid && work.states != NULL && atomic_load(&work.states[i].ready) &&
@@ -455,6 +462,7 @@ static void end_bundle(int fd, const char *folder, int64_t started_ns, int64_t c
 void capture_write(int sig, siginfo_t *info, void *ucontext, int64_t deadline_ns) {
     int64_t started_ns = monotonic_ns();
     crash_facts crash = { sig, info, ucontext, epoch_ms(), deadline_ns, current_tid() };
+    work.crashing_state = (java_state_read){ -1, 0 };
     int fd = begin_bundle(prepared.folder, "crash-", crash.now_ms);
     if (fd < 0) {
         atomic_store(&crash_collection_over, 1);

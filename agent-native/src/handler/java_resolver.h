@@ -1,6 +1,7 @@
 /* Names for the raw Java frames and states for the threads of a capture. JVMTI is not async-signal-
  * safe, so a native thread crashcap starts at arming time (arming/java_resolver.c; it attaches to the
- * JVM as the daemon thread "crashcap-resolver" only while it works) does the JVMTI calls while the
+ * JVM as the daemon thread "crashcap-resolver" only while it works, and at a crash until the end) does the
+ * JVMTI calls while the
  * capturing thread waits for it with a deadline (handler/java_resolver_request.c). If the JVM cannot answer
  * (the crash holds a lock it needs, a safepoint never ends), the bundle keeps what was resolved. */
 #ifndef CRASHCAP_JAVA_RESOLVER_H
@@ -38,6 +39,7 @@ typedef struct {
 enum { JOB_RUNNING, JOB_DONE, JOB_ABANDONED };
 typedef struct {
     atomic_int state;
+    int live;                     /* a live snapshot's (the process goes on), not a crash's */
     size_t bytes;                 /* of the whole mapping */
     int frame_count;
     int thread_count;
@@ -66,9 +68,10 @@ extern resolver_channel_t resolver_channel;
 const char *java_resolver_start(JavaVM *vm, jvmtiEnv *jvmti, JNIEnv *jni);
 
 /* Capture owner, in the signal handler: asks the resolver to fill frames and threads, waits until
- * it is done or the deadline passes. Returns 1 when everything was resolved. */
+ * it is done or the deadline passes. live: a live snapshot, after which the resolver detaches from the JVM
+ * (at a crash it stays attached: arming/java_resolver.c). Returns 1 when everything was resolved. */
 int java_resolver_resolve(resolved_frame *const *frames, int frame_count, resolved_thread *threads,
-                          int thread_count, int64_t deadline_ns);
+                          int thread_count, int64_t deadline_ns, int live);
 
 /* A live snapshot (not a crash): waits, up to the deadline, until the resolver has created the
  * jmethodIDs of the classes loaded before arming; without them AsyncGetCallTrace reports those

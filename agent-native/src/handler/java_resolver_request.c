@@ -32,12 +32,14 @@ static void copy_answers(resolve_job *job, resolved_frame *const *frames, resolv
     }
 }
 
-static resolve_job *new_job(resolved_frame *const *frames, int frame_count, resolved_thread *threads, int thread_count) {
+static resolve_job *new_job(resolved_frame *const *frames, int frame_count, resolved_thread *threads, int thread_count,
+                            int live) {
     size_t bytes = sizeof(resolve_job) + (size_t)frame_count * sizeof(resolved_frame) +
                    (size_t)thread_count * sizeof(resolved_thread);
     resolve_job *job = sys_mmap_anonymous(bytes, 0);
     if (job == NULL) return NULL;
     job->bytes = bytes;
+    job->live = live;
     job->frame_count = frame_count;
     job->thread_count = thread_count;
     job->frames = (resolved_frame *)(job + 1);
@@ -49,7 +51,7 @@ static resolve_job *new_job(resolved_frame *const *frames, int frame_count, reso
 }
 
 int java_resolver_resolve(resolved_frame *const *frames, int frame_count, resolved_thread *threads,
-                          int thread_count, int64_t deadline_ns) {
+                          int thread_count, int64_t deadline_ns, int live) {
     if (resolver_channel.wake_pipe[1] < 0) return 0;
     /* Still at work on a job an earlier capture gave up on (its JVM could not answer in time)? Wait
      * for it within our own deadline: one job at a time. */
@@ -57,7 +59,7 @@ int java_resolver_resolve(resolved_frame *const *frames, int frame_count, resolv
         if (monotonic_ns() >= deadline_ns) return 0;
         pause_micros(1000);
     }
-    resolve_job *job = new_job(frames, frame_count, threads, thread_count);
+    resolve_job *job = new_job(frames, frame_count, threads, thread_count, live);
     if (job == NULL) return 0;
     atomic_store(&resolver_channel.job, job);
     atomic_store(&resolver_channel.busy, 1);

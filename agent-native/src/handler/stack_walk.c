@@ -57,9 +57,10 @@ static void emit_java(walk_state *state, stack_frame frame) {
                        frame.java_kind == JAVA_KIND_COMPILED;
         for (int i = state->next_java; i < match; i++) {
             /* AsyncGetCallTrace's frame of a method whose jmethodID did not exist yet (its class loaded before arming,
-             * the resolver not yet done creating them: a crash early in the JVM's life, or a slow one on a busy
-             * machine) has no Method* and could match nothing; a physical frame emitted since the last match stands
-             * for it, named from its own Method*. Emitting it again put an unnamed duplicate of that frame here. */
+             * the resolver not yet done creating them: right after crashcap attached to an application of more than
+             * 2,000 classes, arming/java_resolver.c, a dump, which need not wait for them, or a crash whose short wait
+             * for them ran out) has no Method* and could match nothing; a physical frame emitted since the last match
+             * stands for it, named from its own Method*. Emitting it again put an unnamed duplicate of that frame here. */
             if (state->methods[i] == 0 && state->unmatched_physical > 0) {
                 state->unmatched_physical--;
                 continue;

@@ -3,6 +3,7 @@
 #include "hotspot_code.h"
 #include "java_method_name.h"
 #include "java_thread_state.h"
+#include "java_thread_status.h"
 #include "signal_names.h"
 #include "sys.h"
 #include "thread_registry.h"
@@ -247,7 +248,22 @@ void write_frame(bundle_writer *w, const unwind_context *context, const java_nam
 
 /* ---- thread sections ---------------------------------------------------------------------- */
 
-void write_thread_identity(bundle_writer *w, int tid, int crashed, const resolved_thread *resolved) {
+void write_java_state(bundle_writer *w, java_state_read read, const resolved_thread *resolved) {
+    const char *state = java_thread_status_name(read.status);
+    const char *source = "handler";
+    /* The resolver (JVMTI) only where the handler could not read it: it answers after the threads were collected,
+     * if in time at all. Never for a carrier that carries (or may carry) a virtual thread: JVMTI calls every such
+     * carrier WAITING, where jstack and ThreadMXBean give the carrier's own status (docs/threads.md). */
+    if (state == NULL && !read.carrying && resolved != NULL && atomic_load(&resolved->ready)) {
+        state = resolved->state;
+        source = "resolver";
+    }
+    if (state == NULL) return;
+    bw_field_text(w, "state", state);
+    bw_field_text(w, "state.source", source);
+}
+
+void write_thread_identity(bundle_writer *w, int tid, int crashed, java_state_read read, const resolved_thread *resolved) {
     char name[THREAD_NAME_MAX];
     int is_java = thread_registry_java_name(tid, name, sizeof name);
     int ready = resolved != NULL && atomic_load(&resolved->ready);
@@ -263,7 +279,7 @@ void write_thread_identity(bundle_writer *w, int tid, int crashed, const resolve
     bw_field_dec(w, "java", is_java);
     if (is_java && thread_registry_daemon(tid) >= 0) bw_field_dec(w, "daemon", thread_registry_daemon(tid));
     bw_field_dec(w, "crashed", crashed);
-    if (ready && resolved->state != NULL) bw_field_text(w, "state", resolved->state);
+    write_java_state(w, read, resolved);
     char kernel_state[2] = { thread_kernel_state(tid), '\0' };
     bw_field_text(w, "kstate", kernel_state);
 }
@@ -290,6 +306,7 @@ void write_thread_identity_source(bundle_writer *w) {
     problem = java_method_layout_problem();
     bw_field_text(w, "hotspot.methods", problem == NULL ? "ok" : problem);
     bw_field_text(w, "hotspot.virtualThreads", virtual_thread_layout_status());
+    bw_field_text(w, "hotspot.threadStates", java_thread_status_layout_status());
 }
 
 void write_hotspot_frames_source(bundle_writer *w) {
@@ -346,7 +363,8 @@ void write_thread_section(bundle_writer *w, const unwind_context *context, const
                           const java_names *names, const resolved_thread *resolved) {
     int done = atomic_load(&stack->state) == STACK_DONE;
     int crashed = done && stack->crashed;
-    write_thread_identity(w, stack->tid, crashed, resolved);
+    java_state_read read = { done ? stack->thread_status : -1, done && stack->vthread_mounted != 0 };
+    write_thread_identity(w, stack->tid, crashed, read, resolved);
     if (crashed) write_crash_signal(w, stack);
     if (atomic_load(&stack->state) == STACK_EXITED) {
         bw_field_text(w, "missing", "exited during the capture");

@@ -45,14 +45,28 @@ void write_virtual_thread(bundle_writer *w, int mounted, const java_thread_objec
 /* HotSpot's state of the thread (hotspotState: _thread_in_native, ...), when known (state >= 0). */
 void write_hotspot_state(bundle_writer *w, int state);
 
-/* Whether threads from before arming could be named by tid (hotspot.threads: "ok", or why not), and whether
- * Java methods could be named from HotSpot's structures (hotspot.methods: "ok", or why not). */
+/* Whether threads from before arming could be named by tid (hotspot.threads: "ok", or why not), whether
+ * Java methods could be named from HotSpot's structures (hotspot.methods: "ok", or why not), and whether Java
+ * states could be read in the handler (hotspot.threadStates: "ok", or why not). */
 void write_thread_identity_source(bundle_writer *w);
 
 /* Whether Java frames could be walked through (hotspot.frames: "ok", or why not; docs/threads.md). */
 void write_hotspot_frames_source(bundle_writer *w);
 
-void write_thread_identity(bundle_writer *w, int tid, int crashed, const resolved_thread *resolved);
+/* What the handler read of a thread's Java state: its threadStatus (java_thread_status.h, -1 if not read), and
+ * whether a virtual thread was or may have been mounted on it (virtual_thread_read's result, non-zero). */
+typedef struct {
+    int status;
+    int carrying;
+} java_state_read;
+
+/* The thread section's start: tid, name, java, daemon, crashed, state, kstate. The Java state is the one the handler
+ * read when it could, else the resolver's (resolved, may be NULL). */
+void write_thread_identity(bundle_writer *w, int tid, int crashed, java_state_read read, const resolved_thread *resolved);
+
+/* The Java state: state and state.source ("handler": read from java.lang.Thread in the handler, "resolver": JVMTI's,
+ * only when the handler could not read it, and never for a carrier), nothing when neither knows it. */
+void write_java_state(bundle_writer *w, java_state_read read, const resolved_thread *resolved);
 void write_native_frame(bundle_writer *w, const unwind_context *context, uintptr_t pc, int pc_exact, uintptr_t sp);
 /* A Java frame, named when names has it (names may be NULL: then by its method id or Method*). */
 void write_java_frame(bundle_writer *w, const java_names *names, const stack_frame *frame);

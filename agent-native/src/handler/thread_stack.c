@@ -2,6 +2,7 @@
 
 #include "clock.h"
 #include "java_thread_state.h"
+#include "java_thread_status.h"
 #include "proc.h"
 #include "sys.h"
 #include "thread_hold.h"
@@ -41,6 +42,7 @@ void thread_stack_take(thread_stack *stack, const unwind_context *context, void 
     stack->java_status = 0;
     stack->java_unplaced = 0;
     stack->hotspot_state = -1;
+    stack->thread_status = -1;
     stack->vthread_mounted = 0;
     /* Registers and stack bytes first, under their own use of the guard (a fault there loses only them). */
     stack_memory_take(&stack->memory, context->map, ucontext, stack->guard, &stack->guard_active);
@@ -50,6 +52,7 @@ void thread_stack_take(thread_stack *stack, const unwind_context *context, void 
     if (sigsetjmp(stack->guard, 1) == 0) {
         stack->guard_active = 1;
         stack->hotspot_state = java_thread_state_own(context->map); /* as the signal found it */
+        stack->thread_status = java_thread_status_own(context->map);
         stack->vthread_mounted = virtual_thread_own(context->map, &stack->vthread);
         int taken = java_frames_take(ucontext, java, STACK_JAVA_FRAMES);
         stack->java_status = taken;

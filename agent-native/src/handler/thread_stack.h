@@ -33,6 +33,7 @@ typedef struct {
     int java_status;              /* java_frames_take's result: why there are no Java frames */
     int java_unplaced;            /* stack_walk.h */
     int hotspot_state;            /* HotSpot's JavaThreadState when the signal came, -1 if unknown */
+    int thread_status;            /* its java.lang.Thread's threadStatus then (java_thread_status.h), -1 if unknown */
     int vthread_mounted;          /* 1: a virtual thread was mounted on this (carrier) thread, named in vthread;
                                    * -1: one may have been, but could not be read (virtual_thread_read) */
     java_thread_object vthread;

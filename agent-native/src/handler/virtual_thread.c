@@ -43,9 +43,23 @@ static uintptr_t zgc_uncolor(const memory_map *map, uintptr_t colored) {
     return address;
 }
 
-/* A full-width reference as the heap or an OopHandle holds it, as an address: itself, or a zpointer uncolored. */
+/* The non-generational ZGC (JDK 17's only one; JDK 21-23 with -XX:-ZGenerational) keeps its colors in the upper bits
+ * of plain addresses and maps the heap once per color, so every reference reads as it is; but one of a color its
+ * ZAddressBadMask calls bad now may point to where the object was before it moved, memory since reused: left unread.
+ * Under other GCs the mask is 0 and every reference is good. */
+static uintptr_t full_reference(const memory_map *map, uintptr_t raw) {
+    uintptr_t bad = 0;
+    if (raw == 0 || hotspot_vthreads.address_bad_mask == NULL) return raw;
+    if (!own_memory_read(map, (uintptr_t)hotspot_vthreads.address_bad_mask, &bad, sizeof bad) || (raw & bad) != 0) {
+        return UNREADABLE_REFERENCE;
+    }
+    return raw;
+}
+
+/* A full-width reference as the heap or an OopHandle holds it, as an address: itself (if of a good color), or a
+ * zpointer uncolored. */
 static uintptr_t decode_reference(const memory_map *map, uintptr_t raw) {
-    return hotspot_vthreads.zgc_colored ? zgc_uncolor(map, raw) : raw;
+    return hotspot_vthreads.zgc_colored ? zgc_uncolor(map, raw) : full_reference(map, raw);
 }
 
 /* A reference field of the object at object: a narrow oop decoded, or a full one. 0 for null or unreadable. */
@@ -57,6 +71,10 @@ static uintptr_t read_reference(const memory_map *map, uintptr_t object, uint64_
     }
     uintptr_t oop = 0;
     return own_memory_read(map, object + offset, &oop, sizeof oop) ? decode_reference(map, oop) : 0;
+}
+
+uintptr_t java_object_reference(const memory_map *map, uintptr_t object, uint64_t offset) {
+    return object == 0 || object == UNREADABLE_REFERENCE ? 0 : read_reference(map, object, offset);
 }
 
 /* Appends one character as UTF-8 if it fits whole; 0 when it does not. */
@@ -144,6 +162,10 @@ static uintptr_t handle_raw(const memory_map *map, uintptr_t java_thread, uint64
 
 uintptr_t java_thread_handle_oop(const memory_map *map, uintptr_t java_thread, uint64_t handle_offset) {
     return decode_reference(map, handle_raw(map, java_thread, handle_offset));
+}
+
+uintptr_t java_thread_own_object(const memory_map *map, uintptr_t java_thread) {
+    return java_thread_handle_oop(map, java_thread, hotspot_vthreads.java_thread_thread_obj);
 }
 
 int virtual_thread_read(const memory_map *map, uintptr_t java_thread, java_thread_object *out) {

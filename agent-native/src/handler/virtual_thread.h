@@ -22,12 +22,15 @@ typedef struct {
 } java_thread_object;
 
 typedef struct {
-    int ready;                        /* 1: every offset below was found and checked */
-    uint64_t java_thread_vthread;     /* JavaThread::_vthread (OopHandle: an oop*) */
+    int ready;                        /* 1: every offset below was found and checked, and the JVM has _vthread */
+    uint64_t java_thread_vthread;     /* JavaThread::_vthread (OopHandle: an oop*); 0 before JDK 21 (the rest is
+                                       * found and checked there too: java_thread_status.h reads Thread objects) */
     uint64_t java_thread_thread_obj;  /* JavaThread::_threadObj (OopHandle) */
     int compressed_oops;              /* 1: reference fields hold 32-bit narrow oops */
     int zgc_colored;                  /* 1: references (fields and OopHandles) are generational ZGC's zpointers */
     const uintptr_t *zgc_load_bad_mask; /* &ZPointerLoadBadMask: colors of references that may point to a moved object */
+    const uintptr_t *address_bad_mask; /* full references: the non-generational ZGC's &ZAddressBadMask (JDK 17;
+                                       * XAddressBadMask, JDK 21-23), the same for its colors; 0 under other GCs */
     uintptr_t narrow_oop_base;
     int narrow_oop_shift;
     uint64_t thread_name;             /* java.lang.Thread.name (String) */
@@ -46,6 +49,14 @@ const char *virtual_thread_layout_status(void);
 
 /* The id and name of the java.lang.Thread at thread_oop (an uncompressed oop). 1 when read. */
 int java_thread_object_read(const memory_map *map, uintptr_t thread_oop, java_thread_object *out);
+
+/* The object a reference field (at offset) of the object at object points to, as an address: 0 for null or
+ * unreadable, or an address no object has when it may not be followed (every read through it then fails). */
+uintptr_t java_object_reference(const memory_map *map, uintptr_t object, uint64_t offset);
+
+/* The JavaThread's own java.lang.Thread (JavaThread::_threadObj: a carrier's own, not the virtual thread it may
+ * carry), as java_object_reference gives an object. */
+uintptr_t java_thread_own_object(const memory_map *map, uintptr_t java_thread);
 
 /* The oop an OopHandle field of the JavaThread at java_thread holds, or 0. */
 uintptr_t java_thread_handle_oop(const memory_map *map, uintptr_t java_thread, uint64_t handle_offset);

@@ -173,7 +173,10 @@ public final class CaptureParser {
             }
         } else if (line.key().equals("state") && javaFramesThread != null) {
             // The crashing thread's Java state is known only once the other threads were collected: written here.
+            // The thread section's own state (read by the handler) wins; so does its source.
             javaFramesThread.scalars.putIfAbsent("state", line.valueOrNull(0));
+        } else if (line.key().equals("state.source") && javaFramesThread != null) {
+            javaFramesThread.scalars.putIfAbsent("state.source", line.valueOrNull(0));
         } else if (line.key().equals("name") && javaFramesThread != null && line.valueOrNull(0) != null) {
             // The crashing thread's name now, when it was renamed after crashcap registered it: it wins.
             javaFramesThread.scalars.put("name", line.value(0));
@@ -302,7 +305,7 @@ public final class CaptureParser {
                 text(scalars, "missing"), Collections.unmodifiableMap(new LinkedHashMap<>(thread.registers)),
                 thread.stack, values.hex(scalars, "thread", "stack.sp"), List.copyOf(frames),
                 text(scalars, "unwind.stop"), flag(scalars.get("daemon")), text(scalars, "hotspotState"),
-                VirtualThread.of(scalars, values));
+                VirtualThread.of(scalars, values), text(scalars, "state.source"));
     }
 
     /**

@@ -27,6 +27,12 @@ final class HotSpotLayouts {
             values.warn(CaptureParser.JAVA_WALK_WARNING + " (" + javaWalk + "): each thread's native frames end at its"
                     + " first Java frame, and its Java frames (from AsyncGetCallTrace) follow them");
         }
+        String threadStates = threadsSummary.get("hotspot.threadStates");
+        if (threadStates != null && !threadStates.equals("ok")) {
+            values.warn("Java thread states come only from the resolver thread, and are missing where it could not"
+                    + " answer in time: java.lang.Thread's status could not be read in the handler (" + threadStates
+                    + ")");
+        }
         String virtualThreads = threadsSummary.get("hotspot.virtualThreads");
         if (virtualThreads != null && !virtualThreads.equals("ok") && !virtualThreads.equals("none")) {
             values.warn("a crash or dump in a virtual thread is shown under its carrier thread's name only: HotSpot's"

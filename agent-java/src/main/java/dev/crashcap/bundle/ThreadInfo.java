@@ -13,15 +13,19 @@ import java.util.Map;
  * HotSpot's own state of a Java thread when it was captured ({@code _thread_in_native}, {@code _thread_in_vm},
  * {@code _thread_in_Java}, {@code _thread_blocked}, …; null when unknown). {@code virtualThread} is the virtual
  * thread mounted on this (carrier) thread when it was captured, null when none was (or the JVM has none).
+ * {@code stateSource} says where {@code state} came from: {@code handler} (read from the thread's java.lang.Thread
+ * when it was captured), {@code resolver} (JVMTI, after the threads were collected), null when unknown (older
+ * captures, or no state).
  */
 public record ThreadInfo(Long tid, String name, boolean java, boolean crashed, ThreadSignal signal, String state,
         String kernelState, String missing, Map<String, Long> registers, StackBounds stack, Long stackPointer,
-        List<Frame> frames, String unwindStop, Boolean daemon, String hotspotState, VirtualThread virtualThread) {
+        List<Frame> frames, String unwindStop, Boolean daemon, String hotspotState, VirtualThread virtualThread,
+        String stateSource) {
 
     /** The same thread with other frames (named ones, say). */
     public ThreadInfo withFrames(List<Frame> newFrames) {
         return new ThreadInfo(tid, name, java, crashed, signal, state, kernelState, missing, registers, stack,
-                stackPointer, newFrames, unwindStop, daemon, hotspotState, virtualThread);
+                stackPointer, newFrames, unwindStop, daemon, hotspotState, virtualThread, stateSource);
     }
 
     /** The innermost native frame, or null: where the thread was when it stopped. */

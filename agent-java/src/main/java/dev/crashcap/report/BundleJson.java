@@ -218,6 +218,7 @@ public final class BundleJson {
         }
         json.put("daemon", thread.daemon());
         json.put("state", thread.state());
+        json.put("stateSource", thread.stateSource());
         json.put("hotspotState", thread.hotspotState());
         if (thread.virtualThread() != null) { // only on a carrier with a virtual thread mounted
             Map<String, Object> virtual = new LinkedHashMap<>();

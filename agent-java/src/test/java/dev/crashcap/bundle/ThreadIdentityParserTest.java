@@ -139,11 +139,49 @@ class ThreadIdentityParserTest {
     }
 
     @Test
+    void theHandlersStateInTheThreadSectionWinsOverTheResolversInJavaFrames() throws Exception {
+        Bundle bundle = Samples.parseLines("crashcap-capture|1", "section|crash", "signal.number|11", "thread.tid|10",
+                "section|thread", "tid|10", "name|worker", "java|1", "crashed|1", "state|RUNNABLE",
+                "state.source|handler", "section|threads", "threads.total|2", "hotspot.threads|ok",
+                "hotspot.threadStates|ok",
+                "section|thread", "tid|11", "name|main", "java|1", "crashed|0", "state|WAITING",
+                "state.source|resolver", "kstate|S",
+                "section|java-frames", "tid|10", "state|WAITING", "state.source|resolver",
+                "section|end", "end|complete");
+        assertEquals(List.of(), bundle.warnings());
+        ThreadInfo crashing = bundle.threads().get(0);
+        assertEquals("RUNNABLE", crashing.state());
+        assertEquals("handler", crashing.stateSource());
+        assertEquals("resolver", bundle.threads().get(1).stateSource());
+        Map<String, Object> json = BundleJson.inspect(bundle, null);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> first = ((List<Map<String, Object>>) json.get("threads")).get(0);
+        assertEquals("handler", first.get("stateSource"));
+    }
+
+    @Test
+    void theResolversStateInJavaFramesFillsInWhereTheHandlerHadNone() throws Exception {
+        Bundle bundle = Samples.parseLines("crashcap-capture|1", "section|crash", "signal.number|11", "thread.tid|10",
+                "section|thread", "tid|10", "name|worker", "java|1", "crashed|1",
+                "section|threads", "threads.total|1", "hotspot.threads|ok",
+                "hotspot.threadStates|the arming thread's java.lang.Thread status did not read back as JNI gives it",
+                "section|java-frames", "tid|10", "state|RUNNABLE", "state.source|resolver",
+                "section|end", "end|complete");
+        ThreadInfo crashing = bundle.threads().get(0);
+        assertEquals("RUNNABLE", crashing.state());
+        assertEquals("resolver", crashing.stateSource());
+        assertEquals(1, bundle.warnings().size(), bundle.warnings()::toString);
+        assertTrue(bundle.warnings().get(0).contains("Java thread states come only from the resolver thread"),
+                bundle.warnings().get(0));
+    }
+
+    @Test
     void capturesFromBeforeTheFieldsReadAsUnknown() throws Exception {
         Bundle bundle = parse("section|threads", "threads.total|1",
                 "section|thread", "tid|10", "name|main", "java|1", "crashed|0", "state|RUNNABLE", "kstate|S");
         assertEquals(List.of(), bundle.warnings(), "no hotspot.threads line: nothing to warn about");
         assertNull(bundle.threads().get(0).daemon());
         assertNull(bundle.threads().get(0).hotspotState());
+        assertNull(bundle.threads().get(0).stateSource());
     }
 }

@@ -2,6 +2,7 @@ package dev.crashcap.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crashcap.bundle.JsonReader;
 import dev.crashcap.testapp.Crasher;
@@ -52,6 +53,40 @@ class ContainerRecipeIT {
         assertEquals("SIGSEGV", JsonReader.get(json, "signal.name"));
         assertEquals(Crasher.THREAD_NAME, JsonReader.get(json, "crashingThread.name"));
         assertFalse(Files.exists(app.resolve("crashcap")), "nothing in the working directory");
+    }
+
+    /**
+     * The same variable reaches the crashcap CLI's own JVM ({@code kubectl exec … crashcap dump 1}): the tool must not
+     * arm itself. Each way in (-javaagent, -agentpath from the distribution) under each way to start the CLI
+     * (bin/crashcap, {@code java -jar lib/crashcap.jar}): stderr holds the JVM's "Picked up" line and nothing else, and
+     * nothing appears in the bundle folder the options name nor in the library cache ($XDG_CACHE_HOME). The -javaagent
+     * jar is the build's crashcap.jar, another copy than the one the CLI runs from.
+     */
+    @Test
+    void theCliUnderJavaToolOptionsDoesNotArmItself() throws Exception {
+        Path distribution = Path.of(System.getProperty("crashcap.distribution", "not-set"));
+        Path cache = work.resolve("cache");
+        List<List<String>> launches = List.of(List.of(distribution.resolve("bin/crashcap").toString()),
+                List.of(TestJvm.java(), "-jar", distribution.resolve("lib/crashcap.jar").toString()));
+        List<String> waysIn = List.of("-javaagent:" + TestJvm.JAR, "-agentpath:" + distribution.resolve("lib/libcrashcap.so"));
+        int run = 0;
+        for (String wayIn : waysIn) {
+            for (List<String> launch : launches) {
+                Path bundles = work.resolve("bundles-" + run++);
+                String toolOptions = wayIn + "=dir=" + bundles;
+                List<String> command = new ArrayList<>(launch);
+                command.add("--version");
+                TestJvm.Result cli = TestJvm.run(work.resolve("cli"), command, Map.of("JAVA_TOOL_OPTIONS", toolOptions,
+                        "JAVA_HOME", TestJvm.JAVA_HOME.toString(), "XDG_CACHE_HOME", cache.toString()));
+                String what = wayIn.substring(0, wayIn.indexOf(':')) + " with " + launch.get(0) + ": " + cli;
+                assertEquals(0, cli.exitCode(), what);
+                assertTrue(cli.stdout().startsWith("crashcap "), what);
+                assertEquals("Picked up JAVA_TOOL_OPTIONS: " + toolOptions + "\n", cli.stderr(), what);
+                assertFalse(Files.exists(bundles), "no bundle folder: " + what);
+                assertFalse(Files.exists(cache), "no library cache: " + what);
+            }
+        }
+        assertFalse(Files.exists(work.resolve("cli/crashcap")), "nothing in the working directory");
     }
 
     /** JDK 22+ also needs its native-access flag there, or it warns about the agent's library (README.md). */

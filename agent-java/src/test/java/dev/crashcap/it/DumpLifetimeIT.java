@@ -1,6 +1,7 @@
 package dev.crashcap.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crashcap.testapp.ThreadsApp;
@@ -26,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DumpLifetimeIT {
     static final String RESOLVER_KERNEL_NAME = "crashcap-resolv";
+    /** Its Java name, while it is attached to the JVM (agent-native/src/arming/java_resolver.c). */
+    static final String RESOLVER_NAME = "crashcap-resolver";
     private static final int DUMPS_WHILE_STOPPED = 3;
     private static final int DUMPS_COUNTED = 6;
 
@@ -39,7 +42,7 @@ class DumpLifetimeIT {
         options.add("-javaagent:" + TestJvm.JAR + "=dir=" + bundles);
         try (RunningJvm jvm = RunningJvm.start(work.resolve("target"),
                 TestJvm.command(List.of(), options, ThreadsApp.class.getName(), "idle"), Map.of()).awaitOutput("ready ")) {
-            assertWhole(dump(jvm)); // the resolver has done a job: its thread is known and attached
+            assertWhole(dump(jvm)); // the resolver has done a job: its thread is known (and detached again)
             int resolver = tidNamed(jvm.pid(), RESOLVER_KERNEL_NAME);
 
             Process stopper = new ProcessBuilder(stopThreadTool().toString(), Integer.toString(resolver))
@@ -66,6 +69,39 @@ class DumpLifetimeIT {
             assertEquals(mappings, mappings(jvm.pid()), "dumps give back what they map (/proc/<pid>/maps lines)");
             AttachIT.assertAnswers(jvm);
             assertEquals("", jvm.stderr(), "nothing printed in the target");
+        }
+    }
+
+    /**
+     * After a dump, crashcap's resolver thread (it names the Java frames, attached to the JVM while it works) is gone
+     * from the JVM's thread list again: a thread that stays attached while it waits in read() for the next job makes
+     * every exit of the JVM wait 300 ms for it (HotSpot's VM_Exit::wait_for_threads_in_native_to_block). Two dumps
+     * (the second re-attaches it), each with named Java frames, so the resolver did work both times. The first dump
+     * also arms the JVM, the way crashcap dump is used most.
+     */
+    @Test
+    void theResolverThreadLeavesTheJvmsThreadListWhenADumpIsDone() throws Exception {
+        try (RunningJvm jvm = RunningJvm.start(work.resolve("target"),
+                TestJvm.command(List.of(), AttachIT.quiet(), ThreadsApp.class.getName(), "idle"), Map.of()).awaitOutput("ready ")) {
+            for (int i = 0; i < 2; i++) {
+                assertWhole(dump(jvm));
+                List<String> threads = javaThreads(jvm, i);
+                assertTrue(threads.contains(ThreadsApp.PARKED), "the thread list is read: " + threads);
+                assertFalse(threads.contains(RESOLVER_NAME), "after dump " + (i + 1) + ": " + threads);
+            }
+            assertEquals("", jvm.stderr(), "nothing printed in the target");
+        }
+    }
+
+    /** The names in the target's thread list, from its {@code threads} command (the {@code n}th answer, from 0). */
+    private static List<String> javaThreads(RunningJvm jvm, int n) throws IOException, InterruptedException {
+        jvm.send("threads");
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            List<String> answers = jvm.stdout().lines().filter(line -> line.startsWith(ThreadsApp.JAVA_THREADS)).toList();
+            if (answers.size() > n) return List.of(answers.get(n).substring(ThreadsApp.JAVA_THREADS.length()).split(","));
+            assertTrue(jvm.process.isAlive() && System.nanoTime() < end, "no answer to 'threads': " + jvm.stdout());
+            Thread.sleep(10);
         }
     }
 

@@ -24,9 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Every Java thread by its full name, daemon flag, Java state and HotSpot state, in a dump and in a crash, for
  * threads that all started before {@code crashcap attach}: names the kernel cuts to the same 15 characters
- * ({@code pool-1-thread-1}, {@code -10}, {@code -11}), a 40-character name, a thread asleep in JNI, main, and a
- * thread renamed (to 100 characters) after the attach.
+ * ({@code pool-1-thread-1}, {@code -10}, {@code -11}), a 40-character name, a thread asleep in JNI, main, a
+ * thread renamed (to 100 characters) after the attach, and threads in Object.wait(), asleep holding a monitor and
+ * blocked entering it.
  * HotSpot is the oracle: {@code jstack} for names, daemon flags and Java states, hs_err for its own thread states.
+ * The Java states are the handler's own (read from each java.lang.Thread), not the resolver thread's.
  */
 class ThreadIdentityIT {
     private static final Path JSTACK = TestJvm.JAVA_HOME.resolve("bin/jstack");
@@ -58,6 +60,7 @@ class ThreadIdentityIT {
                 assertEquals(true, thread.get("java"), seen.name());
                 assertEquals(seen.daemon(), thread.get("daemon"), "daemon: " + seen.name());
                 assertEquals(seen.state(), thread.get("state"), "Java state: " + seen.name());
+                assertEquals("handler", thread.get("stateSource"), "read by the handler: " + seen.name());
                 compared++;
             }
             assertTrue(compared >= IdentityTarget.POOL_THREADS + 3, compared + " threads compared");
@@ -102,6 +105,7 @@ class ThreadIdentityIT {
             assertEquals("_thread_in_native", current.state(), "hs_err: a crash in JNI code");
             assertEquals(current.state(), crashing.get("hotspotState"));
             assertEquals("RUNNABLE", crashing.get("state"), "in a JNI call");
+            assertEquals("handler", crashing.get("stateSource"), "not left to the resolver");
 
             // Every other Java thread, as hs_err's thread list has it (names, daemon flags, HotSpot states) ...
             int compared = 0;
@@ -124,6 +128,7 @@ class ThreadIdentityIT {
             before.remove(((Number) main.get("tid")).longValue());
             assertOurThreads(threads, before);
             assertEquals("WAITING", main.get("state"), "main joins the crashing thread");
+            assertEquals("handler", main.get("stateSource"));
             assertEquals(false, main.get("daemon"));
         }
     }
@@ -134,7 +139,8 @@ class ThreadIdentityIT {
      */
     private static void assertOurThreads(Map<Long, Map<String, Object>> threads, Map<Long, ThreadOracle.Seen> jstack) {
         List<String> ours = new ArrayList<>(List.of("main", IdentityTarget.NATIVE_SLEEPER, IdentityTarget.LONG_NAME,
-                IdentityTarget.RENAMED));
+                IdentityTarget.RENAMED, IdentityTarget.OBJECT_WAITER, IdentityTarget.MONITOR_HOLDER,
+                IdentityTarget.MONITOR_BLOCKED));
         for (int i = 1; i <= IdentityTarget.POOL_THREADS; i++) {
             ours.add("pool-1-thread-" + i);
         }
@@ -147,6 +153,7 @@ class ThreadIdentityIT {
             assertEquals(true, thread.get("java"), seen.name());
             assertEquals(seen.daemon(), thread.get("daemon"), seen.name());
             assertEquals(seen.state(), thread.get("state"), seen.name());
+            assertEquals("handler", thread.get("stateSource"), "read by the handler: " + seen.name());
             tids.add(seen.tid());
         }
         long expected = jstack.values().stream().filter(seen -> ours.contains(seen.name())).count();
@@ -157,6 +164,9 @@ class ThreadIdentityIT {
         assertEquals(true, named(threads, IdentityTarget.NATIVE_SLEEPER).get("daemon"));
         assertEquals("TIMED_WAITING", named(threads, IdentityTarget.RENAMED).get("state"), "renamed, by its new name");
         assertEquals("RUNNABLE", named(threads, IdentityTarget.NATIVE_SLEEPER).get("state"));
+        assertEquals("WAITING", named(threads, IdentityTarget.OBJECT_WAITER).get("state"), "in Object.wait()");
+        assertEquals("TIMED_WAITING", named(threads, IdentityTarget.MONITOR_HOLDER).get("state"), "asleep");
+        assertEquals("BLOCKED", named(threads, IdentityTarget.MONITOR_BLOCKED).get("state"), "entering a monitor");
     }
 
     private static Map<String, Object> named(Map<Long, Map<String, Object>> threads, String name) {

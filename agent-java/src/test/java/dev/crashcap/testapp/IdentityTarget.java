@@ -11,7 +11,9 @@ import java.util.concurrent.SynchronousQueue;
  * Threads whose Java names the kernel cannot hold, all started before any agent, for the thread-identity tests:
  * a pool of eleven ({@code pool-1-thread-1} … {@code pool-1-thread-11}: the kernel cuts {@code -1}, {@code -10} and
  * {@code -11} to the same 15 characters), a daemon thread with a 40-character name that waits for the order to
- * crash in JNI, a daemon thread asleep in a JNI call, a thread named {@value #BEFORE_RENAME} to be renamed, and
+ * crash in JNI, a daemon thread asleep in a JNI call, a thread named {@value #BEFORE_RENAME} to be renamed, a
+ * thread in {@code Object.wait()} ({@value #OBJECT_WAITER}: WAITING), one asleep holding a monitor
+ * ({@value #MONITOR_HOLDER}: TIMED_WAITING) and one blocked entering it ({@value #MONITOR_BLOCKED}: BLOCKED), and
  * {@code main} reading stdin. stdin: {@code rename} renames that thread to {@link #RENAMED} (100 characters) and
  * prints {@value #RENAME_DONE}; {@code crash} makes the 40-character thread die of SIGSEGV in libcrashcaptest.so;
  * {@code exit} exits 0.
@@ -24,6 +26,11 @@ public final class IdentityTarget {
     public static final String BEFORE_RENAME = "to-be-renamed";
     public static final String RENAMED = "renamed-after-the-attach-" + "x".repeat(75);
     public static final String RENAME_DONE = "renamed";
+    public static final String OBJECT_WAITER = "object-waiter";
+    public static final String MONITOR_HOLDER = "monitor-holder";
+    public static final String MONITOR_BLOCKED = "monitor-blocked";
+    private static final Object WAITED_ON = new Object();
+    private static final Object HELD = new Object();
 
     public static void main(String[] args) throws Exception {
         if (LONG_NAME.length() != 40) throw new AssertionError(LONG_NAME.length());
@@ -57,7 +64,22 @@ public final class IdentityTarget {
         Thread renamee = new Thread(IdentityTarget::sleepForever, BEFORE_RENAME);
         renamee.setDaemon(true);
         renamee.start();
+        Thread waiter = daemon(OBJECT_WAITER, IdentityTarget::waitForever);
+        CountDownLatch holding = new CountDownLatch(1);
+        daemon(MONITOR_HOLDER, () -> {
+            synchronized (HELD) {
+                holding.countDown();
+                sleepForever();
+            }
+        });
+        holding.await();
+        Thread blocked = daemon(MONITOR_BLOCKED, () -> {
+            synchronized (HELD) {
+                throw new IllegalStateException("the holder never lets go");
+            }
+        });
         started.await();
+        while (waiter.getState() != Thread.State.WAITING || blocked.getState() != Thread.State.BLOCKED) Thread.sleep(1);
         System.out.println(READY);
         System.out.flush();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
@@ -73,6 +95,23 @@ public final class IdentityTarget {
                 System.out.flush();
             } else if (line.equals("exit")) {
                 System.exit(0);
+            }
+        }
+    }
+
+    private static Thread daemon(String name, Runnable work) {
+        Thread thread = new Thread(work, name);
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    private static void waitForever() {
+        synchronized (WAITED_ON) {
+            try {
+                while (true) WAITED_ON.wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }

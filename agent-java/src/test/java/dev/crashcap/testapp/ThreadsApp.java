@@ -25,7 +25,8 @@ import java.util.concurrent.locks.LockSupport;
  * {@code jit} (Unsafe.putAddress to address 0 in a method the JIT compiled, pokeHere); {@code both-crash} (SIGSEGV on
  * {@value #CRASH_WORKER} and {@value #CRASH_WORKER_2} at the same moment); or {@code idle}: print
  * {@code ready <pid>} and wait, without crashing, until standard input ends, answering each line {@code ping} with
- * {@code pong}; or {@code idle-deadlock}: the same, with two more threads deadlocked on two monitors,
+ * {@code pong} and each line {@code threads} with one line {@value #JAVA_THREADS} and the names of every thread in
+ * the JVM's thread list (Thread.getAllStackTraces), comma-separated; or {@code idle-deadlock}: the same, with two more threads deadlocked on two monitors,
  * {@value #DEADLOCK_A} (holds {@link #LOCK_A}, BLOCKED on {@link #LOCK_B} in lockBothHere) and {@value #DEADLOCK_B}
  * (the other way round).
  */
@@ -43,6 +44,7 @@ public final class ThreadsApp {
     public static final String EXTRA_PREFIX = "extra-";
     public static final String DEADLOCK_A = "deadlock-a";
     public static final String DEADLOCK_B = "deadlock-b";
+    public static final String JAVA_THREADS = "java threads: ";
     /** The monitors of the deadlock: classes of their own, so a test can tell them apart by class name. */
     public static final LockA LOCK_A = new LockA();
     public static final LockB LOCK_B = new LockB();
@@ -194,6 +196,11 @@ public final class ThreadsApp {
         for (String line = in.readLine(); line != null; line = in.readLine()) {
             if (line.equals("ping")) {
                 System.out.println("pong"); // the application still works
+                System.out.flush();
+            } else if (line.equals("threads")) {
+                List<String> names = new ArrayList<>();
+                for (Thread thread : Thread.getAllStackTraces().keySet()) names.add(thread.getName());
+                System.out.println(JAVA_THREADS + String.join(",", names));
                 System.out.flush();
             }
         }
