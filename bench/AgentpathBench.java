@@ -12,7 +12,8 @@ import java.util.Map;
  * -agentpath:libcrashcap.so, with an empty -javaagent (what java.instrument costs before any agent code runs) and with
  * -javaagent:crashcap.jar, the four interleaved so that all see the same machine noise. CPU is user + sys of the whole
  * JVM process as the kernel accounts it at exit (bash's time builtin, wait4's rusage, in ms); peak RSS is VmHWM, printed
- * by the program at the end of its main. Prints medians and the difference to the bare JVM.
+ * by the program at the end of its main. Prints medians and the difference to the bare JVM, then the two goals' paired
+ * differences (-agentpath over the bare JVM, -javaagent over the empty one) with their quartiles.
  *
  * Run: java bench/AgentpathBench.java <distribution folder, e.g. agent-java/target/crashcap> [runs, default 40]
  */
@@ -69,6 +70,20 @@ public class AgentpathBench {
             double r = median(rss.get(way));
             System.out.printf("| %-28s | %12.1f | %+12.1f | %14.1f | %+14.2f |%n", way, c, c - bareCpu, r, r - bareRss);
         }
+        // The goals compare two ways in: differences of runs taken side by side, with their spread.
+        System.out.println();
+        paired(cpu, "-agentpath:libcrashcap.so", "bare JVM");
+        paired(cpu, "-javaagent:crashcap.jar", "empty -javaagent");
+    }
+
+    /** Median and quartiles of the CPU differences between {@code way} and {@code base} in the same iteration. */
+    static void paired(Map<String, List<Double>> cpu, String way, String base) {
+        List<Double> differences = new ArrayList<>();
+        for (int i = 0; i < cpu.get(way).size(); i++) differences.add(cpu.get(way).get(i) - cpu.get(base).get(i));
+        Collections.sort(differences);
+        int n = differences.size();
+        System.out.printf("%s over %s, paired runs: median %+.1f ms CPU (quartiles %+.1f, %+.1f)%n", way, base,
+                median(differences), differences.get(n / 4), differences.get((3 * n) / 4));
     }
 
     /** {CPU ms (user + sys), peak RSS MiB} of one run. */

@@ -37,6 +37,11 @@ int main(int argc, char **argv) {
           vm_structs_field("Thread", "_osthread", &offset, &type));
     CHECK(type != NULL && strcmp(type, "OSThread*") == 0);
 
+    CHECK(!vm_structs_field("JavaThread", "_no_such_field", &offset, &type));
+    CHECK(!vm_structs_field("NoSuchType", "_thread_state", &offset, &type));
+    CHECK(!vm_structs_type_size("NoSuchType", &size));
+    CHECK(vm_structs_open(NULL) == NULL); /* found once: kept */
+
     int32_t in_native = -1, blocked = -1;
     CHECK(vm_structs_int_constant("_thread_in_native", &in_native) && in_native == 4);
     CHECK(vm_structs_int_constant("_thread_blocked", &blocked) && blocked == 10);

@@ -2,7 +2,6 @@ package dev.crashcap.agent;
 
 import dev.crashcap.collector.SafeFiles;
 import java.io.File;
-import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
@@ -15,14 +14,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.CodeSource;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -48,14 +43,13 @@ import java.util.zip.ZipFile;
  * system call sets ctime back; only processes of the same user (or root) can write in the 0700 folder at all, and
  * they could as well change crashcap.jar itself. A stamp that is missing, not the user's, or does not match the file
  * exactly means the full comparison, as before, and a new stamp.
+ *
+ * <p>A start with a warm cache runs only {@link CachedLibrary}, the check of the folder and the stamp; this class is
+ * loaded when a folder must be made, narrowed, or written, or a copy compared.
  */
 final class LibraryCache {
     static final String FOLDER_MODE = "rwx------";
     static final String FILE_MODE = "r-x------";
-    private static final int FOLDER_BITS = 0700;
-    private static final int FILE_BITS = 0500;
-    private static final String STAMP_FORMAT = "crashcap library stamp 1";
-    private static final String FILE_ATTRIBUTES = "unix:mode,uid,ino,dev,size,ctime,lastModifiedTime";
 
     /** The library's bytes as the jar holds them, read only when the cached copy must be compared or written. */
     interface Bytes {
@@ -64,27 +58,27 @@ final class LibraryCache {
 
     private LibraryCache() {}
 
-    /**
-     * The folders to try, best first: {@code $XDG_CACHE_HOME/crashcap} (if absolute), else
-     * {@code ~/.cache/crashcap}; then {@code <java.io.tmpdir>/crashcap-<uid>}; then {@code .native} in the bundle
-     * folder (already the agent's own), unless {@code bundleFolder} is null (not known yet).
-     */
-    static List<Path> candidates(Map<String, String> env, String home, String tmpdir, Path bundleFolder, long uid) {
-        List<Path> folders = new ArrayList<>();
-        String xdg = env.get("XDG_CACHE_HOME");
-        if (xdg != null && xdg.startsWith("/")) {
-            folders.add(Path.of(xdg, "crashcap"));
-        } else if (home != null && home.startsWith("/") && !home.equals("/")) {
-            folders.add(Path.of(home, ".cache", "crashcap"));
-        }
-        folders.add(Path.of(tmpdir == null || tmpdir.isEmpty() ? "/tmp" : tmpdir, "crashcap-" + uid));
-        if (bundleFolder != null) folders.add(bundleFolder.resolve(".native"));
-        return folders;
+    /** The jar's own library ({@link NativeLibrary#platform}) in {@code folder}, checked or written anew, as {@link #ensure}. */
+    static Path jarCopyIn(Path folder, long uid) throws IOException {
+        return ensure(folder, LibraryHash.SHA256, JarCopy.INSTANCE, uid);
     }
 
-    /** The user id of this process: the owner of its /proc entry. */
-    static long ownUid() throws IOException {
-        return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
+    /** The jar's copy of the library, read once and only if a cache folder needs it. */
+    private static final class JarCopy implements Bytes {
+        static final JarCopy INSTANCE = new JarCopy();
+        private byte[] bytes;
+
+        @Override
+        public synchronized byte[] read() throws IOException {
+            if (bytes == null) {
+                try {
+                    bytes = resource("/native/" + NativeLibrary.platform() + "/libcrashcap.so");
+                } catch (AgentException e) {
+                    throw new IOException(e.getMessage(), e);
+                }
+            }
+            return bytes;
+        }
     }
 
     /**
@@ -130,10 +124,9 @@ final class LibraryCache {
      */
     static Path ensure(Path folder, String sha256, Bytes library, long uid) throws IOException {
         privateFolder(folder, uid);
-        Path file = folder.resolve("libcrashcap-" + sha256 + ".so");
-        Path stamp = folder.resolve("libcrashcap-" + sha256 + ".so.verified");
-        Map<String, Object> found = fileAttributes(file);
-        if (found != null && stamped(stamp, sha256, found, uid)) return file;
+        Path verified = CachedLibrary.verified(folder, sha256, uid);
+        if (verified != null) return verified;
+        Path file = CachedLibrary.file(folder, sha256);
 
         byte[] bytes = library.read();
         if (!holds(file, bytes, uid)) write(folder, file, sha256, bytes, uid);
@@ -141,7 +134,7 @@ final class LibraryCache {
         // compared: the stamp records a file only if nothing changed it while it was being checked.
         Map<String, Object> before = fileAttributes(file);
         if (before == null || !holds(file, bytes, uid)) throw new IOException("cannot keep the library in " + folder);
-        if (before.equals(fileAttributes(file))) writeStamp(folder, stamp, sha256, before);
+        if (before.equals(fileAttributes(file))) writeStamp(folder, CachedLibrary.stamp(folder, sha256), sha256, before);
         return file;
     }
 
@@ -179,9 +172,9 @@ final class LibraryCache {
             attributes = Files.readAttributes(folder, "unix:mode,uid", LinkOption.NOFOLLOW_LINKS);
         }
         int mode = (Integer) attributes.get("mode");
-        if (!isDirectory(mode)) throw new IOException(folder + " is not a directory");
-        if (((Number) attributes.get("uid")).longValue() != uid) throw new IOException(folder + " belongs to another user");
-        if ((mode & 07777) != FOLDER_BITS) {
+        if (!CachedLibrary.isDirectory(mode)) throw new IOException(folder + " is not a directory");
+        if (CachedLibrary.uid(attributes) != uid) throw new IOException(folder + " belongs to another user");
+        if ((mode & 07777) != CachedLibrary.FOLDER_BITS) {
             Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString(FOLDER_MODE));
         }
     }
@@ -189,63 +182,26 @@ final class LibraryCache {
     /** The attributes a stamp records and the checks need, not following a link; null if there is no such file. */
     private static Map<String, Object> fileAttributes(Path file) throws IOException {
         try {
-            return Files.readAttributes(file, FILE_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+            return Files.readAttributes(file, CachedLibrary.FILE_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {
             return null;
         }
     }
 
-    /** A regular file of ours, mode 0500: what may be loaded, whatever its bytes. */
-    private static boolean loadable(Map<String, Object> attributes, long uid) {
-        int mode = (Integer) attributes.get("mode");
-        return isRegularFile(mode) && (mode & 07777) == FILE_BITS && ((Number) attributes.get("uid")).longValue() == uid;
-    }
-
     /** True if {@code file} is a regular file of ours, mode 0500, with exactly these bytes. */
     static boolean holds(Path file, byte[] library, long uid) throws IOException {
         Map<String, Object> attributes = fileAttributes(file);
-        if (attributes == null || !loadable(attributes, uid) || (Long) attributes.get("size") != library.length) {
+        if (attributes == null || !CachedLibrary.loadable(attributes, uid) || (Long) attributes.get("size") != library.length) {
             return false;
         }
-        return Arrays.equals(readAll(file), library);
-    }
-
-    /** The line a stamp records for a file: its identity and every time a change would move. */
-    private static String identity(String sha256, Map<String, Object> attributes) {
-        return sha256 + " " + attributes.get("dev") + " " + attributes.get("ino") + " " + attributes.get("size") + " "
-                + nanos(attributes.get("lastModifiedTime")) + " " + nanos(attributes.get("ctime"));
-    }
-
-    private static long nanos(Object time) {
-        return ((FileTime) time).to(TimeUnit.NANOSECONDS);
-    }
-
-    /**
-     * True if the stamp is a regular file of ours, not writable by others, and records exactly this file as it is
-     * now, verified for this hash; and the file is still one that may be loaded.
-     */
-    static boolean stamped(Path stamp, String sha256, Map<String, Object> file, long uid) throws IOException {
-        if (!loadable(file, uid)) return false;
-        Map<String, Object> attributes;
-        try {
-            attributes = Files.readAttributes(stamp, "unix:mode,uid,size", LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException e) {
-            return false;
-        }
-        int mode = (Integer) attributes.get("mode");
-        if (!isRegularFile(mode) || (mode & 0022) != 0 || ((Number) attributes.get("uid")).longValue() != uid
-                || (Long) attributes.get("size") > 4096) {
-            return false;
-        }
-        String expected = STAMP_FORMAT + "\n" + identity(sha256, file) + "\n";
-        return expected.equals(new String(readAll(stamp), StandardCharsets.US_ASCII));
+        return Arrays.equals(CachedLibrary.readAll(file), library);
     }
 
     /** Replaces the stamp at once (rename): a JVM reading it sees the old one or the new one, whole. */
     private static void writeStamp(Path folder, Path stamp, String sha256, Map<String, Object> file) throws IOException {
         Path temporary = folder.resolve(".stamp-" + Long.toHexString(System.nanoTime()) + ".tmp");
         try {
-            Files.write(temporary, (STAMP_FORMAT + "\n" + identity(sha256, file) + "\n").getBytes(StandardCharsets.US_ASCII),
+            Files.write(temporary, CachedLibrary.stampText(sha256, file).getBytes(StandardCharsets.US_ASCII),
                     StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-------"));
             Files.move(temporary, stamp, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -254,20 +210,5 @@ final class LibraryCache {
         } finally {
             Files.deleteIfExists(temporary);
         }
-    }
-
-    /** FileInputStream, not Files.readAllBytes: no file channel classes loaded for this in premain. */
-    private static byte[] readAll(Path file) throws IOException {
-        try (FileInputStream in = new FileInputStream(file.toString())) {
-            return in.readAllBytes();
-        }
-    }
-
-    private static boolean isDirectory(int mode) {
-        return (mode & 0170000) == 0040000;
-    }
-
-    private static boolean isRegularFile(int mode) {
-        return (mode & 0170000) == 0100000;
     }
 }

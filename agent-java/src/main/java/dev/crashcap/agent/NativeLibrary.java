@@ -36,23 +36,39 @@ public final class NativeLibrary {
             loaded = true;
             return;
         }
-        String resource = "/native/" + platform() + "/libcrashcap.so";
-        JarCopy library = new JarCopy(resource);
         // The library's SHA-256, compiled in at build time (LibraryHash, generated with the library): reading the jar's
         // .sha256 entry instead took ~2 ms of premain's thread (the code source's URI, a second ZipFile, an entry stream).
         String sha256 = LibraryHash.SHA256;
         long uid;
         try {
-            uid = LibraryCache.ownUid();
+            uid = CachedLibrary.ownUid();
         } catch (IOException | RuntimeException e) {
             throw new AgentException("cannot load the native library: " + e.getMessage(), e);
         }
-        List<String> failures = new ArrayList<>();
-        for (Path folder : LibraryCache.candidates(System.getenv(), System.getProperty("user.home"),
-                System.getProperty("java.io.tmpdir"), null, uid)) {
-            if (tryLoad(folder, sha256, library, uid, failures)) return;
+        List<Path> folders = cacheFolders(uid);
+        for (Path folder : folders) { // the usual start: a copy verified before, loaded without a byte read
+            Path verified = CachedLibrary.verified(folder, sha256, uid);
+            if (verified != null && tryLoad(verified, new ArrayList<>())) return;
         }
-        if (tryLoad(bundleFolder(options, folderOverride).resolve(".native"), sha256, library, uid, failures)) return;
+        loadMadeCopy(folders, uid, options, folderOverride);
+    }
+
+    private static List<Path> cacheFolders(long uid) {
+        return CachedLibrary.candidates(CachedLibrary.xdgCacheHome(), System.getProperty("user.home"),
+                System.getProperty("java.io.tmpdir"), null, uid);
+    }
+
+    /**
+     * The first start of this version (or a copy that failed its checks): the first folder where a copy can be made,
+     * compared and loaded; the cache folders first, then the bundle folder, known only once the options are parsed.
+     */
+    private static void loadMadeCopy(List<Path> folders, long uid, String options, String folderOverride)
+            throws AgentException {
+        List<String> failures = new ArrayList<>();
+        for (Path folder : folders) {
+            if (tryLoadCopyIn(folder, uid, failures)) return;
+        }
+        if (tryLoadCopyIn(bundleFolder(options, folderOverride).resolve(".native"), uid, failures)) return;
         throw new AgentException("cannot load the native library from " + String.join("; ", failures));
     }
 
@@ -63,31 +79,36 @@ public final class NativeLibrary {
      */
     public static Path cachedCopy() {
         try {
-            String resource = "/native/" + platform() + "/libcrashcap.so";
-            JarCopy library = new JarCopy(resource);
-            String sha256 = LibraryHash.SHA256;
-            long uid = LibraryCache.ownUid();
-            for (Path folder : LibraryCache.candidates(System.getenv(), System.getProperty("user.home"),
-                    System.getProperty("java.io.tmpdir"), null, uid)) {
+            long uid = CachedLibrary.ownUid();
+            for (Path folder : cacheFolders(uid)) {
                 try {
-                    return LibraryCache.ensure(folder, sha256, library, uid);
+                    return LibraryCache.jarCopyIn(folder, uid);
                 } catch (IOException | RuntimeException e) {
                     // the next folder
                 }
             }
-        } catch (AgentException | IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             // no copy: the Java agent's dump
         }
         return null;
     }
 
-    private static boolean tryLoad(Path folder, String sha256, JarCopy library, long uid, List<String> failures) {
+    private static boolean tryLoadCopyIn(Path folder, long uid, List<String> failures) {
         try {
-            System.load(LibraryCache.ensure(folder, sha256, library, uid).toString());
+            return tryLoad(LibraryCache.jarCopyIn(folder, uid), failures);
+        } catch (IOException | RuntimeException e) {
+            failures.add(folder + ": " + e.getMessage());
+            return false;
+        }
+    }
+
+    private static boolean tryLoad(Path file, List<String> failures) {
+        try {
+            System.load(file.toString());
             loaded = true;
             return true;
-        } catch (IOException | UnsatisfiedLinkError | RuntimeException e) {
-            failures.add(folder + ": " + e.getMessage());
+        } catch (UnsatisfiedLinkError | RuntimeException e) {
+            failures.add(file.getParent() + ": " + e.getMessage());
             return false;
         }
     }
@@ -96,22 +117,6 @@ public final class NativeLibrary {
     private static Path bundleFolder(String options, String folderOverride) throws AgentException {
         AgentOptions parsed = AgentOptions.parse(options, System.getProperties(), System.getenv());
         return PrivateFolder.prepare((folderOverride.isEmpty() ? parsed : parsed.withDir(folderOverride)).bundleFolder());
-    }
-
-    /** The jar's copy of the library, read once and only if a cache folder needs it. */
-    private static final class JarCopy implements LibraryCache.Bytes {
-        private final String resource;
-        private byte[] bytes;
-
-        JarCopy(String resource) {
-            this.resource = resource;
-        }
-
-        @Override
-        public byte[] read() throws IOException {
-            if (bytes == null) bytes = LibraryCache.resource(resource);
-            return bytes;
-        }
     }
 
     static String platform() throws AgentException {

@@ -34,7 +34,7 @@ class LibraryCacheTest {
     @BeforeEach
     void setUp() throws IOException {
         folder = temp.resolve("cache/crashcap");
-        uid = LibraryCache.ownUid();
+        uid = CachedLibrary.ownUid();
     }
 
     @Test
@@ -180,13 +180,26 @@ class LibraryCacheTest {
     void candidateFolders() {
         Path bundles = Path.of("/work/app/crashcap");
         assertEquals(List.of(Path.of("/xdg/crashcap"), Path.of("/var/tmp/crashcap-1000"), bundles.resolve(".native")),
-                LibraryCache.candidates(Map.of("XDG_CACHE_HOME", "/xdg"), "/home/u", "/var/tmp", bundles, 1000));
+                CachedLibrary.candidates("/xdg", "/home/u", "/var/tmp", bundles, 1000));
         assertEquals(List.of(Path.of("/home/u/.cache/crashcap"), Path.of("/tmp/crashcap-7"),
                         bundles.resolve(".native")),
-                LibraryCache.candidates(Map.of("XDG_CACHE_HOME", "relative"), "/home/u", "/tmp", bundles, 7),
+                CachedLibrary.candidates("relative", "/home/u", "/tmp", bundles, 7),
                 "a relative XDG_CACHE_HOME is ignored, as the XDG specification says");
         assertEquals(List.of(Path.of("/tmp/crashcap-7"), bundles.resolve(".native")),
-                LibraryCache.candidates(Map.of(), "?", null, bundles, 7), "no usable home");
+                CachedLibrary.candidates(null, "?", null, bundles, 7), "no usable home");
+    }
+
+    @Test
+    void xdgCacheHomeIsReadAsSystemGetenvHasIt() {
+        assertEquals(System.getenv("XDG_CACHE_HOME"), CachedLibrary.xdgCacheHome());
+        assertEquals("/c/\u00e9", CachedLibrary.xdgCacheHome(environ("A=XDG_CACHE_HOME=/no\0XDG_CACHE_HOMES=/no\0XDG_CACHE_HOME=/c/\u00e9\0B=1\0")));
+        assertEquals("/last", CachedLibrary.xdgCacheHome(environ("XDG_CACHE_HOME=/last")), "the last entry, unterminated");
+        assertEquals(null, CachedLibrary.xdgCacheHome(environ("XDG_CACHE_HOME=\0HOME=/h\0")), "set but empty");
+        assertEquals(null, CachedLibrary.xdgCacheHome(environ("")));
+    }
+
+    private static byte[] environ(String entries) {
+        return entries.getBytes(StandardCharsets.UTF_8);
     }
 
     @Test
