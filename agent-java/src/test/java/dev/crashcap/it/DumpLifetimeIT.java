@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -45,19 +46,12 @@ class DumpLifetimeIT {
             assertWhole(dump(jvm)); // the resolver has done a job: its thread is known (and detached again)
             int resolver = tidNamed(jvm.pid(), RESOLVER_KERNEL_NAME);
 
-            Process stopper = new ProcessBuilder(stopThreadTool().toString(), Integer.toString(resolver))
-                    .redirectErrorStream(true).start();
-            try {
-                BufferedReader said = new BufferedReader(new InputStreamReader(stopper.getInputStream(), StandardCharsets.UTF_8));
-                assertEquals("stopped", said.readLine(), "crashcaptest-stop-thread could not stop the resolver");
+            whileThreadStopped(resolver, () -> {
                 for (int i = 0; i < DUMPS_WHILE_STOPPED; i++) {
                     dump(jvm); // each gives up on the resolver after its deadline, and returns
                 }
-            } finally {
-                stopper.getOutputStream().close(); // the resolver goes on with what it was asked
-                assertTrue(stopper.waitFor(30, TimeUnit.SECONDS), "the stopper did not let go");
-            }
-            assertEquals(0, stopper.exitValue(), "the resolver was stopped until then");
+                return null;
+            }); // then the resolver goes on with what it was asked
 
             assertWhole(dump(jvm));
             AttachIT.assertAnswers(jvm);
@@ -122,6 +116,24 @@ class DumpLifetimeIT {
 
     static Path stopThreadTool() {
         return TestJvm.TESTLIB.resolveSibling("crashcaptest-stop-thread");
+    }
+
+    /**
+     * Runs {@code whileStopped} with the thread {@code tid} stopped (crashcaptest-stop-thread: ptrace, that thread only,
+     * the rest of the JVM runs on), then lets it go and checks it was stopped until then.
+     */
+    static <T> T whileThreadStopped(int tid, Callable<T> whileStopped) throws Exception {
+        Process stopper = new ProcessBuilder(stopThreadTool().toString(), Integer.toString(tid)).redirectErrorStream(true)
+                .start();
+        try {
+            BufferedReader said = new BufferedReader(new InputStreamReader(stopper.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals("stopped", said.readLine(), "crashcaptest-stop-thread could not stop thread " + tid);
+            return whileStopped.call();
+        } finally {
+            stopper.getOutputStream().close();
+            assertTrue(stopper.waitFor(30, TimeUnit.SECONDS), "the stopper did not let go");
+            assertEquals(0, stopper.exitValue(), "thread " + tid + " was stopped until then");
+        }
     }
 
     static int tidNamed(long pid, String name) throws IOException {

@@ -7,14 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.crashcap.testapp.GcCrashAfterCriticalOverrun;
 import dev.crashcap.testapp.MethodNamesOracle;
 import dev.crashcap.testapp.ThreadsApp;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -53,17 +49,7 @@ class JavaNamesIT {
                 TestJvm.command(List.of(), options, ThreadsApp.class.getName(), "idle"), Map.of()).awaitOutput("ready ")) {
             dump(jvm); // the resolver has done a job: its thread is known
             int resolver = DumpLifetimeIT.tidNamed(jvm.pid(), DumpLifetimeIT.RESOLVER_KERNEL_NAME);
-            Process stopper = new ProcessBuilder(DumpLifetimeIT.stopThreadTool().toString(), Integer.toString(resolver))
-                    .redirectErrorStream(true).start();
-            Path bundle;
-            try {
-                BufferedReader said = new BufferedReader(new InputStreamReader(stopper.getInputStream(), StandardCharsets.UTF_8));
-                assertEquals("stopped", said.readLine(), "crashcaptest-stop-thread could not stop the resolver");
-                bundle = dump(jvm);
-            } finally {
-                stopper.getOutputStream().close();
-                assertTrue(stopper.waitFor(30, TimeUnit.SECONDS), "the stopper did not let go");
-            }
+            Path bundle = DumpLifetimeIT.whileThreadStopped(resolver, () -> dump(jvm));
             Map<String, Object> json = Inspect.json(work, bundle);
             List<Map<String, Object>> parked = Inspect.objects(Inspect.thread(json, ThreadsApp.PARKED), "frames");
             List<String> methods = Inspect.javaMethods(parked);

@@ -6,15 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.crashcap.testapp.ThreadsApp;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,21 +36,14 @@ class ThreadStatesIT {
                 TestJvm.command(List.of(), options, ThreadsApp.class.getName(), "idle"), Map.of()).awaitOutput("ready ")) {
             dump(jvm); // the resolver has done a job: its thread is known
             int resolver = DumpLifetimeIT.tidNamed(jvm.pid(), DumpLifetimeIT.RESOLVER_KERNEL_NAME);
-            Process stopper = new ProcessBuilder(DumpLifetimeIT.stopThreadTool().toString(), Integer.toString(resolver))
-                    .redirectErrorStream(true).start();
-            Path bundle;
-            Map<Long, ThreadOracle.Seen> jstack;
-            try {
-                BufferedReader said = new BufferedReader(new InputStreamReader(stopper.getInputStream(), StandardCharsets.UTF_8));
-                assertEquals("stopped", said.readLine(), "crashcaptest-stop-thread could not stop the resolver");
-                bundle = dump(jvm);
+            Taken taken = DumpLifetimeIT.whileThreadStopped(resolver, () -> {
+                Path dumped = dump(jvm);
                 TestJvm.Result printed = TestJvm.run(work, List.of(JSTACK.toString(), Long.toString(jvm.pid())), Map.of());
                 assertEquals(0, printed.exitCode(), printed.toString());
-                jstack = ThreadOracle.jstack(printed.stdout());
-            } finally {
-                stopper.getOutputStream().close();
-                assertTrue(stopper.waitFor(30, TimeUnit.SECONDS), "the stopper did not let go");
-            }
+                return new Taken(dumped, ThreadOracle.jstack(printed.stdout()));
+            });
+            Path bundle = taken.bundle();
+            Map<Long, ThreadOracle.Seen> jstack = taken.jstack();
             Map<String, Object> json = Inspect.json(work, bundle);
             Map<String, String> expected = Map.of(ThreadsApp.PARKED, "WAITING", ThreadsApp.TIMED_SLEEPER, "TIMED_WAITING",
                     ThreadsApp.BLOCKED, "BLOCKED", ThreadsApp.NATIVE_SLEEPER, "RUNNABLE", ThreadsApp.SPINNER, "RUNNABLE",
@@ -84,6 +73,9 @@ class ThreadStatesIT {
             assertTrue(compared >= expected.size(), compared + " threads compared with jstack");
         }
     }
+
+    /** What was taken while the resolver was stopped: crashcap's dump and jstack's, one after the other. */
+    private record Taken(Path bundle, Map<Long, ThreadOracle.Seen> jstack) {}
 
     private Path dump(RunningJvm jvm) throws Exception {
         TestJvm.Result dump = TestJvm.cli(work, "dump", Long.toString(jvm.pid()));
