@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include "java_thread_status.h"
-#include "virtual_thread.h"
 #include "virtual_thread_layout.h"
 
 /* The status JNI gives for the arming thread (it runs: RUNNABLE, alive), through the holder on JDK 19+. */
@@ -16,15 +15,11 @@ static int status_by_jni(JNIEnv *jni, jthread current, jfieldID holder_id, jfiel
 }
 
 /* The arming thread's status through the layout as it stands equals JNI's, and names RUNNABLE. The check is about the
- * offsets: under ZGC it follows references of any color (virtual_thread_layout.c says why); and a GC may move the
- * Thread between two reads (this thread runs native code, a GC need not wait for it): a few tries. */
+ * offsets: references of any ZGC color are followed (virtual_thread_layout.h); and a GC may move the Thread between
+ * two reads (this thread runs native code, a GC need not wait for it): a few tries. */
 static const char *check_on_current(JNIEnv *jni, jthread current, uintptr_t java_thread, jfieldID holder_id,
                                     jfieldID status_id) {
-    static const uintptr_t NO_BAD_COLORS = 0;
-    const uintptr_t *load_bad_mask = hotspot_vthreads.zgc_load_bad_mask;
-    const uintptr_t *address_bad_mask = hotspot_vthreads.address_bad_mask;
-    if (load_bad_mask != NULL) hotspot_vthreads.zgc_load_bad_mask = &NO_BAD_COLORS;
-    if (address_bad_mask != NULL) hotspot_vthreads.address_bad_mask = &NO_BAD_COLORS;
+    reference_colors colors = virtual_thread_layout_colors_ignore();
     hotspot_thread_status.ready = 1; /* for java_thread_status_read; not yet published: no handler is installed */
     const char *problem = "the arming thread's java.lang.Thread status did not read back as JNI gives it";
     for (int attempt = 0; attempt < 5 && problem != NULL; attempt++) {
@@ -37,8 +32,7 @@ static const char *check_on_current(JNIEnv *jni, jthread current, uintptr_t java
         }
     }
     hotspot_thread_status.ready = 0;
-    hotspot_vthreads.zgc_load_bad_mask = load_bad_mask;
-    hotspot_vthreads.address_bad_mask = address_bad_mask;
+    virtual_thread_layout_colors_restore(colors);
     return problem;
 }
 

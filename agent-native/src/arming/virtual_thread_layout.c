@@ -88,6 +88,19 @@ static const uintptr_t *address_bad_mask(void) {
     return NULL;
 }
 
+reference_colors virtual_thread_layout_colors_ignore(void) {
+    static const uintptr_t NO_BAD_COLORS = 0;
+    reference_colors saved = { hotspot_vthreads.zgc_load_bad_mask, hotspot_vthreads.address_bad_mask };
+    if (saved.load_bad_mask != NULL) hotspot_vthreads.zgc_load_bad_mask = &NO_BAD_COLORS;
+    if (saved.address_bad_mask != NULL) hotspot_vthreads.address_bad_mask = &NO_BAD_COLORS;
+    return saved;
+}
+
+void virtual_thread_layout_colors_restore(reference_colors saved) {
+    hotspot_vthreads.zgc_load_bad_mask = saved.load_bad_mask;
+    hotspot_vthreads.address_bad_mask = saved.address_bad_mask;
+}
+
 static const char *check_on_current(JNIEnv *jni, jthread current, jclass thread_class, uint64_t eetop) {
     jfieldID eetop_id = (*jni)->GetFieldID(jni, thread_class, "eetop", "J");
     jfieldID tid_id = (*jni)->GetFieldID(jni, thread_class, "tid", "J");
@@ -101,17 +114,11 @@ static const char *check_on_current(JNIEnv *jni, jthread current, jclass thread_
     jstring name_string = (*jni)->GetObjectField(jni, current, name_id);
     const char *name = name_string == NULL ? NULL : (*jni)->GetStringUTFChars(jni, name_string, NULL);
     const char *problem = "the arming thread's java.lang.Thread did not read back as JNI gives it";
-    /* The check is about the layout: under ZGC it follows references of any color (a copy the GC left behind
-     * reads back the same), or a ZGC cycle running at arming would make it fail; the handler follows good ones only. */
-    static const uintptr_t NO_BAD_COLORS = 0;
-    const uintptr_t *load_bad_mask = hotspot_vthreads.zgc_load_bad_mask;
-    const uintptr_t *bad_address_mask = hotspot_vthreads.address_bad_mask;
-    if (load_bad_mask != NULL) hotspot_vthreads.zgc_load_bad_mask = &NO_BAD_COLORS;
-    if (bad_address_mask != NULL) hotspot_vthreads.address_bad_mask = &NO_BAD_COLORS;
+    reference_colors colors = virtual_thread_layout_colors_ignore(); /* the check is about the layout */
     /* A GC may move the Thread between two reads (this thread runs native code, a GC need not wait): a few tries. */
     for (int attempt = 0; attempt < 5 && name != NULL && problem != NULL; attempt++) {
         for (int encoding = NARROW; encoding < ENCODINGS && problem != NULL; encoding++) {
-            if (encoding == ZGC_COLORED && load_bad_mask == NULL) continue;
+            if (encoding == ZGC_COLORED && colors.load_bad_mask == NULL) continue;
             hotspot_vthreads.compressed_oops = encoding == NARROW;
             hotspot_vthreads.zgc_colored = encoding == ZGC_COLORED;
             for (size_t i = 0; i < sizeof ARRAY_LAYOUTS / sizeof ARRAY_LAYOUTS[0] && problem != NULL; i++) {
@@ -121,8 +128,7 @@ static const char *check_on_current(JNIEnv *jni, jthread current, jclass thread_
             }
         }
     }
-    hotspot_vthreads.zgc_load_bad_mask = load_bad_mask;
-    hotspot_vthreads.address_bad_mask = bad_address_mask;
+    virtual_thread_layout_colors_restore(colors);
     if (name != NULL) (*jni)->ReleaseStringUTFChars(jni, name_string, name);
     if (name_string != NULL) (*jni)->DeleteLocalRef(jni, name_string);
     return problem;

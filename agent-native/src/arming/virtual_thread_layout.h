@@ -14,6 +14,16 @@
  * be read (any JDK: java_thread_status_layout.c builds on it), else why not. */
 const char *virtual_thread_layout_prepare(JNIEnv *jni, jthread current);
 
+/* For arming's checks on the arming thread's own objects: references are followed whatever their ZGC color (a copy
+ * the GC left behind reads back the same), or a ZGC cycle running at arming would fail the check; the handler follows
+ * good ones only. colors_ignore returns the masks it replaced, colors_restore puts them back. */
+typedef struct {
+    const uintptr_t *load_bad_mask;
+    const uintptr_t *address_bad_mask;
+} reference_colors;
+reference_colors virtual_thread_layout_colors_ignore(void);
+void virtual_thread_layout_colors_restore(reference_colors saved);
+
 /* The offset HotSpot encodes in an instance field's jfieldID, or 0 when it is not encoded that way (or the class has
  * no such field). */
 uint64_t jni_field_offset(JNIEnv *jni, jclass type, const char *name, const char *signature);
