@@ -56,11 +56,10 @@ static void jar_of(JNIEnv *jni, jclass klass, char *out) {
 /* False for a class of the boot loader: it has no jar (its code source is null), and asking for its protection domain
  * builds the JDK's all-permission domain first, 1.3 million instructions at the first library the JDK loads after
  * arming (libnet, libzip, ...), measured with callgrind. */
-static int loaded_by_a_class_loader(jclass klass) {
+static int loaded_by_a_class_loader(JNIEnv *jni, jclass klass) {
     jobject loader = NULL;
     if ((*jvmti)->GetClassLoader(jvmti, klass, &loader) != JVMTI_ERROR_NONE || loader == NULL) return 0;
-    JNIEnv *jni = NULL;
-    if ((*java_vm)->GetEnv(java_vm, (void **)&jni, JNI_VERSION_1_6) == JNI_OK) (*jni)->DeleteLocalRef(jni, loader);
+    (*jni)->DeleteLocalRef(jni, loader);
     return 1;
 }
 
@@ -79,7 +78,7 @@ static void record_java_caller(library_load *load) {
         if ((*jvmti)->GetClassSignature(jvmti, klass, &signature, NULL) == JVMTI_ERROR_NONE) {
             if (!is_loader_plumbing(signature)) {
                 java_class_name(load->java_class, TEXT_MAX, signature);
-                if (loaded_by_a_class_loader(klass)) jar_of(jni, klass, load->jar);
+                if (loaded_by_a_class_loader(jni, klass)) jar_of(jni, klass, load->jar);
                 found = 1;
             }
             (*jvmti)->Deallocate(jvmti, (unsigned char *)signature);
