@@ -236,12 +236,7 @@ class CrashShapesIT {
 
     @Test
     void aCrashInAShutdownHookIsCaptured() throws Exception {
-        Path bundles = work.resolve("bundles");
-        TestJvm.Result jvm = TestJvm.crashWithAgent(work, bundles, List.of(), Map.of(), APP, "shutdown-hook-crash");
-        assertTrue(TestJvm.hsErrWritten(jvm), jvm.stdout());
-        Path bundle = Inspect.onlyBundle(bundles);
-        assertTrue(Files.readString(bundle.resolve("capture.txt")).endsWith("end\tcomplete\n"), "the capture finished");
-        Map<String, Object> json = Inspect.json(work, bundle);
+        Map<String, Object> json = completeBundleOfCrash("shutdown-hook-crash");
         assertEquals(CrashShapes.SHUTDOWN_CRASHER, JsonReader.get(json, "crashingThread.name"));
         List<Map<String, Object>> frames = Inspect.objects(json, "crashingThread.frames");
         assertEquals("crashcaptest_write_null", frames.get(0).get("function"));
@@ -256,12 +251,7 @@ class CrashShapesIT {
      */
     @Test
     void aCrashInAnAtexitHandlerAfterSystemExitIsCaptured() throws Exception {
-        Path bundles = work.resolve("bundles");
-        TestJvm.Result jvm = TestJvm.crashWithAgent(work, bundles, List.of(), Map.of(), APP, "atexit-crash");
-        assertTrue(TestJvm.hsErrWritten(jvm), jvm.stdout());
-        Path bundle = Inspect.onlyBundle(bundles);
-        assertTrue(Files.readString(bundle.resolve("capture.txt")).endsWith("end\tcomplete\n"), "the capture finished");
-        Map<String, Object> json = Inspect.json(work, bundle);
+        Map<String, Object> json = completeBundleOfCrash("atexit-crash");
         assertEquals("VM Thread", JsonReader.get(json, "crashingThread.name"), "System.exit's exit() runs there");
         List<String> functions = Inspect.functions(Inspect.objects(json, "crashingThread.frames"));
         assertEquals(List.of("crashcaptest_exit_cleanup", "crashcaptest_at_exit"), functions.subList(0, 2));
@@ -272,5 +262,15 @@ class CrashShapesIT {
 
     private static long ownUid() throws IOException {
         return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
+    }
+
+    /** The bundle of APP's crash {@code how}: hs_err written, as without the agent, and the capture finished. */
+    private Map<String, Object> completeBundleOfCrash(String how) throws Exception {
+        Path bundles = work.resolve("bundles");
+        TestJvm.Result jvm = TestJvm.crashWithAgent(work, bundles, List.of(), Map.of(), APP, how);
+        assertTrue(TestJvm.hsErrWritten(jvm), jvm.stdout());
+        Path bundle = Inspect.onlyBundle(bundles);
+        assertTrue(Files.readString(bundle.resolve("capture.txt")).endsWith("end\tcomplete\n"), "the capture finished");
+        return Inspect.json(work, bundle);
     }
 }
