@@ -9,6 +9,8 @@
 
 #include "java_properties.h"
 
+/* crashcap.jar's Main-Class (agent-java/pom.xml), and the CLI's own main class (a build's classes folder). */
+#define JAR_MAIN "dev.crashcap.launch.Main"
 #define CLI_MAIN "dev.crashcap.cli.Main"
 
 /* sun.java.command is the main class or jar, then the arguments, separated by spaces. */
@@ -34,7 +36,7 @@ static int jar_next_to_library(char *out, size_t size) {
 int cli_jvm_runs_here(JNIEnv *jni) {
     char *command = java_properties_get(jni, "sun.java.command");
     if (command == NULL) return 0; /* not started by the java launcher */
-    int cli = command_starts_with(command, CLI_MAIN);
+    int cli = command_starts_with(command, JAR_MAIN) || command_starts_with(command, CLI_MAIN);
     char *class_path = cli ? NULL : java_properties_get(jni, "java.class.path");
     if (class_path != NULL) {
         /* -jar: the launcher makes the class path that jar and the command start with it. */

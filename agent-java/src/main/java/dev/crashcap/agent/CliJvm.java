@@ -13,13 +13,16 @@ import java.security.CodeSource;
  * it would make its bundle folder and could start an upload thread in it. The JVM's own "Picked up JAVA_TOOL_OPTIONS"
  * line is still printed; the launcher cannot take that back.
  *
- * <p>The CLI is the JVM's main when the command is {@value #CLI_MAIN}, or when it is {@code java -jar X.jar} and X.jar
+ * <p>The CLI is the JVM's main when the command is {@value #JAR_MAIN} (crashcap.jar's Main-Class) or {@value #CLI_MAIN}
+ * (the CLI itself, run from a build's classes), or when it is {@code java -jar X.jar} and X.jar
  * holds this agent's classes: the system class loader finds them in the main jar before the agent's jar (appended to the
  * class path after it), so this class's code source is then the main jar, whichever copy of crashcap.jar it is.
  * {@code -agentpath} has the same check in C (agent-native/src/arming/cli_jvm.c).
  */
 final class CliJvm {
-    /** The CLI's Main-Class (agent-java/pom.xml). */
+    /** crashcap.jar's Main-Class (agent-java/pom.xml), which runs the CLI from the jar's nested classes. */
+    static final String JAR_MAIN = "dev.crashcap.launch.Main";
+    /** The CLI's own main class. */
     static final String CLI_MAIN = "dev.crashcap.cli.Main";
 
     private CliJvm() {}
@@ -39,7 +42,12 @@ final class CliJvm {
 
     /** {@code command}: sun.java.command, the main class or jar and the arguments, as the java launcher sets it. */
     static boolean isCliMain(String command) {
-        return command != null && (command.equals(CLI_MAIN) || command.startsWith(CLI_MAIN + " "));
+        return startsWith(command, JAR_MAIN) || startsWith(command, CLI_MAIN);
+    }
+
+    /** Whether the command's first word is {@code first}. */
+    private static boolean startsWith(String command, String first) {
+        return command != null && (command.equals(first) || command.startsWith(first + " "));
     }
 
     /**

@@ -13,6 +13,9 @@ class CliJvmTest {
     void theCliByItsMainClass() {
         assertTrue(CliJvm.isCliMain("dev.crashcap.cli.Main"));
         assertTrue(CliJvm.isCliMain("dev.crashcap.cli.Main dump 1"));
+        assertTrue(CliJvm.isCliMain("dev.crashcap.launch.Main"));
+        assertTrue(CliJvm.isCliMain("dev.crashcap.launch.Main dump 1"));
+        assertFalse(CliJvm.isCliMain("dev.crashcap.launch.Mainly"));
         assertFalse(CliJvm.isCliMain("dev.crashcap.cli.MainSomething"));
         assertFalse(CliJvm.isCliMain("com.example.Shop dev.crashcap.cli.Main"));
         assertFalse(CliJvm.isCliMain(null));
