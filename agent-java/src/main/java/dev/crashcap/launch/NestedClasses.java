@@ -1,7 +1,6 @@
 package dev.crashcap.launch;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.security.CodeSource;
@@ -22,10 +21,11 @@ import java.util.zip.ZipInputStream;
  * only what arming, attach and dumps load (the build's agent-java/src/build/NestJar.java decides, by following
  * class references from the agent's entry points, whole packages at a time, so no package is split between loaders).
  *
- * <p>The nested jar is read into memory when one of its classes is first needed (the JDK's class loaders cannot
- * read a jar inside a jar, and a copy on disk would need a place to live and be trusted). Each class's bytes are
- * dropped once it is defined. Its classes get this jar's protection domain, so their code source is crashcap.jar
- * itself (attach passes that path to the target), and the jar's Implementation-Version as their packages' version.
+ * <p>The nested jar is read from crashcap.jar as a stream, as far as the classes asked for so far (the JDK's class
+ * loaders cannot read a jar inside a jar, and a copy on disk would need a place to live and be trusted); classes read
+ * on the way are kept in memory until they are defined. Its classes get this jar's protection domain, so their code
+ * source is crashcap.jar itself (attach passes that path to the target), and the jar's Implementation-Version as
+ * their packages' version.
  *
  * <p>When crashcap runs from a folder of classes (the build's own tests) there is no nested jar: every class is on
  * the class path, and the loader is this class's own.
@@ -44,13 +44,23 @@ public final class NestedClasses extends ClassLoader {
     private static ClassLoader cli;
     private static ClassLoader shipping;
 
-    private final Map<String, byte[]> classes;
+    private final boolean withoutCli;
     private final ProtectionDomain domain = NestedClasses.class.getProtectionDomain();
     private final String version = NestedClasses.class.getPackage().getImplementationVersion();
+    /** Guards the three below: the nested jar is one stream, read by one thread at a time. */
+    private final Object reading = new Object();
+    /** crashcap.jar, open (one file descriptor) while the nested jar is not read to its end. */
+    private JarFile outer;
+    /** The nested jar, read as far as a class has been asked for; null once read to its end. */
+    private ZipInputStream unread;
+    /** Classes read on the way to others, not defined yet. Each class's bytes are dropped once it is defined. */
+    private final Map<String, byte[]> passed = new HashMap<>();
 
-    private NestedClasses(ClassLoader parent, Map<String, byte[]> classes) {
+    private NestedClasses(ClassLoader parent, JarFile outer, ZipInputStream nested, boolean withoutCli) {
         super("crashcap-nested", parent);
-        this.classes = classes;
+        this.outer = outer;
+        this.unread = nested;
+        this.withoutCli = withoutCli;
     }
 
     /** The loader of every crashcap class, for the CLI. */
@@ -69,11 +79,13 @@ public final class NestedClasses extends ClassLoader {
         ClassLoader own = NestedClasses.class.getClassLoader();
         Path jar = ownJar();
         if (jar == null) return own;
-        try (JarFile outer = new JarFile(jar.toFile(), false)) {
-            ZipEntry nested = outer.getEntry(ENTRY);
-            if (nested == null) return own; // a jar of crashcap's classes made some other way: all at its top level
-            return new NestedClasses(own, read(outer.getInputStream(nested), withoutCli));
+        JarFile outer = new JarFile(jar.toFile(), false);
+        ZipEntry nested = outer.getEntry(ENTRY);
+        if (nested == null) { // a jar of crashcap's classes made some other way: all at its top level
+            outer.close();
+            return own;
         }
+        return new NestedClasses(own, outer, new ZipInputStream(outer.getInputStream(nested)), withoutCli);
     }
 
     /** The jar this class came from; null when it came from a folder. */
@@ -88,15 +100,48 @@ public final class NestedClasses extends ClassLoader {
         }
     }
 
-    private static Map<String, byte[]> read(InputStream in, boolean withoutCli) throws IOException {
-        Map<String, byte[]> classes = new HashMap<>();
-        try (ZipInputStream nested = new ZipInputStream(in)) {
-            for (ZipEntry entry; (entry = nested.getNextEntry()) != null; ) {
-                String name = entry.getName();
-                if (name.endsWith(".class") && !(withoutCli && cliOnly(name))) classes.put(name, nested.readAllBytes());
-            }
+    @Override
+    protected Class<?> findClass(String name) throws ClassNotFoundException {
+        String path = name.replace('.', '/') + ".class";
+        byte[] bytes;
+        try {
+            bytes = read(path);
+        } catch (IOException e) {
+            throw new ClassNotFoundException(name + ": cannot read " + ENTRY + " in crashcap.jar", e);
         }
-        return classes;
+        if (bytes == null) throw new ClassNotFoundException(name);
+        definePackageOf(name);
+        return defineClass(name, bytes, 0, bytes.length, domain);
+    }
+
+    /**
+     * A class's bytes: read before, or read now from where the last read stopped (the build puts the CLI's classes
+     * first and picocli last: NestJar.readingOrder). Null when the nested jar does not hold it.
+     */
+    private byte[] read(String path) throws IOException {
+        synchronized (reading) {
+            byte[] bytes = passed.remove(path);
+            while (bytes == null && unread != null) {
+                ZipEntry entry = unread.getNextEntry();
+                if (entry == null) {
+                    unread.close();
+                    outer.close();
+                    unread = null;
+                    outer = null;
+                    break;
+                }
+                String name = entry.getName();
+                if (!name.endsWith(".class") || (withoutCli && cliOnly(name))) continue;
+                long size = entry.getSize(); // known: the build stores the classes (NestJar.java)
+                byte[] read = size >= 0 ? unread.readNBytes((int) size) : unread.readAllBytes();
+                if (name.equals(path)) {
+                    bytes = read;
+                } else {
+                    passed.put(name, read);
+                }
+            }
+            return bytes;
+        }
     }
 
     private static boolean cliOnly(String name) {
@@ -104,18 +149,6 @@ public final class NestedClasses extends ClassLoader {
             if (name.startsWith(prefix)) return true;
         }
         return false;
-    }
-
-    @Override
-    protected Class<?> findClass(String name) throws ClassNotFoundException {
-        String path = name.replace('.', '/') + ".class";
-        byte[] bytes;
-        synchronized (classes) {
-            bytes = classes.remove(path); // a defined class's bytes are never needed again
-        }
-        if (bytes == null) throw new ClassNotFoundException(name);
-        definePackageOf(name);
-        return defineClass(name, bytes, 0, bytes.length, domain);
     }
 
     private void definePackageOf(String className) {
