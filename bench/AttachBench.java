@@ -19,11 +19,12 @@ import java.util.function.LongFunction;
  *   JDK attach API                 a java program doing VirtualMachine.attach(pid).loadAgent(jar, options): the baseline
  * For each target JDK given. Prints a table of medians.
  *
- * Run: bench/run.sh  (or: java -cp <crashcap.jar> bench/AttachBench.java <crashcap.jar> <runs> <java home>...)
+ * Run: bench/run.sh  (or: java -cp agent-java/target/classes bench/AttachBench.java <crashcap.jar> <runs> <java home>...)
  */
 public class AttachBench {
     public static void main(String[] args) throws Exception {
         Path jar = Path.of(args[0]).toAbsolutePath();
+        agentJar = jar;
         int runs = Integer.parseInt(args[1]);
         List<Path> targetJdks = new ArrayList<>();
         for (int i = 2; i < args.length; i++) targetJdks.add(Path.of(args[i]));
@@ -103,10 +104,12 @@ public class AttachBench {
                 millis.get(millis.size() - 1));
     }
 
-    /** The attach itself, in this JVM (crashcap.jar is on the class path): no CLI start-up. */
+    /** The crashcap.jar the attaches load into the targets. */
+    static Path agentJar;
+
+    /** The attach itself, in this JVM (crashcap's classes are on the class path): no CLI start-up. */
     static void inProcess(long pid, Path work) throws Exception {
-        Path jar = Path.of(dev.crashcap.attach.Attacher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        dev.crashcap.attach.Attacher.attach(pid, jar, "dir=" + work.resolve("bundles"), Duration.ofSeconds(10));
+        dev.crashcap.attach.Attacher.attach(pid, agentJar, "dir=" + work.resolve("bundles"), Duration.ofSeconds(10));
     }
 
     static void awaitReady(Process jvm) throws IOException {

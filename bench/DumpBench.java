@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * such a JVM ({@link #firstDumpRow}).
  *
  * Run: bench/run.sh, or
- * {@code java -cp crashcap.jar bench/DumpBench.java <crashcap.jar> <libcrashcaptest.so> <test-classes> [runs] [first]}
+ * {@code java -cp agent-java/target/classes:collector-client/target/classes bench/DumpBench.java <crashcap.jar> <libcrashcaptest.so> <test-classes> [runs] [first]}
  * ({@code first}: only the first dump of a JVM that is not armed).
  */
 public class DumpBench {

@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  *       frames only), if gdb is installed.</li>
  * </ol>
  * Run: bench/run.sh, or
- * {@code java -cp crashcap.jar bench/ThreadsBench.java <crashcap.jar> <libcrashcaptest.so> <test-classes> [runs]}
+ * {@code java -cp agent-java/target/classes:collector-client/target/classes bench/ThreadsBench.java <crashcap.jar> <libcrashcaptest.so> <test-classes> [runs]}
  * ({@code -Dbench.only=stack-memory} before {@code -cp}: only the stack memory table).
  */
 public class ThreadsBench {

@@ -17,6 +17,9 @@ cd "$(dirname "$0")/.."
 jar=agent-java/target/crashcap.jar
 testlib=agent-java/target/native-build/libcrashcaptest.so
 classes=agent-java/target/test-classes
+# The benchmarks that call crashcap's classes directly: its build's class folders (crashcap.jar nests most classes
+# inside itself, where only its own class loader finds them: agent-java/src/build/NestJar.java).
+crashcap_classes=agent-java/target/classes:collector-client/target/classes
 [ -f "$jar" ] && [ -f "$testlib" ] && [ -d "$classes/dev/crashcap/testapp" ] || mvn -B -q package -DskipTests
 if [ "${1:-}" = passthrough ]; then
     echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -36,7 +39,7 @@ echo
 # -agentpath, an empty -javaagent and crashcap's -javaagent against a bare JVM: CPU and peak RSS (docs/agentpath.md)
 java bench/AgentpathBench.java agent-java/target/crashcap "${1:-40}"
 echo
-java -cp "$jar" bench/ThreadsBench.java "$jar" "$testlib" "$classes" "${2:-5}"
+java -cp "$crashcap_classes" bench/ThreadsBench.java "$jar" "$testlib" "$classes" "${2:-5}"
 echo
 jdks=${CRASHCAP_BENCH_JDKS:-}
 if [ -z "$jdks" ]; then
@@ -45,9 +48,9 @@ if [ -z "$jdks" ]; then
     done
 fi
 # shellcheck disable=SC2086
-java -cp "$jar" bench/AttachBench.java "$jar" "${3:-10}" $jdks
+java -cp "$crashcap_classes" bench/AttachBench.java "$jar" "${3:-10}" $jdks
 echo
-java -cp "$jar" bench/DumpBench.java "$jar" "$testlib" "$classes" "${4:-5}"
+java -cp "$crashcap_classes" bench/DumpBench.java "$jar" "$testlib" "$classes" "${4:-5}"
 echo
 java bench/UploadBench.java "$jar" agent-java/src/test/resources/captures/segv.txt "${5:-1000}" "${6:-3}"
 echo

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "agent_arming.h"
-#include "cli_jvm.h"
+#include "tool_jvm.h"
 #include "java_properties.h"
 #include "text_buffer.h"
 
@@ -31,7 +31,7 @@ static const char *library_path(void) {
 }
 
 static void JNICALL on_vm_init(jvmtiEnv *env, JNIEnv *jni, jthread thread) {
-    if (cli_jvm_runs_here(jni)) return; /* the crashcap CLI under JAVA_TOOL_OPTIONS: a tool, not the application */
+    if (tool_jvm_runs_here(jni)) return; /* the crashcap CLI or a JDK tool under JAVA_TOOL_OPTIONS: not the application */
     const char *library = library_path();
     if (library != NULL) java_properties_set(jni, LIBRARY_PROPERTY, library);
     char *armed = java_properties_get(jni, ARMED_PROPERTY);

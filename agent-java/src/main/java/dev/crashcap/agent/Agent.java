@@ -11,7 +11,7 @@ public final class Agent {
     private Agent() {}
 
     public static void premain(String options, Instrumentation instrumentation) {
-        if (CliJvm.runsHere()) return; // the crashcap CLI under JAVA_TOOL_OPTIONS: a tool, not the application
+        if (ToolJvm.runsHere()) return; // the crashcap CLI or a JDK tool under JAVA_TOOL_OPTIONS: not the application
         armQuietly(options, HOW_JAVAAGENT, "");
     }
 

@@ -1,8 +1,9 @@
 package dev.crashcap.agent;
 
-import dev.crashcap.ship.ShippingLoop;
-import dev.crashcap.ship.ShippingSettings;
-import java.nio.file.Path;
+import dev.crashcap.launch.NestedClasses;
+import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 
 /**
  * Starts the armed JVM's shipping thread: a daemon (it never keeps the JVM alive) that waits a few seconds, so
@@ -30,9 +31,8 @@ final class BackgroundUpload {
             boolean minidump, boolean verbose) {
         // The delay is waited out here, in Task, not in ShippingLoop: the upload machinery is not even loaded until it
         // is over, so a JVM that lives less than that never loads it (start-up CPU: bench/StartupBench.java).
-        ShippingSettings settings = new ShippingSettings(Path.of(folder), url, token, sentryDsn, maxBundles, maxMb, 0,
-                minidump, verbose);
-        Thread thread = new Thread(new Task(settings, startDelayMillis(property(DELAY_PROPERTY))), THREAD_NAME);
+        Object[] arguments = {folder, url, token, sentryDsn, maxBundles, maxMb, minidump, verbose};
+        Thread thread = new Thread(new Task(arguments, startDelayMillis(property(DELAY_PROPERTY))), THREAD_NAME);
         thread.setDaemon(true);
         thread.setPriority(Thread.MIN_PRIORITY);
         thread.start();
@@ -57,11 +57,16 @@ final class BackgroundUpload {
 
     /** A named class, not a lambda: a lambda would bootstrap java.lang.invoke inside premain. */
     private static final class Task implements Runnable {
-        private final ShippingSettings settings;
+        /** The upload machinery's entry point, among crashcap.jar's nested classes (NestedClasses). */
+        private static final String SHIPPING = "dev.crashcap.ship.BackgroundShipping";
+        private static final Class<?>[] PARAMETERS = {String.class, String.class, String.class, String.class,
+                String.class, String.class, boolean.class, boolean.class};
+
+        private final Object[] arguments;
         private final long delayMillis;
 
-        Task(ShippingSettings settings, long delayMillis) {
-            this.settings = settings;
+        Task(Object[] arguments, long delayMillis) {
+            this.arguments = arguments;
             this.delayMillis = delayMillis;
         }
 
@@ -73,20 +78,20 @@ final class BackgroundUpload {
                 Thread.currentThread().interrupt(); // as ShippingLoop does when interrupted in its own wait
                 return;
             }
-            ShippingSettings run = settings;
-            if ((run.url() != null || run.sentryDsn() != null) && !RuntimeModules.present(RuntimeModules.HTTP)) {
-                // A jlink image without java.net.http: one line, then what can be done without it (finishing).
-                System.err.println("crashcap: not uploading: " + RuntimeModules.missing(RuntimeModules.HTTP, "uploading"));
-                run = new ShippingSettings(run.folder(), null, null, null, run.maxBundles(), run.maxMb(),
-                        run.startDelayMillis(), run.minidump(), run.verbose());
+            Method run;
+            try {
+                run = Class.forName(SHIPPING, true, NestedClasses.shipping()).getMethod("run", PARAMETERS);
+            } catch (IOException | ReflectiveOperationException | LinkageError e) {
+                System.err.println("crashcap: upload thread not started: crashcap.jar is damaged or incomplete: " + e);
+                return;
             }
             try {
-                ShippingLoop.run(run);
-            } catch (LinkageError e) {
-                // Any other module missing from a jlink image: one line, never a stack trace in the application's stderr.
-                String module = RuntimeModules.of(e);
-                System.err.println("crashcap: upload thread stopped: " + (module != null
-                        ? RuntimeModules.missing(module, "uploading") : e.toString()));
+                run.invoke(null, arguments);
+            } catch (InvocationTargetException e) {
+                // BackgroundShipping says its own trouble in one line; anything else escaping it is a bug: still one line.
+                System.err.println("crashcap: upload thread stopped: " + e.getCause());
+            } catch (IllegalAccessException e) {
+                System.err.println("crashcap: upload thread not started: " + e);
             }
         }
     }

@@ -89,6 +89,37 @@ class ContainerRecipeIT {
         assertFalse(Files.exists(work.resolve("cli/crashcap")), "nothing in the working directory");
     }
 
+    /**
+     * JDK tools run under JAVA_TOOL_OPTIONS too (an operator's {@code jcmd 1 Thread.print} in the container): they are
+     * not armed, by either way in. Each tool's stderr holds the "Picked up" line and nothing else, and no bundle
+     * folder, library cache or {@code ./crashcap} appears. jcmd runs from module jdk.jcmd, keytool from java.base.
+     */
+    @Test
+    void jdkToolsUnderJavaToolOptionsAreNotArmed() throws Exception {
+        Path distribution = Path.of(System.getProperty("crashcap.distribution", "not-set"));
+        Path cache = work.resolve("cache");
+        List<String> waysIn = List.of("-javaagent:" + TestJvm.JAR, "-agentpath:" + distribution.resolve("lib/libcrashcap.so"));
+        List<List<String>> tools = List.of(List.of(TestJvm.JAVA_HOME.resolve("bin/jcmd").toString(), "-l"),
+                List.of(TestJvm.JAVA_HOME.resolve("bin/keytool").toString(), "-help"));
+        int run = 0;
+        for (String wayIn : waysIn) {
+            for (List<String> tool : tools) {
+                Path bundles = work.resolve("bundles-" + run++);
+                String toolOptions = wayIn + "=dir=" + bundles;
+                TestJvm.Result result = TestJvm.run(work.resolve("tool"), tool, Map.of("JAVA_TOOL_OPTIONS", toolOptions,
+                        "XDG_CACHE_HOME", cache.toString()));
+                String what = wayIn.substring(0, wayIn.indexOf(':')) + " with " + tool + ": " + result;
+                assertEquals(0, result.exitCode(), what);
+                String pickedUp = "Picked up JAVA_TOOL_OPTIONS: " + toolOptions + "\n";
+                assertTrue(result.stderr().startsWith(pickedUp), what);
+                assertFalse(result.stderr().substring(pickedUp.length()).contains("crashcap"), what); // keytool's help is there
+                assertFalse(Files.exists(bundles), "no bundle folder: " + what);
+                assertFalse(Files.exists(cache), "no library cache: " + what);
+            }
+        }
+        assertFalse(Files.exists(work.resolve("tool/crashcap")), "nothing in the working directory");
+    }
+
     /** JDK 22+ also needs its native-access flag there, or it warns about the agent's library (README.md). */
     private static List<String> flags(String option) {
         List<String> flags = new ArrayList<>(List.of(option));
