@@ -17,6 +17,7 @@ import dev.crashcap.report.Diagnosis;
 import dev.crashcap.report.Signature;
 import dev.crashcap.secrets.HsErrRedaction;
 import dev.crashcap.secrets.Redaction;
+import dev.crashcap.symbols.ModuleFiles;
 import dev.crashcap.symbols.Symbolizer;
 import dev.crashcap.symbols.SymbolsFile;
 import java.io.IOException;
@@ -49,6 +50,8 @@ public final class BundleFinisher implements Finisher {
 
     private final boolean sentryEvent;
     private final boolean minidump;
+    /** The module files read for the bundles of this pass: a backlog names the same ones again and again. */
+    private final ModuleFiles moduleFiles = new ModuleFiles();
 
     /** @param sentryEvent whether shipments carry a Sentry event (only the Sentry target needs one) */
     public BundleFinisher(boolean sentryEvent) {
@@ -85,7 +88,7 @@ public final class BundleFinisher implements Finisher {
             if (hsErrCopied) {
                 files.add(directory.resolve(HsErrLocator.BUNDLED_FILE));
             }
-            if (keepSymbols(bundle, directory)) {
+            if (keepSymbols(bundle, directory, moduleFiles)) {
                 files.add(directory.resolve(SymbolsFile.NAME));
             }
             if (minidump && writeMinidump(bundle, directory)) {
@@ -102,6 +105,12 @@ public final class BundleFinisher implements Finisher {
         return new Shipment(id, signature, packed, metadata(bundle), event,
                 BundleFiles.isPlainFile(hsErr) ? List.of(hsErr) : List.of(),
                 minidump && BundleFiles.isPlainFile(minidumpFile) ? minidumpFile : null);
+    }
+
+    /** Drops the module files read for this pass's bundles: the agent's uploader runs in the application's JVM. */
+    @Override
+    public void endPass() {
+        moduleFiles.clear();
     }
 
     /** What {@link #finishNow} did with one bundle: {@code finished}, {@code busy}, {@code not yet} or {@code failed}. */
@@ -160,12 +169,12 @@ public final class BundleFinisher implements Finisher {
      * Writes symbols.txt with what the module files say about the native frames, while they are still here;
      * false if they said nothing. A symbols.txt from an earlier attempt is kept as it is.
      */
-    private static boolean keepSymbols(Bundle bundle, Path directory) throws IOException {
+    private static boolean keepSymbols(Bundle bundle, Path directory, ModuleFiles moduleFiles) throws IOException {
         Path target = directory.resolve(SymbolsFile.NAME);
         if (BundleFiles.isPlainFile(target)) {
             return true;
         }
-        List<SymbolsFile.Entry> entries = Symbolizer.fromModuleFiles(bundle);
+        List<SymbolsFile.Entry> entries = Symbolizer.fromModuleFiles(bundle, moduleFiles);
         if (entries.isEmpty()) {
             return false;
         }
