@@ -94,7 +94,11 @@ public final class BundleFinisher implements Finisher {
             if (minidump && writeMinidump(bundle, directory)) {
                 files.add(directory.resolve(MINIDUMP_FILE));
             }
-            SafeFiles.write(directory.resolve(Manifest.NAME),
+            // The files above were fsynced, their renames not yet: one fsync of the folder makes them all durable
+            // before the manifest can be, so a manifest that survives a power cut never names a file that did not.
+            SafeFiles.syncDirectory(directory);
+            // The manifest's own rename is not made durable: lost in a power cut, finishing runs again.
+            SafeFiles.writeRemade(directory.resolve(Manifest.NAME),
                     Manifest.render(bundle, id, signature, hsErrSource, hsErrCopied, files, AgentVersion.get()));
         }
         Path packed = Packer.pack(directory);
@@ -178,7 +182,7 @@ public final class BundleFinisher implements Finisher {
         if (entries.isEmpty()) {
             return false;
         }
-        SafeFiles.write(target, SymbolsFile.render(entries));
+        SafeFiles.writeRemade(target, SymbolsFile.render(entries));
         return true;
     }
 
@@ -193,7 +197,7 @@ public final class BundleFinisher implements Finisher {
             return true;
         }
         try {
-            SafeFiles.write(target, MinidumpWriter.of(bundle));
+            SafeFiles.writeRemade(target, MinidumpWriter.of(bundle));
             return true;
         } catch (BundleException | RuntimeException e) {
             return false;
@@ -216,7 +220,7 @@ public final class BundleFinisher implements Finisher {
             return found;
         }
         // ISO-8859-1 both ways keeps every byte; the rules only look at ASCII
-        SafeFiles.write(target, HsErrRedaction.redact(text).getBytes(StandardCharsets.ISO_8859_1));
+        SafeFiles.writeRemade(target, HsErrRedaction.redact(text).getBytes(StandardCharsets.ISO_8859_1));
         return found;
     }
 
@@ -231,6 +235,7 @@ public final class BundleFinisher implements Finisher {
         String redacted = Redaction.text(text);
         if (!redacted.equals(text)) {
             FileTime written = Files.getLastModifiedTime(capture, LinkOption.NOFOLLOW_LINKS);
+            // fully durable (content and rename): the capture is the bundle itself, not something made again
             SafeFiles.write(capture, redacted.getBytes(StandardCharsets.ISO_8859_1));
             Files.setLastModifiedTime(capture, written);
         }
