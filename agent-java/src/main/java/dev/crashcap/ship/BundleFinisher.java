@@ -104,7 +104,7 @@ public final class BundleFinisher implements Finisher {
         Path packed = Packer.pack(directory);
         Path hsErr = directory.resolve(HsErrLocator.BUNDLED_FILE);
         byte[] event = sentryEvent
-                ? SentryEvent.of(Symbolizer.apply(bundle), SentryTransport.eventId(id), AgentVersion.get()) : null;
+                ? SentryEvent.of(Symbolizer.apply(bundle, moduleFiles), SentryTransport.eventId(id), AgentVersion.get()) : null;
         Path minidumpFile = directory.resolve(MINIDUMP_FILE);
         return new Shipment(id, signature, packed, metadata(bundle), event,
                 BundleFiles.isPlainFile(hsErr) ? List.of(hsErr) : List.of(),

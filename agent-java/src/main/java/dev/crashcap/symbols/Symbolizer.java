@@ -68,8 +68,21 @@ public final class Symbolizer {
         return apply(bundle, DebugFiles.ROOT, debuginfod);
     }
 
+    /**
+     * As {@link #apply(Bundle)}, with the module files read for earlier bundles kept in {@code moduleFiles} (a bundle
+     * without symbols.txt asks them again).
+     */
+    public static Bundle apply(Bundle bundle, ModuleFiles moduleFiles) {
+        return apply(bundle, DebugFiles.ROOT, null, moduleFiles);
+    }
+
     static Bundle apply(Bundle bundle, Path debugRoot, Debuginfod debuginfod) {
-        Bundle named = new Symbolizer(SymbolsFile.read(bundle.directory()), debugRoot, debuginfod).symbolize(bundle);
+        return apply(bundle, debugRoot, debuginfod, new ModuleFiles());
+    }
+
+    private static Bundle apply(Bundle bundle, Path debugRoot, Debuginfod debuginfod, ModuleFiles moduleFiles) {
+        Bundle named = new Symbolizer(SymbolsFile.read(bundle.directory()), debugRoot, debuginfod, moduleFiles)
+                .symbolize(bundle);
         List<String> functions = new ArrayList<>();
         for (ThreadInfo thread : named.threads()) {
             for (Frame frame : thread.frames()) {

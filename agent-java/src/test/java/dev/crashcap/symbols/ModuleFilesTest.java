@@ -87,8 +87,12 @@ class ModuleFilesTest {
         assertEquals(fresh, Symbolizer.fromModuleFiles(bundle, shared));
         assertEquals(fresh, Symbolizer.fromModuleFiles(bundle, shared), "the second bundle, from what was kept");
 
+        assertEquals("crashcaptest_write_null",
+                Symbolizer.apply(bundle, shared).crashingThread().topNativeFrame().function(), "and so names a report");
+
         Bundle otherBuild = Samples.namelessTopFrame(LIBRARY, otherBuild(BuiltLibrary.buildId()), write);
         assertTrue(Symbolizer.fromModuleFiles(otherBuild, shared).isEmpty(), "never another build's names");
+        assertNull(Symbolizer.apply(otherBuild, shared).crashingThread().topNativeFrame().function());
     }
 
     private static String otherBuild(String buildId) {
