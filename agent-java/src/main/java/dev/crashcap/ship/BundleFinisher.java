@@ -128,11 +128,19 @@ public final class BundleFinisher implements Finisher {
 
     /** As {@link #finishNow(Path)}, writing {@value #MINIDUMP_FILE} too when {@code minidump}. */
     public static Outcome finishNow(Path directory, boolean minidump) {
+        return new BundleFinisher(false, minidump).finishLocked(directory);
+    }
+
+    /**
+     * As {@link #finishNow(Path)}, with this finisher: for a folder of bundles, one finisher reads each module file
+     * once ({@link #endPass} when done).
+     */
+    public Outcome finishLocked(Path directory) {
         try (BundleLock lock = BundleLock.tryAcquire(directory)) {
             if (lock == null) {
                 return new Outcome("busy", false, "an uploader is finishing it now");
             }
-            return new BundleFinisher(false, minidump).finish(directory) == null
+            return finish(directory) == null
                     ? new Outcome("not yet", false, "its process is still running: hs_err may be on its way")
                     : new Outcome("finished", true, null);
         } catch (BundleException e) {
@@ -149,12 +157,17 @@ public final class BundleFinisher implements Finisher {
 
     /** As {@link #quietly(Path)}, writing {@value #MINIDUMP_FILE} too when {@code minidump}. */
     public static void quietly(Path directory, boolean minidump) {
+        new BundleFinisher(false, minidump).finishQuietly(directory);
+    }
+
+    /** As {@link #quietly(Path)}, with this finisher (see {@link #finishLocked}). */
+    public void finishQuietly(Path directory) {
         if (BundleFiles.refusal(directory) != null || !Files.isWritable(directory)) {
             return;
         }
         try (BundleLock lock = BundleLock.tryAcquire(directory)) {
             if (lock != null) { // else an uploader is at it right now
-                new BundleFinisher(false, minidump).finish(directory);
+                finish(directory);
             }
         } catch (BundleException | IOException | RuntimeException e) {
             // inspect shows what is there; finishing is tried again by the uploader

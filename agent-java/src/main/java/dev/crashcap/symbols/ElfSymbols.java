@@ -58,7 +58,7 @@ final class ElfSymbols {
 
     /**
      * As {@link #read(Path)}, but when the file's build-id is not {@code wantedBuildId} (and that is not null) only
-     * the build-id is read: a symbol table is never used for another build, and parsing one (libjvm's has 45,000
+     * the build-id is read: a symbol table is never used for another build, and parsing one (libjvm's has 48,000
      * functions) costs tens of milliseconds.
      */
     static ElfSymbols read(Path file, String wantedBuildId) {
