@@ -59,7 +59,7 @@ public class UploadBench {
         System.out.println("Upload: finish + upload of " + bundles + " bundles (" + sample.length()
                 + "-byte capture each) to a loopback collector, one `crashcap upload` process, median of " + runs
                 + " runs" + (oldJar == null ? "" : "; old = " + oldJar.getFileName() + ", new = " + jar.getFileName()
-                + ", interleaved") + "; load average " + Files.readString(Path.of("/proc/loadavg")).substring(0, 14));
+                + ", interleaved") + "; load average " + String.join(" ", List.of(Files.readString(Path.of("/proc/loadavg")).split(" ")).subList(0, 3)));
         System.out.println();
         System.out.println("| build | target | bundles | wall time (s) | bundles/s | ms per bundle | TCP connections | bytes sent per bundle | uploader peak heap (MiB) | uploader peak RSS (MiB) |");
         System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
