@@ -52,7 +52,8 @@ java -cp "$crashcap_classes" bench/AttachBench.java "$jar" "${3:-10}" $jdks
 echo
 java -cp "$crashcap_classes" bench/DumpBench.java "$jar" "$testlib" "$classes" "${4:-5}"
 echo
-java bench/UploadBench.java "$jar" agent-java/src/test/resources/captures/segv.txt "${5:-1000}" "${6:-3}"
+# CRASHCAP_BENCH_OLD_JAR (a crashcap.jar of an older build) adds its rows, measured interleaved with this build's
+java bench/UploadBench.java "$jar" agent-java/src/test/resources/captures/segv.txt "${5:-1000}" "${6:-3}" ${CRASHCAP_BENCH_OLD_JAR:+"$CRASHCAP_BENCH_OLD_JAR"}
 echo
 java bench/ThreadStartBench.java "$jar" "$testlib" "$classes" "${7:-5}"
 echo

@@ -49,8 +49,9 @@ final class FinishCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         int later = 0;
+        BundleFinisher finisher = new BundleFinisher(false, sentryMinidump); // one for all: module files read once
         for (Path bundle : bundles) {
-            BundleFinisher.Outcome outcome = BundleFinisher.finishNow(bundle, sentryMinidump);
+            BundleFinisher.Outcome outcome = finisher.finishLocked(bundle);
             String detail = outcome.detail() == null ? "" : "  (" + outcome.detail() + ")";
             out.println(outcome.label() + "  " + bundle + detail);
             later += outcome.finished() ? 0 : 1;

@@ -17,6 +17,7 @@ import dev.crashcap.report.Diagnosis;
 import dev.crashcap.report.Signature;
 import dev.crashcap.secrets.HsErrRedaction;
 import dev.crashcap.secrets.Redaction;
+import dev.crashcap.symbols.ModuleFiles;
 import dev.crashcap.symbols.Symbolizer;
 import dev.crashcap.symbols.SymbolsFile;
 import java.io.IOException;
@@ -49,6 +50,8 @@ public final class BundleFinisher implements Finisher {
 
     private final boolean sentryEvent;
     private final boolean minidump;
+    /** The module files read for the bundles of this pass: a backlog names the same ones again and again. */
+    private final ModuleFiles moduleFiles = new ModuleFiles();
 
     /** @param sentryEvent whether shipments carry a Sentry event (only the Sentry target needs one) */
     public BundleFinisher(boolean sentryEvent) {
@@ -85,23 +88,33 @@ public final class BundleFinisher implements Finisher {
             if (hsErrCopied) {
                 files.add(directory.resolve(HsErrLocator.BUNDLED_FILE));
             }
-            if (keepSymbols(bundle, directory)) {
+            if (keepSymbols(bundle, directory, moduleFiles)) {
                 files.add(directory.resolve(SymbolsFile.NAME));
             }
             if (minidump && writeMinidump(bundle, directory)) {
                 files.add(directory.resolve(MINIDUMP_FILE));
             }
-            SafeFiles.write(directory.resolve(Manifest.NAME),
+            // The files above were fsynced, their renames not yet: one fsync of the folder makes them all durable
+            // before the manifest can be, so a manifest that survives a power cut never names a file that did not.
+            SafeFiles.syncDirectory(directory);
+            // The manifest's own rename is not made durable: lost in a power cut, finishing runs again.
+            SafeFiles.writeRemade(directory.resolve(Manifest.NAME),
                     Manifest.render(bundle, id, signature, hsErrSource, hsErrCopied, files, AgentVersion.get()));
         }
         Path packed = Packer.pack(directory);
         Path hsErr = directory.resolve(HsErrLocator.BUNDLED_FILE);
         byte[] event = sentryEvent
-                ? SentryEvent.of(Symbolizer.apply(bundle), SentryTransport.eventId(id), AgentVersion.get()) : null;
+                ? SentryEvent.of(Symbolizer.apply(bundle, moduleFiles), SentryTransport.eventId(id), AgentVersion.get()) : null;
         Path minidumpFile = directory.resolve(MINIDUMP_FILE);
         return new Shipment(id, signature, packed, metadata(bundle), event,
                 BundleFiles.isPlainFile(hsErr) ? List.of(hsErr) : List.of(),
                 minidump && BundleFiles.isPlainFile(minidumpFile) ? minidumpFile : null);
+    }
+
+    /** Drops the module files read for this pass's bundles: the agent's uploader runs in the application's JVM. */
+    @Override
+    public void endPass() {
+        moduleFiles.clear();
     }
 
     /** What {@link #finishNow} did with one bundle: {@code finished}, {@code busy}, {@code not yet} or {@code failed}. */
@@ -115,11 +128,19 @@ public final class BundleFinisher implements Finisher {
 
     /** As {@link #finishNow(Path)}, writing {@value #MINIDUMP_FILE} too when {@code minidump}. */
     public static Outcome finishNow(Path directory, boolean minidump) {
+        return new BundleFinisher(false, minidump).finishLocked(directory);
+    }
+
+    /**
+     * As {@link #finishNow(Path)}, with this finisher: for a folder of bundles, one finisher reads each module file
+     * once ({@link #endPass} when done).
+     */
+    public Outcome finishLocked(Path directory) {
         try (BundleLock lock = BundleLock.tryAcquire(directory)) {
             if (lock == null) {
                 return new Outcome("busy", false, "an uploader is finishing it now");
             }
-            return new BundleFinisher(false, minidump).finish(directory) == null
+            return finish(directory) == null
                     ? new Outcome("not yet", false, "its process is still running: hs_err may be on its way")
                     : new Outcome("finished", true, null);
         } catch (BundleException e) {
@@ -136,12 +157,17 @@ public final class BundleFinisher implements Finisher {
 
     /** As {@link #quietly(Path)}, writing {@value #MINIDUMP_FILE} too when {@code minidump}. */
     public static void quietly(Path directory, boolean minidump) {
+        new BundleFinisher(false, minidump).finishQuietly(directory);
+    }
+
+    /** As {@link #quietly(Path)}, with this finisher (see {@link #finishLocked}). */
+    public void finishQuietly(Path directory) {
         if (BundleFiles.refusal(directory) != null || !Files.isWritable(directory)) {
             return;
         }
         try (BundleLock lock = BundleLock.tryAcquire(directory)) {
             if (lock != null) { // else an uploader is at it right now
-                new BundleFinisher(false, minidump).finish(directory);
+                finish(directory);
             }
         } catch (BundleException | IOException | RuntimeException e) {
             // inspect shows what is there; finishing is tried again by the uploader
@@ -160,16 +186,16 @@ public final class BundleFinisher implements Finisher {
      * Writes symbols.txt with what the module files say about the native frames, while they are still here;
      * false if they said nothing. A symbols.txt from an earlier attempt is kept as it is.
      */
-    private static boolean keepSymbols(Bundle bundle, Path directory) throws IOException {
+    private static boolean keepSymbols(Bundle bundle, Path directory, ModuleFiles moduleFiles) throws IOException {
         Path target = directory.resolve(SymbolsFile.NAME);
         if (BundleFiles.isPlainFile(target)) {
             return true;
         }
-        List<SymbolsFile.Entry> entries = Symbolizer.fromModuleFiles(bundle);
+        List<SymbolsFile.Entry> entries = Symbolizer.fromModuleFiles(bundle, moduleFiles);
         if (entries.isEmpty()) {
             return false;
         }
-        SafeFiles.write(target, SymbolsFile.render(entries));
+        SafeFiles.writeRemade(target, SymbolsFile.render(entries));
         return true;
     }
 
@@ -184,7 +210,7 @@ public final class BundleFinisher implements Finisher {
             return true;
         }
         try {
-            SafeFiles.write(target, MinidumpWriter.of(bundle));
+            SafeFiles.writeRemade(target, MinidumpWriter.of(bundle));
             return true;
         } catch (BundleException | RuntimeException e) {
             return false;
@@ -207,7 +233,7 @@ public final class BundleFinisher implements Finisher {
             return found;
         }
         // ISO-8859-1 both ways keeps every byte; the rules only look at ASCII
-        SafeFiles.write(target, HsErrRedaction.redact(text).getBytes(StandardCharsets.ISO_8859_1));
+        SafeFiles.writeRemade(target, HsErrRedaction.redact(text).getBytes(StandardCharsets.ISO_8859_1));
         return found;
     }
 
@@ -222,6 +248,7 @@ public final class BundleFinisher implements Finisher {
         String redacted = Redaction.text(text);
         if (!redacted.equals(text)) {
             FileTime written = Files.getLastModifiedTime(capture, LinkOption.NOFOLLOW_LINKS);
+            // fully durable (content and rename): the capture is the bundle itself, not something made again
             SafeFiles.write(capture, redacted.getBytes(StandardCharsets.ISO_8859_1));
             Files.setLastModifiedTime(capture, written);
         }

@@ -58,8 +58,9 @@ public final class ShippingLoop {
 
     private static void finishAll(Path folder, boolean minidump) {
         try {
+            BundleFinisher finisher = new BundleFinisher(false, minidump); // one for all: module files read once
             for (Spool.Entry entry : Shipping.spool(folder).entries()) {
-                BundleFinisher.quietly(entry.directory(), minidump);
+                finisher.finishQuietly(entry.directory());
             }
         } catch (java.io.IOException | RuntimeException e) {
             log("cannot finish earlier bundles: " + e);

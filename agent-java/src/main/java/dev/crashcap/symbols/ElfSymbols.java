@@ -35,7 +35,9 @@ final class ElfSymbols {
     /** The file name {@code .gnu_debuglink} gives for the separate debug file, or null. */
     final String debugLink;
 
-    private ElfSymbols(String buildId, long linkBase, List<Symbol> functions, DwarfLines lines, String debugLink) {
+    private ElfSymbols(String buildId, long linkBase, List<Symbol> functions, DwarfLines lines, String debugLink,
+            boolean headerOnly) {
+        this.headerOnly = headerOnly;
         this.buildId = buildId;
         this.linkBase = linkBase;
         this.functions = functions;
@@ -43,8 +45,23 @@ final class ElfSymbols {
         this.debugLink = debugLink;
     }
 
+    /**
+     * True when only the build-id was read ({@link #read(Path, String)} found another build): no functions, no
+     * lines, no debug link.
+     */
+    final boolean headerOnly;
+
     /** The file's symbols, or null if it is not a readable ELF64 little-endian file. */
     static ElfSymbols read(Path file) {
+        return read(file, null);
+    }
+
+    /**
+     * As {@link #read(Path)}, but when the file's build-id is not {@code wantedBuildId} (and that is not null) only
+     * the build-id is read: a symbol table is never used for another build, and parsing one (libjvm's has 48,000
+     * functions) costs tens of milliseconds.
+     */
+    static ElfSymbols read(Path file, String wantedBuildId) {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             if (channel.size() < 64 || channel.size() > MAX_FILE_BYTES) {
                 return null;
@@ -53,7 +70,11 @@ final class ElfSymbols {
             if (elf.getInt(0) != 0x464c457f || elf.get(4) != 2 || elf.get(5) != 1) {
                 return null;
             }
-            return new ElfSymbols(buildId(elf), linkBase(elf), functions(elf), lines(elf), debugLink(elf));
+            String buildId = buildId(elf);
+            if (wantedBuildId != null && !wantedBuildId.equalsIgnoreCase(String.valueOf(buildId))) {
+                return new ElfSymbols(buildId, linkBase(elf), List.of(), DwarfLines.NONE, null, true);
+            }
+            return new ElfSymbols(buildId, linkBase(elf), functions(elf), lines(elf), debugLink(elf), false);
         } catch (IOException | RuntimeException e) {
             return null; // a damaged or unusual file gives no names, never a failure
         }
@@ -160,7 +181,8 @@ final class ElfSymbols {
         // Aliases share an address (foo and foo.localalias): the lookup takes the last, so the global name wins;
         // among names bound alike, the plainest (glibc's debug file has clone3, __clone3 and __GI___clone3, all
         // local): the fewest leading underscores, then the shortest.
-        functions.sort(Comparator.comparing(Symbol::address, Long::compareUnsigned).thenComparingInt(Symbol::rank)
+        // (the addresses compared unboxed: boxing each one was most of the time spent reading libjvm's table)
+        functions.sort(Comparator.<Symbol>comparingLong(symbol -> symbol.address() ^ Long.MIN_VALUE).thenComparingInt(Symbol::rank)
                 .thenComparing(Comparator.comparingInt((Symbol symbol) -> leadingUnderscores(symbol.name())).reversed())
                 .thenComparing(Comparator.comparingInt((Symbol symbol) -> symbol.name().length()).reversed()));
         return functions;

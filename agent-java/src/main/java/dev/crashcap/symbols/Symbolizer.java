@@ -29,8 +29,14 @@ public final class Symbolizer {
     private final Debuginfod debuginfod; // null: no server is asked
     private final Map<String, SymbolsFile.Entry> saved; // null: ask the module files
     private final Map<String, SymbolsFile.Entry> found = new LinkedHashMap<>();
+    private final ModuleFiles moduleFiles;
 
     private Symbolizer(List<SymbolsFile.Entry> saved, Path debugRoot, Debuginfod debuginfod) {
+        this(saved, debugRoot, debuginfod, new ModuleFiles());
+    }
+
+    private Symbolizer(List<SymbolsFile.Entry> saved, Path debugRoot, Debuginfod debuginfod, ModuleFiles moduleFiles) {
+        this.moduleFiles = moduleFiles;
         this.debugRoot = debugRoot;
         this.debuginfod = debuginfod;
         if (saved == null) {
@@ -62,8 +68,21 @@ public final class Symbolizer {
         return apply(bundle, DebugFiles.ROOT, debuginfod);
     }
 
+    /**
+     * As {@link #apply(Bundle)}, with the module files read for earlier bundles kept in {@code moduleFiles} (a bundle
+     * without symbols.txt asks them again).
+     */
+    public static Bundle apply(Bundle bundle, ModuleFiles moduleFiles) {
+        return apply(bundle, DebugFiles.ROOT, null, moduleFiles);
+    }
+
     static Bundle apply(Bundle bundle, Path debugRoot, Debuginfod debuginfod) {
-        Bundle named = new Symbolizer(SymbolsFile.read(bundle.directory()), debugRoot, debuginfod).symbolize(bundle);
+        return apply(bundle, debugRoot, debuginfod, new ModuleFiles());
+    }
+
+    private static Bundle apply(Bundle bundle, Path debugRoot, Debuginfod debuginfod, ModuleFiles moduleFiles) {
+        Bundle named = new Symbolizer(SymbolsFile.read(bundle.directory()), debugRoot, debuginfod, moduleFiles)
+                .symbolize(bundle);
         List<String> functions = new ArrayList<>();
         for (ThreadInfo thread : named.threads()) {
             for (Frame frame : thread.frames()) {
@@ -83,7 +102,16 @@ public final class Symbolizer {
 
     /** The same, with separate debug files looked for under {@code debugRoot} instead of /usr/lib/debug. */
     static List<SymbolsFile.Entry> fromModuleFiles(Bundle bundle, Path debugRoot) {
-        Symbolizer symbolizer = new Symbolizer(null, debugRoot, null);
+        return fromModuleFiles(bundle, debugRoot, new ModuleFiles());
+    }
+
+    /** As {@link #fromModuleFiles(Bundle)}, with the files read for earlier bundles kept in {@code moduleFiles}. */
+    public static List<SymbolsFile.Entry> fromModuleFiles(Bundle bundle, ModuleFiles moduleFiles) {
+        return fromModuleFiles(bundle, DebugFiles.ROOT, moduleFiles);
+    }
+
+    static List<SymbolsFile.Entry> fromModuleFiles(Bundle bundle, Path debugRoot, ModuleFiles moduleFiles) {
+        Symbolizer symbolizer = new Symbolizer(null, debugRoot, null, moduleFiles);
         symbolizer.symbolize(bundle);
         return new ArrayList<>(symbolizer.found.values());
     }
@@ -164,7 +192,7 @@ public final class Symbolizer {
         if (found.containsKey(key)) {
             return found.get(key);
         }
-        ElfSymbols symbols = file(module.path());
+        ElfSymbols symbols = file(module.path(), module.buildId());
         if (symbols != null && !module.buildId().equalsIgnoreCase(String.valueOf(symbols.buildId))) {
             symbols = null; // another build of the module is on disk now
         }
@@ -194,9 +222,9 @@ public final class Symbolizer {
         return entry;
     }
 
-    private ElfSymbols file(String path) {
+    private ElfSymbols file(String path, String buildId) {
         if (!files.containsKey(path)) {
-            files.put(path, read(path));
+            files.put(path, read(path, buildId));
         }
         return files.get(path);
     }
@@ -218,7 +246,7 @@ public final class Symbolizer {
                 }
             }
             for (Path candidate : candidates) {
-                ElfSymbols debug = ElfSymbols.read(candidate);
+                ElfSymbols debug = moduleFiles.read(candidate, buildId);
                 if (debug != null && buildId.equalsIgnoreCase(String.valueOf(debug.buildId))) {
                     found = debug;
                     break;
@@ -229,9 +257,9 @@ public final class Symbolizer {
         return debugFiles.get(buildId);
     }
 
-    private static ElfSymbols read(String path) {
+    private ElfSymbols read(String path, String buildId) {
         try {
-            return ElfSymbols.read(Path.of(path));
+            return moduleFiles.read(Path.of(path), buildId);
         } catch (InvalidPathException e) {
             return null;
         }

@@ -64,6 +64,26 @@ class BundleFinisherTest {
     }
 
     @Test
+    void oneFinisherForABacklogGivesEachBundleTheSymbolsAFreshOneWould() throws Exception {
+        List<Path> bundles = new ArrayList<>();
+        for (int n = 1; n <= 3; n++) {
+            Path bundle = ShipBundles.bundle(folder, Samples.SEGV, n);
+            BuiltLibrary.pointAt(bundle);
+            bundles.add(bundle);
+        }
+        BundleFinisher backlog = new BundleFinisher(false); // keeps the module files it read until endPass
+        backlog.finish(bundles.get(0));
+        backlog.finish(bundles.get(1));
+        backlog.endPass();
+        new BundleFinisher(false).finish(bundles.get(2));
+
+        String expected = Files.readString(bundles.get(2).resolve(SymbolsFile.NAME));
+        assertTrue(expected.contains("crashcaptest_write_null"), expected);
+        assertEquals(expected, Files.readString(bundles.get(0).resolve(SymbolsFile.NAME)));
+        assertEquals(expected, Files.readString(bundles.get(1).resolve(SymbolsFile.NAME)));
+    }
+
+    @Test
     void keepsNamesAndLinesInSymbolsTxtForAMachineWithoutTheModuleFiles() throws Exception {
         Path bundle = ShipBundles.bundle(folder, Samples.SEGV, 1);
         BuiltLibrary.pointAt(bundle);

@@ -14,4 +14,11 @@ public interface Finisher {
      * @throws Exception when the bundle cannot be finished; it is then marked failed with the message
      */
     Shipment finish(Path bundle) throws Exception;
+
+    /**
+     * Called by the uploader after each pass: a finisher may keep what many bundles share (the module files their
+     * symbols come from) for the bundles of one pass, and must let it go here.
+     */
+    default void endPass() {
+    }
 }

@@ -54,9 +54,11 @@ public final class Packer {
             }
             zip.finish();
             zip.flush();
+            // An existing zip is sent as it is: after a power cut its name must never show a half-written one.
             channel.force(true);
         }
-        SafeFiles.publish(temporary, target);
+        // The rename is not fsynced: a zip a power cut loses is packed again from the files it was made of.
+        SafeFiles.rename(temporary, target);
         return target;
     }
 

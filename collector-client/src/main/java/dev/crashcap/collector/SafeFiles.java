@@ -47,6 +47,25 @@ public final class SafeFiles {
         }
     }
 
+    /**
+     * For a file made from others that is made again when it is missing (what finishing derives: symbols, manifest,
+     * zip): the content is fsynced before the rename, because such a file is used as it is once it exists, and after
+     * a power cut its name must never show a half-written file; the rename itself is not made durable here, because
+     * losing it only means the file is made again. A writer whose later files depend on this one being there calls
+     * {@link #syncDirectory} once for all of them (as finishing does before the manifest).
+     */
+    public static void writeRemade(Path target, byte[] content) throws IOException {
+        Path temporary = temporaryFor(target);
+        try (FileChannel channel = openPrivate(temporary)) {
+            ByteBuffer buffer = ByteBuffer.wrap(content);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(true);
+        }
+        rename(temporary, target);
+    }
+
     /** A fresh temporary file next to {@code target}, for writers that stream; finish with {@link #publish}. */
     public static Path temporaryFor(Path target) {
         return target.resolveSibling("." + target.getFileName() + ".tmp");
@@ -61,12 +80,20 @@ public final class SafeFiles {
 
     /** Renames a complete, fsynced temporary file to its final name, and makes the rename durable. */
     public static void publish(Path temporary, Path target) throws IOException {
+        rename(temporary, target);
+        syncDirectory(target.toAbsolutePath().getParent());
+    }
+
+    /**
+     * Renames a complete, fsynced temporary file to its final name, atomically, without making the rename durable:
+     * for files that are made again when a power cut loses them ({@link #writeRemade}).
+     */
+    public static void rename(Path temporary, Path target) throws IOException {
         try {
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
         }
-        syncDirectory(target.toAbsolutePath().getParent());
     }
 
     /**
@@ -94,8 +121,8 @@ public final class SafeFiles {
         return directory;
     }
 
-    // A rename is only durable once the directory entry is on disk too.
-    private static void syncDirectory(Path directory) {
+    /** Makes the renames done in {@code directory} so far durable: a rename is only durable once the entry is on disk. */
+    public static void syncDirectory(Path directory) {
         try (FileChannel channel = FileChannel.open(directory, Set.of(StandardOpenOption.READ))) {
             channel.force(true);
         } catch (IOException e) {

@@ -51,8 +51,10 @@ public final class StateFile {
     }
 
     /**
-     * Writes the record. Only final states are fsynced: a pending record lost in a power cut reads back as
-     * {@code new} or {@code pending}, and the bundle is sent again with the same id, which is safe.
+     * Writes the record. Only final states are fsynced (the file, then the folder for the rename): once the
+     * collector has taken a bundle, a power cut must not turn it back into one to send (the whole backlog would go
+     * out again), nor a refused one back into one to retry. A pending record lost in a power cut reads back as
+     * {@code new} or {@code pending}, and the bundle is sent again with the same id, which is safe: no fsync.
      */
     public static void write(Path bundle, SpoolRecord record) throws IOException {
         StringBuilder text = new StringBuilder();

@@ -47,10 +47,14 @@ public final class Uploader {
     /** One pass over the spool; {@code now} ignores the backoff schedule (a person asked for it). */
     public Pass runOnce(boolean now) throws IOException {
         int[] counts = new int[Result.values().length];
-        for (Spool.Entry entry : spool.entries()) {
-            if (!entry.record().state().isFinal()) {
-                counts[processSafely(entry.directory(), now).ordinal()]++;
+        try {
+            for (Spool.Entry entry : spool.entries()) {
+                if (!entry.record().state().isFinal()) {
+                    counts[processSafely(entry.directory(), now).ordinal()]++;
+                }
             }
+        } finally {
+            finisher.endPass();
         }
         if (cap != null) {
             cap.enforce(spool, log);
@@ -80,6 +84,15 @@ public final class Uploader {
         int[] counts = new int[Result.values().length];
         Map<String, Integer> admitted = new HashMap<>(); // per signature, in this dry pass
         long now = clock.getAsLong();
+        try {
+            dryRun(out, counts, admitted, now);
+        } finally {
+            finisher.endPass();
+        }
+        return new Pass(counts[0], counts[1], counts[2], counts[3], counts[4], counts[5]);
+    }
+
+    private void dryRun(Consumer<String> out, int[] counts, Map<String, Integer> admitted, long now) throws IOException {
         for (Spool.Entry entry : spool.entries()) {
             SpoolRecord record = entry.record();
             if (record.state().isFinal()) {
@@ -109,7 +122,6 @@ public final class Uploader {
             }
             counts[result.ordinal()]++;
         }
-        return new Pass(counts[0], counts[1], counts[2], counts[3], counts[4], counts[5]);
     }
 
     private enum Result { SENT, RETRYING, REFUSED, SUPPRESSED, WAITING, BUSY, DONE_ALREADY }

@@ -54,6 +54,40 @@ class UploaderTest {
     }
 
     @Test
+    void whatTheFinisherKeptForAPassIsLetGoAfterItEvenWhenABundleFails() throws Exception {
+        TestBundles.bundle(folder, "crash-1", "sig-a");
+        TestBundles.bundle(folder, "crash-2", "sig-b");
+        List<String> calls = new ArrayList<>();
+        Finisher finisher = new Finisher() {
+            @Override
+            public Shipment finish(Path bundle) throws Exception {
+                calls.add("finish " + bundle.getFileName());
+                if (bundle.endsWith("crash-2")) {
+                    throw new java.io.IOException("No space left on device"); // passing trouble: tried next pass
+                }
+                return TestBundles.finish(bundle);
+            }
+
+            @Override
+            public void endPass() {
+                calls.add("end of pass");
+            }
+        };
+        try (LoopbackCollector collector = new LoopbackCollector(Mode.OK)) {
+            Uploader uploader = new Uploader(TestBundles.spool(folder), finisher,
+                    new HttpCollector(collector.url("/bundles"), null, Duration.ofSeconds(5)), new Backoff(1_000, 60_000),
+                    new RateLimiter(folder, 100, 3_600_000), null, log::add, System::currentTimeMillis);
+            Uploader.Pass pass = uploader.runOnce(true);
+            assertEquals(1, pass.sent());
+            assertEquals(1, pass.retrying());
+            assertEquals(List.of("finish crash-1", "finish crash-2", "end of pass"), calls);
+            calls.clear();
+            uploader.dryRun(line -> { });
+            assertEquals(List.of("finish crash-2", "end of pass"), calls, "a dry run is a pass too");
+        }
+    }
+
+    @Test
     void clientErrorFailsPermanentlyWithTheReason() throws Exception {
         Path bundle = TestBundles.bundle(folder, "crash-1", "sig");
         try (LoopbackCollector collector = new LoopbackCollector(Mode.CLIENT_ERROR)) {
