@@ -18,7 +18,7 @@ jar=agent-java/target/crashcap.jar
 testlib=agent-java/target/native-build/libcrashcaptest.so
 classes=agent-java/target/test-classes
 # The benchmarks that call crashcap's classes directly: its build's class folders (crashcap.jar nests most classes
-# inside itself, where only its own class loader finds them: agent-java/src/build/NestJar.java).
+# inside itself, where only its own class loader finds them: agent-java/src/packaging/NestJar.java).
 crashcap_classes=agent-java/target/classes:collector-client/target/classes
 [ -f "$jar" ] && [ -f "$testlib" ] && [ -d "$classes/dev/crashcap/testapp" ] || mvn -B -q package -DskipTests
 if [ "${1:-}" = passthrough ]; then

@@ -18,7 +18,7 @@ import java.util.zip.ZipInputStream;
  * <p>Why nested: a JVM opening a jar checks every entry of its central directory, in Java and interpreted at
  * start-up, and {@code -javaagent:crashcap.jar} makes every JVM open crashcap.jar. With its ~460 classes at the top
  * level that was the larger half of -javaagent's cost on JDK 25 (docs/agentpath.md, "Cost"); the top level now holds
- * only what arming, attach and dumps load (the build's agent-java/src/build/NestJar.java decides, by following
+ * only what arming, attach and dumps load (the build's agent-java/src/packaging/NestJar.java decides, by following
  * class references from the agent's entry points, whole packages at a time, so no package is split between loaders).
  *
  * <p>The nested jar is read from crashcap.jar as a stream, as far as the classes asked for so far (the JDK's class

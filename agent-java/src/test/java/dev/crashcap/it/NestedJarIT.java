@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * crashcap.jar keeps at its top level only the packages an armed JVM loads, and every other class in a jar inside it
- * (agent-java/src/build/NestJar.java; dev.crashcap.launch.NestedClasses loads them). These tests read the built jar and
+ * (agent-java/src/packaging/NestJar.java; dev.crashcap.launch.NestedClasses loads them). These tests read the built jar and
  * run it: no package in both places, every nested class loadable with the types it names, and an armed JVM that is
  * started, dumped and exits without touching a nested class.
  */
