@@ -254,6 +254,10 @@ static void *resolver_main(void *unused) {
     return NULL;
 }
 
+void java_resolver_vm_death(void) {
+    atomic_store(&resolver_channel.vm_dead, 1);
+}
+
 static void remember_existing_threads(JNIEnv *jni) {
     jint count = 0;
     jthread *threads = NULL;

@@ -63,17 +63,25 @@ static void JNICALL on_class_prepare(jvmtiEnv *env, JNIEnv *jni, jthread thread,
 static void JNICALL on_class_load(jvmtiEnv *env, JNIEnv *jni, jthread thread, jclass klass) {
 }
 
+/* HotSpot posts VMDeath in before_exit (Runtime.halt after the shutdown hooks, DestroyJavaVM after main): from here
+ * on the resolver thread cannot answer, and a crash's capture must not wait for it (java_resolver.h). */
+static void JNICALL on_vm_death(jvmtiEnv *env, JNIEnv *jni) {
+    java_resolver_vm_death();
+}
+
 static const char *watch_threads_and_classes(void) {
     jvmtiEventCallbacks callbacks = { 0 };
     callbacks.ThreadStart = on_thread_start;
     callbacks.ThreadEnd = on_thread_end;
     callbacks.ClassPrepare = on_class_prepare;
     callbacks.ClassLoad = on_class_load;
+    callbacks.VMDeath = on_vm_death;
     if ((*jvmti)->SetEventCallbacks(jvmti, &callbacks, sizeof callbacks) != JVMTI_ERROR_NONE ||
         (*jvmti)->SetEventNotificationMode(jvmti, JVMTI_ENABLE, JVMTI_EVENT_THREAD_START, NULL) != JVMTI_ERROR_NONE ||
         (*jvmti)->SetEventNotificationMode(jvmti, JVMTI_ENABLE, JVMTI_EVENT_THREAD_END, NULL) != JVMTI_ERROR_NONE ||
         (*jvmti)->SetEventNotificationMode(jvmti, JVMTI_ENABLE, JVMTI_EVENT_CLASS_PREPARE, NULL) != JVMTI_ERROR_NONE ||
-        (*jvmti)->SetEventNotificationMode(jvmti, JVMTI_ENABLE, JVMTI_EVENT_CLASS_LOAD, NULL) != JVMTI_ERROR_NONE) {
+        (*jvmti)->SetEventNotificationMode(jvmti, JVMTI_ENABLE, JVMTI_EVENT_CLASS_LOAD, NULL) != JVMTI_ERROR_NONE ||
+        (*jvmti)->SetEventNotificationMode(jvmti, JVMTI_ENABLE, JVMTI_EVENT_VM_DEATH, NULL) != JVMTI_ERROR_NONE) {
         return "cannot enable JVMTI events";
     }
     return NULL;

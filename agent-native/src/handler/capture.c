@@ -201,6 +201,7 @@ static struct {
     thread_stack_set others;
     int64_t collect_micros;       /* how long the other threads took to answer */
     int64_t names_micros;         /* how long the resolver took */
+    const char *resolver;         /* RESOLVER_OK, or why its answers are absent (java_resolver.h) */
     java_names names;
     resolved_thread *states;      /* one per thread of `others`, in the same order */
     stack_memory crashing_memory; /* the crashing thread's registers and stack bytes */
@@ -335,6 +336,7 @@ static void collect_other_threads(void *arg) {
 /* Names for Java frames and states for threads, from the resolver thread (JVMTI), with a deadline. */
 static void resolve_java_names(void *arg) {
     const crash_facts *crash = arg;
+    work.resolver = RESOLVER_UNAVAILABLE; /* until it is asked */
     if (java_names_build(&work.names, &prepared.map, &work.others, work.crashing_java, work.crashing_java_count) != 0) {
         return;
     }
@@ -345,7 +347,8 @@ static void resolve_java_names(void *arg) {
     int64_t deadline = monotonic_ns() + RESOLVE_DEADLINE_NS;
     if (deadline > crash->deadline_ns) deadline = crash->deadline_ns;
     int64_t started = monotonic_ns();
-    java_resolver_resolve(work.names.list, work.names.count, work.states, count, deadline, crash->ucontext == NULL);
+    work.resolver = java_resolver_resolve(work.names.list, work.names.count, work.states, count, deadline,
+                                          crash->ucontext == NULL);
     work.names_micros = (monotonic_ns() - started) / 1000;
 }
 
@@ -357,6 +360,7 @@ static void write_other_threads(void *arg) {
     bw_field_dec(&writer, "threads.deadlineMillis", THREADS_DEADLINE_NS / 1000000);
     bw_field_dec(&writer, "threads.collectMicros", work.collect_micros);
     bw_field_dec(&writer, "threads.namesMicros", work.names_micros);
+    if (work.resolver != NULL) bw_field_text(&writer, "threads.resolver", work.resolver);
     bw_field_dec(&writer, "threads.javaMethods", work.names.count + work.names.named_here);
     bw_field_dec(&writer, "threads.javaMethodsRead", work.names.named_here);
     write_thread_identity_source(&writer);
@@ -418,6 +422,8 @@ static void release_work(void) {
     java_names_release(&work.names);
     work.others = (thread_stack_set){ 0 };
     work.states = NULL;
+    work.resolver = NULL;
+    work.names_micros = 0;
 }
 
 /* The report's context (handler/crash_memory.h, vm_context.h, host_context.h): last, after everything that

@@ -63,6 +63,12 @@ typedef struct {
      * its capture must not write to them, or the parent's resolver wakes up to a job pointer of its own, left
      * dangling by an earlier dump, and faults (CrashShapesIT). */
     int owner_pid;
+    /* Set by the JVMTI VMDeath event (arming/jni_bridge.c), which HotSpot posts in before_exit: after System.exit's
+     * shutdown hooks (Runtime.halt), or when DestroyJavaVM ends the JVM after main. From then on JVMTI is in its dead
+     * phase and answers nothing (JVMTI_ERROR_WRONG_PHASE), and after System.exit the VM thread ends the process inside
+     * a safepoint that never ends, where attaching to the JVM blocks for good: the resolver cannot answer, so a
+     * capture does not ask it (nor wait for it). An atomic int: read in a signal handler. */
+    atomic_int vm_dead;
 } resolver_channel_t;
 
 extern resolver_channel_t resolver_channel;
@@ -71,16 +77,28 @@ extern resolver_channel_t resolver_channel;
  * (to find their states later). Returns NULL, or a static error message. */
 const char *java_resolver_start(JavaVM *vm, jvmtiEnv *jvmti, JNIEnv *jni);
 
+/* The JVMTI VMDeath event's callback (any thread): the resolver can answer no more (resolver_channel.vm_dead). */
+void java_resolver_vm_death(void);
+
+/* What java_resolver_resolve says, written into the bundle as `threads.resolver` (docs/capture-format.md). */
+#define RESOLVER_OK "ok"                     /* it answered everything it was asked */
+#define RESOLVER_DEADLINE "deadline"         /* not everything in time: the JVM could not answer (a lock the crash
+                                              * holds, a safepoint that never ends) or it was busy with an older job */
+#define RESOLVER_VM_DEATH "vm-death"         /* not asked: JVMTI VMDeath was posted (the JVM is exiting) */
+#define RESOLVER_FORKED_CHILD "forked-child" /* not asked: a child forked by JNI code; the resolver is the parent's */
+#define RESOLVER_UNAVAILABLE "unavailable"   /* not asked: no resolver thread, or no memory for the request */
+
 /* Capture owner, in the signal handler: asks the resolver to fill frames and threads, waits until
  * it is done or the deadline passes. live: a live snapshot, after which the resolver detaches from the JVM
- * (at a crash it stays attached: arming/java_resolver.c). Returns 1 when everything was resolved. */
-int java_resolver_resolve(resolved_frame *const *frames, int frame_count, resolved_thread *threads,
+ * (at a crash it stays attached: arming/java_resolver.c). Returns RESOLVER_OK when everything was resolved, else
+ * one of the other RESOLVER_* values above: why (some of) the answers are absent. */
+const char *java_resolver_resolve(resolved_frame *const *frames, int frame_count, resolved_thread *threads,
                           int thread_count, int64_t deadline_ns, int live);
 
-/* A live snapshot (not a crash): waits, up to the deadline, until the resolver has created the
- * jmethodIDs of the classes loaded before arming; without them AsyncGetCallTrace reports those
- * methods as 0, and a dump taken right after arming (crashcap dump of an unarmed JVM) would have
- * no Java names. Returns 1 when they are ready. */
+/* Waits, up to the deadline, until the resolver has created the jmethodIDs of the classes loaded before
+ * arming; without them AsyncGetCallTrace reports those methods as 0, and a dump taken right after arming
+ * (crashcap dump of an unarmed JVM) would have no Java names. Not after VMDeath: the resolver cannot create
+ * them any more. Returns 1 when they are ready. */
 int java_resolver_await_method_ids(int64_t deadline_ns);
 
 #endif

@@ -8,7 +8,10 @@
 resolver_channel_t resolver_channel = { .wake_pipe = { -1, -1 }, .done_pipe = { -1, -1 } };
 
 int java_resolver_await_method_ids(int64_t deadline_ns) {
-    while (!atomic_load(&resolver_channel.method_ids_ready) && monotonic_ns() < deadline_ns) pause_micros(1000);
+    while (!atomic_load(&resolver_channel.method_ids_ready) && !atomic_load(&resolver_channel.vm_dead) &&
+           monotonic_ns() < deadline_ns) {
+        pause_micros(1000);
+    }
     return atomic_load(&resolver_channel.method_ids_ready);
 }
 
@@ -50,26 +53,29 @@ static resolve_job *new_job(resolved_frame *const *frames, int frame_count, reso
     return job;
 }
 
-int java_resolver_resolve(resolved_frame *const *frames, int frame_count, resolved_thread *threads,
-                          int thread_count, int64_t deadline_ns, int live) {
-    if (resolver_channel.wake_pipe[1] < 0) return 0;
+const char *java_resolver_resolve(resolved_frame *const *frames, int frame_count, resolved_thread *threads,
+                                  int thread_count, int64_t deadline_ns, int live) {
+    if (resolver_channel.wake_pipe[1] < 0) return RESOLVER_UNAVAILABLE;
     /* A forked child (fork() in JNI code, crashing before exec): the resolver thread is in the parent, the
      * pipes lead to it. No names from it, rather than disturb the parent (java_resolver.h). */
-    if (resolver_channel.owner_pid != (int)sys_getpid()) return 0;
+    if (resolver_channel.owner_pid != (int)sys_getpid()) return RESOLVER_FORKED_CHILD;
+    /* The JVM is exiting (a crash in an atexit handler after System.exit, or in native code still running then):
+     * the resolver would never answer, and waiting for it cost every such crash the whole deadline (1 s). */
+    if (atomic_load(&resolver_channel.vm_dead)) return RESOLVER_VM_DEATH;
     /* Still at work on a job an earlier capture gave up on (its JVM could not answer in time)? Wait
      * for it within our own deadline: one job at a time. */
     while (atomic_load(&resolver_channel.busy)) {
-        if (monotonic_ns() >= deadline_ns) return 0;
+        if (monotonic_ns() >= deadline_ns) return RESOLVER_DEADLINE;
         pause_micros(1000);
     }
     resolve_job *job = new_job(frames, frame_count, threads, thread_count, live);
-    if (job == NULL) return 0;
+    if (job == NULL) return RESOLVER_UNAVAILABLE;
     atomic_store(&resolver_channel.job, job);
     atomic_store(&resolver_channel.busy, 1);
     if (sys_write(resolver_channel.wake_pipe[1], "x", 1) != 1) {
         atomic_store(&resolver_channel.busy, 0);
         sys_munmap(job, job->bytes);
-        return 0;
+        return RESOLVER_UNAVAILABLE;
     }
     /* The done pipe only says "look": a byte left from a job given up earlier is read and ignored. */
     while (atomic_load(&job->state) != JOB_DONE) {
@@ -86,8 +92,8 @@ int java_resolver_resolve(resolved_frame *const *frames, int frame_count, resolv
     }
     copy_answers(job, frames, threads);
     int expected = JOB_RUNNING;
-    if (atomic_compare_exchange_strong(&job->state, &expected, JOB_ABANDONED)) return 0; /* the resolver unmaps it */
+    if (atomic_compare_exchange_strong(&job->state, &expected, JOB_ABANDONED)) return RESOLVER_DEADLINE; /* it unmaps it */
     copy_answers(job, frames, threads); /* done after all, just now */
     sys_munmap(job, job->bytes);
-    return 1;
+    return RESOLVER_OK;
 }

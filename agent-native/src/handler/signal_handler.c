@@ -22,6 +22,8 @@
  *      pipe (java_resolver_request.c, 1 s); modules and library loads; fsync; "end complete".
  *      A thread that crashes meanwhile records its own stack (capture_record_also_crashed) and is held;
  *      so is every thread that answered the service signal (thread_hold.c): none runs on before the end.
+ *      A crash while a live snapshot (crashcap dump) runs records itself in the snapshot the same way, waits
+ *      for the snapshot to end (they share the buffers), and then captures (wait_for_snapshot).
  *   4. hand_over: to the handler that was there before (HotSpot's: it writes hs_err and calls abort(),
  *      whose SIGABRT may come back here: it finds CAPTURE_DONE and goes straight to step 4), or, with none,
  *      the default action restored and the signal raised again: the process ends as it would have, the held
@@ -40,6 +42,7 @@
 
 #include "capture.h"
 #include "clock.h"
+#include "service_signal.h"
 #include "stack_exhaustion.h"
 #include "sys.h"
 #include "thread_hold.h"
@@ -53,6 +56,26 @@ signal_chain crash_chain;
 enum { CAPTURE_IDLE, CAPTURE_RUNNING, CAPTURE_DONE, CAPTURE_SNAPSHOT };
 static atomic_int capture_state = CAPTURE_IDLE;
 static atomic_int capture_owner;
+static atomic_int snapshot_owner; /* the thread taking the live snapshot, while capture_state is CAPTURE_SNAPSHOT */
+
+/* A crash while a live snapshot (crashcap dump) runs: the snapshot uses the buffers the capture needs, so the crash
+ * waits for it to end. Meanwhile it records its own crash and stack in its slot of the snapshot's request, as a thread
+ * that crashes during a crash capture does: the snapshot then shows it crashed, with its stack from the crash site,
+ * instead of waiting its whole deadline for an answer that cannot come (the service signal stays blocked in this
+ * handler) and listing it as missing. Returns 0 when the snapshot is over; 1 when the snapshot is this thread's own
+ * (a fault outside the guards of its capture): waiting for it would wait for ourselves. */
+static int wait_for_snapshot(int sig, siginfo_t *info, void *ucontext, int64_t deadline) {
+    if (atomic_load(&capture_state) != CAPTURE_SNAPSHOT) return 0;
+    if (atomic_load(&snapshot_owner) == current_tid()) return 1;
+    sys_block_signal(service_signal_number()); /* its crash, not an answer, goes into its slot */
+    int recorded = 0;
+    while (atomic_load(&capture_state) == CAPTURE_SNAPSHOT && monotonic_ns() < deadline) {
+        /* 0: the request is not open (yet, or any more); else recorded (1) or no slot of its own (-1). */
+        if (!recorded) recorded = thread_stack_record_crash(sig, info, ucontext) != 0;
+        pause_micros(recorded ? 1000 : 200);
+    }
+    return 0;
+}
 
 /* The first crashing thread writes the bundle. Any other thread that crashes meanwhile records its own
  * crash site for that bundle and is then held (thread_hold.h), because going on to the JVM's handler
@@ -60,8 +83,8 @@ static atomic_int capture_owner;
  * lands here on the owner thread: the capture is abandoned and the JVM takes over. */
 static void capture_once(int sig, siginfo_t *info, void *ucontext) {
     int64_t deadline = monotonic_ns() + CAPTURE_DEADLINE_NS;
-    /* A live snapshot in progress uses the same buffers: let it finish, then capture. */
-    while (atomic_load(&capture_state) == CAPTURE_SNAPSHOT && monotonic_ns() < deadline) pause_micros(1000);
+    /* A live snapshot in progress uses the same buffers: let it finish (the crash recorded in it), then capture. */
+    if (wait_for_snapshot(sig, info, ucontext, deadline)) return;
     int idle = CAPTURE_IDLE;
     if (atomic_compare_exchange_strong(&capture_state, &idle, CAPTURE_RUNNING)) {
         atomic_store(&capture_owner, current_tid());
@@ -155,6 +178,7 @@ const char *signal_handler_snapshot(const char *folder, char *path, size_t path_
     if (!atomic_compare_exchange_strong(&capture_state, &idle, CAPTURE_SNAPSHOT)) {
         return "a capture is running already";
     }
+    atomic_store(&snapshot_owner, current_tid()); /* read only while the state is CAPTURE_SNAPSHOT */
     const char *failure = capture_snapshot(folder, path, path_size);
     atomic_store(&capture_state, CAPTURE_IDLE);
     return failure;

@@ -190,13 +190,27 @@ public final class Attacher {
             throws AttachException {
         try {
             return AttachSocket.execute(target.socket(), deadline, command, args);
-        } catch (IOException e) {
-            if (!target.isAlive()) {
-                throw new AttachException(AttachFailure.NO_SUCH_PROCESS, "no such process: " + target.pid + " has exited");
+        } catch (AttachException e) {
+            // HotSpot closes the connection without a word to a peer it does not accept; a JVM that ends while it runs
+            // the command closes it the same way (a crash during crashcap dump): not a permission problem then.
+            if (e.failure() == AttachFailure.PERMISSION_DENIED && target.endsWithin(ENDING_MILLIS)) {
+                throw endedDuring(target, command);
             }
+            throw e;
+        } catch (IOException e) {
+            if (target.endsWithin(ENDING_MILLIS)) throw endedDuring(target, command);
             throw new AttachException(AttachFailure.TIMED_OUT, "the target JVM does not answer on " + target.socket()
                     + ": " + e.getMessage());
         }
+    }
+
+    /** How long a target whose connection closed without a reply is watched for its end. */
+    private static final long ENDING_MILLIS = 500;
+
+    private static AttachException endedDuring(TargetProcess target, String command) {
+        return new AttachException(AttachFailure.NO_SUCH_PROCESS, "pid " + target.pid + " ended before it answered '"
+                + command + "': it crashed or exited meanwhile (a crash leaves its bundle in the folder crashcap was"
+                + " armed with)");
     }
 
     /**

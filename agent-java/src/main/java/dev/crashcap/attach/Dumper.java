@@ -2,10 +2,16 @@ package dev.crashcap.attach;
 
 import dev.crashcap.agent.DumpRequest;
 import dev.crashcap.agent.NativeLibrary;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.Properties;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * {@code crashcap dump}: a live snapshot bundle of a running JVM. Reaches the target as {@link Attacher} does (same
@@ -31,6 +37,21 @@ public final class Dumper {
     public static Outcome dump(long pid, Path agentJar, Path folder, Duration timeout) throws AttachException {
         Deadline deadline = new Deadline(timeout);
         TargetProcess target = Attacher.reach(pid, deadline);
+        Instant started = Instant.now();
+        try {
+            return dump(target, agentJar, folder, deadline);
+        } catch (AttachException e) {
+            // The JVM ended while it took the dump (it crashed: its crash waits for the snapshot, then ends the JVM,
+            // which then never answers): the snapshot it wrote is the user's all the same, so say where it is.
+            Path written = e.failure() == AttachFailure.NO_SUCH_PROCESS ? snapshotWritten(target, folder, started) : null;
+            if (written == null) throw e;
+            throw new AttachException(e.failure(), e.getMessage() + "; the snapshot it wrote: " + written);
+        }
+    }
+
+    private static Outcome dump(TargetProcess target, Path agentJar, Path folder, Deadline deadline)
+            throws AttachException {
+        long pid = target.pid;
         String released = target.releaseVersion();
         String version = released != null ? Attacher.supported(target, released)
                 : Attacher.javaVersion(target, Attacher.properties(target, deadline));
@@ -65,6 +86,34 @@ public final class Dumper {
         boolean armedNow = after.getProperty(DumpRequest.armedNowProperty(id)) != null;
         return new Outcome(bundle, armedNow, Attacher.outcome(!armedNow, armed, version),
                 after.getProperty(DumpRequest.warningProperty(id)));
+    }
+
+    /**
+     * The snapshot bundle the target wrote into {@code folder} (as the CLI sees it) since {@code started}, the newest;
+     * null if none, or no folder was given (then it went to the folder the agent was armed with, which only the target
+     * knew). Named {@code snapshot-<time>-<pid>[.<n>]} by the pid the target knows itself by (docs/capture-format.md).
+     */
+    private static Path snapshotWritten(TargetProcess target, Path folder, Instant started) {
+        if (folder == null) return null;
+        Path seen = target.root().resolve(Path.of("/").relativize(folder));
+        Pattern name = Pattern.compile("snapshot-[0-9]{8}T[0-9]{6}Z-" + target.status.namespacePid() + "(\\.[0-9])?");
+        FileTime since = FileTime.from(started.minusSeconds(1)); // file times may be coarser than the clock
+        try (Stream<Path> entries = Files.list(seen)) {
+            return entries.filter(entry -> name.matcher(entry.getFileName().toString()).matches())
+                    .filter(entry -> Files.isRegularFile(entry.resolve("capture.txt")))
+                    .filter(entry -> modified(entry).compareTo(since) >= 0)
+                    .max(Comparator.comparing(Dumper::modified)).orElse(null);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static FileTime modified(Path path) {
+        try {
+            return Files.getLastModifiedTime(path);
+        } catch (IOException e) {
+            return FileTime.fromMillis(0);
+        }
     }
 
     /** Set in the answer {@link #nativeDump} returns: the request id it used. */

@@ -177,8 +177,32 @@ final class TargetProcess {
         return parts[0];
     }
 
+    /** False once the process has ended: gone, or a zombie (it exited, its parent has not reaped it yet). */
     boolean isAlive() {
-        return Files.exists(proc);
+        try {
+            String status = Files.readString(proc.resolve("status"), StandardCharsets.UTF_8);
+            return !status.contains("\nState:\tZ") && !status.contains("\nState:\tX");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * True if the process ends within {@code millis}. Its attach connection closes as it ends, a moment before the
+     * kernel shows it ended: asked right after the connection closed without a reply.
+     */
+    boolean endsWithin(long millis) {
+        long end = System.nanoTime() + millis * 1_000_000;
+        while (isAlive()) {
+            if (System.nanoTime() - end > 0) return false;
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     private Map<String, String> environment() {

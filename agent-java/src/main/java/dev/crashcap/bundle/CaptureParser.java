@@ -255,8 +255,10 @@ public final class CaptureParser {
         }
         ThreadsSummary summary = new ThreadsSummary(values.integer(threadsSummary, "threads", "threads.total"),
                 values.integer(threadsSummary, "threads", "threads.answered"),
-                values.decimal(threadsSummary, "threads", "threads.deadlineMillis"));
+                values.decimal(threadsSummary, "threads", "threads.deadlineMillis"),
+                CaptureValues.emptyToNull(threadsSummary.get("threads.resolver")));
         HotSpotLayouts.warn(threadsSummary, values);
+        ResolverStatus.warn(summary.resolver(), values);
         Long captureMicros = values.decimal(end, "end", "capture.micros");
         return new Bundle(directory, builtHeader, builtCrash, List.copyOf(builtThreads), summary,
                 List.copyOf(modules), captureMicros, !complete, values.warnings(), kind, null,

@@ -15,7 +15,7 @@ enum ExitCode {
     OK(0, "success"),
     INTERNAL_ERROR(1, "internal error (a bug in crashcap: please report the line it printed)"),
     BAD_INPUT(2, "bad input: usage, no such file or folder, not a bundle (the line says what)"),
-    NO_SUCH_PROCESS(3, "no such process", "attach", "dump", "status"),
+    NO_SUCH_PROCESS(3, "no such process, or it ended before it answered", "attach", "dump", "status"),
     NOT_A_JVM(4, "not a JVM", "attach", "dump", "status"),
     UNSUPPORTED_JVM(5, "not HotSpot, or older than Java 17", "attach", "dump", "status"),
     ATTACH_DISABLED(6, "attach disabled in the target (-XX:+DisableAttachMechanism and the like)", "attach", "dump", "status"),

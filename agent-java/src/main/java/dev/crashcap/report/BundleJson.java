@@ -209,6 +209,7 @@ public final class BundleJson {
         json.put("total", summary.total());
         json.put("answered", summary.answered());
         json.put("deadlineMillis", summary.deadlineMillis());
+        json.put("resolver", summary.resolver());
         return json;
     }
 

@@ -251,12 +251,28 @@ class CaptureParserTest {
     @Test
     void readsTheThreadsSummaryAndTheCaptureTime() throws Exception {
         Bundle bundle = Samples.parse(Samples.THREADS);
-        assertEquals(new ThreadsSummary(8, 5, 500L), bundle.threadsSummary());
+        assertEquals(new ThreadsSummary(8, 5, 500L, "ok"), bundle.threadsSummary());
         assertEquals(4321L, bundle.captureMicros());
         assertEquals(List.of(), bundle.warnings());
         Bundle old = Samples.parse(Samples.SEGV);
         assertEquals(ThreadsSummary.UNKNOWN, old.threadsSummary(), "captures before format sections 4 and 8");
         assertNull(old.captureMicros());
+    }
+
+    @Test
+    void aResolverThatWasNotAskedOrDidNotAnswerIsAWarningThatSaysWhy() throws Exception {
+        Bundle exiting = Samples.parseLines("crashcap-capture|1", "section|crash", "signal.number|11", "thread.tid|1",
+                "section|thread", "tid|1", "crashed|1", "section|threads", "threads.total|1", "threads.resolver|vm-death",
+                "section|end", "end|complete");
+        assertEquals("vm-death", exiting.threadsSummary().resolver());
+        assertEquals(1, exiting.warnings().size(), exiting.warnings().toString());
+        assertTrue(exiting.warnings().get(0).contains("the JVM was exiting (JVMTI VMDeath"), exiting.warnings().toString());
+        Bundle late = Samples.parseLines("crashcap-capture|1", "section|threads", "threads.resolver|deadline",
+                "section|end", "end|complete");
+        assertTrue(late.warnings().get(0).contains("did not answer in time"), late.warnings().toString());
+        Bundle newer = Samples.parseLines("crashcap-capture|1", "section|threads", "threads.resolver|something new",
+                "section|end", "end|complete");
+        assertTrue(newer.warnings().get(0).endsWith("(something new)"), newer.warnings().toString());
     }
 
     private static ThreadInfo thread(Bundle bundle, String name) {

@@ -242,12 +242,15 @@ class CrashShapesIT {
         assertEquals("crashcaptest_write_null", frames.get(0).get("function"));
         assertTrue(Inspect.javaMethods(frames).stream().anyMatch(m -> m.contains("CrashShapes.lambda$shutdownHookCrash")),
                 Inspect.javaMethods(frames).toString());
-        assertEquals("RUNNABLE", JsonReader.get(json, "crashingThread.state"), "the resolver still answers then");
+        assertEquals("RUNNABLE", JsonReader.get(json, "crashingThread.state"));
+        // Shutdown hooks run before HotSpot posts JVMTI VMDeath: the resolver thread is asked, and answers.
+        assertEquals("ok", JsonReader.get(json, "threadsSummary.resolver"), "the resolver still answers then");
     }
 
     /**
-     * System.exit runs exit() on the VM thread after the JVM stopped every Java thread for good: the resolver thread
-     * cannot answer any more (the capture waits its deadline, 1 s), Java frames are still named from the JVM's memory.
+     * System.exit runs exit() on the VM thread after the JVM stopped every Java thread for good, and after HotSpot
+     * posted JVMTI VMDeath: the resolver thread cannot answer any more, so the capture does not ask it (it used to wait
+     * its whole deadline, 1 s) and says why; Java frames are still named from the JVM's memory.
      */
     @Test
     void aCrashInAnAtexitHandlerAfterSystemExitIsCaptured() throws Exception {
@@ -258,6 +261,26 @@ class CrashShapesIT {
         assertTrue(functions.contains("exit"), functions.toString());
         assertTrue(Inspect.objects(json, "threads").stream().flatMap(t -> Inspect.javaMethods(Inspect.objects(t, "frames"))
                 .stream()).anyMatch("java.lang.Shutdown.exit"::equals), "the thread that called System.exit, named");
+        assertResolverNotAskedAfterVmDeath(json);
+    }
+
+    /**
+     * The same after main ended without System.exit (DestroyJavaVM: HotSpot posts VMDeath, the launcher's exit() then
+     * runs the atexit handlers on its first thread).
+     */
+    @Test
+    void aCrashInAnAtexitHandlerAfterMainEndedIsCaptured() throws Exception {
+        Map<String, Object> json = completeBundleOfCrash("atexit-after-main");
+        List<String> functions = Inspect.functions(Inspect.objects(json, "crashingThread.frames"));
+        assertEquals(List.of("crashcaptest_exit_cleanup", "crashcaptest_at_exit"), functions.subList(0, 2));
+        assertTrue(functions.contains("exit"), functions.toString());
+        assertResolverNotAskedAfterVmDeath(json);
+    }
+
+    private static void assertResolverNotAskedAfterVmDeath(Map<String, Object> json) {
+        assertEquals("vm-death", JsonReader.get(json, "threadsSummary.resolver"), "why the resolver's answers are absent");
+        assertTrue(String.valueOf(json.get("warnings")).contains("the resolver thread was not asked, the JVM was exiting"),
+                String.valueOf(json.get("warnings")));
     }
 
     private static long ownUid() throws IOException {

@@ -64,6 +64,10 @@ class ThreadsCaptureIT {
         assertEquals(CrashCaptureIT.CHAIN, functions.subList(site + 1, jni + 1), "the whole C chain: " + functions);
         assertJavaFramesFollow(frames, jni, CRASHER + ".crash", APP + ".crashHere");
         assertEquals(1, crashedThreads(json).size(), "one thread crashed");
+        if (how.equals("segv")) {
+            assertEquals("ok", JsonReader.get(json, "threadsSummary.resolver"), "a crash before any exit: the resolver"
+                    + " is asked and answers");
+        }
     }
 
     @Test

@@ -179,7 +179,7 @@ class BundleJsonTest {
     @Test
     void threadsSummaryAndCaptureTime() throws Exception {
         Map<String, Object> json = inspect(Samples.THREADS, null);
-        assertEquals(Map.of("total", 8L, "answered", 5L, "deadlineMillis", 500L), json.get("threadsSummary"));
+        assertEquals(Map.of("total", 8L, "answered", 5L, "deadlineMillis", 500L, "resolver", "ok"), json.get("threadsSummary"));
         assertEquals(4321L, json.get("captureMicros"));
         Map<String, Object> old = inspect(Samples.SEGV, null);
         assertNull(get(old, "threadsSummary.total"));
@@ -236,7 +236,7 @@ class BundleJsonTest {
         for (String field : List.of("schema", "kind", "path", "truncated", "time", "process.pid", "process.env",
                 "jvm.version", "agent.version", "signal.name", "signal.address", "abortMessage", "diagnosis.kind",
                 "diagnosis.suspectModule", "crashingThread", "threads", "threadsSummary.total", "threadsSummary.answered",
-                "threadsSummary.deadlineMillis", "captureMicros", "modules", "hsErr", "warnings")) {
+                "threadsSummary.deadlineMillis", "threadsSummary.resolver", "captureMicros", "modules", "hsErr", "warnings")) {
             get(json, field);
         }
         assertEquals("unknown", get(json, "diagnosis.kind"));

@@ -9,7 +9,7 @@ import java.util.List;
  * Crash shapes around the crash itself rather than its site: a JVM that used up its file descriptors, a HotSpot
  * fatal error that is no signal (an OutOfMemoryError with {@code -XX:+CrashOnOutOfMemoryError}), a fatal signal sent
  * from outside, a child forked by JNI code that crashes before exec, a crash inside a library's JNI_OnLoad. Usage:
- * {@code CrashShapes <fds-exhausted|out-of-memory|wait-for-kill|fork-crash|onload-crash|shutdown-hook-crash|atexit-crash>}, with
+ * {@code CrashShapes <fds-exhausted|out-of-memory|wait-for-kill|fork-crash|onload-crash|shutdown-hook-crash|atexit-crash|atexit-after-main>}, with
  * {@code -Dcrashcap.testlib=/path/to/libcrashcaptest.so}.
  */
 public final class CrashShapes {
@@ -49,6 +49,10 @@ public final class CrashShapes {
             case "onload-crash" -> onloadCrash();
             case "shutdown-hook-crash" -> shutdownHookCrash();
             case "atexit-crash" -> atExitCrash();
+            case "atexit-after-main" -> {
+                crashAtExit(); // main ends normally: DestroyJavaVM, then the launcher's exit() runs the handler
+                return;
+            }
             default -> usage();
         }
         System.err.println("CrashShapes: still alive after '" + args[0] + "'");
@@ -56,7 +60,7 @@ public final class CrashShapes {
     }
 
     private static void usage() {
-        System.err.println("usage: CrashShapes <fds-exhausted|out-of-memory|wait-for-kill|fork-crash|onload-crash|shutdown-hook-crash|atexit-crash>");
+        System.err.println("usage: CrashShapes <fds-exhausted|out-of-memory|wait-for-kill|fork-crash|onload-crash|shutdown-hook-crash|atexit-crash|atexit-after-main>");
         System.exit(2);
     }
 
@@ -124,7 +128,7 @@ public final class CrashShapes {
         System.load(testlib.resolveSibling("libcrashcaponload.so").toString());
     }
 
-    /** Ends main normally; the JVM's shutdown runs a hook that crashes in JNI code. */
+    /** System.exit(0); the JVM's shutdown runs a hook that crashes in JNI code. */
     private static void shutdownHookCrash() {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> Crasher.crash(Crasher.KINDS.indexOf("segv") + 1),
                 SHUTDOWN_CRASHER));
