@@ -97,7 +97,9 @@ class HealthyJvmIT {
     @Test
     void everydaySignalsStillPassThroughWhileADumpRuns() throws Exception {
         Path bundles = work.resolve("bundles");
-        List<String> options = List.of("-XX:-OmitStackTraceInFastThrow", "-javaagent:" + TestJvm.JAR + "=dir=" + bundles);
+        // quiet(): the dump attaches, and JDK 21+ warns of a dynamically loaded agent without the flag
+        List<String> options = new java.util.ArrayList<>(AttachIT.quiet());
+        options.addAll(List.of("-XX:-OmitStackTraceInFastThrow", "-javaagent:" + TestJvm.JAR + "=dir=" + bundles));
         try (RunningJvm jvm = RunningJvm.start(work.resolve("target"), TestJvm.command(List.of(), options,
                 NullCheckLoop.class.getName()), Map.of()).awaitOutput("ready ")) {
             for (int i = 0; i < 4; i++) {
