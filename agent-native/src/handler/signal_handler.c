@@ -7,7 +7,8 @@
  * signal mask minus the error signals: the JVM's handler, called from ours, runs with the mask it has alone).
  *
  * A crash, on the faulting thread, on its alternate stack (so a stack overflow can still be reported):
- *   crash_handler
+ *   crash_handler (the JVM's everyday signals take a shortcut to step 2 when steps 1 and the stack overflow
+ *   check cannot apply: no capture or snapshot runs, the fault is far from the stack pointer; see there)
  *   1. *_recover_from_nested_fault: was this fault raised inside one of our own guarded steps on this
  *      thread? Then siglongjmp back to that step's guard (see below); nothing else runs.
  *   2. JVM_handle_linux_signal(sig, info, uc, 0): HotSpot's everyday signals (implicit null checks,
@@ -138,19 +139,26 @@ static void crash_path_unblock(void) {
     sys_unblock_signals(set);
 }
 
-void crash_handler(int sig, siginfo_t *info, void *ucontext) {
+/* Everything after the pass-through path: a signal the JVM did not handle (jvm_asked: crash_handler asked it
+ * already), or one the pass-through path left alone (jvm_asked 0: a capture or snapshot runs, the fault may be
+ * a stack overflow, libjsig chains us, SIGABRT): steps 1 to 4 above, in full. Out of line, so that the
+ * pass-through path's code stays a few cache lines. */
+static __attribute__((noinline)) void crash_path(int sig, siginfo_t *info, void *ucontext, int jvm_asked) {
     int saved_errno = errno;
-    capture_recover_from_nested_fault(sig);
-    thread_stack_recover_from_nested_fault(sig);
-    /* A stack overflow the kernel could only deliver thanks to our handler and alternate stack: without
-     * crashcap the process would be dead already, so the JVM is not asked (it would report and abort, or
-     * carry on). */
-    int only_ours = !crash_chain.chained_by_libjsig &&
+    int only_ours = 0;
+    if (!jvm_asked) {
+        capture_recover_from_nested_fault(sig);
+        thread_stack_recover_from_nested_fault(sig);
+        /* A stack overflow the kernel could only deliver thanks to our handler and alternate stack: without
+         * crashcap the process would be dead already, so the JVM is not asked (it would report and abort, or
+         * carry on). */
+        only_ours = !crash_chain.chained_by_libjsig &&
                     stack_exhaustion_fatal_without_us(sig, info, ucontext, crash_chain.previous[sig].sa_flags & SA_ONSTACK);
-    if (!only_ours && sig != SIGABRT && crash_chain.jvm_hook != NULL && !crash_chain.chained_by_libjsig &&
-        crash_chain.jvm_hook(sig, info, ucontext, 0)) {
-        errno = saved_errno;
-        return;
+        if (!only_ours && sig != SIGABRT && crash_chain.jvm_hook != NULL && !crash_chain.chained_by_libjsig &&
+            crash_chain.jvm_hook(sig, info, ucontext, 0)) {
+            errno = saved_errno;
+            return;
+        }
     }
     /* The crash path. Our handler runs with the mask of the handler before ours plus the signal itself
      * (signal_install.c): most signals are blocked. The capture needs the error signals on this thread: a
@@ -171,6 +179,29 @@ void crash_handler(int sig, siginfo_t *info, void *ucontext) {
         thread_hold_release();
     }
     errno = saved_errno;
+}
+
+void crash_handler(int sig, siginfo_t *info, void *ucontext) {
+    /* The pass-through path: every implicit null check, safepoint poll and deoptimisation trap of the JVM
+     * comes through here, some 100,000 a second in a busy JVM, so it asks the JVM first after the fewest
+     * checks that keep steps 1 and 2 exact, and nothing else (its cost: README, `bench/run.sh passthrough`):
+     * - no capture and no live snapshot runs (capture_state idle): then no guarded step of ours runs on any
+     *   thread (run_guarded and thread_stack_take only run inside one; a service-signal thread still inside
+     *   thread_stack_take after a snapshot finds the request closed, and step 1 would let it go on too), so
+     *   the fault cannot be ours to recover, and the two checks of step 1 are spared;
+     * - the fault is far from the stack pointer (stack_exhaustion_possible: comparisons only), so it is no
+     *   stack overflow that only our alternate stack let the kernel deliver;
+     * - the JVM's hook may be called (found, not chained by libjsig) and the signal is not SIGABRT.
+     * No system call before the hook, so errno is as the JVM's handler would find it without us (HotSpot
+     * keeps it over its own handler); none of crashcap's state is written, so faulting threads share no
+     * written cache line. Anything else, and whatever the JVM does not handle, takes crash_path. */
+    if (atomic_load(&capture_state) == CAPTURE_IDLE && crash_chain.jvm_hook != NULL && !crash_chain.chained_by_libjsig &&
+        sig != SIGABRT && !stack_exhaustion_possible(sig, info, ucontext)) {
+        if (crash_chain.jvm_hook(sig, info, ucontext, 0)) return;
+        crash_path(sig, info, ucontext, 1);
+        return;
+    }
+    crash_path(sig, info, ucontext, 0);
 }
 
 const char *signal_handler_snapshot(const char *folder, char *path, size_t path_size) {

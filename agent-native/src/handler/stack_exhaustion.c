@@ -23,14 +23,19 @@ static int kernel_can_write(uintptr_t address) {
     return sys_kernel_can_write((void *)(address & ~(uintptr_t)7));
 }
 
-int stack_exhaustion_fatal_without_us(int sig, const siginfo_t *info, const void *ucontext, int previous_on_altstack) {
+int stack_exhaustion_possible(int sig, const siginfo_t *info, const void *ucontext) {
     if ((sig != SIGSEGV && sig != SIGBUS) || info->si_code <= 0) return 0;
     /* The stack pointer alone (not every register): this runs for every fault HotSpot handles itself. */
     uintptr_t sp = arch_sp_from_ucontext(ucontext);
-    uintptr_t top = sp - ARCH_RED_ZONE;
-    uintptr_t bottom = top - frame_bytes;
+    uintptr_t bottom = sp - ARCH_RED_ZONE - frame_bytes;
     uintptr_t fault = (uintptr_t)info->si_addr;
-    if (fault + NEAR_SP < bottom || fault > sp + NEAR_SP) return 0;
+    return fault + NEAR_SP >= bottom && fault <= sp + NEAR_SP;
+}
+
+int stack_exhaustion_fatal_without_us(int sig, const siginfo_t *info, const void *ucontext, int previous_on_altstack) {
+    if (!stack_exhaustion_possible(sig, info, ucontext)) return 0;
+    uintptr_t top = arch_sp_from_ucontext(ucontext) - ARCH_RED_ZONE;
+    uintptr_t bottom = top - frame_bytes;
     /* Every page the frame would cover. */
     int writable = 1;
     for (uintptr_t probe = top - 8; writable && probe >= bottom; probe -= 4096) writable = kernel_can_write(probe);

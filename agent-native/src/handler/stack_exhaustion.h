@@ -13,6 +13,12 @@
 /* Install time: the size of the kernel's signal frame (getauxval(AT_MINSIGSTKSZ); 0 if unknown). */
 void stack_exhaustion_prepare(unsigned long signal_frame_bytes);
 
+/* 0 if this signal cannot be the stack running out: not SIGSEGV/SIGBUS, sent rather than raised by a
+ * fault, or a fault address far from the interrupted stack pointer (HotSpot's implicit null checks and
+ * safepoint polls). A few comparisons and no system call: the pass-through path of crash_handler asks
+ * this for every signal. 1 means only that stack_exhaustion_fatal_without_us must look. */
+int stack_exhaustion_possible(int sig, const siginfo_t *info, const void *ucontext);
+
 /* 1 if this fault would have killed the process without crashcap: the memory the kernel needs below the
  * interrupted stack pointer for a signal frame is not writable, and the handler that would have run
  * without crashcap could not have used an alternate stack instead: it was installed without SA_ONSTACK

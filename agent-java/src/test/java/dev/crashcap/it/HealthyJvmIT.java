@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crashcap.testapp.Crasher;
 import dev.crashcap.testapp.HealthyApp;
+import dev.crashcap.testapp.NullCheckLoop;
 import dev.crashcap.testapp.SignalMasks;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,6 +86,38 @@ class HealthyJvmIT {
         stdout.lines().map(line -> line.split(" ", -1)).filter(parts -> parts.length == 3)
                 .forEach(parts -> handlers.put(parts[0], new String[] { parts[1], parts[2] }));
         return handlers;
+    }
+
+    /**
+     * While a live snapshot runs, crashcap's handler takes its full path (its guarded steps may fault on any thread),
+     * not the pass-through shortcut of an idle agent: HotSpot's own signals must still reach HotSpot then, and none
+     * may be captured as a crash. Two threads take implicit null checks in compiled code without pause while the
+     * JVM is dumped.
+     */
+    @Test
+    void everydaySignalsStillPassThroughWhileADumpRuns() throws Exception {
+        Path bundles = work.resolve("bundles");
+        // quiet(): the dump attaches, and JDK 21+ warns of a dynamically loaded agent without the flag
+        List<String> options = new java.util.ArrayList<>(AttachIT.quiet());
+        options.addAll(List.of("-XX:-OmitStackTraceInFastThrow", "-javaagent:" + TestJvm.JAR + "=dir=" + bundles));
+        try (RunningJvm jvm = RunningJvm.start(work.resolve("target"), TestJvm.command(List.of(), options,
+                NullCheckLoop.class.getName()), Map.of()).awaitOutput("ready ")) {
+            for (int i = 0; i < 4; i++) {
+                TestJvm.Result dump = TestJvm.cli(work, "dump", Long.toString(jvm.pid()));
+                assertEquals(0, dump.exitCode(), dump.toString());
+                assertEquals("snapshot", Inspect.json(work, Path.of(dump.stdout().strip())).get("kind"));
+            }
+            jvm.process.getOutputStream().close();
+            assertEquals(HealthyApp.EXIT_CODE, jvm.awaitExit(), jvm.stdout() + jvm.stderr());
+            assertTrue(jvm.stdout().contains("null checks ok"), jvm.stdout());
+            assertEquals("", jvm.stderr(), "no stray output from the agent");
+        }
+        try (var entries = Files.list(bundles)) {
+            assertEquals(4, entries.count(), "the four snapshots, no crash bundle");
+        }
+        try (var entries = Files.list(work.resolve("target"))) {
+            assertFalse(entries.anyMatch(p -> p.getFileName().toString().startsWith("hs_err")), "no hs_err");
+        }
     }
 
     @Test
