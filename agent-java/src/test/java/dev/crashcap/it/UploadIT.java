@@ -134,13 +134,13 @@ class UploadIT {
                 while (!(allFinal(folder) && jvm.stderr().lines().count() >= 2) && System.nanoTime() < end) {
                     Thread.sleep(50);
                 }
+                assertEquals(1, collector.requests().size(), "one bundle of the signature per hour: " + jvm.stderr());
                 TestJvm.Result status = TestJvm.cli(work, "status", Long.toString(jvm.pid()));
                 assertEquals(0, status.exitCode(), status.toString());
                 assertTrue(status.stdout().contains("  option:        crash-loop-limit=1  (agent argument)\n"),
                         status.stdout());
                 jvm.send("exit");
                 assertEquals(0, jvm.awaitExit(), jvm.stderr());
-                assertEquals(1, collector.requests().size(), "one bundle of the signature per hour: " + jvm.stderr());
                 // no warning about the option; what is held back is said, as trouble always is (ShippingLoop)
                 List<String> lines = jvm.stderr().lines().toList();
                 assertEquals(2, lines.size(), jvm.stderr());
