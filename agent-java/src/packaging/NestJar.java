@@ -100,8 +100,8 @@ public class NestJar {
 
     /**
      * {@code stored}: for the nested jar's classes. They are compressed as one stream with the nested jar itself (its
-     * entry in crashcap.jar is deflated), and NestedClasses reads them without an inflater each: reading 381
-     * deflated entries one by one cost the CLI's start ~20 % more instructions (callgrind, crashcap dump).
+     * entry in crashcap.jar is deflated), which makes crashcap.jar 795 KB instead of 1,018 KB, and NestedClasses reads
+     * them without an inflater each (measured: ~2 % fewer instructions in a plain crashcap dump's CLI).
      */
     private static void write(ZipOutputStream zip, String name, byte[] bytes, long time, boolean stored)
             throws IOException {
