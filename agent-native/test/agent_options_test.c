@@ -1,6 +1,7 @@
 /* The -agentpath option parser (arming/agent_options.c) and the bundle folder's path (private_folder.c): the
  * precedence of AgentOptions, its warnings word for word, and Path.resolve(...).normalize(). AgentpathIT runs the
  * same on real JVMs against -javaagent; these are the corners cheaper to reach here. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,6 +32,11 @@ static char *environment(void *context, const char *name) {
 
 static const char *value_or_none(const agent_options *options, const char *name) {
     const char *value = agent_options_value(options, name);
+    return value == NULL ? "(none)" : value;
+}
+
+static const char *count_or_none(const agent_options *options, const char *name) {
+    const char *value = agent_options_count(options, name);
     return value == NULL ? "(none)" : value;
 }
 
@@ -71,7 +77,8 @@ static void warnings(void) {
     CHECK(options.warning_count == 3);
     if (options.warning_count == 3) {
         CHECK_TEXT(options.warnings[0], "unknown agent option 'bogus' ignored (known: dir, url, token, sentry-dsn, "
-                                        "max-bundles, max-mb, release, environment, in-app, verbose, stack-memory, sentry-minidump)");
+                                        "max-bundles, max-mb, crash-loop-limit, release, environment, in-app, verbose, stack-memory, "
+                                        "sentry-minidump)");
         CHECK_TEXT(options.warnings[1], "agent option 'dir' has no value; ignored");
         CHECK_TEXT(options.warnings[2], "agent option 'max-bundles=-1' is not a whole number of 0 or more; the default"
                                         " is used");
@@ -88,7 +95,7 @@ static void flags(void) {
     agent_options options;
     CHECK(agent_options_parse(&options, NULL, property, environment, &context) == 0);
     CHECK(agent_options_verbose(&options)); /* a bare -Dcrashcap.verbose is on */
-    CHECK_TEXT(options.sources[9], "property");
+    CHECK_TEXT(options.sources[10], "property");
     agent_options_free(&options);
     fake none = {nothing, nothing};
     CHECK(agent_options_parse(&options, "verbose=maybe", property, environment, &none) == 0);
@@ -100,7 +107,7 @@ static void flags(void) {
     agent_options_free(&options);
     CHECK(agent_options_parse(&options, "verbose= YES ", property, environment, &none) == 0);
     CHECK(agent_options_verbose(&options) && options.warning_count == 0);
-    CHECK_TEXT(options.sources[9], "argument");
+    CHECK_TEXT(options.sources[10], "argument");
     agent_options_free(&options);
 }
 
@@ -134,6 +141,49 @@ static void stack_memory(void) {
         CHECK_TEXT(options.warnings[0], "agent option 'stack-memory=-5' is not a whole number of 0 or more; the default"
                                         " is used");
     }
+    agent_options_free(&options);
+}
+
+/* crash-loop-limit: the precedence of every option; the value the upload thread gets (agent_options_count) is a
+ * whole number of 1 or more, as crashcap upload --crash-loop-limit takes it; anything else, 0 too, is said once and
+ * the default used (NULL: the thread then sends Shipping.LOOP_LIMIT per hour). */
+static void crash_loop_limit(void) {
+    const char *const nothing[] = {NULL};
+    const char *const properties[] = {"crashcap.crash-loop-limit", "3", NULL};
+    const char *const variables[] = {"CRASHCAP_CRASH_LOOP_LIMIT", "7", NULL};
+    fake none = {nothing, nothing}, both = {properties, variables}, only_environment = {nothing, variables};
+    agent_options options;
+    CHECK(agent_options_parse(&options, "", property, environment, &none) == 0);
+    CHECK(agent_options_count(&options, "crash-loop-limit") == NULL && options.warning_count == 0);
+    agent_options_free(&options);
+    CHECK(agent_options_parse(&options, "", property, environment, &only_environment) == 0);
+    CHECK_TEXT(count_or_none(&options, "crash-loop-limit"), "7");
+    CHECK_TEXT(options.sources[6], "environment");
+    agent_options_free(&options);
+    CHECK(agent_options_parse(&options, "", property, environment, &both) == 0);
+    CHECK_TEXT(count_or_none(&options, "crash-loop-limit"), "3");
+    CHECK_TEXT(options.sources[6], "property");
+    agent_options_free(&options);
+    CHECK(agent_options_parse(&options, "crash-loop-limit= 1 ", property, environment, &both) == 0);
+    CHECK_TEXT(count_or_none(&options, "crash-loop-limit"), "1");
+    CHECK_TEXT(options.sources[6], "argument");
+    CHECK(options.warning_count == 0);
+    agent_options_free(&options);
+    static const char *const bad[] = {"0", "-1", "many", "1234567890"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char argument[64], warning[160];
+        snprintf(argument, sizeof argument, "crash-loop-limit=%s", bad[i]);
+        snprintf(warning, sizeof warning,
+                 "agent option 'crash-loop-limit=%s' is not a whole number of 1 or more; the default is used", bad[i]);
+        CHECK(agent_options_parse(&options, argument, property, environment, &both) == 0);
+        CHECK(agent_options_count(&options, "crash-loop-limit") == NULL); /* not the property's 3 either */
+        CHECK(options.warning_count == 1);
+        if (options.warning_count == 1) CHECK_TEXT(options.warnings[0], warning);
+        agent_options_free(&options);
+    }
+    /* max-bundles stays a count of 0 or more */
+    CHECK(agent_options_parse(&options, "max-bundles=0", property, environment, &none) == 0);
+    CHECK_TEXT(count_or_none(&options, "max-bundles"), "0");
     agent_options_free(&options);
 }
 
@@ -197,6 +247,7 @@ int main(void) {
     warnings();
     flags();
     stack_memory();
+    crash_loop_limit();
     sentry_minidump();
     with_dir();
     folder();

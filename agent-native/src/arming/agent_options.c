@@ -11,13 +11,16 @@
 
 /* crashcap's agent option names, in the order the README lists them. The Java agent's list is
  * dev.crashcap.secrets.OptionItems.CRASHCAP_OPTIONS; AgentOptionsTableTest compares the two. */
-const char *const CRASHCAP_OPTIONS[] = {"dir", "url", "token", "sentry-dsn", "max-bundles", "max-mb", "release",
-                                        "environment", "in-app", "verbose", "stack-memory",
-                                        "sentry-minidump"};
+const char *const CRASHCAP_OPTIONS[] = {"dir", "url", "token", "sentry-dsn", "max-bundles", "max-mb",
+                                        "crash-loop-limit", "release", "environment", "in-app", "verbose",
+                                        "stack-memory", "sentry-minidump"};
 const size_t CRASHCAP_OPTIONS_COUNT = sizeof CRASHCAP_OPTIONS / sizeof *CRASHCAP_OPTIONS;
 
 /* The options that are counts: the disk cap (AgentOptions.COUNTS). */
 static const char *const COUNTS[] = {"max-bundles", "max-mb", "stack-memory"};
+
+/* The options that are counts of 1 or more: the crash-loop limit (AgentOptions.LIMITS). */
+static const char *const LIMITS[] = {"crash-loop-limit"};
 
 /* Options that are on or off (AgentOptions.FLAGS): a bare -Dcrashcap.<flag> is on. */
 static const char *const FLAGS[] = {"verbose", "sentry-minidump"};
@@ -133,6 +136,24 @@ int agent_options_is_count(const char *value) {
     return 1;
 }
 
+static int is_limit_name(const char *name) {
+    for (size_t i = 0; i < sizeof LIMITS / sizeof *LIMITS; i++) {
+        if (strcmp(LIMITS[i], name) == 0) return 1;
+    }
+    return 0;
+}
+
+/* A count of 1 or more (AgentOptions.isLimit): 0 would send nothing, as crashcap upload refuses it. */
+static int is_limit(const char *value) {
+    return agent_options_is_count(value) && strtol(value, NULL, 10) >= 1; /* at most 9 digits */
+}
+
+const char *agent_options_count(const agent_options *options, const char *name) {
+    const char *value = agent_options_value(options, name);
+    if (value == NULL) return NULL;
+    return (is_limit_name(name) ? is_limit(value) : agent_options_is_count(value)) ? value : NULL;
+}
+
 int agent_options_parse(agent_options *options, const char *argument, agent_options_lookup property,
                         agent_options_lookup environment, void *context) {
     memset(options, 0, sizeof *options);
@@ -217,6 +238,17 @@ int agent_options_parse(agent_options *options, const char *argument, agent_opti
             char *item = format("%s=%s", COUNTS[c], value);
             if (item == NULL) return -1;
             result = warn(options, format("agent option '%s' is not a whole number of 0 or more; the default is used",
+                                          item, NULL));
+            free(item);
+        }
+    }
+    for (size_t l = 0; l < sizeof LIMITS / sizeof *LIMITS && result == 0; l++) {
+        const char *value = agent_options_value(options, LIMITS[l]);
+        if (value != NULL && !is_limit(value)) {
+            /* As for the counts; 0 too, which would send nothing (crashcap upload refuses it: 1 or more). */
+            char *item = format("%s=%s", LIMITS[l], value);
+            if (item == NULL) return -1;
+            result = warn(options, format("agent option '%s' is not a whole number of 1 or more; the default is used",
                                           item, NULL));
             free(item);
         }

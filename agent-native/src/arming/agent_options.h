@@ -31,6 +31,10 @@ const char *agent_options_value(const agent_options *options, const char *name);
 /* Whether a count option's value (max-bundles, max-mb) is a whole number of 0 or more. */
 int agent_options_is_count(const char *value);
 
+/* A count option's value if it is valid, else NULL: max-bundles, max-mb, stack-memory a whole number of 0 or more,
+ * crash-loop-limit one of 1 or more (AgentOptions.count). Untrimmed, as given. */
+const char *agent_options_count(const agent_options *options, const char *name);
+
 /* A flag option (verbose, sentry-minidump) is on: true, 1 or yes, in any case (AgentOptions.flag). */
 int agent_options_flag(const agent_options *options, const char *name);
 

@@ -9,7 +9,8 @@
 
 #define BACKGROUND_CLASS "dev/crashcap/agent/BackgroundUpload"
 #define BACKGROUND_SIGNATURE \
-    "(Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;ZZ)V"
+    "(Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;" \
+    "Ljava/lang/String;ZZ)V"
 
 /* The path this library was loaded from, as given to -agentpath. */
 static const char *library_path(void) {
@@ -30,10 +31,10 @@ static jstring string_or_null(JNIEnv *jni, const char *text, int *failed) {
     return string;
 }
 
-/* AgentOptions.count: the value trimmed if it is a whole number of 0 or more, else NULL. Written into out. */
+/* AgentOptions.count: the value trimmed if it is a valid count (agent_options_count), else NULL. Written into out. */
 static const char *count(const agent_options *options, const char *name, char *out, size_t size) {
-    const char *value = agent_options_value(options, name);
-    if (value == NULL || !agent_options_is_count(value)) return NULL;
+    const char *value = agent_options_count(options, name);
+    if (value == NULL) return NULL;
     while (*value != '\0' && (unsigned char)*value <= ' ') value++;
     size_t len = 0;
     while (len + 1 < size && value[len] > ' ') len++; /* at most 9 digits: agent_options_is_count */
@@ -62,26 +63,27 @@ void java_background_start(JNIEnv *jni, jvmtiEnv *jar_next_to_library, const age
             return;
         }
     }
-    char max_bundles[16], max_mb[16];
+    char max_bundles[16], max_mb[16], crash_loop_limit[16];
     int failed = 0;
     jclass background = (*jni)->FindClass(jni, BACKGROUND_CLASS);
     jmethodID start = background == NULL ? NULL
         : (*jni)->GetStaticMethodID(jni, background, "start", BACKGROUND_SIGNATURE);
     if (start != NULL) {
-        jstring args[6] = {
+        jstring args[7] = {
             string_or_null(jni, folder, &failed),
             string_or_null(jni, agent_options_value(options, "url"), &failed),
             string_or_null(jni, agent_options_value(options, "token"), &failed),
             string_or_null(jni, agent_options_value(options, "sentry-dsn"), &failed),
             string_or_null(jni, count(options, "max-bundles", max_bundles, sizeof max_bundles), &failed),
             string_or_null(jni, count(options, "max-mb", max_mb, sizeof max_mb), &failed),
+            string_or_null(jni, count(options, "crash-loop-limit", crash_loop_limit, sizeof crash_loop_limit), &failed),
         };
         if (!failed) {
             (*jni)->CallStaticVoidMethod(jni, background, start, args[0], args[1], args[2], args[3], args[4], args[5],
-                                         (jboolean)agent_options_flag(options, "sentry-minidump"),
+                                         args[6], (jboolean)agent_options_flag(options, "sentry-minidump"),
                                          (jboolean)agent_options_verbose(options));
         }
-        for (size_t i = 0; i < 6; i++) {
+        for (size_t i = 0; i < 7; i++) {
             if (args[i] != NULL) (*jni)->DeleteLocalRef(jni, args[i]);
         }
     }

@@ -90,6 +90,14 @@ public final class AgentOptions {
                         + " default is used");
             }
         }
+        for (String name : LIMITS) {
+            String value = values.get(name);
+            if (value != null && !isLimit(value)) {
+                // As for the counts; 0 too, which would send nothing (crashcap upload refuses it: 1 or more).
+                warnings.add("agent option '" + name + "=" + value + "' is not a whole number of 1 or more; the"
+                        + " default is used");
+            }
+        }
         return new AgentOptions(values, sources, List.copyOf(warnings));
     }
 
@@ -134,14 +142,28 @@ public final class AgentOptions {
     /** The options that are counts: the disk cap. */
     static final List<String> COUNTS = List.of("max-bundles", "max-mb", "stack-memory");
 
+    /**
+     * The options that are counts of 1 or more: the crash-loop limit (bundles of one signature sent per hour), as
+     * {@code crashcap upload --crash-loop-limit} takes it.
+     */
+    static final List<String> LIMITS = List.of("crash-loop-limit");
+
     private static boolean isCount(String value) {
         return value.trim().matches("[0-9]{1,9}");
     }
 
-    /** A count option ({@code max-bundles}, {@code max-mb}) if it is a whole number of 0 or more, else null. */
+    private static boolean isLimit(String value) {
+        return isCount(value) && Integer.parseInt(value.trim()) >= 1;
+    }
+
+    /**
+     * A count option ({@code max-bundles}, {@code max-mb}) if it is a whole number of 0 or more, a limit
+     * ({@code crash-loop-limit}) if it is one of 1 or more, else null.
+     */
     public String count(String name) {
         String value = values.get(name);
-        return value != null && isCount(value) ? value.trim() : null;
+        if (value == null || !(LIMITS.contains(name) ? isLimit(value) : isCount(value))) return null;
+        return value.trim();
     }
 
     /** {@code sentry-minidump=true}: finishing writes minidump.dmp, and Sentry gets it as the event's minidump. */

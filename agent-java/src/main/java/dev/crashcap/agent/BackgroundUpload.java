@@ -25,13 +25,13 @@ final class BackgroundUpload {
     /**
      * Called from native code with the options as the native arming resolved them (AgentOptions' rules): the target
      * ({@code url}, {@code token}, {@code sentryDsn}, null where unset), the disk cap (null when unset or not a
-     * count), {@code minidump} ({@code sentry-minidump}) and {@code verbose} (the "sent" lines are said only then).
+     * count), the crash-loop limit ({@code crash-loop-limit}: null when unset or not a count of 1 or more), {@code minidump} ({@code sentry-minidump}) and {@code verbose} (the "sent" lines are said only then).
      */
     static void start(String folder, String url, String token, String sentryDsn, String maxBundles, String maxMb,
-            boolean minidump, boolean verbose) {
+            String crashLoopLimit, boolean minidump, boolean verbose) {
         // The delay is waited out here, in Task, not in ShippingLoop: the upload machinery is not even loaded until it
         // is over, so a JVM that lives less than that never loads it (start-up CPU: bench/StartupBench.java).
-        Object[] arguments = {folder, url, token, sentryDsn, maxBundles, maxMb, minidump, verbose};
+        Object[] arguments = {folder, url, token, sentryDsn, maxBundles, maxMb, crashLoopLimit, minidump, verbose};
         Thread thread = new Thread(new Task(arguments, startDelayMillis(property(DELAY_PROPERTY))), THREAD_NAME);
         thread.setDaemon(true);
         thread.setPriority(Thread.MIN_PRIORITY);
@@ -60,7 +60,7 @@ final class BackgroundUpload {
         /** The upload machinery's entry point, among crashcap.jar's nested classes (NestedClasses). */
         private static final String SHIPPING = "dev.crashcap.ship.BackgroundShipping";
         private static final Class<?>[] PARAMETERS = {String.class, String.class, String.class, String.class,
-                String.class, String.class, boolean.class, boolean.class};
+                String.class, String.class, String.class, boolean.class, boolean.class};
 
         private final Object[] arguments;
         private final long delayMillis;

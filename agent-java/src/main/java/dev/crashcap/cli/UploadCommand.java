@@ -66,7 +66,8 @@ final class UploadCommand implements Callable<Integer> {
 
     @Option(names = "--crash-loop-limit", defaultValue = "" + Shipping.LOOP_LIMIT, paramLabel = "<n>",
             description = "Bundles with the same crash signature sent per hour; the rest are kept, marked "
-                    + "suppressed and counted (default: ${DEFAULT-VALUE}).")
+                    + "suppressed and counted (default: ${DEFAULT-VALUE}, from -Dcrashcap.crash-loop-limit or "
+                    + "$CRASHCAP_CRASH_LOOP_LIMIT as for the agent, else " + Shipping.LOOP_LIMIT + ").")
     int loopLimit;
 
     @Override

@@ -17,7 +17,7 @@ import java.util.List;
 public final class OptionItems {
     /** crashcap's agent option names, in the order the README lists them. */
     public static final List<String> CRASHCAP_OPTIONS = List.of("dir", "url", "token", "sentry-dsn", "max-bundles",
-            "max-mb", "release", "environment", "in-app", "verbose", "stack-memory", "sentry-minidump");
+            "max-mb", "crash-loop-limit", "release", "environment", "in-app", "verbose", "stack-memory", "sentry-minidump");
     /** The item {@code crashcap dump} adds to the options (dev.crashcap.agent.DumpRequest). */
     private static final String DUMP = "dump";
 

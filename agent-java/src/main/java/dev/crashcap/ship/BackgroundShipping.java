@@ -13,13 +13,14 @@ public final class BackgroundShipping {
 
     /** The options as the native arming resolved them; null where unset (BackgroundUpload.start says which). */
     public static void run(String folder, String url, String token, String sentryDsn, String maxBundles, String maxMb,
-            boolean minidump, boolean verbose) {
-        ShippingSettings settings = new ShippingSettings(Path.of(folder), url, token, sentryDsn, maxBundles, maxMb, 0,
-                minidump, verbose);
+            String crashLoopLimit, boolean minidump, boolean verbose) {
+        ShippingSettings settings = new ShippingSettings(Path.of(folder), url, token, sentryDsn, maxBundles, maxMb,
+                crashLoopLimit, 0, minidump, verbose);
         if ((url != null || sentryDsn != null) && !RuntimeModules.present(RuntimeModules.HTTP)) {
             // A jlink image without java.net.http: one line, then what can be done without it (finishing).
             System.err.println("crashcap: not uploading: " + RuntimeModules.missing(RuntimeModules.HTTP, "uploading"));
-            settings = new ShippingSettings(settings.folder(), null, null, null, maxBundles, maxMb, 0, minidump, verbose);
+            settings = new ShippingSettings(settings.folder(), null, null, null, maxBundles, maxMb, crashLoopLimit, 0,
+                    minidump, verbose);
         }
         try {
             ShippingLoop.run(settings);

@@ -32,7 +32,9 @@ public final class ShippingLoop {
             }
             DiskCap cap = new DiskCap(number(settings.maxBundles(), DiskCap.DEFAULT.maxBundles()),
                     number(settings.maxMb(), DiskCap.DEFAULT.maxBytes() >> 20) << 20);
-            Uploader uploader = Shipping.uploader(folder, target, cap, Shipping.LOOP_LIMIT, settings.minidump(),
+            int loopLimit = number(settings.crashLoopLimit(), Shipping.LOOP_LIMIT);
+            if (loopLimit < 1) loopLimit = Shipping.LOOP_LIMIT; // 0 would send nothing; the arming passes null for it
+            Uploader uploader = Shipping.uploader(folder, target, cap, loopLimit, settings.minidump(),
                     settings.verbose() ? ShippingLoop::log : ShippingLoop::logTrouble);
             while (true) {
                 try {

@@ -28,6 +28,7 @@ class AgentOptionsTableTest {
         String source = Files.readString(C_OPTIONS);
         assertEquals(AgentOptions.KNOWN, strings(table(source, "CRASHCAP_OPTIONS\\[\\]")));
         assertEquals(AgentOptions.COUNTS, strings(table(source, "COUNTS\\[\\]")));
+        assertEquals(AgentOptions.LIMITS, strings(table(source, "LIMITS\\[\\]")));
         assertEquals(AgentOptions.FLAGS, strings(table(source, "FLAGS\\[\\]")));
         List<String> pairs = strings(table(source, "SENTRY_DEFAULTS\\[\\]\\[2\\]"));
         Map<String, String> sentry = new LinkedHashMap<>();

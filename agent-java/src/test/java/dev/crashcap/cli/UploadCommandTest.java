@@ -151,6 +151,39 @@ class UploadCommandTest {
         }
     }
 
+    /**
+     * The crash-loop limit comes from the agent's configuration too (-Dcrashcap.crash-loop-limit, then
+     * CRASHCAP_CRASH_LOOP_LIMIT), so an operator's one setting means the same for the agent and the CLI; the command
+     * line comes first.
+     */
+    @Test
+    void theCrashLoopLimitComesFromTheAgentsConfigurationUnlessGiven() throws Exception {
+        for (int i = 0; i < 6; i++) {
+            ShipBundles.bundle(folder, Samples.SEGV, i); // one signature
+        }
+        try (LoopbackCollector collector = new LoopbackCollector(Mode.OK)) {
+            Map<String, String> environment = Map.of("CRASHCAP_URL", collector.url("/b"),
+                    "CRASHCAP_CRASH_LOOP_LIMIT", "2");
+            MainTest.Result configured = run(new Properties(), environment, "upload", folder.toString());
+            assertEquals(0, configured.code(), configured.out() + configured.err());
+            assertTrue(configured.out().endsWith("sent 2, pending 0, failed 0, suppressed 4\n"), configured.out());
+
+            ShipBundles.bundle(folder, Samples.SEGV, 6);
+            Properties properties = new Properties();
+            properties.setProperty("crashcap.crash-loop-limit", "1");
+            MainTest.Result byProperty = run(properties, environment, "upload", folder.toString(),
+                    "--crash-loop-limit", "3");
+            assertEquals(0, byProperty.code(), byProperty.out() + byProperty.err());
+            assertTrue(byProperty.out().endsWith("sent 1, pending 0, failed 0, suppressed 0\n"),
+                    "--crash-loop-limit 3 before the property's 1 and the variable's 2: " + byProperty.out());
+            assertEquals(3, collector.requests().size());
+        }
+        MainTest.Result zero = run(new Properties(), Map.of("CRASHCAP_CRASH_LOOP_LIMIT", "0"), "upload",
+                folder.toString(), "--url", "https://a/x");
+        assertEquals(2, zero.code());
+        assertEquals("crashcap: --crash-loop-limit must be 1 or more: 0\n", zero.err());
+    }
+
     @Test
     void aBadDiskCapIsOneLine() {
         MainTest.Result configured = run(new Properties(), Map.of("CRASHCAP_MAX_MB", "lots"), "upload", folder.toString(),

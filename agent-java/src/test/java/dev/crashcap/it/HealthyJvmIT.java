@@ -136,7 +136,7 @@ class HealthyJvmIT {
         Path bundles = work.resolve("bundles");
         TestJvm.Result result = TestJvm.runWithAgentOptions(work, "dir=" + bundles + ",bogus=1", List.of(), Map.of(),
                 Crasher.class.getName(), "segv");
-        assertEquals("crashcap: unknown agent option 'bogus' ignored (known: dir, url, token, sentry-dsn, max-bundles, max-mb, release, environment, in-app, verbose, stack-memory, sentry-minidump)", result.stderr().lines().findFirst().orElse(""));
+        assertEquals("crashcap: unknown agent option 'bogus' ignored (known: dir, url, token, sentry-dsn, max-bundles, max-mb, crash-loop-limit, release, environment, in-app, verbose, stack-memory, sentry-minidump)", result.stderr().lines().findFirst().orElse(""));
         assertTrue(Inspect.onlyBundle(bundles).getFileName().toString().startsWith("crash-"));
     }
 }

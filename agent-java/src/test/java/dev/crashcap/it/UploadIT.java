@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Uploads by real processes to a real collector on loopback: the uploader killed half-way (SIGKILL) and started
- * again, two uploaders sharing one folder, and an armed JVM that ships the bundle an earlier crash left.
+ * again, two uploaders sharing one folder, an armed JVM that ships the bundle an earlier crash left, and one that
+ * keeps to its configured crash-loop limit.
  */
 class UploadIT {
     private static final int BUNDLES = 40;
@@ -110,6 +111,60 @@ class UploadIT {
             assertTrue(names.containsAll(List.of("capture.txt", "hs_err.log", "manifest.json")), names.toString());
         }
         assertEquals(SpoolState.SENT, Spool.stateOf(bundleDirs(folder).get(0)));
+    }
+
+    /**
+     * {@code crash-loop-limit=1} reaches the armed JVM's upload thread: of three bundles with one signature, one is
+     * sent and the other two are kept in the folder, marked suppressed; {@code crashcap status} shows the option as it
+     * shows the others. (Before the option existed the thread sent 5 per hour whatever was configured: all three.)
+     */
+    @Test
+    void armedJvmsUploadThreadHonoursTheCrashLoopLimitAndKeepsTheRest() throws Exception {
+        Path folder = bundles(3); // synthetic bundles of one signature, their processes gone: ready to send
+        try (LoopbackCollector collector = new LoopbackCollector(Mode.OK)) {
+            List<String> command = new ArrayList<>(List.of(TestJvm.java(), "-javaagent:" + TestJvm.JAR + "=dir="
+                    + folder + ",url=" + collector.url("/bundles") + ",crash-loop-limit=1"));
+            command.addAll(TestJvm.nativeAccessFlag());
+            command.addAll(List.of("-Dcrashcap.uploadDelayMillis=0", "-Dcrashcap.testlib=" + TestJvm.TESTLIB,
+                    "-cp", TestJvm.TEST_CLASSES.toString(), AttachTarget.class.getName()));
+            try (RunningJvm jvm = RunningJvm.start(work, command, Map.of())) {
+                jvm.awaitOutput(AttachTarget.READY);
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                // until each bundle is decided and said (the line comes just after the state is written)
+                while (!(allFinal(folder) && jvm.stderr().lines().count() >= 2) && System.nanoTime() < end) {
+                    Thread.sleep(50);
+                }
+                assertEquals(1, collector.requests().size(), "one bundle of the signature per hour: " + jvm.stderr());
+                TestJvm.Result status = TestJvm.cli(work, "status", Long.toString(jvm.pid()));
+                assertEquals(0, status.exitCode(), status.toString());
+                assertTrue(status.stdout().contains("  option:        crash-loop-limit=1  (agent argument)\n"),
+                        status.stdout());
+                jvm.send("exit");
+                assertEquals(0, jvm.awaitExit(), jvm.stderr());
+                // no warning about the option; what is held back is said, as trouble always is (ShippingLoop)
+                List<String> lines = jvm.stderr().lines().toList();
+                assertEquals(2, lines.size(), jvm.stderr());
+                assertTrue(lines.stream().allMatch(line -> line.startsWith("crashcap: suppressed ")
+                        && line.contains("(crash loop, ")), jvm.stderr());
+            }
+        }
+        List<SpoolState> states = new ArrayList<>();
+        for (Path bundle : bundleDirs(folder)) {
+            assertTrue(Files.isRegularFile(bundle.resolve("capture.txt")), bundle + " is kept");
+            states.add(Spool.stateOf(bundle));
+        }
+        assertEquals(3, states.size(), "no bundle lost");
+        assertEquals(1, states.stream().filter(SpoolState.SENT::equals).count(), states.toString());
+        assertEquals(2, states.stream().filter(SpoolState.SUPPRESSED::equals).count(), states.toString());
+    }
+
+    /** Every bundle sent or suppressed: the upload thread has made up its mind about each. */
+    private static boolean allFinal(Path folder) throws IOException {
+        for (Path bundle : bundleDirs(folder)) {
+            SpoolState state = Spool.stateOf(bundle);
+            if (state != SpoolState.SENT && state != SpoolState.SUPPRESSED) return false;
+        }
+        return true;
     }
 
     private Path bundles(int count) throws IOException {
