@@ -44,11 +44,8 @@ class BadInputIT {
             ShipBundles.bundle(folder, Samples.SEGV, i);
         }
         try (LoopbackCollector collector = new LoopbackCollector(Mode.OK)) {
-            List<String> command = new ArrayList<>(List.of(TestJvm.java(), "-javaagent:" + TestJvm.JAR + "=dir="
-                    + folder + ",url=" + collector.url("/b") + ",max-bundles=-1,max-mb=-5"));
-            command.addAll(TestJvm.nativeAccessFlag());
-            command.addAll(List.of("-Dcrashcap.uploadDelayMillis=0", "-Dcrashcap.testlib=" + TestJvm.TESTLIB,
-                    "-cp", TestJvm.TEST_CLASSES.toString(), AttachTarget.class.getName()));
+            List<String> command = TestJvm.uploadingTarget("dir=" + folder + ",url=" + collector.url("/b")
+                    + ",max-bundles=-1,max-mb=-5");
             try (RunningJvm jvm = RunningJvm.start(work, command, Map.of())) {
                 jvm.awaitOutput(AttachTarget.READY);
                 long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

@@ -163,6 +163,18 @@ final class TestJvm {
         return command;
     }
 
+    /**
+     * The command of an {@link dev.crashcap.testapp.AttachTarget} armed by {@code -javaagent:crashcap.jar=<agentOptions>},
+     * its upload thread starting at once (no start delay): the JVM of the tests of the background upload.
+     */
+    static List<String> uploadingTarget(String agentOptions) {
+        List<String> command = new ArrayList<>(List.of(java(), "-javaagent:" + JAR + "=" + agentOptions));
+        command.addAll(nativeAccessFlag());
+        command.addAll(List.of("-Dcrashcap.uploadDelayMillis=0", "-Dcrashcap.testlib=" + TESTLIB,
+                "-cp", TEST_CLASSES.toString(), dev.crashcap.testapp.AttachTarget.class.getName()));
+        return command;
+    }
+
     /** The crashcap CLI with {@code prefix} before it (another user) and JVM options for the CLI's own JVM. */
     static Result cli(Path work, List<String> prefix, List<String> jvmOptions, String... args)
             throws IOException, InterruptedException {

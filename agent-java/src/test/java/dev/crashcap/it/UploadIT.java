@@ -122,11 +122,8 @@ class UploadIT {
     void armedJvmsUploadThreadHonoursTheCrashLoopLimitAndKeepsTheRest() throws Exception {
         Path folder = bundles(3); // synthetic bundles of one signature, their processes gone: ready to send
         try (LoopbackCollector collector = new LoopbackCollector(Mode.OK)) {
-            List<String> command = new ArrayList<>(List.of(TestJvm.java(), "-javaagent:" + TestJvm.JAR + "=dir="
-                    + folder + ",url=" + collector.url("/bundles") + ",crash-loop-limit=1"));
-            command.addAll(TestJvm.nativeAccessFlag());
-            command.addAll(List.of("-Dcrashcap.uploadDelayMillis=0", "-Dcrashcap.testlib=" + TestJvm.TESTLIB,
-                    "-cp", TestJvm.TEST_CLASSES.toString(), AttachTarget.class.getName()));
+            List<String> command = TestJvm.uploadingTarget("dir=" + folder + ",url=" + collector.url("/bundles")
+                    + ",crash-loop-limit=1");
             try (RunningJvm jvm = RunningJvm.start(work, command, Map.of())) {
                 jvm.awaitOutput(AttachTarget.READY);
                 long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
